@@ -1,0 +1,85 @@
+"""Figures computed from the store's frames for the pages: the press kit's
+key figures for a call, dossier attributes used by filters and the shortlist.
+Pure pandas; no SQL and no Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# Catalogue criteria that carry programme memberships (criteria_catalogue.csv).
+ACV_CRITERION = "C05"
+TI_CRITERION = "C06"
+
+KIND_LABELS = {
+    "commune": "Commune",
+    "EPCI": "EPCI",
+    "consortium": "Communes et EPCI associés",
+    "entente": "Communes et EPCI associés",
+}
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    """What the press kit reports about a call, computed from the store."""
+
+    dossiers: int
+    laureates: int
+    kind_shares: dict[str, float]
+    ti_share: float | None
+    acv_share: float | None
+    overseas: int
+    regions: list[str]
+    by_region: pd.Series
+    by_sector: pd.Series
+
+
+def split_list(text: object) -> list[str]:
+    """« Numérique ; BTP » → ["Numérique", "BTP"]."""
+    if not isinstance(text, str):
+        return []
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def flag_share(values: pd.DataFrame, dossier_ids: pd.Index, criterion_id: str) -> float | None:
+    """Share of the dossiers whose 0/1 criterion equals 1 (None when no value)."""
+    column = values.loc[values["criterion_id"] == criterion_id].set_index("dossier_id")["value"]
+    column = column.reindex(dossier_ids).dropna()
+    if column.empty:
+        return None
+    return float((column >= 1).mean())
+
+
+def dossier_attributes(dossiers: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Per dossier: région, overseas, ACV, TI flags — the filters' and the shortlist's attributes."""
+    frame = dossiers.set_index("dossier_id")
+    attributes = pd.DataFrame(index=frame.index)
+    attributes["region"] = frame["region_name"].fillna("Inconnue")
+    attributes["overseas"] = frame["overseas"].fillna(False).astype(bool).astype(int)
+    for name, criterion in (("acv", ACV_CRITERION), ("ti", TI_CRITERION)):
+        column = values.loc[values["criterion_id"] == criterion].set_index("dossier_id")["value"]
+        attributes[name] = (column.reindex(frame.index).fillna(0) >= 1).astype(int)
+    return attributes
+
+
+def call_figures(dossiers: pd.DataFrame, values: pd.DataFrame) -> CallFigures:
+    """The key figures of one call's dossiers."""
+    count = len(dossiers)
+    kinds = dossiers["kind"].map(KIND_LABELS).fillna(dossiers["kind"])
+    kind_shares = (kinds.value_counts() / count).to_dict() if count else {}
+    ids = pd.Index(dossiers["dossier_id"])
+    sectors = pd.Series([s for text in dossiers["sectors"] for s in split_list(text)], dtype=object)
+    regions = sorted(dossiers["region_name"].dropna().unique().tolist())
+    return CallFigures(
+        dossiers=count,
+        laureates=int((dossiers["historical_decision"] == "lauréat").sum()),
+        kind_shares={k: float(v) for k, v in kind_shares.items()},
+        ti_share=flag_share(values, ids, TI_CRITERION),
+        acv_share=flag_share(values, ids, ACV_CRITERION),
+        overseas=int(dossiers["overseas"].fillna(False).astype(bool).sum()),
+        regions=regions,
+        by_region=dossiers["region_name"].fillna("Inconnue").value_counts().sort_values(ascending=False),
+        by_sector=sectors.value_counts().sort_values(ascending=False),
+    )

@@ -1,0 +1,63 @@
+"""The application's exception tree; every message is French and says what was
+expected and what was found.
+
+    JuryError
+    ├── StoreError            a database operation failed (keeps SQL context)
+    │   ├── DatabaseLockedError   another process holds the database file
+    │   └── SchemaTooNewError     the file was written by a newer version
+    └── ImportRejected        an import file has problems; nothing was written
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class JuryError(Exception):
+    """Base of every error this application raises on purpose."""
+
+
+class StoreError(JuryError):
+    """A database operation failed."""
+
+
+class DatabaseLockedError(StoreError):
+    """The DuckDB file is held by another process."""
+
+
+class SchemaTooNewError(StoreError):
+    """The database was written by a newer version of the application."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an import file, located as a person would find it."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"feuille « {self.sheet} »"]
+        if self.row is not None:
+            where.append(f"ligne {self.row}")
+        if self.column is not None:
+            where.append(f"colonne « {self.column} »")
+        text = ", ".join(where)
+        if self.value is not None and str(self.value) != "":
+            text += f", valeur « {self.value} »"
+        return f"{text[0].upper()}{text[1:]} : {self.message}"
+
+
+class ImportRejected(JuryError):
+    """An import file was refused; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = len(problems)
+        plural = "s" if count > 1 else ""
+        lines = [f"Import refusé : {count} problème{plural} trouvé{plural}, la base n'a pas été modifiée."]
+        lines += [f"  – {p}" for p in problems]
+        super().__init__("\n".join(lines))

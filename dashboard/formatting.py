@@ -1,0 +1,53 @@
+"""French display formats: `12 345,6`, `26/09/2019`, `67 %`."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+
+NARROW_NBSP = "\u202f"
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fr_number(value: float | int | None, decimals: int = 0) -> str:
+    """`12345.6` → `12 345,6` (narrow no-break space between thousands)."""
+    if _missing(value):
+        return "–"
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def fr_percent(share: float | None, decimals: int = 0) -> str:
+    """`0.6727` → `67 %`."""
+    if _missing(share):
+        return "–"
+    return f"{fr_number(100 * float(share), decimals)}\u00a0%"
+
+
+def fr_date(value: date | datetime | str | None) -> str:
+    """`2019-09-26` → `26/09/2019`."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, str):
+        value = pd.Timestamp(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def display_name(name: str, departement_code: str | None) -> str:
+    """« Nom (dép.) », the way towns are shown everywhere (homonyms exist)."""
+    if _missing(departement_code) or not departement_code:
+        return str(name)
+    return f"{name} ({departement_code})"

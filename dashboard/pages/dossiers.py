@@ -1,0 +1,90 @@
+"""Dossiers: a filterable table of the call's dossiers and one dossier's full card."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import analysis
+from dashboard.formatting import fr_date, fr_number
+from dashboard.ui import current_call
+
+store, call = current_call()
+st.title("Dossiers")
+if call is None:
+    st.stop()
+
+dossiers = call.dossiers
+attributes = analysis.dossier_attributes(dossiers, call.values)
+
+with st.container(horizontal=True):
+    regions = st.multiselect("Région", sorted(attributes["region"].unique()), key="dossiers_regions")
+    concepts = st.multiselect("Concept d'antenne", sorted(dossiers["antenna_concept"].dropna().unique()),
+                              key="dossiers_concepts")
+    sectors = st.multiselect("Filière", sorted({s for t in dossiers["sectors"] for s in analysis.split_list(t)}),
+                             key="dossiers_sectors")
+    search = st.text_input("Recherche (nom)", key="dossiers_search")
+
+mask = pd.Series(True, index=dossiers.index)
+if regions:
+    mask &= dossiers["region_name"].isin(regions)
+if concepts:
+    mask &= dossiers["antenna_concept"].isin(concepts)
+if sectors:
+    mask &= dossiers["sectors"].map(lambda t: bool(set(analysis.split_list(t)) & set(sectors)))
+if search:
+    mask &= dossiers["display_name"].str.contains(search, case=False, regex=False)
+shown = dossiers[mask]
+
+table = pd.DataFrame({
+    "Dossier": shown["dossier_id"],
+    "Candidat": shown["display_name"],
+    "Type": shown["kind"].map(analysis.KIND_LABELS).fillna(shown["kind"]),
+    "Région": shown["region_name"],
+    "Population": shown["population"].map(fr_number),
+    "Concept d'antenne": shown["antenna_concept"],
+    "Filières": shown["sectors"],
+    "Décision historique": shown["historical_decision"].fillna("–"),
+})
+st.caption(f"{fr_number(len(shown))} dossier(s) sur {fr_number(len(dossiers))}")
+st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Fiche du dossier")
+options = shown["dossier_id"].tolist()
+if not options:
+    st.info("Aucun dossier ne correspond aux filtres.")
+    st.stop()
+names = dict(zip(dossiers["dossier_id"], dossiers["display_name"]))
+requested = st.query_params.get("dossier")
+index = options.index(requested) if requested in options else 0
+chosen = st.selectbox("Dossier", options, index=index, format_func=lambda d: f"{d} — {names[d]}",
+                      key="dossiers_card")
+st.query_params["dossier"] = chosen
+row = dossiers.set_index("dossier_id").loc[chosen]
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"### {row['display_name']}")
+    st.markdown(
+        f"**Porteur** : {analysis.KIND_LABELS.get(row['kind'], row['kind'])} — {row['candidate_name']}  \n"
+        f"**Région** : {row['region_name']} · **Département** : {row['departement_name']}  \n"
+        f"**Population** : {fr_number(row['population'])} habitants · "
+        f"**Intercommunalité** : {row['epci_name']} ({fr_number(row['epci_population'])} hab.)  \n"
+        f"**Pôle universitaire le plus proche** : {row['nearest_hub']} à {fr_number(row['dist_hub_km'], 1)} km  \n"
+        f"**Dépôt** : {fr_date(row['submitted_on'])} · "
+        f"**Décision historique** : {row['historical_decision'] or '–'}"
+    )
+    st.markdown(f"**Concept d'antenne** : {row['antenna_concept'] or '–'}  \n"
+                f"**Filières** : {row['sectors'] or '–'}  \n**Partenaires** : {row['partners'] or '–'}")
+    if isinstance(row["summary"], str) and row["summary"]:
+        st.markdown(f"> {row['summary']}")
+with right:
+    values = call.values[call.values["dossier_id"] == chosen].merge(
+        call.criteria[["criterion_id", "label", "unit", "criterion_group"]], on="criterion_id")
+    values = values.sort_values("criterion_id")
+    st.table(pd.DataFrame({
+        "Critère": values["criterion_id"] + " — " + values["label"],
+        "Valeur": [fr_number(v, 0 if float(v).is_integer() else 1) for v in values["value"]],
+        "Unité": values["unit"].fillna(""),
+        "Provenance": values["provenance"].fillna(""),
+    }).set_index("Critère"))

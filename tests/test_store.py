@@ -1,0 +1,99 @@
+"""The DuckDB store on a temporary file: migrations, locking, reference communes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.errors import DatabaseLockedError, SchemaTooNewError
+from dashboard.importer import import_file
+from dashboard.store import Database, Store, schema_version
+from dashboard.store.database import LATEST_VERSION, migrations
+
+
+def test_new_file_gets_every_migration_and_reference_communes(tmp_path: Path) -> None:
+    db = Database(tmp_path / "new.duckdb")
+    try:
+        cur = db.cursor()
+        assert schema_version(cur) == LATEST_VERSION
+        names = [row[0] for row in cur.execute("SELECT name FROM schema_version ORDER BY version").fetchall()]
+        assert names == [name for _, name, _ in migrations()]
+        communes = Store(cur).communes().set_index("insee_code")
+        assert communes.loc["15014", "name"] == "Aurillac"
+        assert communes.loc["97412", "overseas"]
+        assert not communes.loc["68297", "overseas"]
+    finally:
+        db.close()
+
+
+def test_reopening_applies_nothing_and_keeps_data(tmp_path: Path, tiny_workbook: Path) -> None:
+    path = tmp_path / "keep.duckdb"
+    db = Database(path)
+    import_file(tiny_workbook, Store(db.cursor()), actor="test")
+    before = Store(db.cursor()).content_hash()
+    db.close()
+    db = Database(path)
+    try:
+        assert not db.is_new
+        assert Store(db.cursor()).content_hash() == before
+        assert schema_version(db.cursor()) == LATEST_VERSION
+    finally:
+        db.close()
+
+
+def test_older_file_is_migrated_on_open(tmp_path: Path) -> None:
+    """A file at schema 0 (created by hand, no tables) is brought to the latest schema."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE unrelated (x INTEGER)")
+    con.close()
+    db = Database(path)
+    try:
+        assert schema_version(db.cursor()) == LATEST_VERSION
+    finally:
+        db.close()
+
+
+def test_file_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newer.duckdb"
+    Database(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_version VALUES (?, 'from_the_future', now())", [LATEST_VERSION + 1])
+    con.close()
+    with pytest.raises(SchemaTooNewError, match="plus récent"):
+        Database(path)
+
+
+def test_second_process_gets_a_french_message(tmp_path: Path) -> None:
+    path = tmp_path / "locked.duckdb"
+    db = Database(path)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "dashboard", "summary", "--db", str(path)],
+            capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        db.close()
+    assert result.returncode == 2
+    assert "déjà ouverte par un autre processus" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_locked_error_type(tmp_path: Path) -> None:
+    path = tmp_path / "locked2.duckdb"
+    script = (
+        "import sys, time; from dashboard.store import Database; db = Database(sys.argv[1]); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(DatabaseLockedError):
+            Database(path)
+    finally:
+        holder.kill()
+        holder.wait()
