@@ -1,4 +1,8 @@
-"""Entry script: `streamlit run dashboard/app.py` — page set-up and navigation."""
+"""Entry script: `streamlit run dashboard/app.py` — sign-in gate and navigation.
+
+Without a session only the log-in page exists, so every URL shows it. With a
+session, the pages offered depend on the user's role.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +14,64 @@ import streamlit as st
 # `streamlit run` puts this script's folder on the path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dashboard.store.access import ROLE_LABELS, Actor  # noqa: E402
+from dashboard.login import render_login_page  # noqa: E402
+from dashboard.ui import sign_out, signed_in_actor  # noqa: E402
+
 PAGES_DIR = Path(__file__).parent / "pages"
 
+# (file, title, icon, url path, roles allowed; None = every role)
+PAGES: dict[str, list[tuple[str, str, str, str, tuple[str, ...] | None]]] = {
+    "Appel": [
+        ("overview.py", "Vue d'ensemble", ":material/dashboard:", "", None),
+        ("dossiers.py", "Dossiers", ":material/folder_open:", "dossiers", None),
+    ],
+    "Jury": [
+        ("notation.py", "Notation", ":material/rate_review:", "notation", ("jure", "president")),
+        ("concertation.py", "Concertation", ":material/forum:", "concertation", ("president", "admin")),
+        ("journal.py", "Journal", ":material/history:", "journal", ("president", "admin")),
+    ],
+    "Administration": [
+        ("import_page.py", "Import", ":material/upload_file:", "import", ("admin",)),
+        ("administration.py", "Jurés et récusations", ":material/admin_panel_settings:", "administration",
+         ("admin",)),
+    ],
+}
 
-def build_navigation() -> st.navigation:
-    """The dashboard's pages, with stable French URLs."""
-    pages = {
-        "Appel": [
-            st.Page(PAGES_DIR / "overview.py", title="Vue d'ensemble", icon=":material/dashboard:",
-                    url_path="", default=True),
-            st.Page(PAGES_DIR / "dossiers.py", title="Dossiers", icon=":material/folder_open:",
-                    url_path="dossiers"),
-        ],
-        "Administration": [
-            st.Page(PAGES_DIR / "import_page.py", title="Import", icon=":material/upload_file:",
-                    url_path="import"),
-        ],
-    }
-    return st.navigation(pages)
+
+def build_navigation(actor: Actor | None):
+    """The pages this user may open, with stable French URLs.
+
+    Without a session every known URL, and `/connexion`, shows the log-in form,
+    so that a typed address never reveals a page or shows « page introuvable ».
+    """
+    if actor is None:
+        paths = ["connexion"] + [url for pages in PAGES.values() for _, _, _, url, _ in pages if url]
+        gate = [st.Page(render_login_page, title="Connexion", icon=":material/login:", default=True)]
+        gate += [st.Page(render_login_page, title="Connexion", url_path=url) for url in paths]
+        return st.navigation(gate, position="hidden")
+    sections: dict[str, list] = {}
+    for section, pages in PAGES.items():
+        for file, title, icon, url_path, roles in pages:
+            if roles is not None and actor.role not in roles:
+                continue
+            sections.setdefault(section, []).append(
+                st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path == ""))
+    return st.navigation(sections)
 
 
 def main() -> None:
     st.set_page_config(page_title="Jury « Au cœur des territoires »", page_icon=":material/school:",
                        layout="wide")
-    build_navigation().run()
+    actor = signed_in_actor()
+    navigation = build_navigation(actor)
+    if actor is not None:
+        with st.sidebar:
+            st.markdown(f"**{actor.name}**  \n{ROLE_LABELS.get(actor.role, actor.role)}")
+            if st.button("Se déconnecter", key="sign_out"):
+                sign_out()
+                st.rerun()
+    navigation.run()
 
 
 main()

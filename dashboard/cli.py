@@ -1,24 +1,62 @@
 """The operator command `jury` (also `python -m dashboard`).
 
-Subcommands: `init` (create the database, import the demo call when new),
-`import FILE`, `summary [--json]`. Every subcommand takes `--db PATH`.
-Errors are French, exit code 2, never a traceback.
+Subcommands: `init` (create the database; on a new one, import the demo call
+and create the demo accounts), `import FILE`, `summary [--json]`,
+`user add|passwd|list`, `audit --json`. Every subcommand takes `--db PATH`.
+The operator at the server's shell acts as an administrator. Errors are French,
+exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
+from dashboard.accounts import hash_password
 from dashboard.errors import ImportRejected, JuryError
 from dashboard.importer import import_file
 from dashboard.store import Database, Store, default_db_path
+from dashboard.store.access import OPERATOR, ROLES
 from dashboard.store.database import DATA_DIR
 
 DEMO_WORKBOOK = DATA_DIR / "demo_ami.xlsx"
-OPERATOR = "opérateur (ligne de commande)"
+DEMO_PASSWORD = "demo-jury-2019"
+DEMO_STAFF = (
+    ("direction", "Direction du Cnam (démonstration)", "direction", "Cnam"),
+    ("admin", "Secrétariat du programme (démonstration)", "admin", "Cnam"),
+)
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Erreur : arguments invalides ({message}). Voir « {self.prog} --help ».\n")
+
+
+def demo_login(name: str) -> str:
+    """« Claire Martin-Dupré » → « claire.martin-dupre »."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    return ".".join("".join(ch for ch in part if ch.isalnum() or ch == "-") for part in folded.split())
+
+
+def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
+    """One account per demo juror plus a direction and an admin account."""
+    password_hash = hash_password(DEMO_PASSWORD)
+    created = []
+    for juror in store.jurors().itertuples():
+        role = juror.role if juror.role in ("jure", "president") else "jure"
+        login = demo_login(juror.name)
+        store.add_user(OPERATOR, login, juror.name, role, password_hash, juror.organisation, juror.juror_id)
+        created.append((login, role, f"{juror.name} — {juror.organisation}"))
+    for login, name, role, organisation in DEMO_STAFF:
+        store.add_user(OPERATOR, login, name, role, password_hash, organisation)
+        created.append((login, role, name))
+    return created
 
 
 def _open(args: argparse.Namespace) -> tuple[Database, Store]:
@@ -29,14 +67,19 @@ def _open(args: argparse.Namespace) -> tuple[Database, Store]:
 def cmd_init(args: argparse.Namespace) -> int:
     database, store = _open(args)
     try:
-        if store.calls().empty:
-            report = import_file(DEMO_WORKBOOK, store, actor="installation (données de démonstration)")
-            print(f"Base créée : {database.path}")
-            print("\n".join(report.lines()))
-        else:
+        if not store.calls().empty:
             print(f"Base existante réutilisée : {database.path}")
+            return 0
+        report = import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
+        accounts = create_demo_accounts(store)
     finally:
         database.close()
+    print(f"Base créée : {database.path}")
+    print("\n".join(report.lines()))
+    print("\nComptes de DÉMONSTRATION (à ne jamais utiliser sur une base réelle), "
+          f"mot de passe commun « {DEMO_PASSWORD} » :")
+    for login, role, who in accounts:
+        print(f"  {login:<28} {role:<10} {who}")
     return 0
 
 
@@ -74,20 +117,109 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(confirm: bool = True) -> str:
+    """From the terminal (twice), or one line of standard input when it is not a terminal."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mot de passe : ")
+    if confirm and getpass.getpass("Confirmation : ") != first:
+        raise JuryError("Les deux saisies diffèrent : aucun changement.")
+    return first
+
+
+def _password_hash() -> str:
+    try:
+        return hash_password(_read_password())
+    except ValueError as exc:
+        raise JuryError(str(exc)) from exc
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    password_hash = _password_hash()
+    database, store = _open(args)
+    try:
+        store.add_user(OPERATOR, args.login, args.name, args.role, password_hash, args.organisation, args.juror)
+    finally:
+        database.close()
+    print(f"Compte « {args.login.lower()} » créé ({args.role}).")
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    password_hash = _password_hash()
+    database, store = _open(args)
+    try:
+        store.set_password(OPERATOR, args.login.lower(), password_hash)
+    finally:
+        database.close()
+    print(f"Mot de passe de « {args.login.lower()} » changé.")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    database, store = _open(args)
+    try:
+        users = store.users(OPERATOR)
+    finally:
+        database.close()
+    for user in users.itertuples():
+        print(f"{user.login:<28} {user.role:<10} {user.name}"
+              + (f" — {user.organisation}" if isinstance(user.organisation, str) else ""))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    database, store = _open(args)
+    try:
+        log = store.audit_log(OPERATOR)
+    finally:
+        database.close()
+    entries = [
+        {"id": int(row.audit_id), "at": row.occurred_at.isoformat(), "actor": row.actor, "action": row.action,
+         "entity": row.entity, "entity_id": row.entity_id,
+         "before": json.loads(row.before) if isinstance(row.before, str) else None,
+         "after": json.loads(row.after) if isinstance(row.after, str) else None}
+        for row in log.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+    else:
+        for entry in entries:
+            print(f"{entry['at']}  {entry['actor']:<24} {entry['action']:<26} {entry['entity']} {entry['entity_id'] or ''}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
+    parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=None,
                         help=f"fichier de base DuckDB (défaut : $JURY_DB ou {default_db_path()})")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-    p_init = sub.add_parser("init", parents=[common], help="crée la base et importe la démonstration si elle est neuve")
-    p_init.set_defaults(func=cmd_init)
-    p_import = sub.add_parser("import", parents=[common], help="valide puis importe un fichier .xlsx ou .csv")
-    p_import.add_argument("file", help="fichier à importer")
-    p_import.set_defaults(func=cmd_import)
-    p_summary = sub.add_parser("summary", parents=[common], help="résume le contenu de la base par appel")
-    p_summary.add_argument("--json", action="store_true", help="sortie JSON")
-    p_summary.set_defaults(func=cmd_summary)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE", parser_class=_FrenchParser)
+    p = sub.add_parser("init", parents=[common], help="crée la base ; neuve, y importe la démonstration")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("import", parents=[common], help="valide puis importe un fichier .xlsx ou .csv")
+    p.add_argument("file", help="fichier à importer")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("summary", parents=[common], help="résume le contenu de la base par appel")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=cmd_summary)
+    p = sub.add_parser("audit", parents=[common], help="affiche le journal des modifications")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=cmd_audit)
+    p_user = sub.add_parser("user", help="comptes : add, passwd, list")
+    users = p_user.add_subparsers(dest="user_command", required=True, metavar="ACTION", parser_class=_FrenchParser)
+    p = users.add_parser("add", parents=[common], help="crée un compte (mot de passe lu au terminal ou sur l'entrée standard)")
+    p.add_argument("login")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--name", required=True)
+    p.add_argument("--organisation", default=None)
+    p.add_argument("--juror", default=None, help="identifiant du membre du jury (rôles jure et president)")
+    p.set_defaults(func=cmd_user_add)
+    p = users.add_parser("passwd", parents=[common], help="change un mot de passe")
+    p.add_argument("login")
+    p.set_defaults(func=cmd_user_passwd)
+    p = users.add_parser("list", parents=[common], help="liste les comptes")
+    p.set_defaults(func=cmd_user_list)
     return parser
 
 

@@ -5,7 +5,10 @@ expected and what was found.
     ├── StoreError            a database operation failed (keeps SQL context)
     │   ├── DatabaseLockedError   another process holds the database file
     │   └── SchemaTooNewError     the file was written by a newer version
-    └── ImportRejected        an import file has problems; nothing was written
+    ├── ImportRejected        an import file has problems; nothing was written
+    ├── AccessDenied          the acting user's role or a recusal forbids the action
+    ├── StaleWrite            a save was based on a value someone changed since
+    └── LoginRefused          wrong credentials, or too many failed attempts
 """
 
 from __future__ import annotations
@@ -61,3 +64,23 @@ class ImportRejected(JuryError):
         lines = [f"Import refusé : {count} problème{plural} trouvé{plural}, la base n'a pas été modifiée."]
         lines += [f"  – {p}" for p in problems]
         super().__init__("\n".join(lines))
+
+
+class AccessDenied(JuryError):
+    """The acting user may not do this; nothing was read or written."""
+
+
+class StaleWrite(JuryError):
+    """Optimistic concurrency: the stored value changed since it was read."""
+
+    def __init__(self, message: str, current: dict | None):
+        self.current = current
+        super().__init__(message)
+
+
+class LoginRefused(JuryError):
+    """Log-in refused; `retry_after` seconds when throttled."""
+
+    def __init__(self, message: str, retry_after: float = 0.0):
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -20,6 +20,7 @@ import openpyxl
 
 from dashboard.errors import ImportRejected, Problem
 from dashboard.store import ImportSummary, Store
+from dashboard.store.access import Actor, require_role
 from dashboard.workbook_format import (
     CALLS, CANDIDATES, CRITERIA, CRITERION_VALUES, DOSSIERS, JURORS, RATINGS, RECUSALS, SHEETS,
     Column, Sheet, normalise_header, sheet_by_name,
@@ -269,7 +270,7 @@ def parse_tables(tables: list[RawTable]) -> ParsedFile:
 
 
 # ------------------------------------------------------------- cross-checking
-def check_references(parsed: ParsedFile, store: Store) -> None:
+def check_references(parsed: ParsedFile, store: Store, actor: Actor) -> None:
     """Check what rows refer to (calls, candidates, communes, criteria…) against file and store."""
     problems = parsed.problems
 
@@ -292,7 +293,7 @@ def check_references(parsed: ParsedFile, store: Store) -> None:
     dossier_calls = {record["dossier_id"]: record["call_id"] for _, record in parsed.rows.get(DOSSIERS.key, [])}
     for record in parsed.refused.get(DOSSIERS.key, []):
         dossier_calls.setdefault(record["dossier_id"], record["call_id"])
-    for row in store.dossiers().itertuples():
+    for row in store.dossiers(actor).itertuples():
         dossier_calls.setdefault(row.dossier_id, row.call_id)
 
     for number, record in parsed.rows.get(CRITERIA.key, []):
@@ -339,7 +340,7 @@ def check_references(parsed: ParsedFile, store: Store) -> None:
             problems.append(Problem(label(CRITERION_VALUES), number, CRITERION_VALUES.column("value").header,
                                     record["value"], "valeur hors de l'échelle du critère"))
 
-    recused: set[tuple[str, str]] = {(r.juror_id, r.dossier_id) for r in store.recusals().itertuples()}
+    recused: set[tuple[str, str]] = {(r.juror_id, r.dossier_id) for r in store.recusals(actor).itertuples()}
     declarations: dict[tuple[str, str], set[bool]] = {}
     for number, record in parsed.rows.get(RECUSALS.key, []):
         if record["juror_id"] not in juror_ids:
@@ -452,8 +453,9 @@ TABLE_LABELS = {
 }
 
 
-def import_file(path: Path, store: Store, actor: str, original_name: str | None = None) -> ImportReport:
+def import_file(path: Path, store: Store, actor: Actor, original_name: str | None = None) -> ImportReport:
     """Validate then import a file; raise ImportRejected listing every problem."""
+    require_role(actor, ("admin",), "l'import de données")
     tables, problems, ignored_sheets = read_file(Path(path), original_name)
     parsed = parse_tables(tables)
     parsed.problems[:0] = problems
@@ -461,7 +463,7 @@ def import_file(path: Path, store: Store, actor: str, original_name: str | None 
     # Reference checks need every sheet readable; a missing sheet column would
     # make each row referring to it look like an error of its own.
     if not any(problem.row in (None, 1) for problem in parsed.problems):
-        check_references(parsed, store)
+        check_references(parsed, store, actor)
     if parsed.problems:
         raise ImportRejected(parsed.problems)
     summary = store.apply_import(to_store_rows(parsed), actor=actor,

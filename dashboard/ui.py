@@ -1,16 +1,20 @@
 """Shared pieces of every page: the database (one per process), this session's
-store, the call selector in the sidebar, cached frames of the selected call.
+store and signed-in user, the call selector in the sidebar, cached frames of
+the selected call.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.accounts import session_expired
 from dashboard.errors import StoreError
 from dashboard.store import Database, Store
+from dashboard.store.access import Actor, Role
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,6 +34,45 @@ def get_store() -> Store:
     return st.session_state["store"]
 
 
+def signed_in_actor() -> Actor | None:
+    """The signed-in user, or None; an idle session past its limit is signed out."""
+    actor = st.session_state.get("actor")
+    if actor is None:
+        return None
+    if session_expired(st.session_state.get("last_seen")):
+        sign_out(expired=True)
+        return None
+    st.session_state["last_seen"] = datetime.now()
+    return actor
+
+
+def sign_in(actor: Actor) -> None:
+    st.session_state["actor"] = actor
+    st.session_state["last_seen"] = datetime.now()
+
+
+def sign_out(expired: bool = False) -> None:
+    """Forget everything this session held, keep only the reason."""
+    for key in list(st.session_state.keys()):
+        if key != "store":
+            del st.session_state[key]
+    if expired:
+        st.session_state["signed_out_reason"] = "Session expirée après inactivité : reconnectez-vous."
+
+
+def require_actor(*roles: Role) -> Actor:
+    """The signed-in user, or stop the page (nothing drawn) when there is none
+    or their role is not among `roles` (any role when none is given)."""
+    actor = signed_in_actor()
+    if actor is None:
+        st.warning("Connectez-vous pour accéder au tableau de bord.")
+        st.stop()
+    if roles and actor.role not in roles:
+        st.error("Cette page n'est pas accessible avec votre rôle.")
+        st.stop()
+    return actor
+
+
 @dataclass(frozen=True)
 class CallData:
     """One call's dossiers and criterion values, as the pages use them."""
@@ -42,8 +85,8 @@ class CallData:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load_call(_store: Store, call_id: str, label: str, data_version: int) -> CallData:
-    return CallData(call_id, label, _store.dossiers(call_id), _store.criterion_values(call_id),
+def _load_call(_store: Store, _actor: Actor, call_id: str, label: str, data_version: int) -> CallData:
+    return CallData(call_id, label, _store.dossiers(_actor, call_id), _store.criterion_values(_actor, call_id),
                     _store.criteria())
 
 
@@ -69,11 +112,12 @@ def select_call(store: Store) -> tuple[str, str] | None:
     return current, labels[current]
 
 
-def current_call() -> tuple[Store, CallData | None]:
-    """Store and the selected call's data, for a page to draw."""
+def current_call(*roles: Role) -> tuple[Store, Actor, CallData | None]:
+    """Store, signed-in user and the selected call's data, for a page to draw."""
+    actor = require_actor(*roles)
     store = get_store()
     selected = select_call(store)
     if selected is None:
-        return store, None
+        return store, actor, None
     call_id, label = selected
-    return store, _load_call(store, call_id, label, store.data_version())
+    return store, actor, _load_call(store, actor, call_id, label, store.data_version())

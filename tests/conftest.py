@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# bcrypt's cost factor is lowered for the test run only (12 in production).
+os.environ.setdefault("JURY_BCRYPT_ROUNDS", "4")
+
 from datetime import date
 from pathlib import Path
 from typing import Any

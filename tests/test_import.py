@@ -10,21 +10,22 @@ import pytest
 from dashboard.errors import ImportRejected
 from dashboard.importer import import_file
 from dashboard.store import Store
+from dashboard.store.access import OPERATOR
 from tests.conftest import tiny_tables, write_workbook
 
 
 def _rejected(path: Path, store: Store) -> list[str]:
     before = store.content_hash()
-    audit_before = len(store.audit_log())
+    audit_before = len(store.audit_log(OPERATOR))
     with pytest.raises(ImportRejected) as info:
-        import_file(path, store, actor="test")
+        import_file(path, store, actor=OPERATOR)
     assert store.content_hash() == before, "a refused import must leave the store as it was"
-    assert len(store.audit_log()) == audit_before
+    assert len(store.audit_log(OPERATOR)) == audit_before
     return [str(p) for p in info.value.problems]
 
 
 def test_valid_workbook_is_imported_whole(store: Store, tiny_workbook: Path) -> None:
-    report = import_file(tiny_workbook, store, actor="test")
+    report = import_file(tiny_workbook, store, actor=OPERATOR)
     assert report.summary.changes["dossiers"].added == 3
     assert report.summary.changes["ratings"].added == 5
     assert report.summary.changes["recusals"].added == 1
@@ -32,33 +33,33 @@ def test_valid_workbook_is_imported_whole(store: Store, tiny_workbook: Path) -> 
     summary = store.summary()
     assert summary == [{"call": "AMI1", "label": "AMI 1 — 2019", "dossiers": 3, "historical_laureates": 2,
                         "jurors": 2, "jurors_with_ratings": 2, "ratings": 5}]
-    dossiers = store.dossiers("AMI1").set_index("dossier_id")
+    dossiers = store.dossiers(OPERATOR, "AMI1").set_index("dossier_id")
     assert dossiers.loc["AMI1-002", "display_name"] == "Saint-Joseph (974)"
     assert dossiers.loc["AMI1-003", "display_name"] == "Saint-Louis (68)"
-    declarations = store.conflict_declarations("AMI1").set_index("juror_id")
+    declarations = store.conflict_declarations(OPERATOR, "AMI1").set_index("juror_id")
     assert not declarations.loc["J-CNAM", "has_conflicts"]
     assert declarations.loc["J-BDT", "has_conflicts"]
 
 
 def test_reimporting_the_same_file_changes_nothing(store: Store, tiny_workbook: Path) -> None:
-    import_file(tiny_workbook, store, actor="test")
+    import_file(tiny_workbook, store, actor=OPERATOR)
     before = store.content_hash()
-    ratings_before = store.ratings()
-    report = import_file(tiny_workbook, store, actor="test")
+    ratings_before = store.ratings(OPERATOR)
+    report = import_file(tiny_workbook, store, actor=OPERATOR)
     assert not report.summary.changed_anything
     assert store.content_hash() == before
-    assert store.ratings()["version"].tolist() == ratings_before["version"].tolist()
+    assert store.ratings(OPERATOR)["version"].tolist() == ratings_before["version"].tolist()
     assert "Aucun changement" in "\n".join(report.lines())
 
 
 def test_changed_rating_is_updated_with_a_new_version(store: Store, tmp_path: Path) -> None:
     tables = tiny_tables()
-    import_file(write_workbook(tmp_path / "a.xlsx", tables), store, actor="test")
+    import_file(write_workbook(tmp_path / "a.xlsx", tables), store, actor=OPERATOR)
     tables["ratings"][0]["score"] = 5
-    report = import_file(write_workbook(tmp_path / "b.xlsx", tables), store, actor="test")
+    report = import_file(write_workbook(tmp_path / "b.xlsx", tables), store, actor=OPERATOR)
     assert report.summary.changes["ratings"].updated == 1
     assert report.summary.changes["ratings"].unchanged == 4
-    rating = store.ratings().set_index(["juror_id", "dossier_id"]).loc[("J-CNAM", "AMI1-001")]
+    rating = store.ratings(OPERATOR).set_index(["juror_id", "dossier_id"]).loc[("J-CNAM", "AMI1-001")]
     assert rating["score"] == 5 and rating["version"] == 2
 
 
@@ -74,8 +75,8 @@ def test_tolerant_headers_decimal_commas_and_blank_lines(store: Store, tmp_path:
     workbook["Valeurs"].append(["AMI1-003", "C06", 1, None])  # after it, a duplicate? no: same key
     workbook["Valeurs"].delete_rows(workbook["Valeurs"].max_row)
     workbook.save(path)
-    import_file(path, store, actor="test")
-    values = store.criterion_values().set_index(["dossier_id", "criterion_id"])["value"]
+    import_file(path, store, actor=OPERATOR)
+    values = store.criterion_values(OPERATOR).set_index(["dossier_id", "criterion_id"])["value"]
     assert values[("AMI1-001", "C02")] == pytest.approx(106.9)
 
 
@@ -120,13 +121,13 @@ def test_each_class_of_bad_input_is_named_and_nothing_is_written(store: Store, t
 
 
 def test_bad_input_on_a_filled_store_leaves_it_unchanged(store: Store, tiny_workbook: Path, tmp_path: Path) -> None:
-    import_file(tiny_workbook, store, actor="test")
+    import_file(tiny_workbook, store, actor=OPERATOR)
     tables = tiny_tables()
     tables["ratings"][0]["score"] = 1      # a valid change…
     tables["ratings"][1]["score"] = 9      # …and a bad one: neither lands
     problems = _rejected(write_workbook(tmp_path / "bad.xlsx", tables), store)
     assert len(problems) == 1
-    assert store.ratings().set_index(["juror_id", "dossier_id"]).loc[("J-CNAM", "AMI1-001"), "score"] == 4
+    assert store.ratings(OPERATOR).set_index(["juror_id", "dossier_id"]).loc[("J-CNAM", "AMI1-001"), "score"] == 4
 
 
 def test_missing_column_and_unknown_format(store: Store, tmp_path: Path) -> None:
@@ -155,18 +156,18 @@ def test_failure_while_writing_rolls_everything_back(store: Store, tiny_workbook
 
     monkeypatch.setattr(Store, "_write_rows", failing)
     with pytest.raises(RuntimeError):
-        import_file(tiny_workbook, store, actor="test")
+        import_file(tiny_workbook, store, actor=OPERATOR)
     assert calls["n"] >= 5  # earlier tables had been written inside the transaction
     assert store.content_hash() == before
     assert store.calls().empty
 
 
 def test_csv_of_one_table_with_semicolons(store: Store, tiny_workbook: Path, tmp_path: Path) -> None:
-    import_file(tiny_workbook, store, actor="test")
+    import_file(tiny_workbook, store, actor=OPERATOR)
     csv_path = tmp_path / "Notes.csv"
     csv_path.write_text("Juré;Dossier;Critère;Note;Commentaire\nJ-BDT;AMI1-002;J01;4;Revu à la hausse\n",
                         encoding="utf-8")
-    report = import_file(csv_path, store, actor="test")
+    report = import_file(csv_path, store, actor=OPERATOR)
     assert report.summary.changes["ratings"].updated == 1
     bad = tmp_path / "Notes2.csv"
     bad.write_text("Juré;Dossier;Critère;Note\nJ-BDT;AMI1-002;J01;3,5\n", encoding="utf-8")

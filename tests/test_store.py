@@ -12,6 +12,7 @@ import pytest
 from dashboard.errors import DatabaseLockedError, SchemaTooNewError
 from dashboard.importer import import_file
 from dashboard.store import Database, Store, schema_version
+from dashboard.store.access import OPERATOR
 from dashboard.store.database import LATEST_VERSION, migrations
 
 
@@ -33,7 +34,7 @@ def test_new_file_gets_every_migration_and_reference_communes(tmp_path: Path) ->
 def test_reopening_applies_nothing_and_keeps_data(tmp_path: Path, tiny_workbook: Path) -> None:
     path = tmp_path / "keep.duckdb"
     db = Database(path)
-    import_file(tiny_workbook, Store(db.cursor()), actor="test")
+    import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
     before = Store(db.cursor()).content_hash()
     db.close()
     db = Database(path)

@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis
-from dashboard.formatting import fr_date, fr_number
+from dashboard.formatting import fr_number
 from dashboard.ui import current_call
+from dashboard.widgets import dossier_card
 
-store, call = current_call()
+store, actor, call = current_call()
 st.title("Dossiers")
 if call is None:
     st.stop()
@@ -61,30 +62,4 @@ chosen = st.selectbox("Dossier", options, index=index, format_func=lambda d: f"{
                       key="dossiers_card")
 st.query_params["dossier"] = chosen
 row = dossiers.set_index("dossier_id").loc[chosen]
-
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(f"### {row['display_name']}")
-    st.markdown(
-        f"**Porteur** : {analysis.KIND_LABELS.get(row['kind'], row['kind'])} — {row['candidate_name']}  \n"
-        f"**Région** : {row['region_name']} · **Département** : {row['departement_name']}  \n"
-        f"**Population** : {fr_number(row['population'])} habitants · "
-        f"**Intercommunalité** : {row['epci_name']} ({fr_number(row['epci_population'])} hab.)  \n"
-        f"**Pôle universitaire le plus proche** : {row['nearest_hub']} à {fr_number(row['dist_hub_km'], 1)} km  \n"
-        f"**Dépôt** : {fr_date(row['submitted_on'])} · "
-        f"**Décision historique** : {row['historical_decision'] or '–'}"
-    )
-    st.markdown(f"**Concept d'antenne** : {row['antenna_concept'] or '–'}  \n"
-                f"**Filières** : {row['sectors'] or '–'}  \n**Partenaires** : {row['partners'] or '–'}")
-    if isinstance(row["summary"], str) and row["summary"]:
-        st.markdown(f"> {row['summary']}")
-with right:
-    values = call.values[call.values["dossier_id"] == chosen].merge(
-        call.criteria[["criterion_id", "label", "unit", "criterion_group"]], on="criterion_id")
-    values = values.sort_values("criterion_id")
-    st.table(pd.DataFrame({
-        "Critère": values["criterion_id"] + " — " + values["label"],
-        "Valeur": [fr_number(v, 0 if float(v).is_integer() else 1) for v in values["value"]],
-        "Unité": values["unit"].fillna(""),
-        "Provenance": values["provenance"].fillna(""),
-    }).set_index("Critère"))
+dossier_card(row, call.values, call.criteria)

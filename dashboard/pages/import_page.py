@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard.errors import ImportRejected
 from dashboard.importer import import_file
-from dashboard.ui import get_store
+from dashboard.ui import get_store, require_actor
 from dashboard.workbook_format import SHEETS
 
+actor = require_actor("admin")
 store = get_store()
 st.title("Import")
 st.markdown(
@@ -30,7 +31,7 @@ if upload is not None and st.button("Importer", type="primary", key="import_go")
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            report = import_file(path, store, actor="administration (page Import)", original_name=upload.name)
+            report = import_file(path, store, actor=actor, original_name=upload.name)
         except ImportRejected as rejected:
             st.session_state["import_outcome"] = ("error", str(rejected).splitlines())
         else:

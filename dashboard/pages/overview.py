@@ -9,7 +9,7 @@ from dashboard import analysis, charts
 from dashboard.formatting import fr_date, fr_number, fr_percent
 from dashboard.ui import current_call
 
-store, call = current_call()
+store, actor, call = current_call()
 st.title("Vue d'ensemble")
 if call is None:
     st.stop()

@@ -18,7 +18,10 @@ from typing import Any, Iterable
 import duckdb
 import pandas as pd
 
-from dashboard.errors import StoreError
+from dashboard.errors import AccessDenied, StaleWrite, StoreError
+from dashboard.store.access import (
+    Actor, can_read_all_ratings, require_juror, require_role,
+)
 from dashboard.formatting import display_name
 
 # Import sheet key -> (table, key columns, value columns) in table column names.
@@ -115,12 +118,13 @@ class Store:
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_name = ? ORDER BY ordinal_position", [table])]
 
-    def _append_audit(self, actor: str, action: str, entity: str, entity_id: str | None,
+    def _append_audit(self, actor: Actor | str, action: str, entity: str, entity_id: str | None,
                       before: Any, after: Any) -> None:
+        who = actor.login if isinstance(actor, Actor) else actor
         self._cur.execute(
             "INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [datetime.now(), actor, action, entity, entity_id,
+            [datetime.now(), who, action, entity, entity_id,
              None if before is None else json.dumps(before, default=_json_default, ensure_ascii=False),
              None if after is None else json.dumps(after, default=_json_default, ensure_ascii=False)],
         )
@@ -144,8 +148,8 @@ class Store:
         columns = ", ".join(keys)
         return set(self._rows(f"SELECT {columns} FROM {table}"))
 
-    def dossiers(self, call_id: str | None = None) -> pd.DataFrame:
-        """Dossiers with their candidate and the candidate's reference commune."""
+    def dossiers(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
+        """Dossiers with their candidate and the candidate's reference commune (any role)."""
         sql = """
             SELECT d.dossier_id, d.call_id, d.candidate_id, c.kind, c.name AS candidate_name,
                    c.insee_code, c.siren, c.member_communes, c.population,
@@ -167,8 +171,8 @@ class Store:
         ]
         return frame
 
-    def criterion_values(self, call_id: str | None = None) -> pd.DataFrame:
-        """Long table dossier × criterion × value for one call (or all)."""
+    def criterion_values(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
+        """Long table dossier × criterion × value for one call or all (any role)."""
         return self._frame(
             "SELECT v.dossier_id, v.criterion_id, v.value, v.provenance "
             "FROM criterion_values v JOIN dossiers d USING (dossier_id) "
@@ -179,21 +183,33 @@ class Store:
     def jurors(self) -> pd.DataFrame:
         return self._frame("SELECT * FROM jurors ORDER BY juror_id")
 
-    def recusals(self, call_id: str | None = None) -> pd.DataFrame:
+    def recusals(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
+        """The recusals of a call: the register is for the president, direction and administration."""
+        require_role(actor, ("president", "direction", "admin"), "la consultation du registre des récusations")
         return self._frame(
             "SELECT r.* FROM recusals r JOIN dossiers d USING (dossier_id) "
             "WHERE ? IS NULL OR d.call_id = ? ORDER BY r.juror_id, r.dossier_id",
             [call_id, call_id],
         )
 
-    def conflict_declarations(self, call_id: str | None = None) -> pd.DataFrame:
+    def conflict_declarations(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
+        require_role(actor, ("president", "direction", "admin"), "la consultation du registre des conflits d'intérêts")
         return self._frame(
             "SELECT * FROM conflict_declarations WHERE ? IS NULL OR call_id = ? "
             "ORDER BY call_id, juror_id", [call_id, call_id])
 
-    def ratings(self, call_id: str | None = None) -> pd.DataFrame:
+    def ratings(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
+        """Every juror's ratings, with comments and whether each still counts
+        (a rating stops counting when its juror is later recused from the dossier)."""
+        if not can_read_all_ratings(actor):
+            raise AccessDenied("Action refusée : seuls la présidence, la direction et l'administration "
+                               "voient les notes de chaque juré.")
         return self._frame(
-            "SELECT r.* FROM ratings r JOIN dossiers d USING (dossier_id) "
+            "SELECT r.*, j.name AS juror_name, j.organisation, "
+            "       (x.juror_id IS NULL) AS counts "
+            "FROM ratings r JOIN dossiers d USING (dossier_id) "
+            "LEFT JOIN jurors j ON j.juror_id = r.juror_id "
+            "LEFT JOIN recusals x ON x.juror_id = r.juror_id AND x.dossier_id = r.dossier_id "
             "WHERE ? IS NULL OR d.call_id = ? "
             "ORDER BY r.dossier_id, r.juror_id, r.criterion_id",
             [call_id, call_id],
@@ -203,7 +219,8 @@ class Store:
         """Changes whenever anything is written (every write is audited): a cache key."""
         return int(self._rows("SELECT coalesce(max(audit_id), 0) FROM audit_log")[0][0])
 
-    def audit_log(self) -> pd.DataFrame:
+    def audit_log(self, actor: Actor) -> pd.DataFrame:
+        require_role(actor, ("president", "admin"), "la consultation du journal")
         return self._frame("SELECT * FROM audit_log ORDER BY audit_id")
 
     def summary(self) -> list[dict[str, Any]]:
@@ -243,7 +260,7 @@ class Store:
         return digest.hexdigest()
 
     # ------------------------------------------------------------------ import
-    def apply_import(self, tables: dict[str, list[dict[str, Any]]], actor: str,
+    def apply_import(self, tables: dict[str, list[dict[str, Any]]], actor: Actor,
                      source: str) -> ImportSummary:
         """Write validated rows, table by table, in one transaction.
 
@@ -251,6 +268,7 @@ class Store:
         Rows equal to what is stored are left alone, so importing the same
         file twice changes nothing. Any failure rolls everything back.
         """
+        require_role(actor, ("admin",), "l'import de données")
         summary = ImportSummary(source=source)
         now = datetime.now()
         try:
@@ -320,3 +338,294 @@ class Store:
             )
         finally:
             self._cur.unregister("incoming_rows")
+
+    # ---------------------------------------------------------------- accounts
+    def credentials(self, login: str) -> dict[str, Any] | None:
+        """The account behind a login, for the log-in check only (hash included)."""
+        rows = self._rows(
+            "SELECT login, name, role, juror_id, password_hash, failed_attempts, last_failed_at "
+            "FROM users WHERE login = ?", [login])
+        if not rows:
+            return None
+        login, name, role, juror_id, password_hash, failed, last_failed = rows[0]
+        return {"actor": Actor(login=login, name=name, role=role, juror_id=juror_id),
+                "password_hash": password_hash, "failed_attempts": failed, "last_failed_at": last_failed}
+
+    def record_login_failure(self, login: str, now: datetime) -> None:
+        self._cur.execute("BEGIN TRANSACTION")
+        try:
+            self._cur.execute(
+                "UPDATE users SET failed_attempts = failed_attempts + 1, last_failed_at = ? WHERE login = ?",
+                [now, login])
+            self._append_audit(login, "échec de connexion", "user", login, None, None)
+            self._cur.execute("COMMIT")
+        except duckdb.Error:
+            self._cur.execute("ROLLBACK")
+            raise
+
+    def record_login_success(self, login: str) -> None:
+        self._cur.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
+                          "WHERE login = ? AND failed_attempts > 0", [login])
+
+    def users(self, actor: Actor) -> pd.DataFrame:
+        require_role(actor, ("admin",), "la gestion des comptes")
+        return self._frame("SELECT login, name, role, organisation, juror_id, created_at, failed_attempts "
+                           "FROM users ORDER BY login")
+
+    def add_user(self, actor: Actor, login: str, name: str, role: str, password_hash: str,
+                 organisation: str | None = None, juror_id: str | None = None) -> None:
+        require_role(actor, ("admin",), "la création de comptes")
+        login = login.strip().lower()
+        if not login or not login.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise StoreError(f"Identifiant « {login} » invalide : lettres, chiffres, « . », « - » et « _ » seulement.")
+        if role not in ("jure", "president", "direction", "admin"):
+            raise StoreError(f"Rôle « {role} » inconnu : jure, president, direction ou admin.")
+        if role in ("jure", "president") and not juror_id:
+            raise StoreError("Un compte de juré ou de président doit être rattaché à un membre du jury (--juror).")
+        if juror_id and not self._rows("SELECT 1 FROM jurors WHERE juror_id = ?", [juror_id]):
+            raise StoreError(f"Membre du jury « {juror_id} » inconnu.")
+        if self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
+            raise StoreError(f"L'identifiant « {login} » existe déjà.")
+        self._transaction(
+            lambda: (
+                self._cur.execute(
+                    "INSERT INTO users (login, name, role, organisation, juror_id, password_hash, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [login, name, role, organisation, juror_id, password_hash, datetime.now()]),
+                self._append_audit(actor, "création de compte", "user", login, None,
+                                   {"name": name, "role": role, "organisation": organisation,
+                                    "juror_id": juror_id}),
+            ))
+
+    def set_password(self, actor: Actor, login: str, password_hash: str) -> None:
+        if actor.login != login:
+            require_role(actor, ("admin",), "le changement du mot de passe d'un autre compte")
+        if not self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
+            raise StoreError(f"Compte « {login} » inconnu.")
+        self._transaction(
+            lambda: (
+                self._cur.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, "
+                                  "last_failed_at = NULL WHERE login = ?", [password_hash, login]),
+                self._append_audit(actor, "changement de mot de passe", "user", login, None, None),
+            ))
+
+    def _transaction(self, work) -> Any:
+        """Run `work()` in one transaction; roll back on any error."""
+        self._cur.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+            self._cur.execute("COMMIT")
+            return result
+        except BaseException:
+            self._cur.execute("ROLLBACK")
+            raise
+
+    # ---------------------------------------------------------------- recusals
+    def _is_recused(self, juror_id: str, dossier_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM recusals WHERE juror_id = ? AND dossier_id = ?",
+                               [juror_id, dossier_id]))
+
+    def recused_dossier_ids(self, actor: Actor, call_id: str) -> set[str]:
+        """The dossiers of a call the acting juror is recused from."""
+        if not actor.juror_id:
+            return set()
+        return {row[0] for row in self._rows(
+            "SELECT r.dossier_id FROM recusals r JOIN dossiers d USING (dossier_id) "
+            "WHERE r.juror_id = ? AND d.call_id = ?", [actor.juror_id, call_id])}
+
+    def add_recusal(self, actor: Actor, juror_id: str, dossier_id: str, reason: str,
+                    declared_on: date) -> int:
+        """Recuse a juror from a dossier; their earlier ratings on it stop counting
+        (kept, marked, audited). Returns how many ratings stopped counting."""
+        require_role(actor, ("admin",), "la gestion des récusations")
+        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
+        if not rows:
+            raise StoreError(f"Dossier « {dossier_id} » inconnu.")
+        if not self._rows("SELECT 1 FROM jurors WHERE juror_id = ?", [juror_id]):
+            raise StoreError(f"Membre du jury « {juror_id} » inconnu.")
+        if not reason.strip():
+            raise StoreError("Le motif de la récusation est obligatoire.")
+        call_id = rows[0][0]
+        affected = self._rows(
+            "SELECT criterion_id, score, version FROM ratings WHERE juror_id = ? AND dossier_id = ? "
+            "ORDER BY criterion_id", [juror_id, dossier_id])
+
+        def work() -> None:
+            self._cur.execute(
+                "INSERT INTO recusals VALUES (?, ?, ?, ?) ON CONFLICT (juror_id, dossier_id) "
+                "DO UPDATE SET reason = excluded.reason, declared_on = excluded.declared_on",
+                [juror_id, dossier_id, reason, declared_on])
+            self._cur.execute(
+                "INSERT INTO conflict_declarations VALUES (?, ?, true, ?) ON CONFLICT (juror_id, call_id) "
+                "DO UPDATE SET has_conflicts = true, declared_on = excluded.declared_on",
+                [juror_id, call_id, declared_on])
+            self._append_audit(actor, "récusation", "recusal", f"{juror_id}/{dossier_id}", None,
+                               {"reason": reason, "declared_on": declared_on,
+                                "ratings_no_longer_counted": [
+                                    {"criterion_id": c, "score": s, "version": v} for c, s, v in affected]})
+        self._transaction(work)
+        return len(affected)
+
+    def remove_recusal(self, actor: Actor, juror_id: str, dossier_id: str) -> None:
+        require_role(actor, ("admin",), "la gestion des récusations")
+        before = self._rows("SELECT reason, declared_on FROM recusals WHERE juror_id = ? AND dossier_id = ?",
+                            [juror_id, dossier_id])
+        if not before:
+            raise StoreError(f"Aucune récusation de « {juror_id} » pour « {dossier_id} ».")
+
+        def work() -> None:
+            self._cur.execute("DELETE FROM recusals WHERE juror_id = ? AND dossier_id = ?", [juror_id, dossier_id])
+            self._append_audit(actor, "levée de récusation", "recusal", f"{juror_id}/{dossier_id}",
+                               {"reason": before[0][0], "declared_on": before[0][1]}, None)
+        self._transaction(work)
+
+    def declare_no_conflict(self, actor: Actor, juror_id: str, call_id: str, declared_on: date) -> None:
+        """Record that a juror declares no conflict of interest for a call."""
+        require_role(actor, ("admin",), "la tenue du registre des conflits d'intérêts")
+        if self._rows("SELECT 1 FROM recusals r JOIN dossiers d USING (dossier_id) "
+                      "WHERE r.juror_id = ? AND d.call_id = ?", [juror_id, call_id]):
+            raise StoreError(f"« {juror_id} » a des récusations pour « {call_id} » : levez-les d'abord.")
+
+        def work() -> None:
+            self._cur.execute(
+                "INSERT INTO conflict_declarations VALUES (?, ?, false, ?) ON CONFLICT (juror_id, call_id) "
+                "DO UPDATE SET has_conflicts = false, declared_on = excluded.declared_on",
+                [juror_id, call_id, declared_on])
+            self._append_audit(actor, "déclaration sans conflit", "conflict_declaration",
+                               f"{juror_id}/{call_id}", None, {"declared_on": declared_on})
+        self._transaction(work)
+
+    # ----------------------------------------------------------------- ratings
+    def dossiers_to_rate(self, actor: Actor, call_id: str) -> pd.DataFrame:
+        """The call's dossiers the acting juror may rate (not recused)."""
+        require_juror(actor, "la notation")
+        frame = self.dossiers(actor, call_id)
+        return frame[~frame["dossier_id"].isin(self.recused_dossier_ids(actor, call_id))]
+
+    def check_may_rate(self, actor: Actor, dossier_id: str) -> None:
+        """Refuse, in French, a juror recused from the dossier."""
+        juror_id = require_juror(actor, "la notation")
+        if self._is_recused(juror_id, dossier_id):
+            raise AccessDenied(f"Accès refusé : vous êtes récusé·e pour le dossier « {dossier_id} » ; "
+                               "vous ne pouvez ni le noter ni voir les notes des autres jurés.")
+
+    def own_ratings(self, actor: Actor, call_id: str) -> pd.DataFrame:
+        """The acting juror's ratings of a call (recused dossiers excluded)."""
+        juror_id = require_juror(actor, "la consultation de ses notes")
+        return self._frame(
+            "SELECT r.dossier_id, r.criterion_id, r.score, r.comment, r.rated_at, r.version "
+            "FROM ratings r JOIN dossiers d USING (dossier_id) "
+            "WHERE r.juror_id = ? AND d.call_id = ? AND NOT EXISTS ("
+            "  SELECT 1 FROM recusals x WHERE x.juror_id = r.juror_id AND x.dossier_id = r.dossier_id) "
+            "ORDER BY r.dossier_id, r.criterion_id", [juror_id, call_id])
+
+    def dossier_ratings(self, actor: Actor, dossier_id: str) -> pd.DataFrame:
+        """Ratings of one dossier: all of them for president, direction and
+        administration; a juror sees only their own, and nothing when recused."""
+        if can_read_all_ratings(actor):
+            return self._frame(
+                "SELECT r.*, j.name AS juror_name, (x.juror_id IS NULL) AS counts FROM ratings r "
+                "LEFT JOIN jurors j USING (juror_id) "
+                "LEFT JOIN recusals x ON x.juror_id = r.juror_id AND x.dossier_id = r.dossier_id "
+                "WHERE r.dossier_id = ? ORDER BY r.juror_id, r.criterion_id", [dossier_id])
+        self.check_may_rate(actor, dossier_id)
+        return self._frame("SELECT r.*, true AS counts FROM ratings r WHERE r.dossier_id = ? AND r.juror_id = ? "
+                           "ORDER BY r.criterion_id", [dossier_id, actor.juror_id])
+
+    def ratings_for_ranking(self, actor: Actor, call_id: str) -> pd.DataFrame:
+        """The ratings that count, as the engine aggregates them (juror, dossier,
+        criterion, score). A juror gets pseudonymous juror ids and nothing on
+        the dossiers they are recused from."""
+        frame = self._frame(
+            "SELECT r.juror_id AS juror, r.dossier_id AS dossier, r.criterion_id AS criterion, r.score "
+            "FROM ratings r JOIN dossiers d USING (dossier_id) WHERE d.call_id = ? AND NOT EXISTS ("
+            "  SELECT 1 FROM recusals x WHERE x.juror_id = r.juror_id AND x.dossier_id = r.dossier_id) "
+            "ORDER BY r.dossier_id, r.criterion_id, r.juror_id", [call_id])
+        if can_read_all_ratings(actor):
+            return frame
+        require_role(actor, ("jure", "president", "direction", "admin"), "la consultation du classement")
+        frame = frame[~frame["dossier"].isin(self.recused_dossier_ids(actor, call_id))].copy()
+        pseudonyms = {j: f"J{i}" for i, j in enumerate(sorted(frame["juror"].unique()), start=1)}
+        frame["juror"] = frame["juror"].map(pseudonyms)
+        return frame
+
+    def save_rating(self, actor: Actor, dossier_id: str, criterion_id: str, score: int,
+                    comment: str | None, expected_version: int | None) -> int:
+        """Write one rating atomically (see `save_ratings`); returns its new version."""
+        return self.save_ratings(actor, dossier_id, [RatingEntry(criterion_id, score, comment, expected_version)])[
+            criterion_id]
+
+    def save_ratings(self, actor: Actor, dossier_id: str, entries: list["RatingEntry"]) -> dict[str, int]:
+        """Write a juror's ratings of one dossier in one transaction, each audited;
+        returns the new version per criterion.
+
+        Optimistic concurrency: each entry's `expected_version` is the version
+        the juror saw (None when there was no rating). If any stored rating has
+        moved on, nothing is written and StaleWrite carries the current values.
+        """
+        juror_id = require_juror(actor, "la notation")
+        jury_criteria = {row[0] for row in self._rows(
+            "SELECT criterion_id FROM criteria WHERE criterion_group = 'jury'")}
+        for entry in entries:
+            score = entry.score
+            if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+                raise StoreError(f"Note « {score} » refusée pour {entry.criterion_id} : "
+                                 "un entier de 1 à 5 est attendu.")
+            if entry.criterion_id not in jury_criteria:
+                raise StoreError(f"Critère « {entry.criterion_id} » inconnu ou non noté par le jury.")
+        if not self._rows("SELECT 1 FROM dossiers WHERE dossier_id = ?", [dossier_id]):
+            raise StoreError(f"Dossier « {dossier_id} » inconnu.")
+
+        def current_values() -> dict[str, dict[str, Any]]:
+            return {c: {"score": s, "comment": m, "version": v} for c, s, m, v in self._rows(
+                "SELECT criterion_id, score, comment, version FROM ratings WHERE juror_id = ? AND dossier_id = ?",
+                [juror_id, dossier_id])}
+
+        def work() -> dict[str, int]:
+            self.check_may_rate(actor, dossier_id)
+            current = current_values()
+            stale = [e.criterion_id for e in entries
+                     if (current.get(e.criterion_id) or {}).get("version") != e.expected_version]
+            if stale:
+                shown = ", ".join(
+                    f"{c} : {current[c]['score'] if c in current else 'aucune'}" for c in stale)
+                raise StaleWrite(
+                    f"Enregistrement refusé : vos notes de « {dossier_id} » ont été modifiées ailleurs "
+                    f"depuis leur affichage (valeurs actuelles — {shown}). Rien n'a été écrit ; "
+                    "rechargez avant de modifier.", current)
+            now = datetime.now()
+            versions = {}
+            for entry in entries:
+                before = current.get(entry.criterion_id)
+                comment = (entry.comment or "").strip() or None
+                if before and before["score"] == entry.score and before["comment"] == comment:
+                    versions[entry.criterion_id] = before["version"]
+                    continue
+                version = (before["version"] if before else 0) + 1
+                self._cur.execute(
+                    "INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (juror_id, dossier_id, criterion_id) DO UPDATE SET "
+                    "score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at, "
+                    "version = excluded.version",
+                    [juror_id, dossier_id, entry.criterion_id, entry.score, comment, now, version])
+                self._append_audit(actor, "notation", "rating", f"{juror_id}/{dossier_id}/{entry.criterion_id}",
+                                   before, {"score": entry.score, "comment": comment, "version": version})
+                versions[entry.criterion_id] = version
+            return versions
+
+        try:
+            return self._transaction(work)
+        except duckdb.TransactionException as exc:
+            # Another session committed the same ratings first.
+            raise StaleWrite("Enregistrement refusé : une autre fenêtre vient d'enregistrer ces notes ; "
+                             "rien n'a été écrit.", current_values()) from exc
+
+
+@dataclass(frozen=True)
+class RatingEntry:
+    """One rating a juror submits, with the version they saw (None: none existed)."""
+
+    criterion_id: str
+    score: int
+    comment: str | None
+    expected_version: int | None

@@ -1,0 +1,76 @@
+"""Accounts: password hashing (bcrypt), log-in with throttling of repeated
+failures, session expiry policy. The store keeps the accounts; this module
+never writes SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+import bcrypt
+
+from dashboard.errors import LoginRefused
+from dashboard.store import Store
+from dashboard.store.access import Actor
+
+FREE_ATTEMPTS = 3            # failures allowed before waiting is imposed
+BASE_DELAY_SECONDS = 5.0     # wait after the 3rd failure, doubled after each further one
+MAX_DELAY_SECONDS = 300.0
+SESSION_IDLE_MINUTES = float(os.environ.get("JURY_SESSION_MINUTES", "30"))
+MIN_PASSWORD_LENGTH = 8
+
+# A real hash to compare against when the login is unknown, so that the answer
+# takes as long as for a known login.
+_DUMMY_HASH = bcrypt.hashpw(b"compte-inexistant", bcrypt.gensalt(rounds=4))
+
+
+def _rounds() -> int:
+    """bcrypt cost factor: 12 by default; tests lower it through JURY_BCRYPT_ROUNDS."""
+    return int(os.environ.get("JURY_BCRYPT_ROUNDS", "12"))
+
+
+def hash_password(password: str) -> str:
+    """A bcrypt hash of the password (refuses one too short, in French)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"Mot de passe trop court : {MIN_PASSWORD_LENGTH} caractères au moins.")
+    if len(password.encode()) > 72:
+        raise ValueError("Mot de passe trop long : 72 octets au plus.")
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=_rounds())).decode()
+
+
+def throttle_delay(failed_attempts: int) -> float:
+    """Seconds to wait after `failed_attempts` consecutive failures."""
+    if failed_attempts < FREE_ATTEMPTS:
+        return 0.0
+    return min(BASE_DELAY_SECONDS * 2 ** (failed_attempts - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+
+
+def authenticate(store: Store, login: str, password: str, now: datetime | None = None) -> Actor:
+    """The account's actor, or LoginRefused (wrong credentials or wait imposed)."""
+    now = now or datetime.now()
+    login = login.strip().lower()
+    account = store.credentials(login)
+    if account is None:
+        bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH)
+        raise LoginRefused("Identifiant ou mot de passe incorrect.")
+    delay = throttle_delay(account["failed_attempts"])
+    if delay and account["last_failed_at"] is not None:
+        wait_until = account["last_failed_at"] + timedelta(seconds=delay)
+        if now < wait_until:
+            remaining = (wait_until - now).total_seconds()
+            raise LoginRefused(
+                f"Trop de tentatives infructueuses : réessayez dans {int(remaining) + 1} secondes.",
+                retry_after=remaining)
+    if not bcrypt.checkpw(password.encode()[:72], account["password_hash"].encode()):
+        store.record_login_failure(login, now)
+        raise LoginRefused("Identifiant ou mot de passe incorrect.")
+    store.record_login_success(login)
+    return account["actor"]
+
+
+def session_expired(last_seen: datetime | None, now: datetime | None = None) -> bool:
+    """True when the session has been idle longer than the allowed time."""
+    if last_seen is None:
+        return True
+    return (now or datetime.now()) - last_seen > timedelta(minutes=SESSION_IDLE_MINUTES)

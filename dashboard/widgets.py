@@ -1,0 +1,63 @@
+"""Streamlit pieces drawn on several pages (the dossier card)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import analysis
+from dashboard.formatting import fr_date, fr_number
+
+
+def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:
+    """One dossier's full card: candidate, territory, project, criterion values."""
+    st.markdown(f"### {row['display_name']}")
+    st.markdown(
+        f"**Dossier** : {row.name} · **Porteur** : {analysis.KIND_LABELS.get(row['kind'], row['kind'])} — "
+        f"{row['candidate_name']}  \n"
+        f"**Région** : {row['region_name']} · **Département** : {row['departement_name']}  \n"
+        f"**Population** : {fr_number(row['population'])} habitants · "
+        f"**Intercommunalité** : {row['epci_name']} ({fr_number(row['epci_population'])} hab.)  \n"
+        f"**Pôle universitaire le plus proche** : {row['nearest_hub']} à {fr_number(row['dist_hub_km'], 1)} km  \n"
+        f"**Dépôt** : {fr_date(row['submitted_on'])} · "
+        f"**Décision historique** : {row['historical_decision'] or '–'}"
+    )
+    st.markdown(f"**Concept d'antenne** : {row['antenna_concept'] or '–'}  \n"
+                f"**Filières** : {row['sectors'] or '–'}  \n**Partenaires** : {row['partners'] or '–'}")
+    if isinstance(row["summary"], str) and row["summary"]:
+        st.markdown(f"> {row['summary']}")
+    if not with_values:
+        return
+    own = values[values["dossier_id"] == row.name].merge(
+        criteria[["criterion_id", "label", "unit"]], on="criterion_id").sort_values("criterion_id")
+    if own.empty:
+        return
+    st.table(pd.DataFrame({
+        "Critère": own["criterion_id"] + " — " + own["label"],
+        "Valeur": [fr_number(v, 0 if float(v).is_integer() else 1) for v in own["value"]],
+        "Unité": own["unit"].fillna(""),
+        "Provenance": own["provenance"].fillna(""),
+    }).set_index("Critère"))
+
+
+def conflict_register(store, actor, call_id: str, jurors: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The conflict-of-interest register of a call: one row per juror."""
+    declarations = store.conflict_declarations(actor, call_id).set_index("juror_id")
+    recusals = store.recusals(actor, call_id)
+    rows = []
+    for juror in jurors.itertuples():
+        mine = recusals[recusals["juror_id"] == juror.juror_id]
+        if juror.juror_id in declarations.index:
+            declared = declarations.loc[juror.juror_id]
+            status = "conflits déclarés" if declared["has_conflicts"] else "aucun conflit déclaré"
+            when = fr_date(declared["declared_on"])
+        else:
+            status, when = "pas de déclaration", "–"
+        rows.append({
+            "Juré": f"{juror.name} ({juror.organisation})",
+            "Déclaration": status,
+            "Date": when,
+            "Récusé·e pour": "; ".join(f"{names.get(d, d)} — {r}" for d, r in zip(mine["dossier_id"], mine["reason"]))
+            or "–",
+        })
+    return pd.DataFrame(rows)

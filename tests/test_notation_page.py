@@ -1,0 +1,102 @@
+"""AppTest of /notation on the demo call: progress, rating, recusal, stale writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.cli import create_demo_accounts
+from dashboard.importer import import_file
+from dashboard.store import Database, RatingEntry, Store
+from dashboard.store.access import OPERATOR
+from tests.conftest import DEMO_WORKBOOK
+
+PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "notation.py")
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("notation") / "demo.duckdb"
+    db = Database(path)
+    store = Store(db.cursor())
+    import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
+    create_demo_accounts(store)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    path = tmp_path / "demo.duckdb"
+    path.write_bytes(demo_file.read_bytes())
+    monkeypatch.setenv("JURY_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    from dashboard.ui import get_database
+    yield Store(get_database().cursor())
+    st.cache_resource.clear()
+
+
+def _actor(store: Store, login: str):
+    return store.credentials(login)["actor"]
+
+
+def _page(actor, dossier: str | None = None, call: str = "AMI2-P3") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["actor"] = actor
+    at.session_state["last_seen"] = datetime.now()
+    at.session_state["selected_call"] = call
+    if dossier:
+        at.query_params["dossier"] = dossier
+    return at
+
+
+def test_juror_rates_a_dossier_and_progress_moves(demo: Store) -> None:
+    juror = _actor(demo, "celine.ravaud")
+    at = _page(juror).run()
+    assert not at.exception
+    total = len(demo.dossiers_to_rate(juror, "AMI2-P3"))
+    assert at.metric[0].value == f"0 / {total}"
+    dossier = at.selectbox(key="notation_dossier").value
+    for c in ("J01", "J02", "J03", "J04", "J05", "J06"):
+        at.radio(key=f"score_{dossier}_{c}").set_value(4)
+    at.text_input(key=f"comment_{dossier}_J01").input("Partenariat large et concret")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.metric[0].value == f"1 / {total}"
+    saved = demo.own_ratings(juror, "AMI2-P3").set_index("criterion_id")
+    assert saved.loc["J01", "score"] == 4 and saved.loc["J01", "comment"] == "Partenariat large et concret"
+    assert (saved["version"] == 1).all()
+    at.toggle(key="notation_todo").set_value(True).run()
+    assert dossier not in at.selectbox(key="notation_dossier").options
+
+
+def test_stale_form_is_refused_with_the_current_value(demo: Store) -> None:
+    juror = _actor(demo, "celine.ravaud")
+    at = _page(juror).run()
+    dossier = at.selectbox(key="notation_dossier").value
+    # Another window of the same juror saves first.
+    demo.save_ratings(juror, dossier, [RatingEntry("J01", 2, "autre fenêtre", None)])
+    at.radio(key=f"score_{dossier}_J01").set_value(5)
+    at.button[0].click().run()
+    assert at.error and "modifiées ailleurs" in at.error[0].value and "J01 : 2" in at.error[0].value
+    assert demo.own_ratings(juror, "AMI2-P3").set_index("criterion_id").loc["J01", "score"] == 2
+    at.button(key="notation_reload").click().run()
+    assert at.radio(key=f"score_{dossier}_J01").value == 2
+
+
+def test_recused_dossier_cannot_be_opened_by_url(demo: Store) -> None:
+    recusals = demo.recusals(OPERATOR, "AMI1")
+    juror_id, dossier = recusals.iloc[0]["juror_id"], recusals.iloc[0]["dossier_id"]
+    login = next(u.login for u in demo.users(OPERATOR).itertuples() if u.juror_id == juror_id)
+    juror = _actor(demo, login)
+    at = _page(juror, dossier=dossier, call="AMI1").run()
+    assert at.error and "récusé" in at.error[0].value
+    assert not at.get("radio")
+    assert "notation_dossier" not in [s.key for s in at.selectbox]
+    allowed = _page(juror, call="AMI1").run()
+    assert dossier not in allowed.selectbox(key="notation_dossier").options

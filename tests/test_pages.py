@@ -1,0 +1,108 @@
+"""Page tests with Streamlit's AppTest on a temporary database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.importer import import_file
+from dashboard.store import Database, Store
+from dashboard.store.access import OPERATOR, Actor
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, tiny_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.duckdb"
+    db = Database(path)
+    import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
+    db.close()
+    monkeypatch.setenv("JURY_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+DIRECTION = Actor(login="direction", name="Direction", role="direction")
+ADMIN = Actor(login="admin", name="Secrétariat", role="admin")
+
+
+def app_as(actor: Actor | None) -> AppTest:
+    """The app with `actor` signed in (None: no session)."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    if actor is not None:
+        at.session_state["actor"] = actor
+        at.session_state["last_seen"] = datetime.now()
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_shows_the_calls_key_figures(app_db: Path) -> None:
+    at = app_as(DIRECTION).run()
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Dossiers"] == "3"
+    assert metrics["Lauréats historiques"] == "2"
+    assert metrics["Outre-mer"] == "1"
+    assert metrics["En Territoires d'industrie"] == "67\u00a0%"  # 2 of 3
+    assert any("Auvergne-Rhône-Alpes" in m.value for m in at.markdown)
+    charts = at.get("plotly_chart")
+    assert charts, "the map and the bar charts are drawn"
+
+
+def test_dossiers_page_filters_and_shows_a_card(app_db: Path) -> None:
+    at = app_as(DIRECTION).run()
+    at.switch_page("pages/dossiers.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 3
+    at.multiselect(key="dossiers_regions").set_value(["La Réunion"]).run()
+    table = at.dataframe[0].value
+    assert table["Candidat"].tolist() == ["Saint-Joseph (974)"]
+    assert any("Saint-Joseph (974)" in m.value for m in at.markdown)
+
+
+def test_import_page_documents_every_sheet(app_db: Path) -> None:
+    at = app_as(ADMIN).run()
+    at.switch_page("pages/import_page.py").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    for sheet in ("Appels", "Critères", "Candidats", "Dossiers", "Valeurs", "Jurés", "Récusations", "Notes"):
+        assert f"**{sheet}**" in text
+
+
+def test_without_a_session_only_the_login_form_is_drawn(app_db: Path) -> None:
+    at = app_as(None).run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]
+    assert not at.metric and not at.dataframe
+
+
+def test_idle_session_expires(app_db: Path) -> None:
+    at = app_as(DIRECTION)
+    at.session_state["last_seen"] = datetime.now() - timedelta(hours=2)
+    at.run()
+    assert not at.metric
+    assert any("Session expirée" in i.value for i in at.info)
+    assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]
+
+
+def test_import_page_is_refused_to_a_direction_user(app_db: Path) -> None:
+    at = app_as(DIRECTION).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/import_page.py")  # not even offered in the navigation
+    page = AppTest.from_file(str(Path(APP).parent / "pages" / "import_page.py"), default_timeout=30)
+    page.session_state["actor"] = DIRECTION
+    page.session_state["last_seen"] = datetime.now()
+    page.run()
+    assert page.error and "pas accessible" in page.error[0].value
+    assert not page.get("file_uploader")
