@@ -49,6 +49,17 @@ if result.flagged_jurors:
     st.warning("Jurés laissés sans correction de sévérité : "
                + " ; ".join(f"{j} : {why}" for j, why in result.flagged_jurors.items()))
 
+st.subheader("Dernières notes enregistrées")
+recent = ratings.sort_values("rated_at", ascending=False).head(12)
+st.table(pd.DataFrame({
+    "Date": recent["rated_at"].dt.strftime("%d/%m/%Y %H:%M"),
+    "Juré": recent["juror_name"],
+    "Dossier": [names.get(d, d) for d in recent["dossier_id"]],
+    "Critère": recent["criterion_id"],
+    "Note": recent["score"],
+    "Commentaire": recent["comment"].fillna(""),
+}).set_index("Date"))
+
 st.subheader("À discuter")
 to_discuss = result.disagreement[result.disagreement["flag"]].sort_values("max_spread", ascending=False)
 st.caption(f"{fr_number(len(to_discuss))} dossier(s) où les notes d'un même critère s'écartent d'au moins 2 points.")

@@ -50,7 +50,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
+def app_url(demo_db: Path, browser, tmp_path_factory: pytest.TempPathFactory):
     port = _free_port()
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
     env = {**os.environ, "JURY_DB": str(demo_db)}
@@ -63,6 +63,12 @@ def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
         )
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", server, log)
+        # A first session lets the server learn the app's pages; deep links of the
+        # very first session after start-up could otherwise answer « page not found ».
+        warm = browser.new_page()
+        warm.goto(f"http://127.0.0.1:{port}/")
+        warm.get_by_role("button", name="Se connecter").wait_for(timeout=60_000)
+        warm.close()
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -83,9 +89,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, tmp_path: Path):
+def page(browser, request: pytest.FixtureRequest):
     context = browser.new_context(accept_downloads=True, locale="fr-FR", viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
+    # The last screen of each test, to look at when one fails.
+    shots = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
     context.close()

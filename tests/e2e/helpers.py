@@ -5,8 +5,9 @@ from __future__ import annotations
 DEMO_PASSWORD = "demo-jury-2019"
 
 
-def sign_in(page, app_url: str, login: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(app_url + "/connexion")
+def sign_in(page, app_url: str, login: str, password: str = DEMO_PASSWORD, path: str = "/connexion") -> None:
+    """Open `path` (a new browser load, so a new session: the log-in form) and sign in there."""
+    page.goto(app_url + path)
     page.get_by_label("Identifiant").fill(login)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
@@ -25,3 +26,13 @@ def metric(page, label: str) -> str:
 
 def no_exception(page) -> bool:
     return page.locator('[data-testid="stException"]').count() == 0
+
+
+def open_page(page, title: str) -> None:
+    """Follow the sidebar link to a page (a reload would start a new, signed-out session)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+
+
+def choose_call(page, label_pattern) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=label_pattern).click()

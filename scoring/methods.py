@@ -1,0 +1,380 @@
+"""Aggregation methods as plain array functions, batched over weight vectors.
+
+This module owns the mathematics of WSM, WPM, TOPSIS, VIKOR and PROMETHEE II
+and the ranking of scores. Every scoring function takes
+
+* ``X``: float array (n alternatives x m criteria), finite, no NaN;
+* ``maximise``: bool array (m,), True where the criterion is maximised;
+* ``W``: weights, shape (k, m), each row summing to 1 (a 1-D (m,) vector is
+  accepted and treated as k = 1);
+
+and returns scores of shape (k, n), one row per weight vector. Inputs are not
+validated here (validate once, at the edge: `scoring.ranking`); the functions
+are pure numpy so that a Monte-Carlo study over 10 000 weight vectors costs a
+few matrix products.
+
+Conventions (see the issue and the docstrings): WSM min-max (constant column
+= 1), WPM sum normalisation and product, TOPSIS vector normalisation, VIKOR
+with v = 0.5 and lower Q better, PROMETHEE II with usual / linear (type V) /
+vshape (type III) preference functions in O(m n log n).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypedDict
+
+import numpy as np
+
+from scoring.normalise import minmax, regret, sum_normalise, vector_normalise
+from scoring.spec import Preference, Spec
+
+__all__ = [
+    "TopsisDetails",
+    "VikorDetails",
+    "higher_is_better",
+    "method_scores",
+    "promethee2_net_flows",
+    "promethee2_unicriterion_flows",
+    "rank_scores",
+    "rank_tolerance",
+    "topsis_details",
+    "topsis_scores",
+    "vikor_details",
+    "vikor_q",
+    "vikor_srq",
+    "wpm_scores",
+    "wsm_scores",
+]
+
+# Size of the (chunk, n, m) temporary VIKOR builds to take R = max_j w_j d_ij.
+_VIKOR_CHUNK_ELEMENTS = 2_000_000
+# Up to this many weight vectors, weighted sums use einsum rather than BLAS.
+_EINSUM_MAX_ROWS = 16
+
+
+def _as_2d(W: np.ndarray) -> np.ndarray:
+    return np.atleast_2d(np.asarray(W, dtype=float))
+
+
+def _weighted_rows(W: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """W @ A.T, shape (k, n): sum_j W[k, j] A[i, j].
+
+    A few weight vectors go through einsum (a single-threaded loop, steady on
+    a busy machine); many go through BLAS, much faster for Monte-Carlo batches.
+    """
+    if W.shape[0] <= _EINSUM_MAX_ROWS:
+        return np.einsum("kj,ij->ki", W, A)
+    return W @ A.T
+
+
+def higher_is_better(method: str) -> bool:
+    """True when a higher score is better (all methods but VIKOR, whose Q is lower-better)."""
+    return method != "vikor"
+
+
+def wsm_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Weighted sum of min-max normalised values: score = sum_j w_j r_ij, higher better."""
+    R = minmax(X, maximise)
+    return _weighted_rows(_as_2d(W), R)
+
+
+def wpm_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Weighted product of sum-normalised values: score = prod_j r_ij ** w_j (X > 0), higher better.
+
+    Computed as exp(sum_j w_j ln r_ij), which is the product itself (not its
+    logarithm) up to rounding, and batches over weight vectors as one matrix
+    product.
+    """
+    R = sum_normalise(X, maximise)
+    return np.exp(_weighted_rows(_as_2d(W), np.log(R)))
+
+
+class TopsisDetails(TypedDict):
+    normalised: np.ndarray
+    weighted: np.ndarray
+    ideal: np.ndarray
+    anti_ideal: np.ndarray
+    d_plus: np.ndarray
+    d_minus: np.ndarray
+    closeness: np.ndarray
+
+
+def _closeness(d_plus: np.ndarray, d_minus: np.ndarray) -> np.ndarray:
+    """C = D- / (D+ + D-); an alternative at both ideal and anti-ideal (D+ = D- = 0) gets 1."""
+    total = d_plus + d_minus
+    return np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 1.0)
+
+
+def topsis_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """TOPSIS closeness coefficient C = D- / (D+ + D-), higher better.
+
+    Vector normalisation r = x / sqrt(sum x^2); v = w r; the ideal takes the
+    best v of each column given its direction, the anti-ideal the worst;
+    Euclidean distances. Since w >= 0, (v_ij - v*_j)^2 = w_j^2 (r_ij - r*_j)^2,
+    so the distances for k weight vectors are one matrix product with W^2.
+    When D+ + D- = 0 (every weighted column constant) C is defined as 1.
+    """
+    W2 = _as_2d(W) ** 2
+    R = vector_normalise(X)
+    top = R.max(axis=0)
+    bottom = R.min(axis=0)
+    best = np.where(maximise, top, bottom)
+    worst = np.where(maximise, bottom, top)
+    gap = np.subtract(R, best)  # one n x m buffer reused for both distances
+    np.square(gap, out=gap)
+    d_plus = np.sqrt(_weighted_rows(W2, gap))
+    np.subtract(R, worst, out=gap)
+    np.square(gap, out=gap)
+    d_minus = np.sqrt(_weighted_rows(W2, gap))
+    return _closeness(d_plus, d_minus)
+
+
+def topsis_details(X: np.ndarray, maximise: np.ndarray, w: np.ndarray) -> TopsisDetails:
+    """TOPSIS for one weight vector w (m,), keeping every intermediate step."""
+    R = vector_normalise(X)
+    V = R * w
+    top = V.max(axis=0)
+    bottom = V.min(axis=0)
+    ideal = np.where(maximise, top, bottom)
+    anti = np.where(maximise, bottom, top)
+    gap = np.subtract(V, ideal)
+    np.square(gap, out=gap)
+    d_plus = np.sqrt(gap.sum(axis=1))
+    np.subtract(V, anti, out=gap)
+    np.square(gap, out=gap)
+    d_minus = np.sqrt(gap.sum(axis=1))
+    return TopsisDetails(
+        normalised=R,
+        weighted=V,
+        ideal=ideal,
+        anti_ideal=anti,
+        d_plus=d_plus,
+        d_minus=d_minus,
+        closeness=_closeness(d_plus, d_minus),
+    )
+
+
+def _vikor_q_from(S: np.ndarray, R: np.ndarray, v: float) -> np.ndarray:
+    """Q = v (S - S*)/(S- - S*) + (1 - v)(R - R*)/(R- - R*) row-wise; a zero range gives 0 for its term."""
+    s_best = S.min(axis=-1, keepdims=True)
+    s_span = S.max(axis=-1, keepdims=True) - s_best
+    r_best = R.min(axis=-1, keepdims=True)
+    r_span = R.max(axis=-1, keepdims=True) - r_best
+    s_term = np.where(s_span > 0, (S - s_best) / np.where(s_span > 0, s_span, 1.0), 0.0)
+    r_term = np.where(r_span > 0, (R - r_best) / np.where(r_span > 0, r_span, 1.0), 0.0)
+    return v * s_term + (1.0 - v) * r_term
+
+
+def vikor_srq(
+    X: np.ndarray, maximise: np.ndarray, w: np.ndarray, v: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """VIKOR S (group utility), R (individual regret) and Q for one weight vector w (m,).
+
+    d_ij = (f*_j - x_ij)/(f*_j - f-_j) (0 on a constant column);
+    S_i = sum_j w_j d_ij; R_i = max_j w_j d_ij;
+    Q_i = v (S_i - S*)/(S- - S*) + (1 - v)(R_i - R*)/(R- - R*), where S* = min S,
+    S- = max S (same for R); a term whose range is 0 is 0. Lower is better.
+    """
+    D = regret(X, maximise)
+    WD = D * np.asarray(w, dtype=float)
+    S = WD.sum(axis=1)
+    R = WD.max(axis=1)
+    return S, R, _vikor_q_from(S, R, v)
+
+
+def vikor_q(X: np.ndarray, maximise: np.ndarray, W: np.ndarray, v: float = 0.5) -> np.ndarray:
+    """VIKOR Q for k weight vectors, shape (k, n); lower is better (see `vikor_srq`)."""
+    W = _as_2d(W)
+    D = regret(X, maximise)
+    n, m = D.shape
+    S = _weighted_rows(W, D)
+    R = np.empty_like(S)
+    chunk = max(1, _VIKOR_CHUNK_ELEMENTS // max(1, n * m))
+    for start in range(0, W.shape[0], chunk):
+        block = W[start : start + chunk]
+        R[start : start + chunk] = (block[:, None, :] * D[None, :, :]).max(axis=2)
+    return _vikor_q_from(S, R, v)
+
+
+class VikorDetails(TypedDict):
+    regret: np.ndarray
+    best: np.ndarray
+    worst: np.ndarray
+    S: np.ndarray
+    R: np.ndarray
+    Q: np.ndarray
+    dq: float
+    leader: int
+    runner_up: int | None
+    c1_acceptable_advantage: bool
+    c2_acceptable_stability: bool
+    compromise: list[int]
+
+
+def vikor_details(X: np.ndarray, maximise: np.ndarray, w: np.ndarray, v: float = 0.5) -> VikorDetails:
+    """VIKOR for one weight vector with Opricovic & Tzeng's (2004) compromise conditions.
+
+    Alternatives are ordered by ascending Q (ties kept in input order); a1 is
+    the first, a2 the second. DQ = 1/(n - 1).
+    C1 (acceptable advantage): Q(a2) - Q(a1) >= DQ.
+    C2 (acceptable stability): a1 is also first (possibly tied) by S or by R.
+    Compromise set (positions in X): {a1} if C1 and C2; {a1, a2} if only C1
+    holds; otherwise a1..aM with M the last position where Q(aM) - Q(a1) < DQ.
+    With one alternative both conditions hold trivially.
+    """
+    D = regret(X, maximise)
+    S, R, Q = vikor_srq(X, maximise, w, v)
+    n = X.shape[0]
+    order = np.argsort(Q, kind="stable")
+    leader = int(order[0])
+    top = X.max(axis=0)
+    bottom = X.min(axis=0)
+    best = np.where(maximise, top, bottom)
+    worst = np.where(maximise, bottom, top)
+    if n == 1:
+        return VikorDetails(
+            regret=D, best=best, worst=worst, S=S, R=R, Q=Q, dq=0.0, leader=leader,
+            runner_up=None, c1_acceptable_advantage=True, c2_acceptable_stability=True,
+            compromise=[leader],
+        )
+    dq = 1.0 / (n - 1)
+    runner_up = int(order[1])
+    c1 = bool(Q[runner_up] - Q[leader] >= dq)
+    c2 = bool(S[leader] <= S.min() or R[leader] <= R.min())
+    if c1 and c2:
+        compromise = [leader]
+    elif c1:
+        compromise = [leader, runner_up]
+    else:
+        compromise = [int(i) for i in order if Q[i] - Q[leader] < dq]
+    return VikorDetails(
+        regret=D, best=best, worst=worst, S=S, R=R, Q=Q, dq=dq, leader=leader,
+        runner_up=runner_up, c1_acceptable_advantage=c1, c2_acceptable_stability=c2,
+        compromise=compromise,
+    )
+
+
+def _sums_of_preference(
+    s: np.ndarray, prefix: np.ndarray, x: np.ndarray, preference: Preference
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each x_a, sum_b P(x_a - s_b) and sum_b P(s_b - x_a) over the sorted column s.
+
+    `prefix` is the prefix sum of s with a leading 0. Linear and V-shape
+    preference functions are continuous, so the side of each searchsorted
+    boundary does not matter; the usual function counts strict inequalities.
+    """
+    n = s.shape[0]
+    if preference.function == "usual":
+        below = np.searchsorted(s, x, side="left")
+        above = n - np.searchsorted(s, x, side="right")
+        return below.astype(float), above.astype(float)
+    q = preference.q if preference.function == "linear" else 0.0
+    p = preference.p
+    width = p - q
+    # a is preferred to b: d = x_a - s_b; full preference when s_b < x_a - p,
+    # partial (x_a - q - s_b)/(p - q) when x_a - p <= s_b < x_a - q.
+    i_full = np.searchsorted(s, x - p, side="left")
+    i_none = np.searchsorted(s, x - q, side="left")
+    partial = (x - q) * (i_none - i_full) - (prefix[i_none] - prefix[i_full])
+    plus = i_full + partial / width
+    # b is preferred to a: d = s_b - x_a; partial when x_a + q < s_b <= x_a + p,
+    # full when s_b > x_a + p.
+    j_start = np.searchsorted(s, x + q, side="right")
+    j_full = np.searchsorted(s, x + p, side="right")
+    partial = (prefix[j_full] - prefix[j_start]) - (x + q) * (j_full - j_start)
+    minus = (n - j_full) + partial / width
+    return plus, minus
+
+
+def promethee2_unicriterion_flows(
+    X: np.ndarray, maximise: np.ndarray, preferences: Sequence[Preference]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unweighted per-criterion positive and negative flows, each of shape (n, m).
+
+    plus[a, j] = sum_b P_j(d_j(a, b)) / (n - 1), minus[a, j] = sum_b P_j(d_j(b, a)) / (n - 1),
+    with d_j(a, b) = x_aj - x_bj for max and x_bj - x_aj for min. Computed per
+    criterion by sorting the column and using prefix sums: O(m n log n), no
+    n x n matrix (the idea of Calders & Van Assche 2018, PROMETHEE is not
+    quadratic, Computers & Operations Research 96). The weighted flows are
+    then phi+ = plus @ w, phi- = minus @ w. With a single alternative every
+    flow is 0.
+    """
+    n, m = X.shape
+    plus = np.zeros((n, m))
+    minus = np.zeros((n, m))
+    if n < 2:
+        return plus, minus
+    for j in range(m):
+        column = X[:, j] if maximise[j] else -X[:, j]
+        column = column - column.mean()  # centring keeps prefix sums small
+        order = np.argsort(column, kind="stable")
+        s = column[order]
+        prefix = np.concatenate(([0.0], np.cumsum(s)))
+        # Sorted needles make searchsorted cache-friendly; scatter back to input order.
+        plus[order, j], minus[order, j] = _sums_of_preference(s, prefix, s, preferences[j])
+    plus /= n - 1
+    minus /= n - 1
+    return plus, minus
+
+
+def promethee2_net_flows(
+    X: np.ndarray, maximise: np.ndarray, W: np.ndarray, preferences: Sequence[Preference]
+) -> np.ndarray:
+    """PROMETHEE II net flows phi = phi+ - phi- for k weight vectors, shape (k, n), higher better.
+
+    pi(a, b) = sum_j w_j P_j(d_j(a, b)); phi+(a) = sum_b pi(a, b)/(n - 1);
+    phi-(a) = sum_b pi(b, a)/(n - 1). Because pi is linear in w, phi = W @
+    (plus - minus).T with the unweighted per-criterion flows computed once.
+    """
+    plus, minus = promethee2_unicriterion_flows(X, maximise, preferences)
+    return _weighted_rows(_as_2d(W), plus - minus)
+
+
+def method_scores(spec: Spec, X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Scores of shape (k, n) of `spec.method` for k weight vectors (rows of W), on a validated X."""
+    maximise = spec.maximise
+    if spec.method == "wsm":
+        return wsm_scores(X, maximise, W)
+    if spec.method == "wpm":
+        return wpm_scores(X, maximise, W)
+    if spec.method == "topsis":
+        return topsis_scores(X, maximise, W)
+    if spec.method == "vikor":
+        return vikor_q(X, maximise, W, spec.v)
+    if spec.method == "promethee2":
+        return promethee2_net_flows(X, maximise, W, [c.preference for c in spec.criteria])
+    raise AssertionError(f"unreachable: method {spec.method!r} passed Spec validation")
+
+
+def rank_scores(
+    scores: np.ndarray, higher_is_better: bool, *, rtol: float = 1e-12, atol: float = 0.0
+) -> np.ndarray:
+    """Integer ranks, 1 = best, ties sharing the smallest rank ('min' method).
+
+    `scores` has shape (n,) or (k, n) (ranked along the last axis). A score
+    within max(atol, rtol x max|score|) of the previous one in sorted order
+    counts as equal to it, so that rounding noise (0.3 vs
+    0.30000000000000004) does not split a tie. `rank` passes atol = 1e-12 for
+    the methods whose scores lie on a unit scale (all but WPM).
+    """
+    values = np.asarray(scores, dtype=float)
+    key = -values if higher_is_better else values
+    order = np.argsort(key, axis=-1)  # the order within a tie does not change 'min' ranks
+    ordered = np.take_along_axis(key, order, axis=-1)
+    n = values.shape[-1]
+    if n == 0:
+        return np.zeros(values.shape, dtype=np.int64)
+    tolerance = np.maximum(atol, rtol * np.abs(values).max(axis=-1, keepdims=True))
+    gap = np.diff(ordered, axis=-1)
+    new_run = np.concatenate((np.ones(values.shape[:-1] + (1,), dtype=bool), gap > tolerance), axis=-1)
+    positions = np.broadcast_to(np.arange(n), values.shape)
+    run_start = np.maximum.accumulate(np.where(new_run, positions, 0), axis=-1)
+    ranks = np.empty(values.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, run_start + 1, axis=-1)
+    return ranks
+
+
+def rank_tolerance(method: str) -> float:
+    """Absolute tie tolerance for `rank_scores`: 1e-12 on unit-scale scores, 0 for WPM (scores ~ 1/n)."""
+    return 0.0 if method == "wpm" else 1e-12

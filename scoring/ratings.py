@@ -1,0 +1,290 @@
+"""Juror ratings: aggregation, severity correction and agreement.
+
+This module owns the step from the long table of juror ratings (juror,
+dossier, criterion, score 1-5) to one value per dossier x criterion, and the
+agreement statistics the jury reads before trusting those values: Kendall's W
+(tie-corrected) and ICC(2,1) per criterion, and a per-dossier disagreement
+flag for the « à discuter » list. Recused jurors simply have no rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from scoring.errors import ScoringError, shown
+
+__all__ = [
+    "AGGREGATION_METHODS",
+    "RatingsResult",
+    "aggregate_ratings",
+    "complete_block",
+    "icc_2_1",
+    "kendall_w",
+]
+
+AGGREGATION_METHODS: tuple[str, ...] = ("mean", "median", "trimmed_mean")
+SCALE_MIN = 1.0
+SCALE_MAX = 5.0
+_COLUMNS = ("juror", "dossier", "criterion", "score")
+
+
+@dataclass(frozen=True)
+class RatingsResult:
+    """Aggregated juror ratings and agreement.
+
+    ``values``: dossier x criterion frame of aggregated scores (NaN where
+    nobody rated). ``adjusted``: the long table with the score actually
+    aggregated (``adjusted_score``; equal to ``score`` without z-scores).
+    ``flagged_jurors``: juror -> French reason they were left unnormalised.
+    ``kendall_w`` and ``icc``: per criterion, NaN when not computable (fewer
+    than 2 jurors or 2 dossiers in the complete block, or no variance).
+    ``agreement``: per criterion, kendall_w, icc and the size of the block
+    used (jurors, dossiers). ``spread``: dossier x criterion max - min of the
+    raw scores. ``disagreement``: per dossier, max_spread, the criteria whose
+    spread reaches the threshold, and ``flag`` (à discuter).
+    """
+
+    values: pd.DataFrame
+    adjusted: pd.DataFrame
+    flagged_jurors: dict[str, str]
+    kendall_w: pd.Series
+    icc: pd.Series
+    agreement: pd.DataFrame
+    spread: pd.DataFrame
+    disagreement: pd.DataFrame
+
+    @property
+    def to_discuss(self) -> list[Any]:
+        """Dossiers whose juror scores differ by at least the threshold on some criterion."""
+        return self.disagreement.index[self.disagreement["flag"]].tolist()
+
+
+def kendall_w(scores: np.ndarray) -> float:
+    """Kendall's coefficient of concordance W with tie correction.
+
+    `scores` is a complete block, dossiers (rows, n) x jurors (columns, m).
+    Each juror's scores are ranked (average ranks for ties);
+    W = 12 S / (m^2 (n^3 - n) - m sum_j T_j), S = sum_i (R_i - mean R)^2,
+    T_j = sum over tie groups of juror j of (t^3 - t) (Kendall & Babington
+    Smith 1939; Siegel & Castellan 1988, eq. 9.16). NaN when n < 2, m < 2 or
+    every juror gives every dossier the same score.
+    """
+    n, m = scores.shape
+    if n < 2 or m < 2:
+        return math.nan
+    ranks = np.apply_along_axis(stats.rankdata, 0, scores)
+    totals = ranks.sum(axis=1)
+    s = float(((totals - totals.mean()) ** 2).sum())
+    ties = 0.0
+    for j in range(m):
+        _, counts = np.unique(scores[:, j], return_counts=True)
+        ties += float((counts**3 - counts).sum())
+    denominator = m**2 * (n**3 - n) - m * ties
+    if denominator <= 0:
+        return math.nan
+    return 12.0 * s / denominator
+
+
+def icc_2_1(scores: np.ndarray) -> float:
+    """ICC(2,1): two-way random effects, absolute agreement, single rater (Shrout & Fleiss 1979).
+
+    `scores` is a complete block, targets (rows, n) x raters (columns, k).
+    ICC = (BMS - EMS) / (BMS + (k - 1) EMS + k (JMS - EMS) / n). NaN when
+    n < 2, k < 2 or the denominator is 0 (no variance at all).
+    """
+    n, k = scores.shape
+    if n < 2 or k < 2:
+        return math.nan
+    grand = scores.mean()
+    bms = k * ((scores.mean(axis=1) - grand) ** 2).sum() / (n - 1)
+    jms = n * ((scores.mean(axis=0) - grand) ** 2).sum() / (k - 1)
+    total = ((scores - grand) ** 2).sum()
+    ems = (total - bms * (n - 1) - jms * (k - 1)) / ((n - 1) * (k - 1))
+    denominator = bms + (k - 1) * ems + k * (jms - ems) / n
+    if not denominator > 1e-15:
+        return math.nan
+    return float((bms - ems) / denominator)
+
+
+def complete_block(table: pd.DataFrame) -> pd.DataFrame:
+    """The largest complete dossier x juror block of a (possibly incomplete) table, found greedily.
+
+    `table` is dossiers (rows) x jurors (columns) with NaN where a juror did
+    not rate (recusal, absence). Starting with all jurors, the block is the
+    dossiers rated by every remaining juror; one juror at a time is dropped,
+    always the one whose removal leaves the most complete dossiers, and the
+    step with the most cells (jurors x dossiers, at least 2 jurors) is kept.
+    Ties keep more jurors. Returns an empty frame when no block has 2 jurors.
+    """
+    rated = table.notna().to_numpy()
+    jurors = list(range(rated.shape[1]))
+    best_cells, best_jurors = 0, []
+    while len(jurors) >= 2:
+        cells = int(rated[:, jurors].all(axis=1).sum()) * len(jurors)
+        if cells > best_cells:
+            best_cells, best_jurors = cells, list(jurors)
+        if len(jurors) == 2:
+            break
+        kept = [rated[:, [j for j in jurors if j != drop]].all(axis=1).sum() for drop in jurors]
+        jurors.pop(int(np.argmax(kept)))
+    if best_cells == 0:
+        return table.iloc[0:0, 0:0]
+    rows = rated[:, best_jurors].all(axis=1)
+    return table.iloc[rows, best_jurors]
+
+
+def _validate(ratings: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(ratings, pd.DataFrame):
+        raise ScoringError(f"Les notes doivent être un tableau (DataFrame), reçu {type(ratings).__name__}.")
+    absent = [c for c in _COLUMNS if c not in ratings.columns]
+    if absent:
+        raise ScoringError(
+            f"Colonne absente du tableau des notes : {', '.join(absent)} "
+            f"(attendu : {', '.join(_COLUMNS)})."
+        )
+    if ratings.empty:
+        raise ScoringError("Le tableau des notes est vide.")
+    table = ratings[list(_COLUMNS)].reset_index(drop=True)
+    for column in ("juror", "dossier", "criterion"):
+        missing = table[column].isna()
+        if missing.any():
+            row = int(np.flatnonzero(missing.to_numpy())[0])
+            raise ScoringError(f"Notes, ligne {row + 1} : la colonne « {column} » est vide.")
+    score = pd.to_numeric(table["score"], errors="coerce")
+    bad = score.isna() | ~score.between(SCALE_MIN, SCALE_MAX)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ScoringError(
+            f"Notes, ligne {row + 1} (juré « {table.at[row, 'juror']} », dossier « {table.at[row, 'dossier']} », "
+            f"critère « {table.at[row, 'criterion']} ») : la note doit être un nombre entre 1 et 5, "
+            f"reçu {shown(table.at[row, 'score'])}."
+        )
+    table = table.assign(score=score.astype(float))
+    duplicated = table.duplicated(subset=["juror", "dossier", "criterion"], keep="first")
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        raise ScoringError(
+            f"Notes, ligne {row + 1} : le juré « {table.at[row, 'juror']} » a déjà noté le dossier "
+            f"« {table.at[row, 'dossier']} » sur le critère « {table.at[row, 'criterion']} »."
+        )
+    return table
+
+
+def _severity_correction(table: pd.DataFrame, min_sample: int) -> tuple[pd.Series, dict[str, str]]:
+    """Per-juror z-scores mapped back to the 1-5 scale: z * sd_all + mean_all, clipped to [1, 5].
+
+    mean_all and sd_all (ddof = 0) are those of every rating pooled. A juror
+    with fewer than `min_sample` ratings, or whose ratings do not vary, keeps
+    raw scores and is flagged.
+    """
+    pooled_mean = table["score"].mean()
+    pooled_sd = table["score"].std(ddof=0)
+    grouped = table.groupby("juror", sort=False)["score"]
+    count = grouped.transform("size")
+    mean = grouped.transform("mean")
+    sd = grouped.transform(lambda s: s.std(ddof=0))
+    flagged: dict[str, str] = {}
+    for juror, n in table.groupby("juror", sort=False).size().items():
+        if n < min_sample:
+            flagged[str(juror)] = (
+                f"{n} note(s), moins que le minimum de {min_sample} : notes laissées telles quelles."
+            )
+    for juror, juror_sd in table.groupby("juror", sort=False)["score"].std(ddof=0).items():
+        if str(juror) not in flagged and not juror_sd > 0:
+            flagged[str(juror)] = "Toutes ses notes sont identiques : notes laissées telles quelles."
+    keep_raw = (count < min_sample) | ~(sd > 0) | (pooled_sd == 0)
+    z = (table["score"] - mean) / sd.where(sd > 0, 1.0)
+    adjusted = (z * pooled_sd + pooled_mean).clip(SCALE_MIN, SCALE_MAX)
+    return adjusted.where(~keep_raw, table["score"]), flagged
+
+
+def aggregate_ratings(
+    ratings: pd.DataFrame,
+    method: str = "mean",
+    zscore: bool = False,
+    min_sample: int = 5,
+    trim: float = 0.1,
+    spread_threshold: float = 2.0,
+) -> RatingsResult:
+    """Aggregate juror ratings into one value per dossier x criterion, with agreement statistics.
+
+    `ratings`: long table with columns juror, dossier, criterion, score (1-5),
+    one row per (juror, dossier, criterion). `method`: ``mean``, ``median``
+    or ``trimmed_mean`` (scipy's trim_mean cutting `trim` of each tail, i.e.
+    int(trim * count) ratings; with fewer than 1/trim ratings it is the mean).
+    `zscore`: correct severity per juror first (see `_severity_correction`;
+    jurors with fewer than `min_sample` ratings are flagged and left raw).
+    Agreement per criterion is computed on the raw scores of the largest
+    complete dossier x juror block (`complete_block`). A dossier is flagged
+    for discussion when, on some criterion, max - min of the raw scores is at
+    least `spread_threshold`.
+    """
+    if method not in AGGREGATION_METHODS:
+        raise ScoringError(
+            f"Méthode d'agrégation des notes inconnue : {shown(method)} (attendu : {', '.join(AGGREGATION_METHODS)})."
+        )
+    if isinstance(min_sample, bool) or not isinstance(min_sample, (int, np.integer)) or min_sample < 2:
+        raise ScoringError(f"« min_sample » doit être un entier au moins égal à 2, reçu {shown(min_sample)}.")
+    if isinstance(trim, bool) or not isinstance(trim, (int, float)) or not 0.0 <= trim < 0.5:
+        raise ScoringError(f"« trim » doit être compris entre 0 et 0,5 (exclu), reçu {shown(trim)}.")
+    table = _validate(ratings)
+    flagged: dict[str, str] = {}
+    if zscore:
+        adjusted_score, flagged = _severity_correction(table, int(min_sample))
+    else:
+        adjusted_score = table["score"]
+    table = table.assign(adjusted_score=adjusted_score)
+    grouped = table.groupby(["dossier", "criterion"], sort=True)["adjusted_score"]
+    if method == "mean":
+        long = grouped.mean()
+    elif method == "median":
+        long = grouped.median()
+    else:
+        long = grouped.agg(lambda s: float(stats.trim_mean(s.to_numpy(), trim)))
+    values = long.unstack("criterion")
+    values.columns.name = "criterion"
+
+    raw = table.groupby(["dossier", "criterion"], sort=True)["score"]
+    spread = (raw.max() - raw.min()).unstack("criterion")
+    max_spread = spread.max(axis=1)
+    over = spread.ge(spread_threshold)
+    disagreement = pd.DataFrame(
+        {
+            "max_spread": max_spread,
+            "criteria": [", ".join(str(c) for c in over.columns[row]) for row in over.to_numpy()],
+            "flag": over.any(axis=1),
+        },
+        index=spread.index,
+    )
+
+    rows = []
+    for criterion, part in table.groupby("criterion", sort=True):
+        wide = part.pivot(index="dossier", columns="juror", values="score")
+        block = complete_block(wide)
+        scores = block.to_numpy(dtype=float)
+        rows.append(
+            {
+                "criterion": criterion,
+                "kendall_w": kendall_w(scores) if scores.size else math.nan,
+                "icc": icc_2_1(scores) if scores.size else math.nan,
+                "jurors": int(block.shape[1]),
+                "dossiers": int(block.shape[0]),
+            }
+        )
+    agreement = pd.DataFrame(rows).set_index("criterion")
+    return RatingsResult(
+        values=values,
+        adjusted=table,
+        flagged_jurors=flagged,
+        kendall_w=agreement["kendall_w"].rename("kendall_w"),
+        icc=agreement["icc"].rename("icc"),
+        agreement=agreement,
+        spread=spread,
+        disagreement=disagreement,
+    )

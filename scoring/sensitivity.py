@@ -1,0 +1,568 @@
+"""Robustness of a ranking to the weights (and to the jurors).
+
+This module owns `sensitivity`, which answers « would the ranking hold if
+the weights were different? » in two ways:
+
+* **Monte-Carlo rank acceptability (SMAA-2, Lahdelma & Salminen 2001).**
+  ``samples`` weight vectors are drawn, either uniformly on the simplex
+  (``concentration=None``: no weight information, every criterion of the
+  spec included) or from a Dirichlet distribution centred on the current
+  weights with parameters ``concentration * w`` (larger = closer to the
+  current weights; criteria of weight 0 stay at 0). Every draw is scored
+  with the spec's method (`scoring.methods.method_scores`, all draws of a
+  chunk in one batched call) and ranked (1 = best, scores within 1e-12 of
+  the row's largest magnitude share the smallest rank, as in
+  `scoring.methods.rank_scores`). The result gives, for every alternative,
+  the probability of each rank (``rank_acceptability``), of being in the
+  top N (``top_probability``, i.e. rank <= N) and the SMAA central weight
+  vector (mean of the draws that rank it first).
+* **Weight stability intervals.** For each criterion j, its weight t
+  varies over [0, 1] while the others keep their proportions
+  (w_k(t) = w_k (1 - t) / (1 - w_j); when every other weight is 0 they
+  share 1 - t equally). The interval is the largest [low, high] around the
+  current weight within whose interior the top-N *set* stays the current
+  one. For ``wsm`` the scores are linear in t, s_i(t) = t a_i + (1 - t) b_i,
+  and the set holds exactly while min over the top N of s exceeds max over
+  the others (a concave function of t), so the bounds are the nearest
+  crossing points of an insider and an outsider, solved in closed form.
+  For the other methods (and for ``wsm`` when the current top N has a tie
+  at its boundary) the set is evaluated on a grid of 201 values of t,
+  walking outward from the current weight to the first grid value where the
+  set differs, then the change point is located by bisection to 1e-9; a
+  change that reverts between two grid values (< 0.005 apart) can be
+  missed.
+
+**Jury uncertainty.** With ``bootstrap_jurors=True`` and ``ratings`` (long
+table: ``juror``, ``dossier``, ``criterion``, ``score``), each draw also
+resamples the jurors with replacement (as many as there are) and replaces
+the rated criteria (``rating_criteria``, default: those in ``ratings``) by
+the plain mean of the resampled jurors' scores before scoring; a cell that
+none of the resampled jurors rated keeps its matrix value. So
+``top_probability`` covers both weight and jury uncertainty. Without
+``bootstrap_jurors``, ``ratings`` are not used.
+
+Reproducibility: one `numpy.random.SeedSequence(seed)` spawns one stream
+for the weights and one for the jurors, so the weight draws are the same
+with or without the bootstrap and with any chunk size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.errors import ScoringError
+from scoring.methods import higher_is_better, method_scores
+from scoring.ranking import prepare_matrix
+from scoring.spec import Spec, parse_spec
+
+__all__ = ["SensitivityResult", "draw_weights", "sensitivity", "stability_intervals"]
+
+# Ranks within this relative gap of the row's largest |score| are ties
+# (the convention of scoring.methods.rank_scores).
+_TIE_RTOL = 1e-12
+# Elements of the (draws x alternatives) score block processed at once.
+_CHUNK_ELEMENTS = 2_000_000
+_GRID_POINTS = 201
+# Alternatives up to 2**12 are ranked by an integer sort of packed keys.
+_KEY_BITS_MAX = 12
+_LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
+_BISECTION_TOL = 1e-9
+RATING_COLUMNS: tuple[str, ...] = ("juror", "dossier", "criterion", "score")
+
+
+def _py(value: Any) -> Any:
+    """A JSON-friendly Python scalar for a numpy scalar."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Outcome of `sensitivity`.
+
+    * ``rank_acceptability``: DataFrame ids x ranks 1..n, P(rank = r); rows sum to 1;
+    * ``top_probability``: Series, P(rank <= top);
+    * ``expected_rank``: Series, mean rank over the draws;
+    * ``central_weights``: DataFrame ids x criteria, mean weights of the
+      draws where the alternative ranks first (NaN if it never does);
+    * ``stability``: DataFrame criteria x (weight, low, high), weights as
+      fractions of 1; ``stability_method``: ``exact`` or ``bisection``;
+    * ``current_top``: ids in the top N at the current weights (best first);
+    * ``weights``: the current normalised weights.
+    """
+
+    method: str
+    samples: int
+    seed: int
+    top: int
+    concentration: float | None
+    bootstrap_jurors: bool
+    weights: pd.Series
+    rank_acceptability: pd.DataFrame
+    top_probability: pd.Series
+    expected_rank: pd.Series
+    central_weights: pd.DataFrame
+    stability: pd.DataFrame
+    stability_method: str
+    current_top: tuple[Any, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``rank_acceptability`` {id: [P(rank 1), ...]}, ``top_probability``
+        {id: p}, ``stability`` {criterion: [low, high]} and the settings."""
+        ids = [_py(i) for i in self.rank_acceptability.index]
+        acceptability = self.rank_acceptability.to_numpy()
+        central = self.central_weights.to_numpy()
+        criteria = [str(c) for c in self.central_weights.columns]
+        return {
+            "method": self.method,
+            "samples": self.samples,
+            "seed": self.seed,
+            "top": self.top,
+            "concentration": self.concentration,
+            "bootstrap_jurors": self.bootstrap_jurors,
+            "weights": {str(c): float(w) for c, w in self.weights.items()},
+            "rank_acceptability": {i: acceptability[k].tolist() for k, i in enumerate(ids)},
+            "top_probability": {i: float(p) for i, p in zip(ids, self.top_probability.to_numpy())},
+            "expected_rank": {i: float(r) for i, r in zip(ids, self.expected_rank.to_numpy())},
+            "central_weights": {
+                i: None if np.isnan(central[k]).any() else dict(zip(criteria, central[k].tolist()))
+                for k, i in enumerate(ids)
+            },
+            "stability": {
+                str(c): [float(row["low"]), float(row["high"])] for c, row in self.stability.iterrows()
+            },
+            "stability_method": self.stability_method,
+            "current_top": [_py(i) for i in self.current_top],
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_int(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ScoringError(f"« {name} » doit être un nombre entier, reçu {value!r}.")
+    if value < minimum:
+        raise ScoringError(f"« {name} » doit valoir au moins {minimum}, reçu {value!r}.")
+    return int(value)
+
+
+def draw_weights(
+    rng: np.random.Generator, samples: int, weights: np.ndarray, concentration: float | None
+) -> np.ndarray:
+    """Weight vectors (samples x m), rows summing to 1.
+
+    ``concentration=None``: uniform on the simplex (normalised exponentials,
+    i.e. Dirichlet(1, ..., 1)). Otherwise Dirichlet(concentration * w) by
+    normalised gamma variates; criteria with w = 0 stay at 0, and a row whose
+    gammas all underflow to 0 takes the current weights.
+    """
+    m = weights.shape[0]
+    if concentration is None:
+        G = rng.standard_exponential((samples, m))
+    else:
+        G = np.zeros((samples, m))
+        positive = weights > 0
+        G[:, positive] = rng.standard_gamma(concentration * weights[positive], size=(samples, int(positive.sum())))
+    total = G.sum(axis=1, keepdims=True)
+    empty = total[:, 0] <= 0
+    if empty.any():
+        G[empty] = weights
+        total[empty] = 1.0
+    return G / total
+
+
+def _sorted_scores(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ascending order of each row of S (k x n) and the sorted values.
+
+    Up to 4 096 alternatives, each float is mapped to an order-preserving
+    int64 whose 12 lowest bits are replaced by the column index; one integer
+    sort (much faster than argsort) then gives both. The values come back
+    with their mantissa truncated to 40 bits (relative error < 2**-40, below
+    the 1e-12 tie tolerance), so the ranks are those of the exact values.
+    """
+    n = S.shape[1]
+    bits = max(1, (n - 1).bit_length())
+    if bits > _KEY_BITS_MAX:
+        order = np.argsort(S, axis=1)
+        return order, np.take_along_axis(S, order, axis=1)
+    mask = np.int64((1 << bits) - 1)
+    keys = np.add(S, 0.0).view(np.int64)  # + 0.0 folds -0.0 into +0.0
+    keys ^= (keys >> 63) & _LOW63  # float order -> int64 order
+    keys &= ~mask
+    keys |= np.arange(n, dtype=np.int64)
+    keys.sort(axis=1)
+    order = keys & mask
+    keys &= ~mask
+    keys ^= (keys >> 63) & _LOW63  # back to (truncated) floats
+    return order, keys.view(np.float64)
+
+
+def _descending_ranks_sorted(S: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """For score rows S (k x n, higher better): ascending order and the rank of each sorted position.
+
+    Rank = 1 + number of scores strictly greater, where scores whose
+    consecutive gaps are within 1e-12 x max|score| of the row are equal.
+    The ranks are None when no row has a tie: position p then has rank n - p.
+    """
+    k, n = S.shape
+    order, ordered = _sorted_scores(S)
+    scale = np.maximum(np.abs(ordered[:, :1]), np.abs(ordered[:, -1:]))
+    separated = np.diff(ordered, axis=1) > _TIE_RTOL * scale
+    if separated.all():
+        return order, None
+    is_end = np.empty((k, n), dtype=bool)
+    is_end[:, -1] = True
+    is_end[:, :-1] = separated
+    ends = np.where(is_end, np.arange(n), n)
+    run_end = np.minimum.accumulate(ends[:, ::-1], axis=1)[:, ::-1]
+    return order, n - run_end
+
+
+def _ranks(S: np.ndarray) -> np.ndarray:
+    """Ranks (k x n) of score rows, higher better, ties sharing the smallest rank."""
+    order, sorted_ranks = _descending_ranks_sorted(S)
+    if sorted_ranks is None:
+        sorted_ranks = np.broadcast_to(S.shape[1] - np.arange(S.shape[1]), S.shape)
+    ranks = np.empty(S.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
+    return ranks
+
+
+def _oriented_scores(spec: Spec, X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Scores of the spec's method, negated when lower is better, so that higher is always better."""
+    scores = method_scores(spec, X, W)
+    return scores if higher_is_better(spec.method) else -scores
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+def _prepare_ratings(
+    ratings: pd.DataFrame,
+    rating_criteria: Sequence[str] | None,
+    ids: pd.Index,
+    spec: Spec,
+    X: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Juror tensors for the bootstrap.
+
+    Returns (columns of X replaced, per-juror sums J x (n*c), per-juror
+    counts J x (n*c), base values n*c). Raises French errors on bad tables.
+    """
+    if not isinstance(ratings, pd.DataFrame):
+        raise ScoringError(
+            f"Les notes des jurés doivent être un tableau (DataFrame), reçu {type(ratings).__name__}."
+        )
+    absent = [c for c in RATING_COLUMNS if c not in ratings.columns]
+    if absent:
+        raise ScoringError(
+            f"Notes des jurés : colonne manquante « {absent[0]} » (attendu : {', '.join(RATING_COLUMNS)})."
+        )
+    if ratings.empty:
+        raise ScoringError("Notes des jurés : le tableau est vide.")
+    table = ratings[list(RATING_COLUMNS)]
+    criteria_ids = spec.ids
+    if rating_criteria is None:
+        rated = list(dict.fromkeys(map(str, table["criterion"])))
+    else:
+        if isinstance(rating_criteria, str) or not isinstance(rating_criteria, Sequence):
+            raise ScoringError(f"« rating_criteria » doit être une liste de critères, reçu {rating_criteria!r}.")
+        rated = list(dict.fromkeys(map(str, rating_criteria)))
+        if not rated:
+            raise ScoringError("« rating_criteria » est vide : indiquez au moins un critère noté par les jurés.")
+    unknown = [c for c in rated if c not in criteria_ids]
+    if unknown:
+        raise ScoringError(
+            f"Notes des jurés : critère « {unknown[0]} » absent de la spécification "
+            f"(critères : {', '.join(criteria_ids)})."
+        )
+    table = table[table["criterion"].astype(str).isin(rated)]
+    if table.empty:
+        raise ScoringError(f"Notes des jurés : aucune note pour le critère {', '.join(rated)}.")
+    score = pd.to_numeric(table["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(score)
+    if bad.any():
+        row = table.index[np.flatnonzero(bad)[0]]
+        raise ScoringError(
+            f"Notes des jurés, ligne « {row} » : note non numérique ou manquante {_py(table['score'].loc[row])!r}."
+        )
+    position = pd.Index(ids).get_indexer(table["dossier"])
+    if (position < 0).any():
+        row = table.index[np.flatnonzero(position < 0)[0]]
+        raise ScoringError(
+            f"Notes des jurés, ligne « {row} » : dossier « {table['dossier'].loc[row]} » absent de la matrice."
+        )
+    duplicated = table.duplicated(subset=["juror", "dossier", "criterion"])
+    if duplicated.any():
+        row = table.index[np.flatnonzero(duplicated.to_numpy())[0]]
+        raise ScoringError(
+            f"Notes des jurés, ligne « {row} » : le juré « {table['juror'].loc[row]} » a noté deux fois "
+            f"le dossier « {table['dossier'].loc[row]} » sur le critère « {table['criterion'].loc[row]} »."
+        )
+    _, juror_codes = np.unique(table["juror"].astype(str).to_numpy(), return_inverse=True)
+    columns = np.array([criteria_ids.index(c) for c in rated])
+    crit_code = pd.Index(rated).get_indexer(table["criterion"].astype(str))
+    n, c = len(ids), len(rated)
+    J = int(juror_codes.max()) + 1
+    flat = position * c + crit_code
+    sums = np.zeros((J, n * c))
+    counts = np.zeros((J, n * c))
+    np.add.at(sums, (juror_codes, flat), score)
+    np.add.at(counts, (juror_codes, flat), 1.0)
+    base = X[:, columns].reshape(-1)
+    return columns, sums, counts, base
+
+
+# --------------------------------------------------------------------------- stability
+
+
+def _weights_along(w: np.ndarray, j: int, t: np.ndarray) -> np.ndarray:
+    """Weight vectors (len(t) x m) with w_j = t and the others rescaled proportionally."""
+    m = w.shape[0]
+    others = w.copy()
+    others[j] = 0.0
+    total = others.sum()
+    if total > 0:
+        others /= total
+    else:
+        others = np.full(m, 1.0 / (m - 1))
+        others[j] = 0.0
+    W = (1.0 - t)[:, None] * others[None, :]
+    W[:, j] = t
+    return W
+
+
+def _top_sets(S: np.ndarray, top: int) -> np.ndarray:
+    """Boolean membership (k x n) of the top-N set (rank <= top) for score rows (higher better)."""
+    return _ranks(S) <= top
+
+
+def _stability_exact_wsm(
+    X: np.ndarray, spec: Spec, w: np.ndarray, in_top: np.ndarray
+) -> np.ndarray:
+    """Exact [low, high] per criterion for wsm (scores linear in the varied weight)."""
+    m = w.shape[0]
+    R = method_scores(spec, X, np.eye(m)).T  # n x m min-max normalised matrix
+    out = np.empty((m, 2))
+    inside, outside = R[in_top], R[~in_top]
+    for j in range(m):
+        if m == 1:
+            out[j] = (1.0, 1.0)
+            continue
+        base = _weights_along(w, j, np.array([0.0]))[0]  # the others' proportions
+        a_in, a_out = inside[:, j], outside[:, j]
+        b_in, b_out = inside @ base, outside @ base
+        # d(t) = s_i(t) - s_o(t) = beta + gamma t for every insider i and outsider o.
+        beta = b_in[:, None] - b_out[None, :]
+        gamma = (a_in - b_in)[:, None] - (a_out - b_out)[None, :]
+        low, high = 0.0, 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots = -beta / gamma
+        falling = gamma < 0
+        rising = gamma > 0
+        if falling.any():
+            high = min(high, float(roots[falling].min()))
+        if rising.any():
+            low = max(low, float(roots[rising].max()))
+        t0 = w[j]
+        out[j] = (min(max(low, 0.0), t0), max(min(high, 1.0), t0))
+    return out
+
+
+def _stability_bisection(
+    X: np.ndarray, spec: Spec, w: np.ndarray, in_top: np.ndarray, top: int
+) -> np.ndarray:
+    """[low, high] per criterion by a grid walk from the current weight and bisection."""
+    m = w.shape[0]
+    out = np.empty((m, 2))
+    grid = np.linspace(0.0, 1.0, _GRID_POINTS)
+
+    def same(W: np.ndarray) -> np.ndarray:
+        return (_top_sets(_oriented_scores(spec, X, W), top) == in_top[None, :]).all(axis=1)
+
+    brackets: list[tuple[int, int, float, float]] = []  # (criterion, side, good t, bad t)
+    for j in range(m):
+        if m == 1:
+            out[j] = (1.0, 1.0)
+            continue
+        t0 = float(w[j])
+        up = grid[grid > t0]
+        down = grid[grid < t0][::-1]
+        ok_up = same(_weights_along(w, j, up)) if up.size else np.zeros(0, dtype=bool)
+        ok_down = same(_weights_along(w, j, down)) if down.size else np.zeros(0, dtype=bool)
+        out[j] = (0.0, 1.0)
+        for side, ts, ok in ((1, up, ok_up), (0, down, ok_down)):
+            bad = np.flatnonzero(~ok)
+            if bad.size == 0:
+                continue
+            first = int(bad[0])
+            good_t = t0 if first == 0 else float(ts[first - 1])
+            brackets.append((j, side, good_t, float(ts[first])))
+    if brackets:
+        good = np.array([b[2] for b in brackets])
+        bad = np.array([b[3] for b in brackets])
+        crit = [b[0] for b in brackets]
+        while np.abs(bad - good).max() > _BISECTION_TOL:
+            mid = (good + bad) / 2
+            W = np.vstack([_weights_along(w, j, np.array([t]))[0] for j, t in zip(crit, mid)])
+            ok = same(W)
+            good = np.where(ok, mid, good)
+            bad = np.where(ok, bad, mid)
+        for (j, side, _, _), g, b in zip(brackets, good, bad):
+            out[j, side] = (g + b) / 2
+    return out
+
+
+def stability_intervals(
+    X: np.ndarray, spec: Spec, top: int
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Stability interval of every criterion's weight for the top-N set.
+
+    Returns (intervals m x 2, current top-N membership mask, method used:
+    ``exact`` or ``bisection``). ``X`` is a validated matrix (see
+    `scoring.ranking.prepare_matrix`).
+    """
+    w = spec.weights
+    scores0 = _oriented_scores(spec, X, w[None, :])
+    in_top = _top_sets(scores0, top)[0]
+    if in_top.all():
+        return np.tile([0.0, 1.0], (w.shape[0], 1)) if w.shape[0] > 1 else np.array([[1.0, 1.0]]), in_top, "exact"
+    if spec.method == "wsm" and int(in_top.sum()) == top:
+        return _stability_exact_wsm(X, spec, w, in_top), in_top, "exact"
+    return _stability_bisection(X, spec, w, in_top, top), in_top, "bisection"
+
+
+# --------------------------------------------------------------------------- main entry
+
+
+def sensitivity(
+    matrix: pd.DataFrame,
+    spec: Spec | Mapping[str, Any],
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    top: int = 10,
+    concentration: float | None = None,
+    ratings: pd.DataFrame | None = None,
+    rating_criteria: Sequence[str] | None = None,
+    bootstrap_jurors: bool = False,
+) -> SensitivityResult:
+    """Rank acceptability, top-N probability and weight stability intervals.
+
+    ``matrix`` (index = alternative ids, columns = criterion ids) and
+    ``spec`` are validated by `scoring.ranking.prepare_matrix`. ``top`` is
+    the N of « top N »; a value above the number of alternatives counts as
+    all of them. See the module docstring for the draws, the stability
+    intervals and the juror bootstrap. Bad input raises `ScoringError`
+    with a French message.
+    """
+    spec = parse_spec(spec)
+    samples = _check_int(samples, "samples", 1)
+    seed = _check_int(seed, "seed", 0)
+    top = _check_int(top, "top", 1)
+    if concentration is not None:
+        if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)):
+            raise ScoringError(f"« concentration » doit être un nombre positif, reçu {concentration!r}.")
+        concentration = float(concentration)
+        if not (math.isfinite(concentration) and concentration > 0):
+            raise ScoringError(
+                f"« concentration » doit être un nombre strictement positif et fini, reçu {concentration!r}."
+            )
+    if not isinstance(bootstrap_jurors, bool):
+        raise ScoringError(f"« bootstrap_jurors » doit valoir vrai ou faux, reçu {bootstrap_jurors!r}.")
+    if bootstrap_jurors and ratings is None:
+        raise ScoringError(
+            "« bootstrap_jurors » demande les notes des jurés (« ratings ») : aucune n'est fournie."
+        )
+
+    prepared = prepare_matrix(matrix, spec)
+    X, ids = prepared.X, prepared.ids
+    n, m = X.shape
+    top = min(top, n)
+    w = spec.weights
+    criteria = spec.ids
+
+    root = np.random.SeedSequence(seed)
+    weight_seq, juror_seq = root.spawn(2)
+    W = draw_weights(np.random.default_rng(weight_seq), samples, w, concentration)
+
+    jury = None
+    if bootstrap_jurors:
+        assert ratings is not None
+        columns, sums, counts, base = _prepare_ratings(ratings, rating_criteria, ids, spec, X)
+        J = sums.shape[0]
+        picks = np.random.default_rng(juror_seq).multinomial(J, np.full(J, 1.0 / J), size=samples).astype(float)
+        jury = (columns, sums, counts, base, picks)
+
+    counts_flat = np.zeros(n * n, dtype=np.int64)
+    central = np.zeros((n, m))
+    first_count = np.zeros(n)
+    chunk = max(1, _CHUNK_ELEMENTS // n)
+    if jury is not None:
+        chunk = max(1, min(chunk, _CHUNK_ELEMENTS // max(1, jury[1].shape[1])))
+    for start in range(0, samples, chunk):
+        Wc = W[start : start + chunk]
+        if jury is None:
+            S = _oriented_scores(spec, X, Wc)
+        else:
+            columns, sums, counts, base, picks = jury
+            P = picks[start : start + chunk]
+            num = P @ sums
+            den = P @ counts
+            values = np.where(den > 0, num / np.where(den > 0, den, 1.0), base[None, :])
+            values = values.reshape(len(Wc), n, len(columns))
+            S = np.empty((len(Wc), n))
+            Xb = X.copy()
+            for b in range(len(Wc)):
+                Xb[:, columns] = values[b]
+                S[b] = _oriented_scores(spec, Xb, Wc[b : b + 1])[0]
+        order, sorted_ranks = _descending_ranks_sorted(S)
+        if sorted_ranks is None:  # no tie in this chunk: position p has rank n - p
+            flat = order * n + (n - 1 - np.arange(n))
+            rows = np.arange(len(Wc))
+            winners = order[:, -1]
+        else:
+            flat = order * n + (sorted_ranks - 1)
+            rows, cols = np.nonzero(sorted_ranks == 1)
+            winners = order[rows, cols]
+        counts_flat += np.bincount(flat.ravel(), minlength=n * n)
+        # Central weights: draws where an alternative ranks first (ties included).
+        np.add.at(central, winners, Wc[rows])
+        first_count += np.bincount(winners, minlength=n)
+
+    acceptability = counts_flat.reshape(n, n) / samples
+    rank_labels = pd.Index(np.arange(1, n + 1), name="rank")
+    index = ids.copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central_mean = central / first_count[:, None]
+    intervals, in_top, stability_method = stability_intervals(X, spec, top)
+    scores0 = _oriented_scores(spec, X, w[None, :])[0]
+    current = np.flatnonzero(in_top)
+    current = current[np.argsort(-scores0[current], kind="stable")]
+    criteria_index = pd.Index(criteria, name="criterion")
+    return SensitivityResult(
+        method=spec.method,
+        samples=samples,
+        seed=seed,
+        top=top,
+        concentration=concentration,
+        bootstrap_jurors=bootstrap_jurors,
+        weights=pd.Series(w, index=criteria_index, name="weight"),
+        rank_acceptability=pd.DataFrame(acceptability, index=index, columns=rank_labels),
+        top_probability=pd.Series(acceptability[:, :top].sum(axis=1), index=index, name="top_probability"),
+        expected_rank=pd.Series(acceptability @ np.arange(1, n + 1), index=index, name="expected_rank"),
+        central_weights=pd.DataFrame(central_mean, index=index, columns=criteria_index),
+        stability=pd.DataFrame(
+            {"weight": w, "low": intervals[:, 0], "high": intervals[:, 1]}, index=criteria_index
+        ),
+        stability_method=stability_method,
+        current_top=tuple(_py(i) for i in ids[current]),
+    )

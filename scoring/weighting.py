@@ -1,0 +1,372 @@
+"""Criteria weighting methods.
+
+This module owns how the jury's weights are obtained: `equal`, direct
+`points`, `ahp` (Saaty's eigenvector method with consistency ratio), `roc`
+(rank-order centroid), and the objective methods `entropy` and `critic`
+computed from the decision matrix. `weights(method, **kwargs)` dispatches to
+them. Every function returns a `WeightsResult` whose weights sum to 1.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.errors import ScoringError, shown
+from scoring.normalise import minmax
+from scoring.ranking import prepare_matrix
+from scoring.spec import CriterionSpec, Direction, Spec, parse_spec
+
+__all__ = [
+    "SAATY_RANDOM_INDEX",
+    "WEIGHTING_METHODS",
+    "WeightsResult",
+    "ahp",
+    "critic",
+    "entropy",
+    "equal",
+    "points",
+    "roc",
+    "weights",
+]
+
+#: Saaty's (1980) random consistency indices for n = 1..10.
+SAATY_RANDOM_INDEX: dict[int, float] = {
+    1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
+}
+CR_THRESHOLD = 0.10
+WEIGHTING_METHODS: tuple[str, ...] = ("equal", "points", "ahp", "roc", "entropy", "critic")
+_RECIPROCAL_RTOL = 1e-6
+
+
+@dataclass(frozen=True)
+class WeightsResult:
+    """Weights (summing to 1, indexed by criterion id) and what explains them.
+
+    AHP fills ``lambda_max``, ``ci``, ``cr`` (None when n > 10: Saaty's random
+    index table stops at 10), ``random_index``, ``inconsistent_pair`` (the
+    judgement (i, j) whose ratio a_ij departs most from w_i/w_j, measured by
+    |ln(a_ij w_j / w_i)|, which treats a_ij and a_ji alike) and
+    ``suggested_value`` (w_i/w_j, the judgement consistent with the weights).
+    ``warnings`` holds French sentences for the user (CR > 0.10, n > 10,
+    degenerate data). ``details`` keeps method intermediates (entropy E_j,
+    CRITIC sigma_j and C_j).
+    """
+
+    method: str
+    weights: pd.Series
+    lambda_max: float | None = None
+    ci: float | None = None
+    cr: float | None = None
+    random_index: float | None = None
+    inconsistent_pair: tuple[str, str] | None = None
+    suggested_value: float | None = None
+    warnings: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def warning(self) -> str | None:
+        """All warnings as one French text, or None."""
+        return " ".join(self.warnings) if self.warnings else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: {"weights": {id: w}} plus, for AHP, lambda_max, ci, cr and the diagnosis."""
+        out: dict[str, Any] = {"weights": {str(k): float(v) for k, v in self.weights.items()}}
+        if self.method == "ahp":
+            out.update(
+                lambda_max=self.lambda_max,
+                ci=self.ci,
+                cr=self.cr,
+                random_index=self.random_index,
+                inconsistent_pair=list(self.inconsistent_pair) if self.inconsistent_pair else None,
+                suggested_value=self.suggested_value,
+            )
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+
+def _ids(criteria: Sequence[str], what: str) -> list[str]:
+    if isinstance(criteria, str) or not isinstance(criteria, Sequence):
+        raise ScoringError(f"{what} : une liste d'identifiants de critères est attendue, reçu {shown(criteria)}.")
+    ids = [str(c).strip() for c in criteria]
+    if not ids:
+        raise ScoringError(f"{what} : la liste des critères est vide.")
+    if any(not c for c in ids):
+        raise ScoringError(f"{what} : un identifiant de critère est vide.")
+    duplicated = sorted({c for c in ids if ids.count(c) > 1})
+    if duplicated:
+        raise ScoringError(f"{what} : critère en double : {', '.join(duplicated)}.")
+    return ids
+
+
+def equal(criteria: Sequence[str]) -> WeightsResult:
+    """1/n for each of the n criteria."""
+    ids = _ids(criteria, "Poids égaux")
+    return WeightsResult("equal", pd.Series(1.0 / len(ids), index=ids, name="weight"))
+
+
+def points(points: Mapping[str, float]) -> WeightsResult:
+    """Direct points: any non-negative numbers, normalised to sum 1 (a zero total is an error)."""
+    if not isinstance(points, Mapping) or not points:
+        raise ScoringError(f"Points : un dictionnaire {{critère: points}} non vide est attendu, reçu {shown(points)}.")
+    values: dict[str, float] = {}
+    for key, value in points.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
+            raise ScoringError(f"Points : la valeur du critère « {key} » doit être un nombre fini, reçu {shown(value)}.")
+        if value < 0:
+            raise ScoringError(f"Points : la valeur du critère « {key} » doit être positive ou nulle, reçu {shown(value)}.")
+        values[str(key)] = float(value)
+    series = pd.Series(values, name="weight", dtype=float)
+    total = series.sum()
+    if not total > 0:
+        raise ScoringError("Points : la somme des points est nulle ; donnez des points à au moins un critère.")
+    return WeightsResult("points", series / total)
+
+
+def roc(order: Sequence[str]) -> WeightsResult:
+    """Rank-order centroid (Barron & Barrett 1996): w_k = (1/n) sum_{i=k..n} 1/i.
+
+    `order` lists the criterion ids from most to least important.
+
+    >>> roc(["emplois", "distance", "partenaires"]).weights.round(4).to_dict()
+    {'emplois': 0.6111, 'distance': 0.2778, 'partenaires': 0.1111}
+    """
+    ids = _ids(order, "ROC")
+    n = len(ids)
+    inverse = 1.0 / np.arange(1, n + 1)
+    w = np.cumsum(inverse[::-1])[::-1] / n
+    return WeightsResult("roc", pd.Series(w, index=ids, name="weight"))
+
+
+def _judgement(value: Any) -> float:
+    """A pairwise judgement as a float: numbers, numeric text, Saaty's fractions « 1/3 »; NaN otherwise."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        numerator, slash, denominator = text.partition("/")
+        try:
+            return float(numerator) / float(denominator) if slash else float(text)
+        except (ValueError, ZeroDivisionError):
+            return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _pairwise_array(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+    if isinstance(pairwise, pd.DataFrame):
+        rows = [str(i) for i in pairwise.index]
+        cols = [str(c) for c in pairwise.columns]
+        if rows != cols:
+            raise ScoringError(
+                "AHP : la matrice de comparaisons doit avoir les mêmes critères, dans le même ordre, "
+                f"en lignes ({', '.join(rows)}) et en colonnes ({', '.join(cols)})."
+            )
+        ids = _ids(cols, "AHP")
+        raw = pairwise.to_numpy(dtype=object)
+    else:
+        raw = np.asarray(pairwise, dtype=object)
+        if raw.ndim != 2:
+            raise ScoringError(f"AHP : une matrice carrée est attendue, reçu un tableau de dimension {raw.ndim}.")
+        ids = _ids(criteria, "AHP") if criteria is not None else [f"C{i + 1}" for i in range(raw.shape[1])]
+    if raw.shape[0] != raw.shape[1] or raw.shape[0] == 0:
+        raise ScoringError(f"AHP : la matrice de comparaisons doit être carrée et non vide, reçu {raw.shape[0]} × {raw.shape[1]}.")
+    if len(ids) != raw.shape[0]:
+        raise ScoringError(f"AHP : {len(ids)} critères nommés pour une matrice {raw.shape[0]} × {raw.shape[1]}.")
+    A = np.empty(raw.shape, dtype=float)
+    for i in range(raw.shape[0]):
+        for j in range(raw.shape[1]):
+            value = raw[i, j]
+            number = _judgement(value)
+            if isinstance(value, bool) or not math.isfinite(number) or number <= 0:
+                raise ScoringError(
+                    f"AHP : la comparaison ({ids[i]}, {ids[j]}) doit être un nombre strictement positif, reçu {shown(value)}."
+                )
+            A[i, j] = number
+    for i in range(A.shape[0]):
+        if not math.isclose(A[i, i], 1.0, rel_tol=_RECIPROCAL_RTOL):
+            raise ScoringError(f"AHP : la diagonale doit valoir 1, or ({ids[i]}, {ids[i]}) vaut {shown(A[i, i])}.")
+        for j in range(i + 1, A.shape[0]):
+            if not math.isclose(A[i, j] * A[j, i], 1.0, rel_tol=_RECIPROCAL_RTOL):
+                raise ScoringError(
+                    f"AHP : la matrice n'est pas réciproque : ({ids[i]}, {ids[j]}) vaut {shown(A[i, j])} "
+                    f"mais ({ids[j]}, {ids[i]}) vaut {shown(A[j, i])} au lieu de {shown(1.0 / A[i, j])}."
+                )
+    return A, ids
+
+
+def ahp(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None = None) -> WeightsResult:
+    """Saaty's AHP: weights = principal right eigenvector of the positive reciprocal matrix.
+
+    a_ij says how much more important criterion i is than j (a_ji = 1/a_ij);
+    cells may be numbers or text such as « 3 », « 0,5 » or « 1/3 ».
+    lambda_max is the principal eigenvalue, CI = (lambda_max - n)/(n - 1)
+    (0 for n <= 2), CR = CI/RI with Saaty's 1980 random indices
+    (n = 1..10: 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49; CR = 0
+    when RI = 0). For n > 10 the table stops: CR is None and a warning says
+    so. A warning is given when CR > 0.10. Criterion ids come from the
+    DataFrame labels, `criteria`, or default to C1..Cn.
+    """
+    A, ids = _pairwise_array(pairwise, criteria)
+    n = A.shape[0]
+    eigenvalues, eigenvectors = np.linalg.eig(A)
+    k = int(np.argmax(eigenvalues.real))
+    lambda_max = float(eigenvalues[k].real)
+    vector = np.abs(eigenvectors[:, k].real)
+    w = vector / vector.sum()
+    ci = (lambda_max - n) / (n - 1) if n > 2 else 0.0
+    if abs(ci) < 1e-12:  # a consistent matrix; rounding may give lambda_max a hair below n
+        ci = 0.0
+    warnings: list[str] = []
+    random_index = SAATY_RANDOM_INDEX.get(n)
+    cr: float | None
+    if random_index is None:
+        cr = None
+        warnings.append(
+            f"La table des indices aléatoires de Saaty (1980) s'arrête à n = 10 : le ratio de cohérence "
+            f"n'est pas défini pour {n} critères (seul l'indice de cohérence CI = {ci:.4f} est donné)."
+        )
+    else:
+        cr = ci / random_index if random_index > 0 else 0.0
+    ratio = A * w[None, :] / w[:, None]
+    deviation = np.abs(np.log(ratio))
+    i, j = np.unravel_index(int(np.argmax(np.triu(deviation, k=1))), deviation.shape)
+    pair: tuple[str, str] | None = None
+    suggested: float | None = None
+    if n > 1 and deviation[i, j] > 1e-9:
+        pair = (ids[i], ids[j])
+        suggested = float(w[i] / w[j])
+    if cr is not None and cr > CR_THRESHOLD:
+        text = f"Ratio de cohérence CR = {cr:.3f} supérieur à 0,10 : les comparaisons sont incohérentes."
+        if pair is not None:
+            text += (
+                f" La comparaison la plus incohérente est ({pair[0]}, {pair[1]}) : "
+                f"{A[i, j]:.4g} donné, {suggested:.4g} serait cohérent avec les poids."
+            )
+        warnings.append(text)
+    return WeightsResult(
+        "ahp",
+        pd.Series(w, index=ids, name="weight"),
+        lambda_max=lambda_max,
+        ci=float(ci),
+        cr=None if cr is None else float(cr),
+        random_index=random_index,
+        inconsistent_pair=pair,
+        suggested_value=suggested,
+        warnings=tuple(warnings),
+    )
+
+
+def _objective_input(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None) -> tuple[np.ndarray, Spec]:
+    """Validate the matrix (all columns as max criteria when no spec is given)."""
+    if spec is None:
+        if not isinstance(matrix, pd.DataFrame):
+            raise ScoringError(f"La matrice de décision doit être un tableau (DataFrame), reçu {type(matrix).__name__}.")
+        if matrix.shape[1] == 0:
+            raise ScoringError("La matrice de décision ne contient aucun critère (aucune colonne).")
+        spec = Spec("wsm", tuple(CriterionSpec(str(c), Direction.MAX, 1.0) for c in matrix.columns))
+    spec = parse_spec(spec)
+    if not spec.raw_weights.sum() > 0:  # the spec's weights are irrelevant here
+        spec = spec.with_weights(np.ones(len(spec.criteria)))
+    prepared = prepare_matrix(matrix, spec)
+    return prepared.X, spec
+
+
+def _fallback_equal(ids: list[str], method: str, reason: str, details: dict[str, Any]) -> WeightsResult:
+    return WeightsResult(
+        method,
+        pd.Series(1.0 / len(ids), index=ids, name="weight"),
+        warnings=(f"{reason} : poids égaux retenus.",),
+        details=details,
+    )
+
+
+def entropy(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None = None) -> WeightsResult:
+    """Shannon entropy weights: p = x/sum x, E = -sum p ln p / ln n, w proportional to 1 - E.
+
+    n is the number of alternatives; directions are ignored; values must be
+    >= 0 (0 ln 0 = 0). A column summing to 0 carries no information (E = 1).
+    When every E is 1 (or there is one alternative) the weights fall back to
+    equal, with a warning.
+    """
+    X, spec = _objective_input(matrix, spec)
+    ids = spec.ids
+    negative = np.argwhere(X < 0)
+    if negative.size:
+        r, c = negative[0]
+        raise ScoringError(
+            f"Entropie : les valeurs doivent être positives ou nulles, or la ligne « {matrix.index[r]} », "
+            f"colonne « {ids[c]} » vaut {shown(X[r, c])}."
+        )
+    n = X.shape[0]
+    if n < 2:
+        return _fallback_equal(ids, "entropy", "Une seule alternative : l'entropie n'apporte aucune information", {})
+    totals = X.sum(axis=0)
+    P = X / np.where(totals > 0, totals, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(P > 0, P * np.log(np.where(P > 0, P, 1.0)), 0.0)
+    E = np.where(totals > 0, -plogp.sum(axis=0) / math.log(n), 1.0)
+    divergence = np.clip(1.0 - E, 0.0, None)
+    details = {"entropy": pd.Series(E, index=ids), "divergence": pd.Series(divergence, index=ids)}
+    if not divergence.sum() > 0:
+        return _fallback_equal(ids, "entropy", "Toutes les colonnes ont une entropie maximale", details)
+    return WeightsResult("entropy", pd.Series(divergence / divergence.sum(), index=ids, name="weight"), details=details)
+
+
+def critic(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None = None) -> WeightsResult:
+    """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995).
+
+    Min-max normalisation with the spec's directions; sigma_j = standard
+    deviation with ddof = 0; rho = Pearson correlations of the normalised
+    columns; C_j = sigma_j sum_k (1 - rho_jk); w proportional to C. A constant
+    column has sigma = 0 (so C = 0) and is left out of the other columns'
+    sums (its correlation is undefined). When every C is 0 the weights fall
+    back to equal, with a warning. Without a spec every column is a max
+    criterion.
+    """
+    X, spec = _objective_input(matrix, spec)
+    ids = spec.ids
+    R = minmax(X, spec.maximise)
+    sigma = R.std(axis=0, ddof=0)
+    varying = sigma > 0
+    rho = np.ones((len(ids), len(ids)))
+    if varying.sum() >= 1:
+        centred = R[:, varying] - R[:, varying].mean(axis=0)
+        scaled = centred / np.linalg.norm(centred, axis=0)
+        rho[np.ix_(varying, varying)] = np.clip(scaled.T @ scaled, -1.0, 1.0)
+    C = sigma * (1.0 - rho).sum(axis=1)
+    details = {
+        "sigma": pd.Series(sigma, index=ids),
+        "correlation": pd.DataFrame(rho, index=ids, columns=ids),
+        "information": pd.Series(C, index=ids),
+    }
+    if not C.sum() > 0:
+        return _fallback_equal(ids, "critic", "Aucun critère ne discrimine les alternatives", details)
+    return WeightsResult("critic", pd.Series(C / C.sum(), index=ids, name="weight"), details=details)
+
+
+def weights(method: str, **kwargs: Any) -> WeightsResult:
+    """Dispatch: ``equal(criteria=...)``, ``points(points=...)``, ``ahp(pairwise=..., criteria=None)``,
+    ``roc(order=...)``, ``entropy(matrix=..., spec=None)``, ``critic(matrix=..., spec=None)``."""
+    functions = {"equal": equal, "points": points, "ahp": ahp, "roc": roc, "entropy": entropy, "critic": critic}
+    if method not in functions:
+        raise ScoringError(f"Méthode de pondération inconnue : {shown(method)} (attendu : {', '.join(WEIGHTING_METHODS)}).")
+    function = functions[method]
+    try:
+        inspect.signature(function).bind(**kwargs)
+    except TypeError as error:
+        expected = {
+            "equal": "criteria", "points": "points", "ahp": "pairwise (et criteria)", "roc": "order",
+            "entropy": "matrix (et spec)", "critic": "matrix (et spec)",
+        }[method]
+        raise ScoringError(
+            f"Pondération « {method} » : arguments {sorted(kwargs)} invalides (attendu : {expected})."
+        ) from error
+    return function(**kwargs)

@@ -1,0 +1,153 @@
+"""Authorisation in the store: every role × action, recusals, optimistic concurrency, log-in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dashboard.accounts import authenticate, hash_password
+from dashboard.errors import AccessDenied, LoginRefused, StaleWrite
+from dashboard.importer import import_file
+from dashboard.store import RatingEntry, Store
+from dashboard.store.access import OPERATOR, Actor
+
+PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
+JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")  # recused from AMI1-003
+DIRECTION = Actor("direction", "Direction", "direction")
+ADMIN = Actor("admin", "Secrétariat", "admin")
+
+
+@pytest.fixture
+def filled(store: Store, tiny_workbook: Path) -> Store:
+    import_file(tiny_workbook, store, actor=OPERATOR)
+    secret = hash_password("motdepasse-solide")
+    for actor in (PRESIDENT, JUROR, DIRECTION, ADMIN):
+        store.add_user(OPERATOR, actor.login, actor.name, actor.role, secret, None, actor.juror_id)
+    return store
+
+
+def _unchanged(store: Store, action) -> Exception:
+    """Run `action`, expect a refusal, and check nothing was written."""
+    before, audit = store.content_hash(), len(store.audit_log(OPERATOR))
+    with pytest.raises((AccessDenied, StaleWrite)) as info:
+        action()
+    assert store.content_hash() == before
+    assert len(store.audit_log(OPERATOR)) == audit
+    return info.value
+
+
+WRITES = {
+    "import": lambda s, a, wb: import_file(wb, s, actor=a),
+    "rating": lambda s, a, wb: s.save_rating(a, "AMI1-002", "J01", 4, None, s.dossier_ratings(OPERATOR, "AMI1-002")
+                                             .set_index("juror_id")["version"].get(a.juror_id)),
+    "recusal": lambda s, a, wb: s.add_recusal(a, "J-CNAM", "AMI1-002", "lien familial", date(2019, 6, 3)),
+    "account": lambda s, a, wb: s.add_user(a, "nouveau", "Nouveau", "direction", hash_password("12345678a")),
+    "no-conflict": lambda s, a, wb: s.declare_no_conflict(a, "J-CNAM", "AMI1", date(2019, 6, 3)),
+}
+ALLOWED_WRITES = {
+    "import": {"admin"}, "rating": {"jure", "president"}, "recusal": {"admin"}, "account": {"admin"},
+    "no-conflict": {"admin"},
+}
+
+
+@pytest.mark.parametrize("action", sorted(WRITES))
+@pytest.mark.parametrize("actor", [PRESIDENT, JUROR, DIRECTION, ADMIN], ids=lambda a: a.role)
+def test_every_role_and_write(filled: Store, tiny_workbook: Path, actor: Actor, action: str) -> None:
+    if actor.role in ALLOWED_WRITES[action]:
+        audit = len(filled.audit_log(OPERATOR))
+        WRITES[action](filled, actor, tiny_workbook)
+        assert len(filled.audit_log(OPERATOR)) == audit + 1
+        assert filled.audit_log(OPERATOR).iloc[-1]["actor"] == actor.login
+    else:
+        error = _unchanged(filled, lambda: WRITES[action](filled, actor, tiny_workbook))
+        assert "refusé" in str(error)
+
+
+READS = {
+    "all-ratings": lambda s, a: s.ratings(a, "AMI1"),
+    "audit": lambda s, a: s.audit_log(a),
+    "register": lambda s, a: s.recusals(a, "AMI1"),
+    "accounts": lambda s, a: s.users(a),
+}
+ALLOWED_READS = {
+    "all-ratings": {"president", "direction", "admin"}, "audit": {"president", "admin"},
+    "register": {"president", "direction", "admin"}, "accounts": {"admin"},
+}
+
+
+@pytest.mark.parametrize("action", sorted(READS))
+@pytest.mark.parametrize("actor", [PRESIDENT, JUROR, DIRECTION, ADMIN], ids=lambda a: a.role)
+def test_every_role_and_read(filled: Store, actor: Actor, action: str) -> None:
+    if actor.role in ALLOWED_READS[action]:
+        assert len(READS[action](filled, actor)) > 0
+    else:
+        with pytest.raises(AccessDenied):
+            READS[action](filled, actor)
+
+
+def test_recused_juror_can_neither_rate_nor_read_the_dossier(filled: Store) -> None:
+    error = _unchanged(filled, lambda: filled.save_rating(JUROR, "AMI1-003", "J01", 5, "", None))
+    assert "récusé" in str(error)
+    with pytest.raises(AccessDenied, match="récusé"):
+        filled.dossier_ratings(JUROR, "AMI1-003")
+    with pytest.raises(AccessDenied):
+        filled.check_may_rate(JUROR, "AMI1-003")
+    assert "AMI1-003" not in filled.dossiers_to_rate(JUROR, "AMI1")["dossier_id"].tolist()
+    assert "AMI1-003" not in filled.ratings_for_ranking(JUROR, "AMI1")["dossier"].tolist()
+    # A juror reading a dossier they may rate sees only their own ratings.
+    own = filled.dossier_ratings(JUROR, "AMI1-001")
+    assert own["juror_id"].unique().tolist() == ["J-BDT"]
+    # The ranking inputs a juror gets are pseudonymous.
+    assert set(filled.ratings_for_ranking(JUROR, "AMI1")["juror"]) <= {"J1", "J2"}
+
+
+def test_ratings_stop_counting_when_their_juror_is_recused_later(filled: Store) -> None:
+    assert ("J-CNAM", "AMI1-002") in set(zip(*filled.ratings_for_ranking(PRESIDENT, "AMI1")[["juror", "dossier"]]
+                                            .T.values))
+    dropped = filled.add_recusal(ADMIN, "J-CNAM", "AMI1-002", "a conseillé la commune", date(2019, 7, 1))
+    assert dropped == 1
+    ratings = filled.ratings(PRESIDENT, "AMI1").set_index(["juror_id", "dossier_id"])
+    assert not ratings.loc[("J-CNAM", "AMI1-002"), "counts"]          # kept, marked
+    assert ratings.loc[("J-CNAM", "AMI1-002"), "score"] == 3
+    ranked = filled.ratings_for_ranking(PRESIDENT, "AMI1")
+    assert not ((ranked["juror"] == "J-CNAM") & (ranked["dossier"] == "AMI1-002")).any()
+    entry = filled.audit_log(OPERATOR).iloc[-1]
+    assert entry["action"] == "récusation" and '"score": 3' in entry["after"]
+    with pytest.raises(AccessDenied):
+        filled.save_rating(PRESIDENT, "AMI1-002", "J01", 4, None, 1)
+
+
+def test_stale_version_is_refused_with_the_current_value(filled: Store) -> None:
+    version = filled.save_rating(JUROR, "AMI1-002", "J01", 4, "première fenêtre", 1)
+    assert version == 2
+    error = _unchanged(filled, lambda: filled.save_rating(JUROR, "AMI1-002", "J01", 1, "seconde fenêtre", 1))
+    assert error.current["J01"]["score"] == 4
+    assert "valeurs actuelles — J01 : 4" in str(error)
+    # A batch with one stale entry writes nothing at all.
+    _unchanged(filled, lambda: filled.save_ratings(JUROR, "AMI1-001", [
+        RatingEntry("J01", 2, None, 1), RatingEntry("J01", 2, None, None)]))
+
+
+def test_rating_out_of_scale_is_refused(filled: Store) -> None:
+    from dashboard.errors import StoreError
+    with pytest.raises(StoreError, match="Note « 6 » refusée"):
+        filled.save_rating(JUROR, "AMI1-002", "J01", 6, None, 1)
+
+
+def test_log_in_checks_the_password_and_slows_repeated_failures(filled: Store) -> None:
+    now = datetime(2026, 1, 5, 9, 0, 0)
+    assert authenticate(filled, "Paul.Leroy", "motdepasse-solide", now) == JUROR
+    for attempt in range(3):
+        with pytest.raises(LoginRefused, match="incorrect"):
+            authenticate(filled, "paul.leroy", "mauvais", now + timedelta(seconds=attempt))
+    with pytest.raises(LoginRefused, match="Trop de tentatives") as info:
+        authenticate(filled, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=3))
+    assert info.value.retry_after > 0
+    later = now + timedelta(seconds=2 + 6)
+    assert authenticate(filled, "paul.leroy", "motdepasse-solide", later) == JUROR
+    with pytest.raises(LoginRefused, match="incorrect"):
+        authenticate(filled, "inconnu", "motdepasse-solide", later)
+    failures = filled.audit_log(OPERATOR)
+    assert (failures["action"] == "échec de connexion").sum() == 3

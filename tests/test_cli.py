@@ -1,0 +1,113 @@
+"""The operator command `jury`, run as a real subprocess on a temporary database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import DEMO_WORKBOOK
+
+
+def jury(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dashboard", *args], input=stdin, capture_output=True,
+                          text=True, timeout=300, env={**os.environ})
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "jury.duckdb"
+    result = jury("init", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Comptes de DÉMONSTRATION" in result.stdout and "demo-jury-2019" in result.stdout
+    return path
+
+
+def summary(db: Path) -> list[dict]:
+    result = jury("summary", "--json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_summary_reports_the_demo_calls(demo_db: Path) -> None:
+    calls = {entry["call"]: entry for entry in summary(demo_db)}
+    assert set(calls) == {"AMI1", "AMI2-P1", "AMI2-P2", "AMI2-P3"}
+    assert calls["AMI1"]["dossiers"] == 85
+    assert calls["AMI1"]["historical_laureates"] == 55
+    assert calls["AMI1"]["jurors"] == 9
+    assert calls["AMI1"]["ratings"] > 0
+    for entry in calls.values():
+        assert {"call", "label", "dossiers", "historical_laureates", "jurors", "ratings"} <= set(entry)
+
+
+def test_second_init_reuses_the_database(demo_db: Path) -> None:
+    before = summary(demo_db)
+    result = jury("init", "--db", str(demo_db))
+    assert result.returncode == 0 and "réutilisée" in result.stdout
+    assert summary(demo_db) == before
+
+
+def test_damaged_demo_copy_is_refused_with_every_problem_named(demo_db: Path, tmp_path: Path) -> None:
+    before = summary(demo_db)
+    workbook = openpyxl.load_workbook(DEMO_WORKBOOK)
+    dossiers, ratings, candidates, values = (workbook[n] for n in ("Dossiers", "Notes", "Candidats", "Valeurs"))
+    dossiers.append([c.value for c in dossiers[2]])                       # duplicated dossier id
+    duplicated_id = dossiers.cell(row=2, column=1).value
+    ratings.cell(row=2, column=4, value=7)                                # a rating of 7
+    values.cell(row=3, column=3, value="beaucoup")                        # text in a numeric column
+    candidates.cell(row=2, column=4, value="99999")                       # unknown INSEE code
+    damaged = tmp_path / "demo_endommagee.xlsx"
+    workbook.save(damaged)
+
+    result = jury("import", str(damaged), "--db", str(demo_db))
+    assert result.returncode == 2
+    report = result.stderr
+    assert "Import refusé" in report and "la base n'a pas été modifiée" in report
+    assert f"Feuille « Dossiers », ligne {dossiers.max_row}, colonne « Identifiant », valeur « {duplicated_id} » : identifiant en double" in report
+    assert "Feuille « Notes », ligne 2, colonne « Note », valeur « 7 » : valeur hors de l'intervalle 1–5" in report
+    assert "Feuille « Valeurs », ligne 3, colonne « Valeur », valeur « beaucoup » : nombre attendu" in report
+    assert "Feuille « Candidats », ligne 2, colonne « Code INSEE », valeur « 99999 » : code INSEE inconnu" in report
+    assert "Traceback" not in report
+    assert summary(demo_db) == before
+
+
+def test_reimporting_the_demo_changes_nothing(demo_db: Path) -> None:
+    before = summary(demo_db)
+    result = jury("import", str(DEMO_WORKBOOK), "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    assert "Aucun changement" in result.stdout
+    assert summary(demo_db) == before
+
+
+def test_user_commands_and_audit(demo_db: Path) -> None:
+    added = jury("user", "add", "marie.curie", "--role", "direction", "--name", "Marie Curie",
+                 "--organisation", "Cnam", "--db", str(demo_db), stdin="radium-1898\n")
+    assert added.returncode == 0, added.stderr
+    assert "radium" not in added.stdout
+    listed = jury("user", "list", "--db", str(demo_db))
+    assert "marie.curie" in listed.stdout and "direction" in listed.stdout
+    short = jury("user", "passwd", "marie.curie", "--db", str(demo_db), stdin="court\n")
+    assert short.returncode == 2 and "trop court" in short.stderr
+    changed = jury("user", "passwd", "marie.curie", "--db", str(demo_db), stdin="polonium-1898\n")
+    assert changed.returncode == 0
+    duplicate = jury("user", "add", "marie.curie", "--role", "direction", "--name", "X", "--db", str(demo_db),
+                     stdin="radium-1898\n")
+    assert duplicate.returncode == 2 and "existe déjà" in duplicate.stderr
+    audit = json.loads(jury("audit", "--json", "--db", str(demo_db)).stdout)
+    actions = [(entry["action"], entry["entity_id"]) for entry in audit]
+    assert ("création de compte", "marie.curie") in actions
+    assert ("changement de mot de passe", "marie.curie") in actions
+    assert actions[0][0] == "import"
+    assert all("password" not in json.dumps(entry) for entry in audit)
+
+
+def test_bad_arguments_get_a_french_message(tmp_path: Path) -> None:
+    result = jury("user", "add", "x", "--role", "roi", "--name", "X", "--db", str(tmp_path / "x.duckdb"))
+    assert result.returncode == 2 and "Erreur : arguments invalides" in result.stderr
+    missing = jury("import", str(tmp_path / "absent.xlsx"), "--db", str(tmp_path / "x.duckdb"))
+    assert missing.returncode == 2 and "Fichier introuvable" in missing.stderr
