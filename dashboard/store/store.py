@@ -94,6 +94,20 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+DECISIONS = ("retenu", "ajourné – accompagnement proposé", "non retenu")
+JURY_PROFILE_NAME = "profil du jury"
+
+
+def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
+    """Who may write a weight profile: never the direction; the jury's profile
+    only the president or the administration; someone else's profile nobody."""
+    require_role(actor, ("jure", "president", "admin"), "l'enregistrement d'un profil de pondération")
+    if name == JURY_PROFILE_NAME:
+        require_role(actor, ("president", "admin"), "l'enregistrement du « profil du jury »")
+    elif owner is not None and owner != actor.login:
+        raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
+
+
 class Store:
     """The jury's data, read and written through one cursor."""
 
@@ -619,6 +633,107 @@ class Store:
             # Another session committed the same ratings first.
             raise StaleWrite("Enregistrement refusé : une autre fenêtre vient d'enregistrer ces notes ; "
                              "rien n'a été écrit.", current_values()) from exc
+
+
+    # ------------------------------------------------- weights and decisions
+    def save_weight_profile(self, actor: Actor, call_id: str, name: str, profile: dict[str, Any]) -> None:
+        """Save a named weight profile for a call (audited, with the previous version)."""
+        name = name.strip()
+        if not name:
+            raise StoreError("Le nom du profil est obligatoire.")
+        if not self._rows("SELECT 1 FROM calls WHERE call_id = ?", [call_id]):
+            raise StoreError(f"Appel « {call_id} » inconnu.")
+        existing = self._rows("SELECT owner, spec FROM weight_profiles WHERE name = ? AND call_id = ?", [name, call_id])
+        _profile_rules(actor, name, existing[0][0] if existing else None)
+        payload = json.dumps(profile, ensure_ascii=False, sort_keys=True)
+
+        def work() -> None:
+            self._cur.execute(
+                "INSERT INTO weight_profiles VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, call_id) "
+                "DO UPDATE SET spec = excluded.spec, saved_at = excluded.saved_at",
+                [name, call_id, existing[0][0] if existing else actor.login, payload, datetime.now()])
+            self._append_audit(actor, "profil de pondération", "weight_profile", f"{call_id}/{name}",
+                               json.loads(existing[0][1]) if existing else None, profile)
+        self._transaction(work)
+
+
+    def weight_profiles(self, actor: Actor, call_id: str) -> pd.DataFrame:
+        """Profiles of a call the actor may see: a juror sees the jury's and their own."""
+        frame = self._frame("SELECT name, owner, saved_at, spec FROM weight_profiles WHERE call_id = ? "
+                            "ORDER BY name = ? DESC, name", [call_id, JURY_PROFILE_NAME])
+        if actor.role == "jure":
+            frame = frame[(frame["name"] == JURY_PROFILE_NAME) | (frame["owner"] == actor.login)]
+        frame = frame.copy()
+        frame["profile"] = [json.loads(s) for s in frame["spec"]]
+        return frame.drop(columns=["spec"]).reset_index(drop=True)
+
+
+    def weight_profile(self, actor: Actor, call_id: str, name: str) -> dict[str, Any] | None:
+        frame = self.weight_profiles(actor, call_id)
+        match = frame[frame["name"] == name]
+        return None if match.empty else match.iloc[0]["profile"]
+
+
+    def record_decision(self, actor: Actor, call_id: str, dossier_id: str, decision: str,
+                        rationale: str) -> None:
+        """The jury's decision on a dossier, with its rationale (president only; audited)."""
+        require_role(actor, ("president",), "l'enregistrement des décisions")
+        if decision not in DECISIONS:
+            raise StoreError(f"Décision « {decision} » inconnue : {', '.join(DECISIONS)}.")
+        if not (rationale or "").strip():
+            raise StoreError(f"La motivation de la décision sur « {dossier_id} » est obligatoire.")
+        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
+        if not rows or rows[0][0] != call_id:
+            raise StoreError(f"Dossier « {dossier_id} » inconnu dans l'appel « {call_id} ».")
+        before = self._rows("SELECT decision, rationale FROM decisions WHERE call_id = ? AND dossier_id = ?",
+                            [call_id, dossier_id])
+
+        def work() -> None:
+            self._cur.execute(
+                "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id, dossier_id) DO UPDATE SET "
+                "decision = excluded.decision, rationale = excluded.rationale, decided_by = excluded.decided_by, "
+                "decided_at = excluded.decided_at",
+                [call_id, dossier_id, decision, rationale.strip(), actor.login, datetime.now()])
+            self._append_audit(actor, "décision", "decision", f"{call_id}/{dossier_id}",
+                               {"decision": before[0][0], "rationale": before[0][1]} if before else None,
+                               {"decision": decision, "rationale": rationale.strip()})
+        self._transaction(work)
+
+
+    def decisions(self, actor: Actor, call_id: str) -> pd.DataFrame:
+        """The recorded decisions of a call (every role reads them)."""
+        return self._frame("SELECT * FROM decisions WHERE call_id = ? ORDER BY dossier_id", [call_id])
+
+
+    def set_forcing(self, actor: Actor, call_id: str, dossier_id: str, kind: str | None,
+                    justification: str = "") -> None:
+        """Force a dossier into (`force_in`) or out of (`force_out`) the shortlist, or
+        release it (`None`); a justification is required (president; audited)."""
+        require_role(actor, ("president",), "le forçage d'un dossier dans la liste restreinte")
+        if kind not in ("force_in", "force_out", None):
+            raise StoreError(f"Forçage « {kind} » inconnu.")
+        if kind and not justification.strip():
+            raise StoreError(f"Une justification est obligatoire pour forcer « {dossier_id} ».")
+        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
+        if not rows or rows[0][0] != call_id:
+            raise StoreError(f"Dossier « {dossier_id} » inconnu dans l'appel « {call_id} ».")
+        before = self._rows("SELECT kind, justification FROM shortlist_forcings WHERE call_id = ? AND dossier_id = ?",
+                            [call_id, dossier_id])
+
+        def work() -> None:
+            self._cur.execute("DELETE FROM shortlist_forcings WHERE call_id = ? AND dossier_id = ?",
+                              [call_id, dossier_id])
+            if kind:
+                self._cur.execute("INSERT INTO shortlist_forcings VALUES (?, ?, ?, ?, ?, ?)",
+                                  [call_id, dossier_id, kind, justification.strip(), actor.login, datetime.now()])
+            self._append_audit(actor, "forçage de la liste restreinte", "shortlist_forcing", f"{call_id}/{dossier_id}",
+                               {"kind": before[0][0], "justification": before[0][1]} if before else None,
+                               {"kind": kind, "justification": justification.strip()} if kind else None)
+        self._transaction(work)
+
+
+    def forcings(self, actor: Actor, call_id: str) -> pd.DataFrame:
+        return self._frame("SELECT * FROM shortlist_forcings WHERE call_id = ? ORDER BY dossier_id", [call_id])
 
 
 @dataclass(frozen=True)
