@@ -54,6 +54,7 @@ class DecisionInputs:
     eligibility: pd.DataFrame     # index dossier_id: status, reason
     attributes: pd.DataFrame      # index dossier_id: display_name, region, overseas, acv, ti, concept, sectors…
     ratings: RatingsResult | None = None
+    cache_key: str = ""           # identifies the data the inputs were built from (for caches)
 
     @property
     def eligible_ids(self) -> pd.Index:

@@ -18,7 +18,6 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 COMMUNES = DATA / "communes.csv"
 HUBS = DATA / "university_hubs.csv"
-SHARED_CHECK = REPO.parent / "shared" / "reference" / "seed_laureates_check.csv"
 
 COLUMNS = [
     "insee_code", "name", "population", "population_source",
@@ -115,14 +114,6 @@ def by_code(communes) -> dict[str, dict[str, str]]:
 
 def lookup(communes, name: str, dept: str) -> list[dict[str, str]]:
     return [r for r in communes if r["name"] == name and r["departement_code"] == dept]
-
-
-def test_embedded_copy_matches_shared_check_file():
-    if not SHARED_CHECK.exists():
-        pytest.skip("shared/reference is not beside the repository")
-    shared = [(r["ami"], r["name"], r["dept"], r["insee"], int(r["pop"]), r["hub"],
-               float(r["dist_hub_km"])) for r in read_csv(SHARED_CHECK)]
-    assert shared == SEED_LAUREATES
 
 
 def test_extracts_are_small():
