@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -189,6 +190,80 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"nombre entier au moins égal à 1 attendu, reçu « {text} »")
+    return value
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.export import export_call
+
+    constraints = None
+    if args.constraints is not None:
+        path = Path(args.constraints)
+        if not path.is_file():
+            print(f"Erreur : fichier de contraintes introuvable « {path} ».", file=sys.stderr)
+            return 2
+        try:
+            constraints = json.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            print(f"Erreur : « {path} » n'est pas encodé en UTF-8.", file=sys.stderr)
+            return 2
+        except json.JSONDecodeError as exc:
+            print(f"Erreur : contraintes « {path} » : JSON invalide ligne {exc.lineno}, colonne {exc.colno}.",
+                  file=sys.stderr)
+            return 2
+        if not isinstance(constraints, dict):
+            print(f"Erreur : contraintes « {path} » : un objet JSON {{…}} est attendu.", file=sys.stderr)
+            return 2
+    db_path = Path(args.db) if args.db else default_db_path()
+    if not db_path.is_file():
+        print(f"Erreur : base introuvable « {db_path} » (créez-la avec « jury init »).", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"Erreur : dossier de destination introuvable « {out.parent} ».", file=sys.stderr)
+        return 2
+    database, store = _open(args)
+    try:
+        name, content = export_call(store, OPERATOR, args.call, args.profile, args.size, constraints,
+                                    anonymise=args.anonymise)
+    finally:
+        database.close()
+    target = out / name if out.is_dir() else out
+    try:
+        target.write_bytes(content)
+    except OSError as exc:
+        print(f"Erreur : écriture impossible de « {target} » ({exc.strerror}).", file=sys.stderr)
+        return 2
+    print(f"Classeur écrit : {target} ({len(content) // 1024} Kio)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the dashboard (as `streamlit run dashboard/app.py`), database checked first."""
+    database = Database(args.db)  # a locked or too new file stops here, with a French message
+    path = database.path
+    database.close()
+    os.environ["JURY_DB"] = str(path)
+    # `dashboard/pages/` sits beside the entry script; Streamlit would treat the
+    # very first session as an old-style multipage app (pages found from that
+    # folder) and answer « page not found » to a deep link such as /connexion.
+    # The app uses st.navigation only, so say so before the first session.
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli as streamlit_cli
+
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("app.py")), "--server.port", str(args.port),
+                "--server.address", args.address, "--server.headless", "true"]
+    return streamlit_cli.main()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
     common = argparse.ArgumentParser(add_help=False)
@@ -206,6 +281,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", parents=[common], help="affiche le journal des modifications")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=cmd_audit)
+    p = sub.add_parser("export", parents=[common], help="écrit le classeur Excel de la liste restreinte d'un appel")
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
+    p.add_argument("--profile", default=None,
+                   help="profil de pondération enregistré (défaut : « profil du jury », sinon poids égaux)")
+    p.add_argument("--size", required=True, type=_size, help="nombre de dossiers de la liste restreinte")
+    p.add_argument("--constraints", default=None, help="contraintes JSON au format du moteur (facultatif)")
+    p.add_argument("--anonymise", action="store_true", help="jurés anonymisés (J1…Jn) dans « Notes du jury »")
+    p.add_argument("--out", required=True, help="fichier .xlsx à écrire (ou dossier : nom automatique)")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("serve", parents=[common], help="sert le tableau de bord (http://localhost:8501)")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="0.0.0.0", help="adresse d'écoute (défaut : toutes)")
+    p.set_defaults(func=cmd_serve)
     p_user = sub.add_parser("user", help="comptes : add, passwd, list")
     users = p_user.add_subparsers(dest="user_command", required=True, metavar="ACTION", parser_class=_FrenchParser)
     p = users.add_parser("add", parents=[common], help="crée un compte (mot de passe lu au terminal ou sur l'entrée standard)")

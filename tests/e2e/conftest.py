@@ -50,25 +50,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_db: Path, browser, tmp_path_factory: pytest.TempPathFactory):
+def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
     port = _free_port()
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
     env = {**os.environ, "JURY_DB": str(demo_db)}
     with log.open("w") as handle:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
+            [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--address", "127.0.0.1"],
             cwd=REPO_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
         )
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", server, log)
-        # A first session lets the server learn the app's pages; deep links of the
-        # very first session after start-up could otherwise answer « page not found ».
-        warm = browser.new_page()
-        warm.goto(f"http://127.0.0.1:{port}/")
-        warm.get_by_role("button", name="Se connecter").wait_for(timeout=60_000)
-        warm.close()
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

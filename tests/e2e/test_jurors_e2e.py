@@ -42,8 +42,11 @@ def test_rating_recusal_and_concertation(page, app_url: str, demo_db: Path) -> N
     progress = "() => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText.startsWith('{} /')"
     page.wait_for_function(progress.format(0))
     form = page.locator('[data-testid="stForm"]')
-    for group in form.get_by_role("radiogroup").all():
+    page.get_by_text(re.compile(r"Dossier : AMI2-P3-\d+")).wait_for()
+    for criterion in ("J01", "J02", "J03", "J04", "J05", "J06"):
+        group = form.get_by_role("radiogroup", name=re.compile(criterion))
         group.get_by_text("1", exact=True).click()
+        page.wait_for_timeout(100)
     form.get_by_placeholder("Commentaire (facultatif)").first.fill("Projet encore fragile (test navigateur)")
     form.get_by_role("button", name="Enregistrer").click()
     page.wait_for_function(progress.format(1))
