@@ -21,6 +21,7 @@ def test_import_page_reports_problems_and_writes_nothing(page, app_url: str, tmp
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(damaged))
     page.get_by_role("button", name="Importer").click()
     page.get_by_text("Import refusé").wait_for()
+    page.get_by_text("juré inconnu").wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Feuille « Notes », ligne 3, colonne « Note », valeur « 7 » : valeur hors de l'intervalle 1–5" in body
     assert "Feuille « Notes », ligne 2, colonne « Juré », valeur « J-INCONNU » : juré inconnu" in body
