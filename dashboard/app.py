@@ -26,6 +26,13 @@ PAGES: dict[str, list[tuple[str, str, str, str, tuple[str, ...] | None]]] = {
         ("overview.py", "Vue d'ensemble", ":material/dashboard:", "", None),
         ("dossiers.py", "Dossiers", ":material/folder_open:", "dossiers", None),
     ],
+    "Séance de sélection": [
+        ("ponderation.py", "Pondération", ":material/tune:", "ponderation", None),
+        ("classement.py", "Classement", ":material/leaderboard:", "classement", None),
+        ("comparer.py", "Comparer", ":material/compare_arrows:", "comparer", None),
+        ("sensibilite.py", "Sensibilité", ":material/ssid_chart:", "sensibilite", None),
+        ("liste_restreinte.py", "Liste restreinte", ":material/checklist:", "liste-restreinte", None),
+    ],
     "Jury": [
         ("notation.py", "Notation", ":material/rate_review:", "notation", ("jure", "president")),
         ("concertation.py", "Concertation", ":material/forum:", "concertation", ("president", "admin")),

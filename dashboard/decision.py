@@ -1,6 +1,7 @@
 """From a call's stored data to the engine's inputs, and back to what the
-meeting needs: the decision matrix (objective and dossier criteria, plus the
-jury criteria aggregated from the ratings that count), each dossier's
+meeting needs: the jurors' ratings that count, aggregated under the panel's
+settings; the decision matrix (objective and dossier criteria, plus the
+jury criteria aggregated from those ratings); each dossier's
 eligibility against the gates, the attributes the filters and the shortlist
 use, and the weight profile (the engine's spec plus how the weights were set).
 
@@ -20,7 +21,33 @@ import pandas as pd
 
 import scoring
 from dashboard import analysis
+from scoring import aggregate_ratings
 from scoring.ratings import RatingsResult
+
+AGGREGATION_LABELS = {"mean": "Moyenne", "median": "Médiane", "trimmed_mean": "Moyenne tronquée (10 %)"}
+
+
+@dataclass(frozen=True)
+class AggregationSettings:
+    """How the jurors' ratings become one value per dossier × jury criterion."""
+
+    method: str = "mean"
+    zscore: bool = False
+
+
+def long_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Store ratings (only those that count) in the engine's long format."""
+    if "counts" in ratings.columns:
+        ratings = ratings[ratings["counts"].astype(bool)]
+    if "juror" in ratings.columns:
+        return ratings[["juror", "dossier", "criterion", "score"]]
+    return ratings.rename(columns={"juror_id": "juror", "dossier_id": "dossier",
+                                   "criterion_id": "criterion"})[["juror", "dossier", "criterion", "score"]]
+
+
+def aggregate_call_ratings(ratings: pd.DataFrame, settings: AggregationSettings) -> RatingsResult:
+    return aggregate_ratings(long_ratings(ratings), method=settings.method, zscore=settings.zscore)
+
 
 # Criterion groups whose numeric values can enter the ranking.
 RANKABLE_GROUPS = ("objectif", "dossier", "jury")

@@ -18,7 +18,8 @@ import streamlit as st
 import scoring
 from dashboard import decision
 from dashboard.decision import JURY_PROFILE, DecisionInputs, WeightProfile
-from dashboard.ratings_view import AggregationSettings, aggregate_call_ratings, aggregation_settings
+from dashboard.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.ratings_view import aggregation_settings
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui import CallData

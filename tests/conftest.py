@@ -110,3 +110,37 @@ def store(database: Database) -> Store:
 @pytest.fixture
 def tiny_workbook(tmp_path: Path) -> Path:
     return write_workbook(tmp_path / "tiny.xlsx", tiny_tables())
+
+
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo call and its demo accounts in a database file built once per test run."""
+    from dashboard.cli import create_demo_accounts
+    from dashboard.importer import import_file
+    from dashboard.store.access import OPERATOR
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    db = Database(path)
+    store = Store(db.cursor())
+    import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
+    create_demo_accounts(store)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_app_store(demo_database_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh copy of the demo database opened the way the app opens it (JURY_DB,
+    one cached database per process), with Streamlit's caches cleared around the test."""
+    import streamlit as st
+
+    path = tmp_path / "demo.duckdb"
+    path.write_bytes(demo_database_file.read_bytes())
+    monkeypatch.setenv("JURY_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    from dashboard.ui import get_database
+
+    yield Store(get_database().cursor())
+    st.cache_resource.clear()
+    st.cache_data.clear()

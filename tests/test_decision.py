@@ -9,7 +9,7 @@ import pytest
 from dashboard import decision
 from dashboard.errors import AccessDenied, StoreError
 from dashboard.importer import import_file
-from dashboard.ratings_view import AggregationSettings, aggregate_call_ratings
+from dashboard.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor
 from tests.conftest import tiny_tables, write_workbook

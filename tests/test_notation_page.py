@@ -6,39 +6,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.cli import create_demo_accounts
-from dashboard.importer import import_file
-from dashboard.store import Database, RatingEntry, Store
+from dashboard.store import RatingEntry, Store
 from dashboard.store.access import OPERATOR
-from tests.conftest import DEMO_WORKBOOK
 
 PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "notation.py")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("notation") / "demo.duckdb"
-    db = Database(path)
-    store = Store(db.cursor())
-    import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
-    create_demo_accounts(store)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_file.read_bytes())
-    monkeypatch.setenv("JURY_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    from dashboard.ui import get_database
-    yield Store(get_database().cursor())
-    st.cache_resource.clear()
+def demo(demo_app_store: Store) -> Store:
+    return demo_app_store
 
 
 def _actor(store: Store, login: str):

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import fr_number
-from dashboard.ratings_view import AGGREGATION_LABELS, aggregation_settings, aggregate_call_ratings
+from dashboard.decision import AGGREGATION_LABELS, aggregate_call_ratings
+from dashboard.ratings_view import aggregation_settings
 from dashboard.ui import current_call
 from dashboard.widgets import conflict_register
 

@@ -268,7 +268,7 @@ class Store:
             digest.update(table.encode())
             for row in self._rows(f"SELECT {columns} FROM {table} ORDER BY {order}"):
                 digest.update(repr(tuple(_canonical(v) for v in row)).encode())
-        for extra in ("weight_profiles", "decisions"):
+        for extra in ("weight_profiles", "decisions", "shortlist_forcings"):
             for row in self._rows(f"SELECT * FROM {extra} ORDER BY ALL"):
                 digest.update(repr(tuple(_canonical(v) for v in row)).encode())
         return digest.hexdigest()

@@ -1,0 +1,272 @@
+"""Offline map of the candidate towns: département outlines and markers, plain plotly lines.
+
+No map tiles and no plotly geo (both fetch data from the internet, which the jury's server
+does not have): the outlines come from `data/departements.geojson` (built by
+`data/build_contours.py`) and are drawn as `go.Scatter` lines on ordinary axes, in a simple
+equirectangular projection (x = longitude × cos(latitude of the panel), y = latitude) with
+equal scales, so the shapes keep their proportions.
+
+Metropolitan France (with Corsica) is the main panel; each overseas territory that has at
+least one candidate gets a small inset panel, titled with its name, on the right.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.formatting import fr_number
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+CONTOURS_PATH = DATA_DIR / "departements.geojson"
+
+DECISION_COLOURS = {"lauréat": "#c1002a", "non retenu": "#7a8599", "sans décision": "#2b6cb0"}
+NO_DECISION = "sans décision"
+OUTLINE_COLOUR = "#98a2b3"
+OUTLINE_WIDTH = 0.7
+FRAME_COLOUR = "#d0d5dd"
+MARKER_SIZE = {"main": 9, "inset": 8}
+
+METRO_LAT = 46.5  # reference latitude of the metropolitan panel's projection
+
+# Overseas territories, in the order of their insets: code -> name. The code is the
+# département code (INSEE), 978 for Saint-Martin (collectivité d'outre-mer).
+TERRITORIES = {
+    "971": "Guadeloupe",
+    "972": "Martinique",
+    "973": "Guyane",
+    "974": "La Réunion",
+    "976": "Mayotte",
+    "978": "Saint-Martin",
+}
+
+MAIN_DOMAIN_WITH_INSETS = (0.0, 0.7)
+INSET_AREA = (0.73, 1.0)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Outline polyline (projected, None-separated) and extent of one panel."""
+
+    cos_lat: float
+    x: tuple[float | None, ...]
+    y: tuple[float | None, ...]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+
+
+# --------------------------------------------------------------------------- outlines
+
+
+@lru_cache(maxsize=1)
+def load_contours() -> dict:
+    """The GeoJSON of the département outlines (read once per process)."""
+    with CONTOURS_PATH.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _rings(codes: set[str] | None, exclude_prefix: str | None = None):
+    for feature in load_contours()["features"]:
+        code = feature["properties"]["code"]
+        if codes is not None and code not in codes:
+            continue
+        if exclude_prefix is not None and code.startswith(exclude_prefix):
+            continue
+        for polygon in feature["geometry"]["coordinates"]:
+            yield from polygon
+
+
+@lru_cache(maxsize=None)
+def _panel(key: str) -> Panel:
+    """`"metro"` or a territory code. Each border shared by two départements is drawn once."""
+    if key == "metro":
+        rings = list(_rings(None, exclude_prefix="97"))
+        cos_lat = math.cos(math.radians(METRO_LAT))
+    else:
+        rings = list(_rings({key}))
+        if not rings:
+            raise KeyError(f"pas de contour pour le territoire {key}")
+        lats = [lat for ring in rings for _, lat in ring]
+        cos_lat = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    drawn: set[tuple[tuple[float, float], tuple[float, float]]] = set()
+    for ring in rings:
+        pen_down = False
+        for a, b in zip(ring[:-1], ring[1:]):
+            edge = (tuple(a), tuple(b)) if tuple(a) <= tuple(b) else (tuple(b), tuple(a))
+            if edge in drawn:
+                pen_down = False
+                continue
+            drawn.add(edge)
+            if not pen_down:
+                if xs:
+                    xs.append(None)
+                    ys.append(None)
+                xs.append(a[0] * cos_lat)
+                ys.append(a[1])
+                pen_down = True
+            xs.append(b[0] * cos_lat)
+            ys.append(b[1])
+    all_x = [x for x in xs if x is not None]
+    all_y = [y for y in ys if y is not None]
+    return Panel(cos_lat, tuple(xs), tuple(ys), (min(all_x), max(all_x)), (min(all_y), max(all_y)))
+
+
+# --------------------------------------------------------------------------- towns
+
+
+def territory_at(lat: float, lon: float) -> str | None:
+    """The overseas territory whose outline box (plus about 30 km) holds the point, if any."""
+    for key in TERRITORIES:
+        panel = _panel(key)
+        x = lon * panel.cos_lat
+        if (panel.x_range[0] - 0.3 <= x <= panel.x_range[1] + 0.3
+                and panel.y_range[0] - 0.3 <= lat <= panel.y_range[1] + 0.3):
+            return key
+    return None
+
+
+def territories(frame: pd.DataFrame) -> pd.Series:
+    """Overseas territory code of each town (None for metropolitan France): from the
+    département code, else, for a town flagged overseas or without a code, from its position."""
+    none = pd.Series(None, index=frame.index, dtype=object)
+    codes = frame["departement_code"] if "departement_code" in frame else none
+    result = pd.Series([c[:3] if isinstance(c, str) and c[:3] in TERRITORIES else None
+                        for c in codes], index=frame.index, dtype=object)
+    overseas = frame["overseas"] if "overseas" in frame else none
+    flagged = overseas.map(lambda v: False if v is None or pd.isna(v) else bool(v)).astype(bool)
+    no_code = codes.map(lambda c: not isinstance(c, str) or not c).astype(bool)
+    for index in frame.index[result.isna() & (flagged | no_code)]:
+        result[index] = territory_at(frame.at[index, "lat"], frame.at[index, "lon"])
+    return result
+
+
+def _towns(dossiers: pd.DataFrame) -> pd.DataFrame:
+    frame = dossiers.dropna(subset=["lat", "lon"]).copy()
+    frame["decision"] = frame["historical_decision"].where(
+        frame["historical_decision"].isin(list(DECISION_COLOURS)), None).fillna(NO_DECISION)
+    frame["population_fr"] = frame["population"].map(fr_number)
+    names = frame["display_name"] if "display_name" in frame else pd.Series(None, index=frame.index)
+    frame["display_name"] = names.fillna(frame["dossier_id"]).astype(str)
+    frame["territory"] = territories(frame)
+    frame["panel"] = frame["territory"].fillna("metro")
+    return frame
+
+
+# --------------------------------------------------------------------------- figure
+
+
+def _inset_domains(count: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """(x domain, y domain) of each inset, in reading order, on the right of the figure."""
+    if count == 0:
+        return []
+    columns = 1 if count <= 3 else 2
+    rows = math.ceil(count / columns)
+    left, right = INSET_AREA
+    gap_x, gap_y, title_space = 0.03, 0.04, 0.07
+    width = (right - left - gap_x * (columns - 1)) / columns
+    height = (1.0 - gap_y * (rows - 1)) / rows
+    domains = []
+    for index in range(count):
+        row, column = divmod(index, columns)
+        x0 = left + column * (width + gap_x)
+        top = 1.0 - row * (height + gap_y)
+        domains.append(((round(x0, 4), round(min(x0 + width, 1.0), 4)),
+                        (round(max(top - height, 0.0), 4), round(top - title_space, 4))))
+    return domains
+
+
+def _padded(bounds: tuple[float, float], share: float, minimum: float) -> list[float]:
+    low, high = bounds
+    pad = max((high - low) * share, minimum)
+    return [low - pad, high + pad]
+
+
+def candidate_map(dossiers: pd.DataFrame, height: int = 560, title: str | None = None) -> go.Figure:
+    """Candidate towns on the outlines of the départements, coloured by historical decision.
+
+    Metropolitan France is the main panel; every overseas territory with a candidate gets an
+    inset panel titled with its name. Works offline (plain scatter traces, no tiles). Hover:
+    « Nom (dép.) », population in French format and decision. `dossiers` needs the columns
+    dossier_id, display_name, population, lat, lon, overseas, departement_code and
+    historical_decision; rows without a position are left out.
+    """
+    towns = _towns(dossiers)
+    insets = [key for key in TERRITORIES if (towns["territory"] == key).any()]
+    figure = go.Figure()
+    layout: dict = {}
+    panels = [("metro", "x", "y")] + [(key, f"x{i + 2}", f"y{i + 2}") for i, key in enumerate(insets)]
+    domains = [((MAIN_DOMAIN_WITH_INSETS if insets else (0.0, 1.0)), (0.0, 1.0))] + _inset_domains(len(insets))
+    annotations = []
+    legend_shown: set[str] = set()
+
+    for (key, xref, yref), (x_domain, y_domain) in zip(panels, domains):
+        panel = _panel(key)
+        figure.add_trace(go.Scatter(
+            x=panel.x, y=panel.y, mode="lines", xaxis=xref, yaxis=yref,
+            line={"color": OUTLINE_COLOUR, "width": OUTLINE_WIDTH},
+            hoverinfo="skip", showlegend=False, name="Départements",
+        ))
+        here = towns[towns["panel"] == key]
+        for decision, colour in DECISION_COLOURS.items():
+            subset = here[here["decision"] == decision]
+            if subset.empty:
+                continue
+            figure.add_trace(go.Scatter(
+                x=(subset["lon"] * panel.cos_lat).tolist(), y=subset["lat"].tolist(),
+                mode="markers", xaxis=xref, yaxis=yref, name=decision,
+                legendgroup=decision, showlegend=decision not in legend_shown,
+                marker={"color": colour, "size": MARKER_SIZE["main" if key == "metro" else "inset"],
+                        "line": {"color": "white", "width": 0.8}},
+                text=subset["display_name"].tolist(),
+                customdata=np.column_stack([subset["dossier_id"].astype(str),
+                                            subset["population_fr"], subset["decision"]]),
+                hovertemplate="<b>%{text}</b><br>Population : %{customdata[1]} hab."
+                              "<br>Décision : %{customdata[2]}<extra></extra>",
+            ))
+            legend_shown.add(decision)
+
+        x_range = list(panel.x_range)
+        y_range = list(panel.y_range)
+        if not here.empty:  # a town slightly off the outlines stays in view
+            x_range = [min(x_range[0], (here["lon"] * panel.cos_lat).min()),
+                       max(x_range[1], (here["lon"] * panel.cos_lat).max())]
+            y_range = [min(y_range[0], here["lat"].min()), max(y_range[1], here["lat"].max())]
+        inset = key != "metro"
+        # Axes without ticks or grid; an inset is framed by its axis lines.
+        axis = {"showticklabels": False, "ticks": "", "showgrid": False, "zeroline": False,
+                "showline": inset, "mirror": inset, "linecolor": FRAME_COLOUR, "linewidth": 1,
+                "fixedrange": inset, "constrain": "domain"}
+        suffix = xref[1:]
+        layout[f"xaxis{suffix}"] = {**axis, "domain": list(x_domain), "anchor": yref,
+                                    "range": _padded(x_range, 0.06, 0.05 if inset else 0.1),
+                                    # the main map sits next to the insets
+                                    "constraintoward": "right" if insets and not inset else "center"}
+        layout[f"yaxis{suffix}"] = {**axis, "domain": list(y_domain), "anchor": xref,
+                                    "range": _padded(y_range, 0.06, 0.05 if inset else 0.1),
+                                    "scaleanchor": xref, "scaleratio": 1,
+                                    "constraintoward": "top" if inset else "middle"}
+        if inset:
+            annotations.append({
+                "text": f"<b>{TERRITORIES[key]}</b>", "showarrow": False,
+                "xref": "paper", "yref": "paper", "x": sum(x_domain) / 2, "y": y_domain[1] + 0.005,
+                "xanchor": "center", "yanchor": "bottom", "font": {"size": 12, "color": "#333"},
+            })
+
+    figure.update_layout(
+        height=height, title=title, annotations=annotations,
+        margin={"l": 2, "r": 2, "t": 40 if title else 8, "b": 4},
+        plot_bgcolor="white", paper_bgcolor="white", hovermode="closest", dragmode="pan",
+        legend={"orientation": "h", "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom",
+                "bgcolor": "rgba(255,255,255,0.8)", "title": {"text": "Décision "}},
+        **layout,
+    )
+    return figure

@@ -1,0 +1,519 @@
+"""The balanced shortlist of the selection meeting, without Streamlit.
+
+The page /liste-restreinte, the workbook export and `jury export` all build
+the shortlist through this module, so that they compute the same selection:
+
+- `ShortlistChoices` holds what the panel chose (size, « every région »,
+  minimum overseas, minimum share in Territoires d'industrie, maximum per
+  région, dossiers forced in or out) and converts to and from the engine's
+  constraints format (`to_constraints` / `from_constraints`);
+- `shortlist_attributes(inputs)` gives the attribute table the engine
+  needs (région, overseas, ti, acv, eligible);
+- `build_shortlist(inputs, ranking, choices)` (or `solve_shortlist` with a
+  raw constraints dict) runs `scoring.shortlist` on the ranking's scores;
+- `default_choices` proposes the page's starting point; the `*_table`
+  functions turn results and store frames into French tables.
+
+Pure pandas; the store's frames come in as arguments.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+import scoring
+from dashboard.decision import INELIGIBLE, JURY_PROFILE, DecisionInputs, WeightProfile
+from dashboard.formatting import fr_date, fr_number
+from scoring.errors import ScoringError
+from scoring.shortlist import ShortlistResult
+
+__all__ = [
+    "DECISION_DEFAULT_IN",
+    "DECISION_DEFAULT_OUT",
+    "DEFAULT_SIZE",
+    "FORCING_LABELS",
+    "TI_SHARE_DEFAULT",
+    "ShortlistChoices",
+    "binding_table",
+    "build_shortlist",
+    "choices_with_forcings",
+    "constraints_table",
+    "decision_drafts",
+    "decisions_to_save",
+    "decisions_table",
+    "default_choices",
+    "default_size",
+    "describe_choices",
+    "export_file_name",
+    "forcing_ids",
+    "forcings_table",
+    "matching_profile_name",
+    "name_dossiers",
+    "regions_with_eligible",
+    "selection_table",
+    "session_key",
+    "shortlist_attributes",
+    "shortlist_constraints",
+    "solve_shortlist",
+    "swaps_table",
+]
+
+DEFAULT_SIZE = 10
+TI_SHARE_DEFAULT = 0.67          # share of AMI 1 laureates in Territoires d'industrie (press kit)
+UNKNOWN_REGION = "Inconnue"      # what `analysis.dossier_attributes` puts where the région is unknown
+FORCING_LABELS = {"force_in": "imposé", "force_out": "écarté"}
+DECISION_DEFAULT_IN = "retenu"
+DECISION_DEFAULT_OUT = "non retenu"
+_ATTRIBUTE_COLUMNS = ("region", "overseas", "ti", "acv")
+_KNOWN_KEYS = {"min_per_group", "max_per_group", "min_count", "min_share", "force_in", "force_out", "labels"}
+
+
+def session_key(call_id: str) -> str:
+    """Where the page keeps the current shortlist of a call in `st.session_state`.
+
+    The value is a dict: ``selected`` (ids, best first), ``size``,
+    ``constraints`` (engine format), ``choices`` (`ShortlistChoices`),
+    ``result`` (`ShortlistResult`), ``profile`` (fingerprint of the weight
+    profile) and ``inputs`` (the inputs' cache key).
+    """
+    return f"shortlist_{call_id}"
+
+
+# --------------------------------------------------------------------------- choices
+
+
+@dataclass(frozen=True)
+class ShortlistChoices:
+    """The panel's shortlist settings, as the page offers them.
+
+    * ``size``: number of dossiers to select (N);
+    * ``every_region``: at least one dossier in every région that has an
+      eligible dossier (engine: ``min_per_group = {"region": 1}``);
+    * ``min_overseas``: at least k overseas dossiers (``min_count``);
+    * ``min_ti_share``: at least this share (0..1) of the selection in
+      Territoires d'industrie (``min_share``); 0 = no constraint;
+    * ``max_per_region``: at most k per région (``max_per_group``), None = no limit;
+    * ``force_in`` / ``force_out``: dossier ids imposed / excluded (from the
+      stored forcings, see `choices_with_forcings`).
+    """
+
+    size: int = DEFAULT_SIZE
+    every_region: bool = False
+    min_overseas: int = 0
+    min_ti_share: float = 0.0
+    max_per_region: int | None = None
+    force_in: tuple[str, ...] = ()
+    force_out: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
+            raise ValueError(f"Taille de la liste restreinte invalide : {self.size!r} (entier ≥ 1 attendu).")
+        if isinstance(self.min_overseas, bool) or not isinstance(self.min_overseas, int) or self.min_overseas < 0:
+            raise ValueError(f"Minimum d'outre-mer invalide : {self.min_overseas!r} (entier ≥ 0 attendu).")
+        share = float(self.min_ti_share)
+        if not (math.isfinite(share) and 0.0 <= share <= 1.0):
+            raise ValueError(f"Part minimale en Territoires d'industrie invalide : {self.min_ti_share!r} "
+                             "(entre 0 et 1).")
+        object.__setattr__(self, "min_ti_share", share)
+        if self.max_per_region is not None and (isinstance(self.max_per_region, bool)
+                                                or not isinstance(self.max_per_region, int)
+                                                or self.max_per_region < 1):
+            raise ValueError(f"Maximum par région invalide : {self.max_per_region!r} (entier ≥ 1 ou aucun).")
+        object.__setattr__(self, "force_in", tuple(dict.fromkeys(map(str, self.force_in))))
+        object.__setattr__(self, "force_out", tuple(dict.fromkeys(map(str, self.force_out))))
+        both = sorted(set(self.force_in) & set(self.force_out))
+        if both:
+            raise ValueError(f"Dossier à la fois imposé et écarté : {', '.join(both)}.")
+
+    def to_constraints(self) -> dict[str, Any]:
+        """The engine's constraints dict (only the constraints that are set)."""
+        constraints: dict[str, Any] = {}
+        if self.every_region:
+            constraints["min_per_group"] = {"region": 1}
+        if self.max_per_region is not None:
+            constraints["max_per_group"] = {"region": self.max_per_region}
+        if self.min_overseas > 0:
+            constraints["min_count"] = {"overseas": self.min_overseas}
+        if self.min_ti_share > 0:
+            constraints["min_share"] = {"ti": self.min_ti_share}
+        if self.force_in:
+            constraints["force_in"] = list(self.force_in)
+        if self.force_out:
+            constraints["force_out"] = list(self.force_out)
+        return constraints
+
+    @classmethod
+    def from_constraints(cls, constraints: Mapping[str, Any] | None, size: int) -> "ShortlistChoices":
+        """The choices behind an engine constraints dict (e.g. a `--constraints C.json`).
+
+        Raises `ValueError` (French) for a constraint the page cannot show
+        (another column, a région minimum other than 1); such a dict can
+        still be solved with `solve_shortlist`.
+        """
+        constraints = dict(constraints or {})
+        unknown = sorted(set(constraints) - _KNOWN_KEYS)
+        if unknown:
+            raise ValueError(f"Contrainte inconnue : « {unknown[0]} ».")
+
+        def only(key: str, column: str) -> Any:
+            mapping = dict(constraints.get(key) or {})
+            others = sorted(set(mapping) - {column})
+            if others:
+                raise ValueError(f"Contrainte « {key} » sur « {others[0]} » : seule la colonne « {column} » "
+                                 "est proposée par la page Liste restreinte.")
+            return mapping.get(column)
+
+        min_region = only("min_per_group", "region")
+        if min_region not in (None, 0, 1):
+            raise ValueError(f"Contrainte « min_per_group » : la page propose au moins 1 dossier par région, "
+                             f"reçu {min_region!r}.")
+        max_region = only("max_per_group", "region")
+        overseas = only("min_count", "overseas")
+        share = only("min_share", "ti")
+        return cls(
+            size=int(size),
+            every_region=min_region == 1,
+            min_overseas=int(overseas or 0),
+            min_ti_share=float(share or 0.0),
+            max_per_region=None if max_region is None else int(max_region),
+            force_in=tuple(constraints.get("force_in") or ()),
+            force_out=tuple(constraints.get("force_out") or ()),
+        )
+
+
+def shortlist_constraints(choices: ShortlistChoices) -> dict[str, Any]:
+    """The engine's constraints dict for `choices` (same as ``choices.to_constraints()``)."""
+    return choices.to_constraints()
+
+
+def forcing_ids(forcings: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(forced in, forced out) dossier ids from `Store.forcings` (columns dossier_id, kind)."""
+    if forcings is None or forcings.empty:
+        return (), ()
+    kinds = forcings.set_index("dossier_id")["kind"]
+    return (tuple(str(i) for i in kinds.index[kinds == "force_in"]),
+            tuple(str(i) for i in kinds.index[kinds == "force_out"]))
+
+
+def choices_with_forcings(choices: ShortlistChoices, forcings: pd.DataFrame) -> ShortlistChoices:
+    """`choices` with its forced dossiers replaced by the stored forcings of the call."""
+    force_in, force_out = forcing_ids(forcings)
+    return replace(choices, force_in=force_in, force_out=force_out)
+
+
+# --------------------------------------------------------------------------- inputs of the engine
+
+
+def shortlist_attributes(inputs: DecisionInputs) -> pd.DataFrame:
+    """Every dossier of the call with the columns the constraints use.
+
+    ``region`` (missing where unknown, so such a dossier belongs to no
+    région group), ``overseas``, ``ti``, ``acv`` (0/1) and ``eligible`` (1
+    unless the dossier fails an eligibility gate; « dérogation à examiner »
+    counts as eligible, as in the ranking). The engine applies « every
+    région » only to régions that have an eligible dossier.
+    """
+    attributes = inputs.attributes.reindex(columns=list(_ATTRIBUTE_COLUMNS)).copy()
+    region = attributes["region"].astype(object)
+    attributes["region"] = region.where(region.notna() & (region != UNKNOWN_REGION), None)
+    for column in ("overseas", "ti", "acv"):
+        attributes[column] = attributes[column].fillna(0).astype(int)
+    status = inputs.eligibility["status"].reindex(attributes.index)
+    attributes["eligible"] = (status.notna() & (status != INELIGIBLE)).astype(int)
+    return attributes
+
+
+def regions_with_eligible(inputs: DecisionInputs) -> list[str]:
+    """The régions « every région » covers: those with at least one eligible dossier (sorted)."""
+    attributes = shortlist_attributes(inputs)
+    regions = attributes.loc[attributes["eligible"] == 1, "region"].dropna()
+    return sorted(regions.unique().tolist())
+
+
+def solve_shortlist(inputs: DecisionInputs, ranking: scoring.RankResult, size: int,
+                    constraints: Mapping[str, Any] | None) -> ShortlistResult:
+    """`scoring.shortlist` on the ranking's scores, any engine constraints dict.
+
+    Dossiers forced out that are not eligible are already out and are
+    dropped from the constraints; an ineligible dossier forced in raises
+    `ScoringError` naming it. Bad input raises `ScoringError` (French).
+    """
+    constraints = dict(constraints or {})
+    scores = ranking.scores
+    names = inputs.attributes["display_name"] if "display_name" in inputs.attributes else pd.Series(dtype=object)
+    forced_in = [str(i) for i in constraints.get("force_in") or ()]
+    not_rankable = [i for i in forced_in if i not in scores.index]
+    if not_rankable:
+        shown = ", ".join(f"« {names.get(i, i)} » ({i})" for i in not_rankable)
+        raise ScoringError(f"Dossier imposé non éligible, il ne peut pas entrer dans la liste restreinte : {shown}.")
+    if constraints.get("force_out"):
+        constraints["force_out"] = [i for i in constraints["force_out"] if str(i) in scores.index]
+    return scoring.shortlist(scores, shortlist_attributes(inputs), int(size), constraints,
+                             higher_is_better=ranking.higher_is_better)
+
+
+def build_shortlist(inputs: DecisionInputs, ranking: scoring.RankResult,
+                    choices: ShortlistChoices) -> ShortlistResult:
+    """The shortlist of `choices.size` dossiers under the choices' constraints."""
+    return solve_shortlist(inputs, ranking, choices.size, choices.to_constraints())
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def default_size(inputs: DecisionInputs) -> int:
+    """The number of historical laureates of the call if any, else 10; at most the eligible count."""
+    history = inputs.attributes.get("historical_decision")
+    laureates = int((history == "lauréat").sum()) if history is not None else 0
+    size = laureates if laureates > 0 else DEFAULT_SIZE
+    return max(1, min(size, len(inputs.eligible_ids)))
+
+
+def default_choices(inputs: DecisionInputs, ranking: scoring.RankResult | None = None,
+                    forcings: pd.DataFrame | None = None) -> ShortlistChoices:
+    """The page's starting point: `default_size`, every région on when there are
+    no more régions than places, the Territoires d'industrie share at 0,67 when
+    it can hold (enough eligible TI dossiers; with `ranking`, checked by a solve
+    together with the other defaults), the stored forcings."""
+    size = default_size(inputs)
+    attributes = shortlist_attributes(inputs)
+    eligible = attributes[attributes["eligible"] == 1]
+    every_region = eligible["region"].dropna().nunique() <= size
+    ti_ok = int(eligible["ti"].sum()) >= math.ceil(TI_SHARE_DEFAULT * size - 1e-9)
+    choices = ShortlistChoices(size=size, every_region=bool(every_region),
+                               min_ti_share=TI_SHARE_DEFAULT if ti_ok else 0.0)
+    if forcings is not None:
+        choices = choices_with_forcings(choices, forcings)
+    if ranking is not None and choices.min_ti_share > 0:
+        try:
+            feasible = build_shortlist(inputs, ranking, choices).feasible
+        except ScoringError:
+            feasible = True  # another problem than the share; the page reports it
+        if not feasible:
+            choices = replace(choices, min_ti_share=0.0)
+    return choices
+
+
+def describe_choices(choices: ShortlistChoices, inputs: DecisionInputs | None = None) -> list[str]:
+    """The constraints in French, one line each (for captions and the workbook)."""
+    names = _names(inputs)
+    lines = [f"Taille : {fr_number(choices.size)} dossiers"]
+    if choices.every_region:
+        lines.append("Au moins un dossier par région ayant un dossier éligible")
+    if choices.min_overseas:
+        lines.append(f"Au moins {fr_number(choices.min_overseas)} dossier(s) d'outre-mer")
+    if choices.min_ti_share:
+        lines.append(f"Au moins {fr_number(100 * choices.min_ti_share, 0)} % en Territoires d'industrie")
+    if choices.max_per_region is not None:
+        lines.append(f"Au plus {fr_number(choices.max_per_region)} dossier(s) par région")
+    for item in choices.force_in:
+        lines.append(f"Dossier imposé : {names.get(item, item)}")
+    for item in choices.force_out:
+        lines.append(f"Dossier écarté : {names.get(item, item)}")
+    return lines
+
+
+# --------------------------------------------------------------------------- French tables
+
+
+def _names(inputs: DecisionInputs | None) -> dict[str, str]:
+    if inputs is None or "display_name" not in inputs.attributes:
+        return {}
+    return {str(k): str(v) for k, v in inputs.attributes["display_name"].items()}
+
+
+def name_dossiers(text: str, inputs: DecisionInputs) -> str:
+    """Replace the dossier ids an engine message names (« dossier imposé : AMI1-012 »)
+    by « Nom (dép.) »."""
+    names = _names(inputs)
+    for dossier in sorted(names, key=len, reverse=True):
+        if dossier in text:
+            text = text.replace(dossier, names[dossier])
+    return text
+
+
+def _yes_no(value: Any) -> str:
+    return "oui" if (value == value and value is not None and bool(value)) else "non"
+
+
+def selection_table(inputs: DecisionInputs, ranking: scoring.RankResult,
+                    result: ShortlistResult) -> pd.DataFrame:
+    """The selection, best first: Rang, Dossier, Région, Score (French text), Outre-mer, TI,
+    and whether it is in the plain top N; indexed by dossier id."""
+    ids = list(result.selected)
+    attributes = inputs.attributes.reindex(ids)
+    top = set(result.top_n)
+    table = pd.DataFrame({
+        "Rang": ranking.ranks.reindex(ids).astype("Int64").to_numpy(),
+        "Dossier": attributes["display_name"].to_numpy(),
+        "Région": attributes["region"].to_numpy(),
+        "Score": [fr_number(s, 3) for s in ranking.scores.reindex(ids)],
+        "Outre-mer": [_yes_no(v) for v in attributes["overseas"]],
+        "TI": [_yes_no(v) for v in attributes["ti"]],
+        "Dans les N premiers": [_yes_no(i in top) for i in ids],
+    }, index=pd.Index(ids, name="Identifiant"))
+    return table
+
+
+def swaps_table(inputs: DecisionInputs, ranking: scoring.RankResult, result: ShortlistResult) -> pd.DataFrame:
+    """Each swap against the plain top N: who enters, who leaves, and the constraint behind it."""
+    names = _names(inputs)
+    rows = []
+    for swap in result.swaps:
+        rows.append({
+            "Entre": names.get(str(swap["in"]), str(swap["in"])),
+            "Rang de l'entrant": _rank(ranking, swap["in"]),
+            "Sort": names.get(str(swap["out"]), str(swap["out"])),
+            "Rang du sortant": _rank(ranking, swap["out"]),
+            "Contrainte en cause": name_dossiers(str(swap["because"]), inputs),
+        })
+    return pd.DataFrame(rows, columns=["Entre", "Rang de l'entrant", "Sort", "Rang du sortant",
+                                       "Contrainte en cause"])
+
+
+def _rank(ranking: scoring.RankResult, dossier: Any) -> str:
+    value = ranking.ranks.get(dossier)
+    return "–" if value is None or value != value else str(int(value))
+
+
+def binding_table(inputs: DecisionInputs, result: ShortlistResult) -> pd.DataFrame:
+    """The binding constraints, most costly first: what each costs in score."""
+    rows = [{"Contrainte": name_dossiers(entry["label"], inputs),
+             "Score cédé": fr_number(entry["cost"], 3),
+             "Atteint": fr_number(entry["value"]),
+             "Dans les N premiers": fr_number(entry["top_n_value"])} for entry in result.binding]
+    return pd.DataFrame(rows, columns=["Contrainte", "Score cédé", "Atteint", "Dans les N premiers"])
+
+
+def constraints_table(inputs: DecisionInputs, result: ShortlistResult) -> pd.DataFrame:
+    """Every constraint group with its achieved value, margin and cost (French text)."""
+    rows = []
+    for entry in result.constraints:
+        rows.append({
+            "Contrainte": name_dossiers(entry["label"], inputs),
+            "Atteint": fr_number(entry["value"]),
+            "Marge": fr_number(entry["slack"]),
+            "Saturée": "oui" if entry["tight"] else "non",
+            "Score cédé": fr_number(entry["cost"], 3),
+            "Contraignante": "oui" if entry["binding"] else "non",
+        })
+    return pd.DataFrame(rows, columns=["Contrainte", "Atteint", "Marge", "Saturée", "Score cédé",
+                                       "Contraignante"])
+
+
+def _when(value: Any) -> str:
+    if value is None or value != value:
+        return "–"
+    stamp = pd.Timestamp(value)
+    return f"{fr_date(stamp)} {stamp.strftime('%H:%M')}"
+
+
+def forcings_table(inputs: DecisionInputs, forcings: pd.DataFrame) -> pd.DataFrame:
+    """The stored forcings: dossier, imposé/écarté, justification, who and when."""
+    names = _names(inputs)
+    columns = ["Dossier", "Forçage", "Justification", "Par", "Le"]
+    if forcings is None or forcings.empty:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({
+        "Dossier": [names.get(str(i), str(i)) for i in forcings["dossier_id"]],
+        "Forçage": forcings["kind"].map(FORCING_LABELS).fillna(forcings["kind"]).to_numpy(),
+        "Justification": forcings["justification"].to_numpy(),
+        "Par": forcings["decided_by"].to_numpy(),
+        "Le": [_when(v) for v in forcings["decided_at"]],
+    }, index=pd.Index(forcings["dossier_id"].astype(str), name="Identifiant"), columns=columns)
+
+
+def decisions_table(inputs: DecisionInputs, decisions: pd.DataFrame) -> pd.DataFrame:
+    """The recorded decisions: dossier, décision, motivation, who and when."""
+    names = _names(inputs)
+    columns = ["Dossier", "Décision", "Motivation", "Par", "Le"]
+    if decisions is None or decisions.empty:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({
+        "Dossier": [names.get(str(i), str(i)) for i in decisions["dossier_id"]],
+        "Décision": decisions["decision"].to_numpy(),
+        "Motivation": decisions["rationale"].to_numpy(),
+        "Par": decisions["decided_by"].to_numpy(),
+        "Le": [_when(v) for v in decisions["decided_at"]],
+    }, index=pd.Index(decisions["dossier_id"].astype(str), name="Identifiant"), columns=columns)
+
+
+def decision_drafts(inputs: DecisionInputs, ranking: scoring.RankResult | None,
+                    selected: Sequence[str], decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """One editable row per dossier of the call, by rank (ineligible dossiers last).
+
+    The order does not depend on the selection, so that edits made in a data
+    editor stay on their rows when the constraints change.
+
+    Columns: Dossier, Rang, Sélection (bool), Décision, Motivation. A
+    recorded decision is shown as recorded; otherwise selected → « retenu »,
+    else « non retenu », with an empty rationale to fill in.
+    """
+    recorded = (decisions.set_index("dossier_id") if decisions is not None and not decisions.empty
+                else pd.DataFrame(columns=["decision", "rationale"]))
+    chosen = set(map(str, selected))
+    ids = [str(i) for i in inputs.attributes.index]
+    ranks = ranking.ranks if ranking is not None else pd.Series(dtype=float)
+    rows = []
+    for dossier in ids:
+        if dossier in recorded.index:
+            decision, rationale = recorded.at[dossier, "decision"], recorded.at[dossier, "rationale"] or ""
+        else:
+            decision = DECISION_DEFAULT_IN if dossier in chosen else DECISION_DEFAULT_OUT
+            rationale = ""
+        rank = ranks.get(dossier)
+        rows.append({"Identifiant": dossier, "Dossier": inputs.attributes.at[dossier, "display_name"],
+                     "Rang": None if rank is None or rank != rank else int(rank),
+                     "Sélection": dossier in chosen, "Décision": decision, "Motivation": rationale})
+    frame = pd.DataFrame(rows, columns=["Identifiant", "Dossier", "Rang", "Sélection", "Décision", "Motivation"])
+    frame["Rang"] = frame["Rang"].astype("Int64")
+    frame = frame.sort_values(["Rang", "Identifiant"], na_position="last", kind="stable")
+    return frame.set_index("Identifiant")
+
+
+def decisions_to_save(drafts: pd.DataFrame, edited: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(dossier id, décision, motivation) of the rows whose decision or rationale
+    was changed in the editor (`edited`) against `decision_drafts` (`drafts`)."""
+    rows = []
+    for dossier in edited.index:
+        if dossier not in drafts.index:
+            continue
+        decision = edited.at[dossier, "Décision"]
+        rationale = edited.at[dossier, "Motivation"]
+        decision = "" if decision is None or decision != decision else str(decision)
+        rationale = "" if rationale is None or rationale != rationale else str(rationale)
+        before = (str(drafts.at[dossier, "Décision"]), str(drafts.at[dossier, "Motivation"] or ""))
+        if (decision, rationale) != before:
+            rows.append((str(dossier), decision, rationale))
+    return rows
+
+
+def matching_profile_name(stored: pd.DataFrame, profile: WeightProfile) -> str | None:
+    """The name of a stored profile (`Store.weight_profiles`: name, profile) identical to
+    `profile`, « profil du jury » first; None when the profile was not saved as it is."""
+    if stored is None or stored.empty:
+        return None
+    fingerprint = profile.fingerprint()
+    same = [str(name) for name, data in zip(stored["name"], stored["profile"])
+            if data is not None and WeightProfile.from_dict(data).fingerprint() == fingerprint]
+    if JURY_PROFILE in same:
+        return JURY_PROFILE
+    return same[0] if same else None
+
+
+def export_file_name(call_id: str, results_on: date | datetime | str | None = None,
+                     today: date | None = None) -> str:
+    """« liste-restreinte_AMI1_2019-09-26.xlsx »: the call's results date when known, else today."""
+    day: date
+    if results_on is not None and not (isinstance(results_on, float) and math.isnan(results_on)) \
+            and str(results_on) not in ("NaT", "None", ""):
+        day = pd.Timestamp(results_on).date()
+    else:
+        day = today or date.today()
+    return f"liste-restreinte_{call_id}_{day.isoformat()}.xlsx"

@@ -1,0 +1,272 @@
+"""AppTest of /sensibilite and /liste-restreinte on the demo call (AMI 1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.io
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import decision
+from dashboard.cli import create_demo_accounts
+from dashboard.decision import INELIGIBLE
+from dashboard.importer import import_file
+from dashboard.store import Database, Store
+from dashboard.store.access import OPERATOR
+from tests.conftest import DEMO_WORKBOOK
+
+PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
+SENSITIVITY = str(PAGES / "sensibilite.py")
+SHORTLIST = str(PAGES / "liste_restreinte.py")
+CALL = "AMI1"
+EDITOR = f"decisions_editor_{CALL}_0"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("meeting_b") / "demo.duckdb"
+    db = Database(path)
+    store = Store(db.cursor())
+    import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
+    create_demo_accounts(store)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    path = tmp_path / "demo.duckdb"
+    path.write_bytes(demo_file.read_bytes())
+    monkeypatch.setenv("JURY_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    from dashboard.ui import get_database
+    yield Store(get_database().cursor())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _actor(store: Store, login: str):
+    return store.credentials(login)["actor"]
+
+
+def _page(path: str, actor) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=30)
+    at.session_state["actor"] = actor
+    at.session_state["last_seen"] = datetime.now()
+    at.session_state["selected_call"] = CALL
+    return at
+
+
+def _eligible(store: Store) -> pd.DataFrame:
+    """Eligible dossiers of the call with their région and overseas flag, from the store."""
+    dossiers = store.dossiers(OPERATOR, CALL)
+    status = decision.eligibility(pd.Index(dossiers["dossier_id"]), store.criterion_values(OPERATOR, CALL),
+                                  store.criteria())["status"]
+    frame = dossiers.set_index("dossier_id")
+    return frame.loc[status.index[status != INELIGIBLE], ["display_name", "region_name", "overseas"]]
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table of the page that has `column`."""
+    for frame in at.dataframe:
+        value = frame.value
+        if column in value.columns:
+            return value
+    raise AssertionError(f"no table with a « {column} » column")
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# --------------------------------------------------------------------------- /sensibilite
+
+
+def test_sensitivity_top_n_probabilities_are_bounded_and_seeded(demo: Store) -> None:
+    direction = _actor(demo, "direction")
+    at = _page(SENSITIVITY, direction).run()
+    _no_exception(at)
+    eligible = _eligible(demo)
+    at.number_input(key="sens_top").set_value(20)
+    at.run()
+    first = _table(at, "Probabilité")
+    assert len(first) == len(eligible) and set(first.index) == set(eligible.index)
+    assert first["Probabilité"].between(0, 1).all()
+    # P(rank ≤ 20) summed over the dossiers is the expected size of the top 20: at least 20.
+    assert first["Probabilité"].sum() == pytest.approx(20, abs=0.5)
+    assert first["Probabilité"].min() < 0.5 < first["Probabilité"].max()
+    assert len(at.get("plotly_chart")) == 2
+
+    again = _page(SENSITIVITY, direction).run()
+    again.number_input(key="sens_top").set_value(20)
+    again.run()
+    pd.testing.assert_frame_equal(_table(again, "Probabilité"), first)
+
+    again.number_input(key="sens_seed").set_value(2).run()
+    other = _table(again, "Probabilité")
+    assert not other["Probabilité"].equals(first.loc[other.index, "Probabilité"])
+    assert other["Probabilité"].between(0, 1).all()
+
+
+def test_sensitivity_concentration_and_draws(demo: Store) -> None:
+    president = _actor(demo, "helene.marchetti")
+    at = _page(SENSITIVITY, president).run()
+    _no_exception(at)
+    uniform = _table(at, "Probabilité")["Probabilité"]
+    at.select_slider(key="sens_draws").set_value(10_000)
+    at.number_input(key="sens_concentration").set_value(200.0)
+    at.run()
+    _no_exception(at)
+    concentrated = _table(at, "Probabilité")["Probabilité"]
+    assert concentrated.between(0, 1).all()
+    # Close to the current weights, the top N is far more certain than with uniform weights.
+    certain = lambda p: int(((p < 0.05) | (p > 0.95)).sum())  # noqa: E731
+    assert certain(concentrated) > certain(uniform.loc[concentrated.index])
+    assert "10\u202f000 tirages" in " ".join(c.value for c in at.caption)
+    tornado = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
+    assert [trace.name for trace in tornado.data] == ["Intervalle de stabilité", "Poids actuel"]
+    bars, marker = tornado.data
+    assert len(bars.y) == len(at.session_state["profile_AMI1"].enabled) > 1
+    low, high = np.asarray(bars.base, dtype=float), np.asarray(bars.base, dtype=float) + np.asarray(bars.x)
+    weight = np.asarray(marker.x, dtype=float)
+    assert (low >= 0).all() and (high <= 100 + 1e-9).all() and (low <= weight + 1e-9).all() \
+        and (weight <= high + 1e-9).all()
+
+
+# --------------------------------------------------------------------------- /liste-restreinte
+
+
+def test_every_region_puts_each_region_with_an_eligible_dossier_in_the_selection(demo: Store) -> None:
+    president = _actor(demo, "helene.marchetti")
+    at = _page(SHORTLIST, president).run()
+    _no_exception(at)
+    regions = set(_eligible(demo)["region_name"])
+    at.number_input(key=f"sl_size_{CALL}").set_value(20)
+    at.toggle(key=f"sl_every_region_{CALL}").set_value(False)
+    at.slider(key=f"sl_ti_share_{CALL}").set_value(0)
+    at.run()
+    plain = _table(at, "Région")
+    assert len(plain) == 20 and not regions <= set(plain["Région"])
+
+    at.toggle(key=f"sl_every_region_{CALL}").set_value(True).run()
+    _no_exception(at)
+    selection = _table(at, "Région")
+    assert len(selection) == 20 and regions <= set(selection["Région"])
+    swaps = _table(at, "Contrainte en cause")
+    assert len(swaps) > 0 and swaps["Contrainte en cause"].str.contains("par région").all()
+    lost = next(m.value for m in at.metric if m.label == "Score cédé")
+    assert lost != "0,000" and "," in lost
+    state = at.session_state[f"shortlist_{CALL}"]
+    assert state["selected"] == list(selection.index)
+    assert state["constraints"]["min_per_group"] == {"region": 1}
+
+
+def test_impossible_constraint_shows_the_conflict_in_french(demo: Store) -> None:
+    president = _actor(demo, "helene.marchetti")
+    at = _page(SHORTLIST, president).run()
+    at.number_input(key=f"sl_size_{CALL}").set_value(5)
+    at.number_input(key=f"sl_min_overseas_{CALL}").set_value(6)
+    at.run()
+    _no_exception(at)
+    messages = [e.value for e in at.error]
+    assert any(m.startswith("Contraintes incompatibles") and "au moins 6 dossiers : outre-mer" in m
+               and "taille de la sélection : 5 dossiers" in m for m in messages), messages
+    assert at.session_state[f"shortlist_{CALL}"]["selected"] == []
+    assert not at.get("download_button")
+
+
+def test_forcing_needs_a_justification_then_enters_the_selection_and_the_log(demo: Store) -> None:
+    president = _actor(demo, "helene.marchetti")
+    at = _page(SHORTLIST, president).run()
+    at.number_input(key=f"sl_size_{CALL}").set_value(10)
+    at.toggle(key=f"sl_every_region_{CALL}").set_value(False).run()
+    selection = _table(at, "Dans les N premiers")
+    dossier = next(d for d in _eligible(demo).index if d not in selection.index)
+    assert len(at.selectbox(key=f"forcing_dossier_{CALL}").options) == len(_eligible(demo))
+    log_before = len(demo.audit_log(OPERATOR))
+
+    at.selectbox(key=f"forcing_dossier_{CALL}").set_value(dossier)
+    at.radio(key=f"forcing_kind_{CALL}").set_value("force_in")
+    at.button(key=f"forcing_submit_{CALL}").click().run()
+    _no_exception(at)
+    assert any("justification est obligatoire" in e.value for e in at.error)
+    assert demo.forcings(president, CALL).empty
+    assert len(demo.audit_log(OPERATOR)) == log_before
+    assert dossier not in _table(at, "Dans les N premiers").index
+
+    at.selectbox(key=f"forcing_dossier_{CALL}").set_value(dossier)
+    at.radio(key=f"forcing_kind_{CALL}").set_value("force_in")
+    at.text_area(key=f"forcing_justification_{CALL}").input("Seule candidature du bassin minier")
+    at.button(key=f"forcing_submit_{CALL}").click().run()
+    _no_exception(at)
+    stored = demo.forcings(president, CALL)
+    assert list(stored["dossier_id"]) == [dossier] and stored.iloc[0]["kind"] == "force_in"
+    assert dossier in _table(at, "Dans les N premiers").index
+    forced = _table(at, "Justification")
+    assert forced.loc[dossier, "Par"] == "helene.marchetti" and forced.loc[dossier, "Forçage"] == "imposé"
+    log = demo.audit_log(OPERATOR)
+    entry = log.iloc[-1]
+    assert entry["action"] == "forçage de la liste restreinte" and entry["actor"] == "helene.marchetti"
+    assert "Seule candidature du bassin minier" in entry["after"]
+    swaps = _table(at, "Contrainte en cause")
+    assert swaps["Contrainte en cause"].str.contains("dossier imposé").any()
+
+    at.selectbox(key=f"release_dossier_{CALL}").set_value(dossier)
+    at.button(key=f"release_{CALL}").click().run()
+    _no_exception(at)
+    assert demo.forcings(president, CALL).empty
+    assert dossier not in _table(at, "Dans les N premiers").index
+
+
+def test_decisions_need_a_rationale(demo: Store) -> None:
+    president = _actor(demo, "helene.marchetti")
+    at = _page(SHORTLIST, president).run()
+    _no_exception(at)
+    assert [e.key for e in at.data_editor] == [EDITOR]
+    drafts = at.data_editor[0].value
+    selection = _table(at, "Dans les N premiers")
+    first = selection.index[0]
+    assert drafts.loc[first, "Décision"] == "retenu" and drafts.loc[first, "Motivation"] in ("", None)
+    assert (drafts.loc[~drafts.index.isin(selection.index), "Décision"] == "non retenu").all()
+    position = list(drafts.index).index(first)
+
+    at.session_state[EDITOR] = {"edited_rows": {position: {"Décision": "ajourné – accompagnement proposé"}},
+                                "added_rows": [], "deleted_rows": []}
+    at.button(key=f"decisions_save_{CALL}").click().run()
+    _no_exception(at)
+    assert any("motivation de la décision" in e.value and "obligatoire" in e.value for e in at.error)
+    assert demo.decisions(president, CALL).empty
+
+    at.session_state[EDITOR] = {"edited_rows": {position: {"Décision": "ajourné – accompagnement proposé",
+                                                           "Motivation": "Projet à consolider avec la CCI"}},
+                                "added_rows": [], "deleted_rows": []}
+    at.button(key=f"decisions_save_{CALL}").click().run()
+    _no_exception(at)
+    stored = demo.decisions(president, CALL)
+    assert list(stored["dossier_id"]) == [first]
+    assert stored.iloc[0]["decision"] == "ajourné – accompagnement proposé"
+    assert stored.iloc[0]["rationale"] == "Projet à consolider avec la CCI"
+    recorded = _table(at, "Le")
+    assert recorded.loc[first, "Décision"] == "ajourné – accompagnement proposé"
+    assert any(a == "décision" for a in demo.audit_log(OPERATOR)["action"])
+
+
+@pytest.mark.parametrize("login", ["direction", "celine.ravaud"])
+def test_readers_see_no_write_controls(demo: Store, login: str) -> None:
+    president = _actor(demo, "helene.marchetti")
+    dossier = _eligible(demo).index[0]
+    demo.record_decision(president, CALL, dossier, "retenu", "Dossier exemplaire")
+    at = _page(SHORTLIST, _actor(demo, login)).run()
+    _no_exception(at)
+    assert not at.text_area and not at.data_editor and not at.radio
+    assert all(b.key is None or not b.key.startswith(("forcing", "release", "decisions")) for b in at.button)
+    assert all(f.editing_mode == "read_only" for f in at.dataframe)
+    assert _table(at, "Motivation").loc[dossier, "Motivation"] == "Dossier exemplaire"
+    assert len(_table(at, "Dans les N premiers")) > 0
+    assert [b.label for b in at.get("download_button")] == ["Exporter le classeur"]
