@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.importer import import_file
-from dashboard.store import Database, RatingEntry, Store
+from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR, Actor
 from tests.conftest import tiny_tables, write_workbook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from dashboard import analysis, charts
+from dashboard import analysis, maps
 from dashboard.formatting import fr_date, fr_number, fr_percent
 from dashboard.ui import current_call
 
@@ -34,21 +34,13 @@ cols[3].metric("En Action cœur de ville", fr_percent(figures.acv_share))
 cols[4].metric("Outre-mer", fr_number(figures.overseas))
 
 st.markdown(
-    f"**Porteurs** : "
+    "**Porteurs** : "
     + " · ".join(f"{kind} {fr_percent(share)}" for kind, share in figures.kind_shares.items())
     + f"  \n**Régions couvertes** : {len(figures.regions)} — {', '.join(figures.regions)}"
 )
 
 if figures.dossiers:
-    st.plotly_chart(charts.candidate_map(call.dossiers), width="stretch")
-    overseas = call.dossiers[call.dossiers["overseas"].fillna(False).astype(bool)]
-    if not overseas.empty:
-        st.markdown("**Outre-mer**")
-        territories = sorted(overseas["region_name"].fillna("Outre-mer").unique())
-        for column, territory in zip(st.columns(len(territories)), territories):
-            subset = overseas[overseas["region_name"].fillna("Outre-mer") == territory]
-            column.plotly_chart(charts.candidate_map(subset, height=240, title=territory),
-                                width="stretch")
+    st.plotly_chart(maps.candidate_map(call.dossiers), width="stretch")
 
     left, right = st.columns(2)
     by_region = figures.by_region.rename_axis("Région").reset_index(name="Dossiers")
