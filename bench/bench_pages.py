@@ -150,8 +150,8 @@ def sensibilite_run(db: Path, call_id: str, draws: int = 10_000, repeat: int = 3
     at.run()
     times = []
     for i in range(repeat):
-        at.session_state["sensitivity_draws"] = draws
-        at.session_state["sensitivity_seed"] = 100 + i
+        at.session_state["sens_draws"] = draws
+        at.session_state["sens_seed"] = 100 + i
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)

@@ -73,8 +73,8 @@ def _eligible(store: Store) -> pd.DataFrame:
 
 
 def _table(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table of the page that has `column`."""
-    for frame in at.dataframe:
+    """The first table (interactive or static) of the page that has `column`."""
+    for frame in [*at.table, *at.dataframe]:
         value = frame.value
         if column in value.columns:
             return value

@@ -176,11 +176,11 @@ elif result is not None:
     metrics[2].metric("Régions représentées", f"{chosen['region'].nunique()} / {len(regions)}")
     metrics[3].metric("Outre-mer", fr_number(int(chosen["overseas"].sum())))
     metrics[4].metric("Territoires d'industrie", fr_percent(chosen["ti"].mean()))
-    st.dataframe(ms.selection_table(inputs, ranked, result), width="stretch", key=f"selection_{call_id}")
+    # A static table: readable on the projector, and every row is in the page (and the workbook).
+    st.table(ms.selection_table(inputs, ranked, result))
     if result.swaps:
         st.markdown(f"**Échanges par rapport aux {choices.size} premiers**")
-        st.dataframe(ms.swaps_table(inputs, ranked, result), hide_index=True, width="stretch",
-                     key=f"swaps_{call_id}")
+        st.table(ms.swaps_table(inputs, ranked, result).set_index("Entre"))
     if result.binding:
         st.markdown("**Contraintes qui coûtent** (score cédé si on la retire)")
         st.dataframe(ms.binding_table(inputs, result), hide_index=True, width="stretch",
