@@ -21,6 +21,7 @@ import pandas as pd
 
 import scoring
 from dashboard import analysis
+from dashboard.formatting import fr_number
 from scoring import aggregate_ratings
 from scoring.ratings import RatingsResult
 
@@ -114,7 +115,7 @@ def eligibility(dossier_ids: pd.Index, values: pd.DataFrame, criteria: pd.DataFr
             gate_status = _gate_status(value, gate.lower, gate.upper, gate.derogation_lower)
             if gate_status == ELIGIBLE:
                 continue
-            shown = "valeur absente" if value != value else f"valeur {value:g}"
+            shown = "valeur absente" if value != value else f"valeur {fr_number(value, 0 if float(value).is_integer() else 1)}"
             reasons.append(f"{gate.criterion_id} — {gate.label} ({shown})")
             if gate_status == INELIGIBLE or status == ELIGIBLE:
                 status = INELIGIBLE if gate_status == INELIGIBLE else DEROGATION

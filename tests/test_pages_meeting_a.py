@@ -11,45 +11,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import scoring
 from dashboard import decision
 from dashboard import meeting_views as mv
-from dashboard.cli import create_demo_accounts
 from dashboard.decision import JURY_PROFILE, WeightProfile
-from dashboard.importer import import_file
 from dashboard.decision import AggregationSettings, aggregate_call_ratings
-from dashboard.store import Database, Store
+from dashboard.store import Store
 from dashboard.store.access import OPERATOR
-from tests.conftest import DEMO_WORKBOOK
 
 PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
 CALL = "AMI1"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("meeting_a") / "demo.duckdb"
-    db = Database(path)
-    store = Store(db.cursor())
-    import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
-    create_demo_accounts(store)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_file.read_bytes())
-    monkeypatch.setenv("JURY_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    from dashboard.ui import get_database
-    yield Store(get_database().cursor())
-    st.cache_resource.clear()
+def demo(demo_app_store: Store) -> Store:
+    return demo_app_store
 
 
 def _actor(store: Store, role: str):

@@ -9,16 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.io
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import decision
-from dashboard.cli import create_demo_accounts
 from dashboard.decision import INELIGIBLE
-from dashboard.importer import import_file
-from dashboard.store import Database, Store
+from dashboard.store import Store
 from dashboard.store.access import OPERATOR
-from tests.conftest import DEMO_WORKBOOK
 
 PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
 SENSITIVITY = str(PAGES / "sensibilite.py")
@@ -27,28 +23,9 @@ CALL = "AMI1"
 EDITOR = f"decisions_editor_{CALL}_0"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("meeting_b") / "demo.duckdb"
-    db = Database(path)
-    store = Store(db.cursor())
-    import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
-    create_demo_accounts(store)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_file.read_bytes())
-    monkeypatch.setenv("JURY_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    from dashboard.ui import get_database
-    yield Store(get_database().cursor())
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def demo(demo_app_store: Store) -> Store:
+    return demo_app_store
 
 
 def _actor(store: Store, login: str):
