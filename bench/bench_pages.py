@@ -13,6 +13,7 @@ It never fails on a missed target: it says by how much.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import statistics
@@ -166,6 +167,7 @@ def report(label: str, seconds: float, target: float) -> None:
 
 
 def main() -> None:
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every run
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         demo = database_with(None, folder, "demo")
