@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from dashboard import export as workbook_export
 from dashboard import meeting_shortlist as ms
 from dashboard.decision import METHOD_LABELS, DecisionInputs
 from dashboard.errors import JuryError
@@ -25,11 +26,6 @@ from dashboard.store.access import can_read_all_ratings
 from dashboard.store.store import DECISIONS
 from dashboard.ui import current_call
 from scoring import ScoringError
-
-try:  # the workbook writer (dashboard/export.py)
-    from dashboard import export as workbook_export
-except ImportError:  # pragma: no cover - only while export.py does not exist
-    workbook_export = None
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORCING_ACTIONS = {"force_in": "Imposer dans la liste", "force_out": "Écarter de la liste"}
@@ -250,13 +246,11 @@ call_row = {"call_id": call_id, **calls.loc[call_id].to_dict()}
 file_name = ms.export_file_name(call_id, call_row.get("results_on"))
 if result is None or not result.feasible:
     st.caption("Le classeur s'exporte une fois la liste restreinte calculée.")
-elif workbook_export is None or not hasattr(workbook_export, "build_workbook"):
-    # TODO(lead): dashboard/export.py (build_workbook) is not available yet.
-    st.caption("Export du classeur indisponible : le module d'export n'est pas installé.")
 else:
     anonymise = st.toggle("Anonymiser les jurés (J1, J2…)", value=False, key=f"export_anonymise_{call_id}")
     profile_name = (ms.matching_profile_name(store.weight_profiles(actor, call_id), profile)
                     or "profil en cours (non enregistré)")
+
     def build(**arguments) -> bytes:
         """Run on click (Streamlit's deferred download): no store access here."""
         return workbook_export.build_workbook(generated_at=datetime.now(), **arguments)
