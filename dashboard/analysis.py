@@ -83,3 +83,30 @@ def call_figures(dossiers: pd.DataFrame, values: pd.DataFrame) -> CallFigures:
         by_region=dossiers["region_name"].fillna("Inconnue").value_counts().sort_values(ascending=False),
         by_sector=sectors.value_counts().sort_values(ascending=False),
     )
+
+
+def conflict_register(jurors: pd.DataFrame, declarations: pd.DataFrame, recusals: pd.DataFrame,
+                      names: dict[str, str]) -> pd.DataFrame:
+    """The conflict-of-interest register of a call, one row per juror: their
+    declaration (with or without conflicts, or none yet), its date, and the
+    dossiers they are recused from with the reason."""
+    declared = declarations.set_index("juror_id") if not declarations.empty else pd.DataFrame()
+    rows = []
+    for juror in jurors.itertuples():
+        mine = recusals[recusals["juror_id"] == juror.juror_id] if not recusals.empty else recusals
+        if juror.juror_id in declared.index:
+            entry = declared.loc[juror.juror_id]
+            status = "conflits déclarés" if entry["has_conflicts"] else "aucun conflit déclaré"
+            when = entry["declared_on"]
+        else:
+            status, when = "pas de déclaration", None
+        rows.append({
+            "juror_id": juror.juror_id,
+            "name": juror.name,
+            "organisation": juror.organisation,
+            "declaration": status,
+            "declared_on": when,
+            "recused_from": "; ".join(f"{names.get(d, d)} — {r}" for d, r in zip(mine["dossier_id"], mine["reason"])),
+        })
+    return pd.DataFrame(rows, columns=["juror_id", "name", "organisation", "declaration", "declared_on",
+                                       "recused_from"])

@@ -24,7 +24,9 @@ aggregation=None, anonymise=False, generated_at=None) -> bytes``
     * ``content_hash``: `Store.content_hash()`; ``user``: who exports;
     * ``aggregation``: how the jury criteria were aggregated (default: mean);
     * ``anonymise``: jurors become J1…Jn (by sorted juror id), their names,
-      organisations and the authors of decisions and forcings are left out.
+      organisations and the authors of decisions and forcings are left out;
+    * ``register``: `analysis.conflict_register(...)` for the call (None when
+      the user may not read it).
 
 ``workbook_filename(call_id, day) -> str``
     « liste-restreinte_AMI1_2019-09-26.xlsx ».
@@ -46,7 +48,8 @@ eligible dossier ranked, column ``id`` then the criteria the ranking used
 with their ids as headers: saved as CSV, it is the ``--matrix`` of
 ``python -m scoring rank``), « Non éligibles » (the dossiers outside the
 ranking and the gate they fail), « Pondérations », « Notes du jury »,
-« Contraintes », « Manifeste » (everything needed to reproduce the
+« Conflits d'intérêts » (the register: each juror's declaration and
+recusals), « Contraintes », « Manifeste » (everything needed to reproduce the
 ranking, the spec JSON in one cell).
 
 Formatting: bold filled header, frozen header row, autofilter, fitted
@@ -87,13 +90,13 @@ from openpyxl.utils import get_column_letter
 
 import dashboard
 import scoring
-from dashboard import decision
+from dashboard import analysis, decision
 from dashboard.decision import (
-    JURY_PROFILE, METHOD_LABELS, MISSING_LABELS, WEIGHTING_LABELS, DecisionInputs, WeightProfile,
+    AGGREGATION_LABELS, JURY_PROFILE, METHOD_LABELS, MISSING_LABELS, WEIGHTING_LABELS, AggregationSettings,
+    DecisionInputs, WeightProfile, aggregate_call_ratings,
 )
 from dashboard.errors import AccessDenied, JuryError
 from dashboard.formatting import fr_number
-from dashboard.decision import AGGREGATION_LABELS, AggregationSettings, aggregate_call_ratings
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
@@ -104,10 +107,11 @@ SHEET_RANKING = "Classement"
 SHEET_INELIGIBLE = "Non éligibles"
 SHEET_WEIGHTS = "Pondérations"
 SHEET_RATINGS = "Notes du jury"
+SHEET_REGISTER = "Conflits d'intérêts"
 SHEET_CONSTRAINTS = "Contraintes"
 SHEET_MANIFEST = "Manifeste"
 SHEETS = (SHEET_SHORTLIST, SHEET_RANKING, SHEET_INELIGIBLE, SHEET_WEIGHTS, SHEET_RATINGS,
-          SHEET_CONSTRAINTS, SHEET_MANIFEST)
+          SHEET_REGISTER, SHEET_CONSTRAINTS, SHEET_MANIFEST)
 
 # The label of the spec cell in « Manifeste » (tests and readers look for it).
 SPEC_LABEL = "Spécification (JSON, fichier --spec)"
@@ -484,6 +488,8 @@ class _Context:
     aggregation: AggregationSettings
     anonymise: bool
     generated_at: datetime
+    register: pd.DataFrame | None = None
+    pseudonyms: dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> pd.Series:
@@ -662,8 +668,7 @@ def _ratings_table(ctx: _Context) -> _Table:
         _Col("Libellé du critère", frame["criterion_id"].map(labels).tolist()),
     ]
     if ctx.anonymise:
-        pseudonyms = juror_pseudonyms(frame)
-        columns.append(_Col("Juré", frame["juror_id"].astype(str).map(pseudonyms).tolist(),
+        columns.append(_Col("Juré", frame["juror_id"].astype(str).map(ctx.pseudonyms).tolist(),
                             note="Export anonymisé : jurés numérotés J1…Jn, toujours dans le même ordre"))
     else:
         columns += [
@@ -690,6 +695,28 @@ def _ratings_table(ctx: _Context) -> _Table:
              f"{AGGREGATION_LABELS.get(settings.method, settings.method)}"
              f"{', sévérité corrigée (scores z)' if settings.zscore else ''}."]
     return _Table(columns, freeze="C2", after=after)
+
+
+def _register_table(ctx: _Context) -> _Table:
+    """The conflict-of-interest register: each juror's declaration and recusals."""
+    register = ctx.register
+    if register is None:
+        return _Table([_Col("Juré", []), _Col("Déclaration", [])],
+                      after=["Le registre des conflits d'intérêts n'est pas accessible à votre rôle."])
+    if ctx.anonymise:
+        jurors = [_Col("Juré", register["juror_id"].astype(str).map(ctx.pseudonyms).tolist(),
+                       note="Export anonymisé : jurés numérotés J1…Jn, comme dans « Notes du jury »")]
+    else:
+        jurors = [_Col("Juré", register["juror_id"].astype(str).tolist()),
+                  _Col("Nom du juré", register["name"].tolist()),
+                  _Col("Organisation", register["organisation"].tolist())]
+    columns = jurors + [
+        _Col("Déclaration", register["declaration"].tolist()),
+        _Col("Déclaré le", register["declared_on"].tolist(), "datetime", FORMAT_DATE),
+        _Col("Récusé·e pour (dossier — motif)", register["recused_from"].tolist()),
+    ]
+    return _Table(columns, after=["Un juré récusé ne note pas le dossier et ne voit pas les notes des autres "
+                                  "jurés sur ce dossier ; ses notes antérieures ne comptent plus."])
 
 
 def _pairwise_frame(weighting: Mapping[str, Any], enabled: Sequence[str]) -> pd.DataFrame | None:
@@ -1004,7 +1031,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
                    constraints: Mapping[str, Any] | None, forcings: pd.DataFrame | None,
                    ratings: pd.DataFrame | None, decisions: pd.DataFrame | None, content_hash: str,
                    user: str, aggregation: AggregationSettings | None = None, anonymise: bool = False,
-                   generated_at: datetime | None = None) -> bytes:
+                   generated_at: datetime | None = None, register: pd.DataFrame | None = None) -> bytes:
     """The shortlist workbook as .xlsx bytes (see the module docstring for the arguments)."""
     call_id = str(call.get("id") or call.get("call_id") or inputs.call_id)
     results_on = call.get("results_on")
@@ -1028,6 +1055,10 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
         aggregation=aggregation or AggregationSettings(),
         anonymise=anonymise,
         generated_at=(generated_at or datetime.now()).replace(microsecond=0, tzinfo=None),
+        register=register,
+        pseudonyms=juror_pseudonyms(pd.concat(
+            [frame[["juror_id"]] for frame in (ratings, register) if frame is not None and not frame.empty]
+            or [pd.DataFrame({"juror_id": []})])),
     )
     wb = Workbook()
     wb.remove(wb.active)
@@ -1038,6 +1069,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
     _write_table(wb, SHEET_INELIGIBLE, _ineligible_table(ctx), splice)
     _write_weights(wb, ctx)
     _write_table(wb, SHEET_RATINGS, _ratings_table(ctx), splice)
+    _write_table(wb, SHEET_REGISTER, _register_table(ctx), splice)
     _write_constraints(wb, ctx)
     _write_manifest(wb, ctx, ranking)
     wb.properties.creator = "Jury « Au cœur des territoires »"
@@ -1117,6 +1149,12 @@ def export_call(store, actor, call_id: str, profile_name: str | None = None, siz
         ratings = store.ratings(actor, call_id)
     except AccessDenied:
         ratings = None
+    try:
+        register = analysis.conflict_register(
+            store.jurors(), store.conflict_declarations(actor, call_id), store.recusals(actor, call_id),
+            dict(zip(inputs.attributes.index, inputs.attributes["display_name"])))
+    except AccessDenied:
+        register = None
     day = None if _missing(call["results_on"]) else pd.Timestamp(call["results_on"]).date()
     content = build_workbook(
         call={"id": call_id, "label": call["label"], "results_on": day},
@@ -1124,5 +1162,5 @@ def export_call(store, actor, call_id: str, profile_name: str | None = None, siz
         constraints=engine_constraints, forcings=forcings, ratings=ratings,
         decisions=store.decisions(actor, call_id), content_hash=store.content_hash(),
         user=f"{actor.name} ({actor.login})", aggregation=settings, anonymise=anonymise,
-        generated_at=generated_at)
+        generated_at=generated_at, register=register)
     return workbook_filename(call_id, day or date.today()), content

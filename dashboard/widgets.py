@@ -41,23 +41,12 @@ def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, w
 
 
 def conflict_register(store, actor, call_id: str, jurors: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The conflict-of-interest register of a call: one row per juror."""
-    declarations = store.conflict_declarations(actor, call_id).set_index("juror_id")
-    recusals = store.recusals(actor, call_id)
-    rows = []
-    for juror in jurors.itertuples():
-        mine = recusals[recusals["juror_id"] == juror.juror_id]
-        if juror.juror_id in declarations.index:
-            declared = declarations.loc[juror.juror_id]
-            status = "conflits déclarés" if declared["has_conflicts"] else "aucun conflit déclaré"
-            when = fr_date(declared["declared_on"])
-        else:
-            status, when = "pas de déclaration", "–"
-        rows.append({
-            "Juré": f"{juror.name} ({juror.organisation})",
-            "Déclaration": status,
-            "Date": when,
-            "Récusé·e pour": "; ".join(f"{names.get(d, d)} — {r}" for d, r in zip(mine["dossier_id"], mine["reason"]))
-            or "–",
-        })
-    return pd.DataFrame(rows)
+    """The conflict-of-interest register of a call, ready to show: one row per juror."""
+    register = analysis.conflict_register(jurors, store.conflict_declarations(actor, call_id),
+                                          store.recusals(actor, call_id), names)
+    return pd.DataFrame({
+        "Juré": register["name"] + " (" + register["organisation"] + ")",
+        "Déclaration": register["declaration"],
+        "Date": [fr_date(d) for d in register["declared_on"]],
+        "Récusé·e pour": register["recused_from"].replace("", "–"),
+    })

@@ -465,3 +465,27 @@ def test_jury_export_bad_constraints_file(demo_path: Path, tmp_path: Path) -> No
                "--out", str(tmp_path / "x.xlsx"))
     assert run.returncode == 2 and "Contraintes incompatibles" in run.stderr
     assert "Traceback" not in run.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_conflict_register_sheet_lists_every_juror_and_recusal(exported: dict, demo_path: Path) -> None:
+    db = Database(demo_path)
+    try:
+        store = Store(db.cursor())
+        jurors = store.jurors()
+        declarations = store.conflict_declarations(OPERATOR, CALL).set_index("juror_id")
+        recusals = store.recusals(OPERATOR, CALL)
+    finally:
+        db.close()
+    rows = {r["Juré"]: r for r in table(exported["sheets"]["Conflits d'intérêts"])}
+    assert set(rows) == set(jurors["juror_id"])
+    for juror in jurors.itertuples():
+        row = rows[juror.juror_id]
+        assert row["Nom du juré"] == juror.name
+        expected_status = ("conflits déclarés" if declarations.loc[juror.juror_id, "has_conflicts"]
+                           else "aucun conflit déclaré")
+        assert row["Déclaration"] == expected_status
+        mine = recusals[recusals["juror_id"] == juror.juror_id]
+        recused = row["Récusé·e pour (dossier — motif)"]
+        assert (recused.count(";") + 1 if recused else 0) == len(mine)
+        for reason in mine["reason"]:
+            assert reason in recused

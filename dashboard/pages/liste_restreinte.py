@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from dashboard import analysis
 from dashboard import export as workbook_export
 from dashboard import meeting_shortlist as ms
 from dashboard.decision import METHOD_LABELS, DecisionInputs
@@ -261,7 +262,10 @@ else:
         shortlist=result, constraints=constraints, forcings=forcings,
         ratings=store.ratings(actor, call_id) if can_read_all_ratings(actor) else None,
         decisions=decisions, content_hash=_content_hash(store, store.data_version()), user=actor.login,
-        aggregation=st.session_state.get("aggregation"), anonymise=bool(anonymise))
+        aggregation=st.session_state.get("aggregation"), anonymise=bool(anonymise),
+        register=analysis.conflict_register(store.jurors(), store.conflict_declarations(actor, call_id),
+                                            store.recusals(actor, call_id), names)
+        if actor.role in ("president", "direction", "admin") else None)
     st.download_button("Exporter le classeur", data=build, file_name=file_name, mime=XLSX,
                        key=f"export_{call_id}", on_click="ignore", type="primary")
     st.caption(f"Fichier « {file_name} » : liste restreinte, classement complet, pondérations, notes du jury, "
