@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import choose_call, no_exception, open_page, sign_in, sign_out
 
@@ -45,6 +46,7 @@ def test_rating_recusal_and_concertation(page, app_url: str, demo_db: Path) -> N
     page.get_by_text(re.compile(r"Dossier : AMI2-P3-\d+")).wait_for()
     for criterion in ("J01", "J02", "J03", "J04", "J05", "J06"):
         group = form.get_by_role("radiogroup", name=re.compile(criterion))
+        expect(group).to_have_count(1)  # the form of the previous call has gone
         group.get_by_text("1", exact=True).click()
         page.wait_for_timeout(100)
     form.get_by_placeholder("Commentaire (facultatif)").first.fill("Projet encore fragile (test navigateur)")
