@@ -1,8 +1,10 @@
 """The operator command `jury` (also `python -m dashboard`).
 
 Subcommands: `init` (create the database; on a new one, import the demo call
-and create the demo accounts), `import FILE`, `summary [--json]`,
-`user add|passwd|list`, `audit --json`. Every subcommand takes `--db PATH`.
+and create the demo accounts), `serve` (the dashboard), `import FILE`,
+`summary [--json]`, `export --call … --size … --out …` (the shortlist
+workbook), `user add|passwd|list`, `audit --json`. Every subcommand that
+opens the database takes `--db PATH`.
 The operator at the server's shell acts as an administrator. Errors are French,
 exit code 2, never a traceback.
 """
