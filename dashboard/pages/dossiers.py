@@ -59,7 +59,7 @@ names = dict(zip(dossiers["dossier_id"], dossiers["display_name"]))
 requested = st.query_params.get("dossier")
 index = options.index(requested) if requested in options else 0
 chosen = st.selectbox("Dossier", options, index=index, format_func=lambda d: f"{d} — {names[d]}",
-                      key="dossiers_card")
-st.query_params["dossier"] = chosen
+                      key="dossiers_card",
+                      on_change=lambda: st.query_params.update(dossier=st.session_state["dossiers_card"]))
 row = dossiers.set_index("dossier_id").loc[chosen]
 dossier_card(row, call.values, call.criteria)

@@ -56,9 +56,9 @@ if not options:
 names = dict(zip(to_rate["dossier_id"], to_rate["display_name"]))
 index = options.index(requested) if requested in options else 0
 chosen = st.selectbox("Dossier", options, index=index, key="notation_dossier",
-                      format_func=lambda d: f"{'✓ ' if d in complete else ''}{d} — {names[d]}")
-if requested != chosen:
-    st.query_params["dossier"] = chosen
+                      format_func=lambda d: f"{'✓ ' if d in complete else ''}{d} — {names[d]}",
+                      # the address follows the choice, so it can be shared or bookmarked
+                      on_change=lambda: st.query_params.update(dossier=st.session_state["notation_dossier"]))
 
 mine = own[own["dossier_id"] == chosen].set_index("criterion_id")
 loaded_key = f"notation_loaded_{chosen}"

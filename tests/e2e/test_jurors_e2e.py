@@ -48,8 +48,10 @@ def test_rating_recusal_and_concertation(page, app_url: str, demo_db: Path) -> N
         group = form.get_by_role("radiogroup", name=re.compile(criterion))
         expect(group).to_have_count(1)  # the form of the previous call has gone
         group.get_by_text("1", exact=True).click()
-        page.wait_for_timeout(100)
-    form.get_by_placeholder("Commentaire (facultatif)").first.fill("Projet encore fragile (test navigateur)")
+        expect(group.locator("input[type=radio]").first).to_be_checked()
+    comment = form.get_by_placeholder("Commentaire (facultatif)").first
+    comment.fill("Projet encore fragile (test navigateur)")
+    expect(comment).to_have_value("Projet encore fragile (test navigateur)")
     form.get_by_role("button", name="Enregistrer").click()
     page.wait_for_function(progress.format(1))
     assert no_exception(page)
