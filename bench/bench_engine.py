@@ -21,15 +21,13 @@ missed target: it says by how much.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
 from scoring import rank
 from scoring.methods import promethee2_net_flows, rank_scores, topsis_scores, wsm_scores
 from scoring.spec import Preference
@@ -47,16 +45,6 @@ try:  # the peers are a `bench` extra
     PEERS = True
 except ImportError:  # pragma: no cover - depends on the environment
     PEERS = False
-
-
-def median_ms(function: Callable[[], Any], repeat: int) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
 
 
 def problem(n: int, m: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
@@ -136,10 +124,10 @@ def bench_wsm_topsis(method: str, n: int, m: int, repeat: int, peer_repeat: int)
     engine = rank(matrix, spec)
     np.testing.assert_allclose(engine.scores, bare(X, maximise, w), rtol=1e-9)
     rows = [
-        ("moteur : scoring.rank (DataFrame)", median_ms(lambda: rank(matrix, spec), repeat)),
-        ("moteur : tableaux (scores + rangs)", median_ms(lambda: rank_scores(array_scores(X, maximise, w)[0], True), repeat)),
-        ("numpy nu : scores + rangs", median_ms(lambda: simple_ranks(bare(X, maximise, w)), repeat)),
-        ("numpy nu : scores seuls", median_ms(lambda: bare(X, maximise, w), repeat)),
+        ("moteur : scoring.rank (DataFrame)", 1e3 * median_seconds(lambda: rank(matrix, spec), repeat)),
+        ("moteur : tableaux (scores + rangs)", 1e3 * median_seconds(lambda: rank_scores(array_scores(X, maximise, w)[0], True), repeat)),
+        ("numpy nu : scores + rangs", 1e3 * median_seconds(lambda: simple_ranks(bare(X, maximise, w)), repeat)),
+        ("numpy nu : scores seuls", 1e3 * median_seconds(lambda: bare(X, maximise, w), repeat)),
     ]
     peers: list[tuple[str, float]] = []
     if PEERS:
@@ -160,8 +148,8 @@ def bench_wsm_topsis(method: str, n: int, m: int, repeat: int, peer_repeat: int)
 
         np.testing.assert_allclose(engine.scores, pm_method(X, w, types), rtol=1e-9)
         peers = [
-            ("pymcdm 1.4 (+ rrankdata)", median_ms(lambda: rrankdata(pm_method(X, w, types)), peer_repeat)),
-            ("scikit-criteria 0.10 (pipeline)", median_ms(sk_run, peer_repeat)),
+            ("pymcdm 1.4 (+ rrankdata)", 1e3 * median_seconds(lambda: rrankdata(pm_method(X, w, types)), peer_repeat)),
+            ("scikit-criteria 0.10 (pipeline)", 1e3 * median_seconds(sk_run, peer_repeat)),
         ]
     times = report(f"{method} sur {n} x {m}", rows + peers)
     facade = times["moteur : scoring.rank (DataFrame)"]
@@ -190,9 +178,9 @@ def bench_promethee(n: int, m: int, repeat: int, peer_repeat: int) -> None:
     engine = rank(matrix, spec)
     np.testing.assert_allclose(engine.scores, bare_promethee_linear(X, maximise, w, q, p), atol=1e-12)
     rows = [
-        ("moteur : scoring.rank (DataFrame)", median_ms(lambda: rank(matrix, spec), repeat)),
-        ("moteur : tableaux (flux nets)", median_ms(lambda: promethee2_net_flows(X, maximise, w, preferences), repeat)),
-        ("numpy nu : matrice n × n", median_ms(lambda: bare_promethee_linear(X, maximise, w, q, p), peer_repeat)),
+        ("moteur : scoring.rank (DataFrame)", 1e3 * median_seconds(lambda: rank(matrix, spec), repeat)),
+        ("moteur : tableaux (flux nets)", 1e3 * median_seconds(lambda: promethee2_net_flows(X, maximise, w, preferences), repeat)),
+        ("numpy nu : matrice n × n", 1e3 * median_seconds(lambda: bare_promethee_linear(X, maximise, w, q, p), peer_repeat)),
     ]
     if PEERS:
         # A fresh pymcdm object per call: PROMETHEE_II keeps state between calls.
@@ -200,7 +188,7 @@ def bench_promethee(n: int, m: int, repeat: int, peer_repeat: int) -> None:
             return pm.PROMETHEE_II("vshape_2", p=p.copy(), q=q.copy())(X, w, types)
 
         np.testing.assert_allclose(engine.scores, pm_run(), atol=1e-12)
-        rows.append(("pymcdm 1.4", median_ms(pm_run, peer_repeat)))
+        rows.append(("pymcdm 1.4", 1e3 * median_seconds(pm_run, peer_repeat)))
     times = report(f"promethee2 (linéaire) sur {n} x {m}", rows)
     facade = times["moteur : scoring.rank (DataFrame)"]
     verdict("≤ 20 ms", facade <= 20.0, f"façade {facade:.2f} ms")

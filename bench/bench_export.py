@@ -19,7 +19,6 @@ script never fails on a missed target: it says by how much.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta
@@ -30,6 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
 from dashboard import decision  # noqa: E402
 from dashboard.decision import DecisionInputs  # noqa: E402
 from dashboard.export import build_workbook  # noqa: E402
@@ -102,16 +102,6 @@ def synthetic_ratings(inputs: DecisionInputs, jurors_per_dossier: int, seed: int
     })
 
 
-def median_s(function, repeat: int) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=2000)
@@ -146,7 +136,7 @@ def main() -> int:
                 content_hash="0" * 64, user="bench")
 
         size = len(build())
-        seconds = median_s(build, args.repeat)
+        seconds = median_seconds(build, args.repeat)
         rows = 0 if ratings is None else len(ratings)
         verdict = "OK" if seconds <= TARGET_S else f"objectif manqué de {seconds - TARGET_S:.2f} s"
         print(f"build_workbook, {label} ({rows} notes) : médiane {seconds:.2f} s sur {args.repeat} "

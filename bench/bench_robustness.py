@@ -19,29 +19,17 @@ It never fails on a missed target: it says by how much.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
 from scoring.methods import wsm_scores
 from scoring.sensitivity import sensitivity
 from scoring.shortlist import shortlist
 
 TARGET_SECONDS = 1.0
-
-
-def median_seconds(function: Callable[[], Any], repeat: int) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def verdict(seconds: float, target: float = TARGET_SECONDS) -> str:

@@ -96,7 +96,7 @@ from dashboard.decision import (
     DecisionInputs, WeightProfile, aggregate_call_ratings,
 )
 from dashboard.errors import AccessDenied, JuryError
-from dashboard.formatting import fr_number
+from dashboard.formatting import fr_number, is_missing
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
@@ -166,15 +166,6 @@ def workbook_filename(call_id: str, day: date) -> str:
     return f"liste-restreinte_{call_id}_{day.isoformat()}.xlsx"
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _clean(text: Any) -> str:
     """A cell text: str, without the control characters XML forbids."""
     text = str(text)
@@ -182,7 +173,7 @@ def _clean(text: Any) -> str:
 
 
 def _yes_no(value: Any) -> str:
-    return "non" if _missing(value) or not bool(value) else "oui"
+    return "non" if is_missing(value) or not bool(value) else "oui"
 
 
 def _dump(value: Any) -> str:
@@ -200,7 +191,7 @@ def _json_default(value: Any) -> Any:
 
 
 def _timestamp(value: Any) -> datetime | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     return pd.Timestamp(value).to_pydatetime().replace(tzinfo=None)
 
@@ -292,7 +283,7 @@ def _text_width(values: Sequence[Any]) -> float:
         distinct = set(values)
     except TypeError:  # unhashable values
         distinct = list(values)
-    lengths = [len(str(v)) for v in distinct if not _missing(v)]
+    lengths = [len(str(v)) for v in distinct if not is_missing(v)]
     return float(max(lengths, default=0))
 
 
@@ -325,7 +316,7 @@ def _put(ws, row: int, column: int, value: Any, number_format: str | None = None
          wrap: bool = False):
     """Write one cell through openpyxl; every text is a string cell, never a formula."""
     cell = ws.cell(row=row, column=column)
-    if _missing(value):
+    if is_missing(value):
         return cell
     if isinstance(value, (np.bool_, bool)):
         value = "oui" if value else "non"
@@ -497,7 +488,7 @@ class _Context:
 
     def name(self, dossier: Any) -> str:
         value = self.names.get(dossier)
-        return str(dossier) if _missing(value) else str(value)
+        return str(dossier) if is_missing(value) else str(value)
 
     def named(self, text: str) -> str:
         """Dossier ids in an engine message followed by the town: « AMI1-012 (Vire Normandie (14)) »."""
@@ -520,7 +511,7 @@ def _criterion_format(values: pd.Series) -> str:
 
 def _criterion_note(ctx: _Context, criterion: str) -> str:
     row = ctx.inputs.criteria.loc[criterion]
-    unit = "" if _missing(row.get("unit")) else f" ({row['unit']})"
+    unit = "" if is_missing(row.get("unit")) else f" ({row['unit']})"
     origin = ("valeur agrégée des notes du jury" if row.get("criterion_group") == "jury" else "valeur brute")
     return f"{criterion} — {row['label']}{unit}, {DIRECTION_LABELS.get(row['direction'], row['direction'])} ; {origin}"
 
@@ -577,7 +568,7 @@ def _forcings_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
     frame = ctx.forcings
     if frame is None or frame.empty:
         return {}
-    return {str(r.dossier_id): (str(r.kind), "" if _missing(r.justification) else str(r.justification))
+    return {str(r.dossier_id): (str(r.kind), "" if is_missing(r.justification) else str(r.justification))
             for r in frame.itertuples()}
 
 
@@ -585,7 +576,7 @@ def _decisions_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
     frame = ctx.decisions
     if frame is None or frame.empty:
         return {}
-    return {str(r.dossier_id): (str(r.decision), "" if _missing(r.rationale) else str(r.rationale))
+    return {str(r.dossier_id): (str(r.decision), "" if is_missing(r.rationale) else str(r.rationale))
             for r in frame.itertuples()}
 
 
@@ -1035,7 +1026,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
     """The shortlist workbook as .xlsx bytes (see the module docstring for the arguments)."""
     call_id = str(call.get("id") or call.get("call_id") or inputs.call_id)
     results_on = call.get("results_on")
-    results_day = None if _missing(results_on) else pd.Timestamp(results_on).date()
+    results_day = None if is_missing(results_on) else pd.Timestamp(results_on).date()
     ctx = _Context(
         call_id=call_id,
         call_label=str(call.get("label") or call_id),
@@ -1155,7 +1146,7 @@ def export_call(store, actor, call_id: str, profile_name: str | None = None, siz
             dict(zip(inputs.attributes.index, inputs.attributes["display_name"])))
     except AccessDenied:
         register = None
-    day = None if _missing(call["results_on"]) else pd.Timestamp(call["results_on"]).date()
+    day = None if is_missing(call["results_on"]) else pd.Timestamp(call["results_on"]).date()
     content = build_workbook(
         call={"id": call_id, "label": call["label"], "results_on": day},
         inputs=inputs, profile=profile, profile_name=name, result=result, shortlist=shortlist,

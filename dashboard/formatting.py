@@ -10,7 +10,8 @@ import pandas as pd
 NARROW_NBSP = "\u202f"
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA."""
     if value is None:
         return True
     try:
@@ -21,7 +22,7 @@ def _missing(value: object) -> bool:
 
 def fr_number(value: float | int | None, decimals: int = 0) -> str:
     """`12345.6` → `12 345,6` (narrow no-break space between thousands)."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     value = float(value)
     if math.isinf(value):
@@ -32,14 +33,14 @@ def fr_number(value: float | int | None, decimals: int = 0) -> str:
 
 def fr_percent(share: float | None, decimals: int = 0) -> str:
     """`0.6727` → `67 %`."""
-    if _missing(share):
+    if is_missing(share):
         return "–"
     return f"{fr_number(100 * float(share), decimals)}\u00a0%"
 
 
 def fr_date(value: date | datetime | str | None) -> str:
     """`2019-09-26` → `26/09/2019`."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     if isinstance(value, str):
         value = pd.Timestamp(value)
@@ -48,6 +49,6 @@ def fr_date(value: date | datetime | str | None) -> str:
 
 def display_name(name: str, departement_code: str | None) -> str:
     """« Nom (dép.) », the way towns are shown everywhere (homonyms exist)."""
-    if _missing(departement_code) or not departement_code:
+    if is_missing(departement_code) or not departement_code:
         return str(name)
     return f"{name} ({departement_code})"
