@@ -98,3 +98,19 @@ def test_locked_error_type(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_second_server_on_the_same_file_stops_with_a_french_message(tmp_path: Path) -> None:
+    path = tmp_path / "served.duckdb"
+    db = Database(path)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "dashboard", "serve", "--db", str(path), "--port", "8765",
+             "--address", "127.0.0.1"],
+            capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        db.close()
+    assert result.returncode == 2
+    assert "déjà ouverte par un autre processus" in result.stderr
+    assert "Traceback" not in result.stderr
