@@ -114,3 +114,40 @@ def test_second_server_on_the_same_file_stops_with_a_french_message(tmp_path: Pa
     assert result.returncode == 2
     assert "déjà ouverte par un autre processus" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_each_older_schema_upgrades_and_keeps_its_data(tmp_path: Path, tiny_workbook: Path) -> None:
+    """A file left at each earlier schema version (built with only the first k migrations,
+    then filled) opens at the latest version with its data intact."""
+    from dashboard.store.database import load_communes
+
+    reference = tmp_path / "reference.duckdb"
+    db = Database(reference)
+    import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
+    rows = db.cursor().execute("SELECT * FROM ratings ORDER BY ALL").fetchall()
+    db.close()
+    for version in range(1, LATEST_VERSION):
+        path = tmp_path / f"schema_{version}.duckdb"
+        con = duckdb.connect(str(path))
+        con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                    "applied_at TIMESTAMP NOT NULL)")
+        for number, name, sql in migrations()[:version]:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [number, name])
+        load_communes(con)
+        con.execute("ATTACH ? AS source (READ_ONLY)", [str(reference)])
+        for table in ("calls", "criteria", "candidates", "dossiers", "criterion_values", "jurors",
+                      "conflict_declarations", "recusals", "ratings", "audit_log"):
+            con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
+        con.execute("DETACH source")
+        con.close()
+        upgraded = Database(path)
+        try:
+            cur = upgraded.cursor()
+            assert schema_version(cur) == LATEST_VERSION
+            assert cur.execute("SELECT * FROM ratings ORDER BY ALL").fetchall() == rows
+            assert Store(cur).summary()[0]["dossiers"] == 3
+            assert cur.execute("SELECT count(*) FROM users").fetchone()[0] == 0  # table of schema 2
+            assert cur.execute("SELECT count(*) FROM shortlist_forcings").fetchone()[0] == 0  # schema 3
+        finally:
+            upgraded.close()
