@@ -17,6 +17,8 @@ import json
 import os
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard.accounts import hash_password
@@ -62,21 +64,23 @@ def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
     return created
 
 
-def _open(args: argparse.Namespace) -> tuple[Database, Store]:
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[tuple[Database, Store]]:
+    """The database named by --db (or the default) and a store on it, closed afterwards."""
     database = Database(args.db)
-    return database, Store(database.cursor())
+    try:
+        yield database, Store(database.cursor())
+    finally:
+        database.close()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    database, store = _open(args)
-    try:
+    with _opened(args) as (database, store):
         if not store.calls().empty:
             print(f"Base existante réutilisée : {database.path}")
             return 0
         report = import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
         accounts = create_demo_accounts(store)
-    finally:
-        database.close()
     print(f"Base créée : {database.path}")
     print("\n".join(report.lines()))
     print("\nComptes de DÉMONSTRATION (à ne jamais utiliser sur une base réelle), "
@@ -91,24 +95,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Fichier introuvable : « {path} »", file=sys.stderr)
         return 2
-    database, store = _open(args)
-    try:
-        report = import_file(path, store, actor=OPERATOR)
-    except ImportRejected as rejected:
-        print(str(rejected), file=sys.stderr)
-        return 2
-    finally:
-        database.close()
+    with _opened(args) as (_, store):
+        try:
+            report = import_file(path, store, actor=OPERATOR)
+        except ImportRejected as rejected:
+            print(str(rejected), file=sys.stderr)
+            return 2
     print("\n".join(report.lines()))
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    database, store = _open(args)
-    try:
+    with _opened(args) as (_, store):
         summary = store.summary()
-    finally:
-        database.close()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0
@@ -139,32 +138,23 @@ def _password_hash() -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     password_hash = _password_hash()
-    database, store = _open(args)
-    try:
+    with _opened(args) as (_, store):
         store.add_user(OPERATOR, args.login, args.name, args.role, password_hash, args.organisation, args.juror)
-    finally:
-        database.close()
     print(f"Compte « {args.login.lower()} » créé ({args.role}).")
     return 0
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     password_hash = _password_hash()
-    database, store = _open(args)
-    try:
+    with _opened(args) as (_, store):
         store.set_password(OPERATOR, args.login.lower(), password_hash)
-    finally:
-        database.close()
     print(f"Mot de passe de « {args.login.lower()} » changé.")
     return 0
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    database, store = _open(args)
-    try:
+    with _opened(args) as (_, store):
         users = store.users(OPERATOR)
-    finally:
-        database.close()
     for user in users.itertuples():
         print(f"{user.login:<28} {user.role:<10} {user.name}"
               + (f" — {user.organisation}" if isinstance(user.organisation, str) else ""))
@@ -172,11 +162,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    database, store = _open(args)
-    try:
+    with _opened(args) as (_, store):
         log = store.audit_log(OPERATOR)
-    finally:
-        database.close()
     entries = [
         {"id": int(row.audit_id), "at": row.occurred_at.isoformat(), "actor": row.actor, "action": row.action,
          "entity": row.entity, "entity_id": row.entity_id,
@@ -231,12 +218,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"Erreur : dossier de destination introuvable « {out.parent} ».", file=sys.stderr)
         return 2
-    database, store = _open(args)
-    try:
+    with _opened(args) as (_, store):
         name, content = export_call(store, OPERATOR, args.call, args.profile, args.size, constraints,
                                     anonymise=args.anonymise)
-    finally:
-        database.close()
     target = out / name if out.is_dir() else out
     try:
         target.write_bytes(content)

@@ -73,7 +73,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -835,6 +835,28 @@ def _write_weights(wb: Workbook, ctx: _Context) -> None:
     _fit_columns(ws, maximum=50)
 
 
+def _authored_rows(ws, row: int, ctx: _Context, frame: pd.DataFrame | None, headers: tuple[str, str],
+                   what: Callable[[Any], tuple[Any, Any]], empty: str) -> int:
+    """Rows of forcings or decisions (dossier, name, what, why, by whom unless
+    anonymised, when) from `row`; returns the row after them."""
+    if frame is None or frame.empty:
+        _put(ws, row, 1, empty)
+        return row + 1
+    titles = ["Dossier", "Nom (dép.)", *headers, "Le"]
+    if not ctx.anonymise:
+        titles.insert(4, "Par")
+    _header_row(ws, row, titles)
+    for entry in frame.itertuples():
+        row += 1
+        values = [str(entry.dossier_id), ctx.name(entry.dossier_id), *what(entry)]
+        if not ctx.anonymise:
+            values.append(entry.decided_by)
+        for j, value in enumerate(values, start=1):
+            _put(ws, row, j, value)
+        _put(ws, row, len(values) + 1, _timestamp(entry.decided_at), FORMAT_DATETIME)
+    return row + 1
+
+
 def _write_constraints(wb: Workbook, ctx: _Context) -> None:
     ws = wb.create_sheet(SHEET_CONSTRAINTS)
     sl = ctx.shortlist
@@ -913,42 +935,12 @@ def _write_constraints(wb: Workbook, ctx: _Context) -> None:
         row += 1
     row += 1
     title("Dossiers forcés")
-    forcings = ctx.forcings
-    if forcings is not None and not forcings.empty:
-        headers = ["Dossier", "Nom (dép.)", "Forçage", "Justification", "Le"]
-        if not ctx.anonymise:
-            headers.insert(4, "Par")
-        _header_row(ws, row, headers)
-        for f in forcings.itertuples():
-            row += 1
-            values = [str(f.dossier_id), ctx.name(f.dossier_id), FORCING_LABELS.get(f.kind, f.kind), f.justification]
-            if not ctx.anonymise:
-                values.append(f.decided_by)
-            for j, value in enumerate(values, start=1):
-                _put(ws, row, j, value)
-            _put(ws, row, len(values) + 1, _timestamp(f.decided_at), FORMAT_DATETIME)
-        row += 1
-    else:
-        _put(ws, row, 1, "Aucun dossier forcé.")
-        row += 1
+    row = _authored_rows(ws, row, ctx, ctx.forcings, ("Forçage", "Justification"),
+                         lambda f: (FORCING_LABELS.get(f.kind, f.kind), f.justification), "Aucun dossier forcé.")
     row += 1
     title("Décisions enregistrées")
-    decisions = ctx.decisions
-    if decisions is not None and not decisions.empty:
-        headers = ["Dossier", "Nom (dép.)", "Décision", "Motivation", "Le"]
-        if not ctx.anonymise:
-            headers.insert(4, "Par")
-        _header_row(ws, row, headers)
-        for d in decisions.itertuples():
-            row += 1
-            values = [str(d.dossier_id), ctx.name(d.dossier_id), d.decision, d.rationale]
-            if not ctx.anonymise:
-                values.append(d.decided_by)
-            for j, value in enumerate(values, start=1):
-                _put(ws, row, j, value)
-            _put(ws, row, len(values) + 1, _timestamp(d.decided_at), FORMAT_DATETIME)
-    else:
-        _put(ws, row, 1, "Aucune décision enregistrée.")
+    _authored_rows(ws, row, ctx, ctx.decisions, ("Décision", "Motivation"),
+                   lambda d: (d.decision, d.rationale), "Aucune décision enregistrée.")
     _fit_columns(ws, maximum=70)
 
 

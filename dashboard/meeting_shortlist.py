@@ -414,34 +414,33 @@ def _when(value: Any) -> str:
     return f"{fr_date(stamp)} {stamp.strftime('%H:%M')}"
 
 
+def _authored_table(inputs: DecisionInputs, frame: pd.DataFrame | None, what: tuple[str, str],
+                    why: tuple[str, str], labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Forcings or decisions: dossier, what (header, column; shown through `labels`),
+    why (header, column), who and when, indexed by dossier id."""
+    columns = ["Dossier", what[0], why[0], "Par", "Le"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=columns)
+    names = _names(inputs)
+    shown = frame[what[1]] if labels is None else frame[what[1]].map(labels).fillna(frame[what[1]])
+    return pd.DataFrame({
+        "Dossier": [names.get(str(i), str(i)) for i in frame["dossier_id"]],
+        what[0]: shown.to_numpy(),
+        why[0]: frame[why[1]].to_numpy(),
+        "Par": frame["decided_by"].to_numpy(),
+        "Le": [_when(v) for v in frame["decided_at"]],
+    }, index=pd.Index(frame["dossier_id"].astype(str), name="Identifiant"), columns=columns)
+
+
 def forcings_table(inputs: DecisionInputs, forcings: pd.DataFrame) -> pd.DataFrame:
     """The stored forcings: dossier, imposé/écarté, justification, who and when."""
-    names = _names(inputs)
-    columns = ["Dossier", "Forçage", "Justification", "Par", "Le"]
-    if forcings is None or forcings.empty:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame({
-        "Dossier": [names.get(str(i), str(i)) for i in forcings["dossier_id"]],
-        "Forçage": forcings["kind"].map(FORCING_LABELS).fillna(forcings["kind"]).to_numpy(),
-        "Justification": forcings["justification"].to_numpy(),
-        "Par": forcings["decided_by"].to_numpy(),
-        "Le": [_when(v) for v in forcings["decided_at"]],
-    }, index=pd.Index(forcings["dossier_id"].astype(str), name="Identifiant"), columns=columns)
+    return _authored_table(inputs, forcings, ("Forçage", "kind"), ("Justification", "justification"),
+                           FORCING_LABELS)
 
 
 def decisions_table(inputs: DecisionInputs, decisions: pd.DataFrame) -> pd.DataFrame:
     """The recorded decisions: dossier, décision, motivation, who and when."""
-    names = _names(inputs)
-    columns = ["Dossier", "Décision", "Motivation", "Par", "Le"]
-    if decisions is None or decisions.empty:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame({
-        "Dossier": [names.get(str(i), str(i)) for i in decisions["dossier_id"]],
-        "Décision": decisions["decision"].to_numpy(),
-        "Motivation": decisions["rationale"].to_numpy(),
-        "Par": decisions["decided_by"].to_numpy(),
-        "Le": [_when(v) for v in decisions["decided_at"]],
-    }, index=pd.Index(decisions["dossier_id"].astype(str), name="Identifiant"), columns=columns)
+    return _authored_table(inputs, decisions, ("Décision", "decision"), ("Motivation", "rationale"))
 
 
 def decision_drafts(inputs: DecisionInputs, ranking: scoring.RankResult | None,

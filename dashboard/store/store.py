@@ -366,16 +366,12 @@ class Store:
                 "password_hash": password_hash, "failed_attempts": failed, "last_failed_at": last_failed}
 
     def record_login_failure(self, login: str, now: datetime) -> None:
-        self._cur.execute("BEGIN TRANSACTION")
-        try:
+        self._transaction(lambda: (
             self._cur.execute(
                 "UPDATE users SET failed_attempts = failed_attempts + 1, last_failed_at = ? WHERE login = ?",
-                [now, login])
-            self._append_audit(login, "échec de connexion", "user", login, None, None)
-            self._cur.execute("COMMIT")
-        except duckdb.Error:
-            self._cur.execute("ROLLBACK")
-            raise
+                [now, login]),
+            self._append_audit(login, "échec de connexion", "user", login, None, None),
+        ))
 
     def record_login_success(self, login: str) -> None:
         self._cur.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
