@@ -1,4 +1,4 @@
-"""Benchmark of the shortlist workbook export (`dashboard.export.build_workbook`).
+"""Benchmark of the shortlist workbook export (`dashboard.report.shortlist_workbook.build_workbook`).
 
 Run: ``python bench/bench_export.py`` (or ``make bench``). A synthetic call of
 2 000 dossiers (18 criteria, 13 régions, overseas and TI flags, 6 jury
@@ -30,10 +30,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
-from dashboard import decision  # noqa: E402
-from dashboard.decision import DecisionInputs  # noqa: E402
-from dashboard.export import build_workbook  # noqa: E402
-from dashboard.meeting_shortlist import solve_shortlist  # noqa: E402
+
+from dashboard.core import decision  # noqa: E402
+from dashboard.core.decision import DecisionInputs  # noqa: E402
+from dashboard.core.shortlist import solve_shortlist  # noqa: E402
+from dashboard.report.shortlist_workbook import build_workbook  # noqa: E402
 
 TARGET_S = 2.0
 REGIONS = ["Grand Est", "Bretagne", "Normandie", "Occitanie", "Île-de-France", "Hauts-de-France",

@@ -33,10 +33,10 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard.cli import create_demo_accounts  # noqa: E402
-from dashboard.importer import import_file  # noqa: E402
+from dashboard.services.importer import import_file  # noqa: E402
 from dashboard.store import Database, Store  # noqa: E402
 from dashboard.store.access import OPERATOR  # noqa: E402
-from tests.conftest import DEMO_WORKBOOK, write_workbook  # noqa: E402
+from tests.helpers.workbooks import DEMO_WORKBOOK, write_workbook  # noqa: E402
 
 PAGES = ROOT / "dashboard" / "pages"
 
@@ -44,7 +44,7 @@ PAGES = ROOT / "dashboard" / "pages"
 def generated_call(size: int, seed: int = 7) -> dict:
     """An import workbook's tables: one call of `size` dossiers on real communes, 9 jurors' ratings."""
     rng = random.Random(seed)
-    communes = pd.read_csv(ROOT / "data" / "communes.csv", dtype={"insee_code": str})
+    communes = pd.read_csv(ROOT / "dashboard" / "resources" / "communes.csv", dtype={"insee_code": str})
     communes = communes[(communes["population"] >= 10_000) & (communes["population"] <= 100_000)]
     demo = pd.read_excel(DEMO_WORKBOOK, sheet_name=None)
     criteria = demo["Critères"]
@@ -53,7 +53,7 @@ def generated_call(size: int, seed: int = 7) -> dict:
         "criteria": [],
         "candidates": [], "dossiers": [], "criterion_values": [], "jurors": [], "recusals": [], "ratings": [],
     }
-    from dashboard.workbook_format import CRITERIA
+    from dashboard.report.workbook_format import CRITERIA
     headers = {c.header: c.key for c in CRITERIA.columns}
     for row in criteria.to_dict("records"):
         record = {headers[h]: (None if pd.isna(v) else v) for h, v in row.items() if h in headers}

@@ -19,17 +19,33 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
-from dashboard.accounts import hash_password
 from dashboard.errors import ImportRejected, JuryError
-from dashboard.importer import import_file
+from dashboard.resources import DEMO_WORKBOOK, resource
+from dashboard.services.accounts import hash_password
+from dashboard.services.importer import import_file
 from dashboard.store import Database, Store, default_db_path
 from dashboard.store.access import OPERATOR, ROLES
-from dashboard.store.database import DATA_DIR
 
-DEMO_WORKBOOK = DATA_DIR / "demo_ami.xlsx"
 DEMO_PASSWORD = "demo-jury-2019"
+
+# What `jury serve` passes to Streamlit itself (`.streamlit/config.toml` says the same for a
+# plain `streamlit run` from the checkout): the 20 MB upload cap, no usage statistics, the
+# minimal toolbar and the programme's theme.
+SERVER_SETTINGS: dict[str, object] = {
+    "server.headless": True,
+    "server.maxUploadSize": 20,
+    "server.runOnSave": False,
+    "browser.gatherUsageStats": False,
+    "client.toolbarMode": "minimal",
+    "theme.base": "light",
+    "theme.primaryColor": "#c1002a",
+    "theme.backgroundColor": "#ffffff",
+    "theme.secondaryBackgroundColor": "#f3f4f7",
+    "theme.textColor": "#1d1d2c",
+}
 DEMO_STAFF = (
     ("direction", "Direction du Cnam (démonstration)", "direction", "Cnam"),
     ("admin", "Secrétariat du programme (démonstration)", "admin", "Cnam"),
@@ -79,7 +95,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         if not store.calls().empty:
             print(f"Base existante réutilisée : {database.path}")
             return 0
-        report = import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
+        with resources.as_file(resource(DEMO_WORKBOOK)) as workbook:
+            report = import_file(workbook, store, actor=OPERATOR)
         accounts = create_demo_accounts(store)
     print(f"Base créée : {database.path}")
     print("\n".join(report.lines()))
@@ -190,7 +207,7 @@ def _size(text: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.export import export_call
+    from dashboard.services.export import export_call
 
     constraints = None
     if args.constraints is not None:
@@ -231,22 +248,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve_arguments(port: int, address: str) -> list[str]:
+    """`streamlit run` arguments for the dashboard: the entry script inside the package and
+    every server setting it needs, so that they hold from any working directory."""
+    entry = Path(__file__).resolve().parent / "ui" / "app.py"
+    options = {**SERVER_SETTINGS, "server.port": port, "server.address": address}
+    return ["run", str(entry)] + [f"--{name}={_option_text(value)}" for name, value in options.items()]
+
+
+def _option_text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the dashboard (as `streamlit run dashboard/app.py`), database checked first."""
+    """Serve the dashboard (as `streamlit run dashboard/ui/app.py`), database checked first."""
     database = Database(args.db)  # a locked or too new file stops here, with a French message
     path = database.path
     database.close()
     os.environ["JURY_DB"] = str(path)
-    # `dashboard/pages/` sits beside the entry script; Streamlit would treat the
-    # very first session as an old-style multipage app (pages found from that
-    # folder) and answer « page not found » to a deep link such as /connexion.
-    # The app uses st.navigation only, so say so before the first session.
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli as streamlit_cli
 
-    PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("app.py")), "--server.port", str(args.port),
-                "--server.address", args.address, "--server.headless", "true"]
+    sys.argv = ["streamlit", *serve_arguments(args.port, args.address)]
     return streamlit_cli.main()
 
 

@@ -84,3 +84,7 @@ class LoginRefused(JuryError):
     def __init__(self, message: str, retry_after: float = 0.0):
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class ExportError(JuryError):
+    """The workbook cannot be built (unknown call or profile, bad constraints…)."""

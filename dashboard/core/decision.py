@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 import scoring
-from dashboard import analysis
-from dashboard.formatting import fr_number
+from dashboard.core import analysis
+from dashboard.core.formatting import fr_number
 from scoring import aggregate_ratings
 from scoring.ratings import RatingsResult
 

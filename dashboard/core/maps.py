@@ -1,7 +1,7 @@
 """Offline map of the candidate towns: département outlines and markers, plain plotly lines.
 
 No map tiles and no plotly geo (both fetch data from the internet, which the jury's server
-does not have): the outlines come from `data/departements.geojson` (built by
+does not have): the outlines come from the package data `departements.geojson` (built by
 `data/build_contours.py`) and are drawn as `go.Scatter` lines on ordinary axes, in a simple
 equirectangular projection (x = longitude × cos(latitude of the panel), y = latitude) with
 equal scales, so the shapes keep their proportions.
@@ -16,16 +16,13 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import fr_number
-
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-CONTOURS_PATH = DATA_DIR / "departements.geojson"
+from dashboard.core.formatting import fr_number
+from dashboard.resources import CONTOURS, resource
 
 DECISION_COLOURS = {"lauréat": "#c1002a", "non retenu": "#7a8599", "sans décision": "#2b6cb0"}
 NO_DECISION = "sans décision"
@@ -68,7 +65,7 @@ class Panel:
 @lru_cache(maxsize=1)
 def load_contours() -> dict:
     """The GeoJSON of the département outlines (read once per process)."""
-    with CONTOURS_PATH.open(encoding="utf-8") as handle:
+    with resource(CONTOURS).open(encoding="utf-8") as handle:
         return json.load(handle)
 
 

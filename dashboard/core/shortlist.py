@@ -28,8 +28,8 @@ from typing import Any
 import pandas as pd
 
 import scoring
-from dashboard.decision import INELIGIBLE, JURY_PROFILE, DecisionInputs, WeightProfile
-from dashboard.formatting import fr_date, fr_number
+from dashboard.core.decision import INELIGIBLE, JURY_PROFILE, DecisionInputs, WeightProfile
+from dashboard.core.formatting import fr_date, fr_number
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
@@ -57,7 +57,6 @@ __all__ = [
     "name_dossiers",
     "regions_with_eligible",
     "selection_table",
-    "session_key",
     "shortlist_attributes",
     "shortlist_constraints",
     "solve_shortlist",
@@ -72,17 +71,6 @@ DECISION_DEFAULT_IN = "retenu"
 DECISION_DEFAULT_OUT = "non retenu"
 _ATTRIBUTE_COLUMNS = ("region", "overseas", "ti", "acv")
 _KNOWN_KEYS = {"min_per_group", "max_per_group", "min_count", "min_share", "force_in", "force_out", "labels"}
-
-
-def session_key(call_id: str) -> str:
-    """Where the page keeps the current shortlist of a call in `st.session_state`.
-
-    The value is a dict: ``selected`` (ids, best first), ``size``,
-    ``constraints`` (engine format), ``choices`` (`ShortlistChoices`),
-    ``result`` (`ShortlistResult`), ``profile`` (fingerprint of the weight
-    profile) and ``inputs`` (the inputs' cache key).
-    """
-    return f"shortlist_{call_id}"
 
 
 # --------------------------------------------------------------------------- choices

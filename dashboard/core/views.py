@@ -28,10 +28,16 @@ import numpy as np
 import pandas as pd
 
 import scoring
-from dashboard.analysis import split_list
-from dashboard.decision import (DEROGATION, INELIGIBLE, METHOD_LABELS, DecisionInputs, WeightProfile,
-                                eligible_matrix)
-from dashboard.formatting import fr_number, fr_percent
+from dashboard.core.analysis import split_list
+from dashboard.core.decision import (
+    DEROGATION,
+    INELIGIBLE,
+    METHOD_LABELS,
+    DecisionInputs,
+    WeightProfile,
+    eligible_matrix,
+)
+from dashboard.core.formatting import fr_number, fr_percent
 from scoring.normalise import minmax
 from scoring.ranking import prepare_matrix
 

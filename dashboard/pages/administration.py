@@ -6,11 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.accounts import hash_password
 from dashboard.errors import JuryError
+from dashboard.services.accounts import hash_password
 from dashboard.store.access import ROLE_LABELS, ROLES
-from dashboard.ui import current_call
-from dashboard.widgets import conflict_register
+from dashboard.ui.session import current_call
+from dashboard.ui.widgets import conflict_register
 
 store, actor, call = current_call("admin")
 st.title("Jurés, récusations et comptes")

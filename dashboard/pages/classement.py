@@ -1,6 +1,6 @@
 """Classement: the selected call ranked under the session's current weight profile.
 
-The ranking is cached per profile (see `dashboard.meeting`): a weight changed
+The ranking is cached per profile (see `dashboard.ui.meeting`): a weight changed
 on /ponderation re-ranks at once, without reading the database again. Filters
 only choose the rows shown; ranks are those of the whole call.
 """
@@ -10,28 +10,23 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from dashboard import charts, decision, meeting
-from dashboard import meeting_views as mv
-from dashboard.decision import JURY_PROFILE, METHOD_LABELS, WEIGHTING_LABELS
-from dashboard.formatting import fr_number
-from dashboard.ui import current_call
+from dashboard.core import charts, decision
+from dashboard.core import views as mv
+from dashboard.core.decision import JURY_PROFILE, METHOD_LABELS, WEIGHTING_LABELS
+from dashboard.core.formatting import fr_number
+from dashboard.ui import meeting
+from dashboard.ui.session import reference_key
 
 EQUAL = "poids égaux"
 YES_NO = {"Tous": None, "Oui": True, "Non": False}
 
-store, actor, call = current_call()
-st.title("Classement")
-if call is None:
-    st.stop()
-
-inputs = meeting.meeting_inputs(store, actor, call)
-profile = meeting.current_profile(store, actor, inputs)
+store, actor, call, inputs, profile = meeting.open_meeting_page("Classement")
 short = mv.criterion_labels(inputs, limit=40)
 
 # ------------------------------------------------------------------ reference profile
 saved_names = store.weight_profiles(actor, inputs.call_id)["name"].tolist()
 reference_options = saved_names + [EQUAL]
-wanted = st.session_state.get(f"reference_{inputs.call_id}", JURY_PROFILE)
+wanted = st.session_state.get(reference_key(inputs.call_id), JURY_PROFILE)
 reference_key = f"classement_reference_{inputs.call_id}"
 if reference_key not in st.session_state:
     st.session_state[reference_key] = wanted if wanted in reference_options else EQUAL

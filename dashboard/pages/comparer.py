@@ -10,18 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from dashboard import charts, meeting
-from dashboard import meeting_views as mv
-from dashboard.decision import METHOD_LABELS
-from dashboard.ui import current_call
+from dashboard.core import charts
+from dashboard.core import views as mv
+from dashboard.core.decision import METHOD_LABELS
+from dashboard.ui import meeting
 
-store, actor, call = current_call()
-st.title("Comparer")
-if call is None:
-    st.stop()
-
-inputs = meeting.meeting_inputs(store, actor, call)
-profile = meeting.current_profile(store, actor, inputs)
+store, actor, call, inputs, profile = meeting.open_meeting_page("Comparer")
 try:
     result = meeting.ranking(inputs, profile)
 except scoring.ScoringError as error:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import fr_number
-from dashboard.decision import AGGREGATION_LABELS, aggregate_call_ratings
-from dashboard.ratings_view import aggregation_settings
-from dashboard.ui import current_call
-from dashboard.widgets import conflict_register
+from dashboard.core.decision import AGGREGATION_LABELS, aggregate_call_ratings
+from dashboard.core.formatting import fr_number
+from dashboard.ui.aggregation import aggregation_settings
+from dashboard.ui.session import current_call
+from dashboard.ui.widgets import conflict_register
 
 store, actor, call = current_call("president", "admin")
 st.title("Concertation")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis
-from dashboard.formatting import fr_number
-from dashboard.ui import current_call
-from dashboard.widgets import dossier_card
+from dashboard.core import analysis
+from dashboard.core.formatting import fr_number
+from dashboard.ui.session import current_call
+from dashboard.ui.widgets import dossier_card
 
 store, actor, call = current_call()
 st.title("Dossiers")

@@ -8,9 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.errors import ImportRejected
-from dashboard.importer import import_file
-from dashboard.ui import get_store, require_actor
-from dashboard.workbook_format import SHEETS
+from dashboard.report.workbook_format import SHEETS
+from dashboard.services.importer import import_file
+from dashboard.ui.session import get_store, require_actor
 
 actor = require_actor("admin")
 store = get_store()

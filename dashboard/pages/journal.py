@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import fr_number
-from dashboard.ui import get_store, require_actor
+from dashboard.core.formatting import fr_number
+from dashboard.ui.session import get_store, require_actor
 
 actor = require_actor("president", "admin")
 store = get_store()

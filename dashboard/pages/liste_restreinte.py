@@ -1,9 +1,9 @@
 """Liste restreinte: the balanced shortlist on the current ranking, the dossiers
 the president forces in or out, the jury's decisions and the workbook export.
 
-The logic lives in `dashboard.meeting_shortlist`; this page reads the
+The logic lives in `dashboard.core.shortlist`; this page reads the
 widgets, calls it and the store, and draws. The current shortlist is kept in
-`st.session_state["shortlist_<call_id>"]` (see `meeting_shortlist.session_key`).
+`st.session_state["shortlist_<call_id>"]` (see `dashboard.ui.session.shortlist_key`).
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from dashboard import analysis
-from dashboard import export as workbook_export
-from dashboard import meeting_shortlist as ms
-from dashboard.decision import METHOD_LABELS, DecisionInputs
+from dashboard.core import analysis
+from dashboard.core import shortlist as ms
+from dashboard.core.decision import METHOD_LABELS, DecisionInputs
+from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.errors import JuryError
-from dashboard.formatting import fr_number, fr_percent
-from dashboard.meeting import current_profile, meeting_inputs, ranking
+from dashboard.report import shortlist_workbook as workbook_export
 from dashboard.store.access import can_read_all_ratings
 from dashboard.store.store import DECISIONS
-from dashboard.ui import current_call
+from dashboard.ui.meeting import open_meeting_page, ranking
+from dashboard.ui.session import shortlist_key
 from scoring import ScoringError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,15 +53,10 @@ def _content_hash(store, version: int) -> str:
     return cached[1]
 
 
-store, actor, call = current_call()
-st.title("Liste restreinte")
-if call is None:
-    st.stop()
+store, actor, call, inputs, profile = open_meeting_page("Liste restreinte")
 call_id = call.call_id
 president = actor.role == "president"
 
-inputs = meeting_inputs(store, actor, call)
-profile = current_profile(store, actor, inputs)
 fingerprint = profile.fingerprint()
 try:
     ranked = ranking(inputs, profile)
@@ -186,7 +181,7 @@ elif result is not None:
         st.dataframe(ms.constraints_table(inputs, result), hide_index=True, width="stretch",
                      key=f"constraints_{call_id}")
 
-st.session_state[ms.session_key(call_id)] = {
+st.session_state[shortlist_key(call_id)] = {
     "selected": selected,
     "size": choices.size,
     "constraints": constraints,

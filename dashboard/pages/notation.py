@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.core.formatting import fr_number
 from dashboard.errors import AccessDenied, StaleWrite
-from dashboard.formatting import fr_number
 from dashboard.store import RatingEntry
-from dashboard.ui import current_call
-from dashboard.widgets import dossier_card
+from dashboard.ui.session import current_call
+from dashboard.ui.widgets import dossier_card
 
 SCORES = [1, 2, 3, 4, 5]
 SCORE_HELP = "1 : très insuffisant · 2 : insuffisant · 3 : correct · 4 : bon · 5 : excellent"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from dashboard import analysis, maps
-from dashboard.formatting import fr_date, fr_number, fr_percent
-from dashboard.ui import current_call
+from dashboard.core import analysis, maps
+from dashboard.core.formatting import fr_date, fr_number, fr_percent
+from dashboard.ui.session import current_call
 
 store, actor, call = current_call()
 st.title("Vue d'ensemble")

@@ -12,24 +12,18 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from dashboard import charts, decision, meeting
-from dashboard import meeting_views as mv
-from dashboard.decision import JURY_PROFILE, METHOD_LABELS, MISSING_LABELS, WEIGHTING_LABELS, WeightProfile
+from dashboard.core import charts, decision
+from dashboard.core import views as mv
+from dashboard.core.decision import JURY_PROFILE, METHOD_LABELS, MISSING_LABELS, WEIGHTING_LABELS, WeightProfile
+from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.errors import AccessDenied, StoreError
-from dashboard.formatting import fr_number, fr_percent
-from dashboard.ui import current_call
+from dashboard.ui import meeting
 from scoring.spec import PREFERENCE_FUNCTIONS
 
 W = "pond_w_"            # prefix of the editor's widget keys
 EQUAL = "poids égaux"    # the built-in profile offered beside the saved ones
 
-store, actor, call = current_call()
-st.title("Pondération")
-if call is None:
-    st.stop()
-
-inputs = meeting.meeting_inputs(store, actor, call)
-profile = meeting.current_profile(store, actor, inputs)
+store, actor, call, inputs, profile = meeting.open_meeting_page("Pondération")
 labels = mv.criterion_labels(inputs)
 short = mv.criterion_labels(inputs, limit=45)
 usable = mv.usable_criteria(inputs)

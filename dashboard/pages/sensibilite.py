@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from dashboard import charts
-from dashboard.decision import METHOD_LABELS, DecisionInputs, WeightProfile
-from dashboard.formatting import fr_number, fr_percent
-from dashboard.meeting import current_profile, meeting_inputs
-from dashboard.meeting_shortlist import default_size, session_key
-from dashboard.ui import current_call
+from dashboard.core import charts
+from dashboard.core.decision import METHOD_LABELS, DecisionInputs, WeightProfile
+from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.shortlist import default_size
+from dashboard.ui.meeting import open_meeting_page
+from dashboard.ui.session import shortlist_key
 from scoring import ScoringError
 
 HEATMAP_ROWS = 25
@@ -32,13 +32,7 @@ def _sensitivity(_inputs: DecisionInputs, inputs_key: str, fingerprint: str, _pr
                                concentration=concentration if concentration > 0 else None)
 
 
-store, actor, call = current_call()
-st.title("Sensibilité")
-if call is None:
-    st.stop()
-
-inputs = meeting_inputs(store, actor, call)
-profile = current_profile(store, actor, inputs)
+store, actor, call, inputs, profile = open_meeting_page("Sensibilité")
 spec = profile.spec(inputs)
 eligible = len(inputs.eligible_ids)
 if eligible < 2 or not spec["criteria"]:
@@ -49,7 +43,7 @@ st.caption(f"{call.label} · méthode : {METHOD_LABELS.get(profile.method, profi
            f"{fr_number(len(spec['criteria']))} critères actifs · {fr_number(eligible)} dossiers éligibles. "
            "Les poids viennent de la page Pondération.")
 
-shortlist = st.session_state.get(session_key(call.call_id))
+shortlist = st.session_state.get(shortlist_key(call.call_id))
 suggested_top = shortlist["size"] if shortlist else default_size(inputs)
 columns = st.columns(4)
 draws = columns[0].select_slider("Nombre de tirages", options=DRAW_OPTIONS, value=2_000, format_func=fr_number,

@@ -1,6 +1,6 @@
 """The import workbook's format: sheet names, columns, types and allowed values.
 
-One source of truth shared by the importer (`dashboard.importer`), the demo
+One source of truth shared by the importer (`dashboard.services.importer`), the demo
 workbook builder (`data/build_demo.py`) and the README. Sheet and column names
 are French, as the secretariat sees them; the `key` of each column is the
 English identifier the code uses.

@@ -3,7 +3,7 @@
 Everything is read and validated before anything is written: every problem is
 reported with its sheet, row, column and value (`ImportRejected`), and the
 store is left exactly as it was. A valid file is written by the store in one
-transaction (`Store.apply_import`). The format is `dashboard.workbook_format`.
+transaction (`Store.apply_import`). The format is `dashboard.report.workbook_format`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,23 @@ from typing import Any
 import openpyxl
 
 from dashboard.errors import ImportRejected, Problem
+from dashboard.report.workbook_format import (
+    CALLS,
+    CANDIDATES,
+    CRITERIA,
+    CRITERION_VALUES,
+    DOSSIERS,
+    JURORS,
+    RATINGS,
+    RECUSALS,
+    SHEETS,
+    Column,
+    Sheet,
+    normalise_header,
+    sheet_by_name,
+)
 from dashboard.store import ImportSummary, Store
 from dashboard.store.access import Actor, require_role
-from dashboard.workbook_format import (
-    CALLS, CANDIDATES, CRITERIA, CRITERION_VALUES, DOSSIERS, JURORS, RATINGS, RECUSALS, SHEETS,
-    Column, Sheet, normalise_header, sheet_by_name,
-)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -3,7 +3,7 @@
 Schema files live in `sql/NNN_name.sql` beside this module and are applied in
 order, each in one transaction, and recorded in `schema_version`. A database
 whose version is newer than the code is refused. Reference communes are loaded
-from `data/communes.csv` when the table is empty.
+from the package data (`dashboard/resources/communes.csv`) when the table is empty.
 """
 
 from __future__ import annotations
@@ -19,18 +19,16 @@ import duckdb
 import pandas as pd
 
 from dashboard.errors import DatabaseLockedError, SchemaTooNewError, StoreError
+from dashboard.resources import COMMUNES, resource
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO_ROOT / "data"
-DEFAULT_DB_PATH = DATA_DIR / "jury.duckdb"
-COMMUNES_CSV = DATA_DIR / "communes.csv"
+DEFAULT_DB_NAME = Path("data") / "jury.duckdb"
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
 def default_db_path() -> Path:
-    """The database file: `$JURY_DB` when set, else `data/jury.duckdb`."""
-    return Path(os.environ.get("JURY_DB") or DEFAULT_DB_PATH)
+    """The database file: `$JURY_DB` when set, else `data/jury.duckdb` under the working directory."""
+    return Path(os.environ.get("JURY_DB") or Path.cwd() / DEFAULT_DB_NAME)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -106,12 +104,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def load_communes(con: duckdb.DuckDBPyConnection, csv_path: Path = COMMUNES_CSV) -> int:
-    """Fill the reference communes from the committed extract when the table is empty."""
+def load_communes(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill the reference communes from the package's extract when the table is empty."""
     if con.execute("SELECT count(*) FROM communes").fetchone()[0]:
         return 0
-    frame = pd.read_csv(csv_path, dtype={"insee_code": str, "departement_code": str,
-                                         "region_code": str, "epci_siren": str})
+    with resource(COMMUNES).open(encoding="utf-8") as handle:
+        frame = pd.read_csv(handle, dtype={"insee_code": str, "departement_code": str,
+                                           "region_code": str, "epci_siren": str})
     columns = [row[0] for row in con.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_name = 'communes' ORDER BY ordinal_position").fetchall()]

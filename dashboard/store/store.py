@@ -18,11 +18,14 @@ from typing import Any, Iterable
 import duckdb
 import pandas as pd
 
+from dashboard.core.formatting import display_name
 from dashboard.errors import AccessDenied, StaleWrite, StoreError
 from dashboard.store.access import (
-    Actor, can_read_all_ratings, require_juror, require_role,
+    Actor,
+    can_read_all_ratings,
+    require_juror,
+    require_role,
 )
-from dashboard.formatting import display_name
 
 # Import sheet key -> (table, key columns, value columns) in table column names.
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.decision import AGGREGATION_LABELS, AggregationSettings
+from dashboard.core.decision import AGGREGATION_LABELS, AggregationSettings
 
 
 def aggregation_settings() -> AggregationSettings:

@@ -1,4 +1,4 @@
-"""Entry script: `streamlit run dashboard/app.py` — sign-in gate and navigation.
+"""Entry script: `streamlit run dashboard/ui/app.py` (what `jury serve` runs) — sign-in gate and navigation.
 
 Without a session only the log-in page exists, so every URL shows it. With a
 session, the pages offered depend on the user's role.
@@ -11,14 +11,14 @@ from pathlib import Path
 
 import streamlit as st
 
-# `streamlit run` puts this script's folder on the path, not the project root.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# `streamlit run` puts this script's folder on the path, not the folder holding the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from dashboard.store.access import ROLE_LABELS, Actor  # noqa: E402
-from dashboard.login import render_login_page  # noqa: E402
-from dashboard.ui import sign_out, signed_in_actor  # noqa: E402
+from dashboard.ui.login import render_login_page  # noqa: E402
+from dashboard.ui.session import sign_out, signed_in_actor  # noqa: E402
 
-PAGES_DIR = Path(__file__).parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 # (file, title, icon, url path, roles allowed; None = every role)
 PAGES: dict[str, list[tuple[str, str, str, str, tuple[str, ...] | None]]] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.accounts import authenticate
 from dashboard.errors import LoginRefused
-from dashboard.ui import get_store, sign_in
+from dashboard.services.accounts import authenticate
+from dashboard.ui.session import get_store, sign_in
 
 
 def render_login_page() -> None:

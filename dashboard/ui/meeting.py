@@ -6,23 +6,30 @@
 - the profile being edited lives in `st.session_state` per call; it starts
   from the stored « profil du jury » when there is one, else equal weights;
 - `ranking` caches the engine's result per profile fingerprint, so moving a
-  weight re-ranks without reloading anything from the database.
+  weight re-ranks without reloading anything from the database;
+- `open_meeting_page` is the preamble every meeting page starts with.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import streamlit as st
 
 import scoring
-from dashboard import decision
-from dashboard.decision import JURY_PROFILE, DecisionInputs, WeightProfile
-from dashboard.decision import AggregationSettings, aggregate_call_ratings
-from dashboard.ratings_view import aggregation_settings
+from dashboard.core import decision
+from dashboard.core.decision import (
+    JURY_PROFILE,
+    AggregationSettings,
+    DecisionInputs,
+    WeightProfile,
+    aggregate_call_ratings,
+)
 from dashboard.store import Store
 from dashboard.store.access import Actor
-from dashboard.ui import CallData
+from dashboard.ui.aggregation import aggregation_settings
+from dashboard.ui.session import CallData, current_call, profile_key, reference_key
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,7 +56,7 @@ def stored_profile(store: Store, actor: Actor, call_id: str, name: str) -> Weigh
 
 def current_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> WeightProfile:
     """The profile the panel is working with for this call."""
-    key = f"profile_{inputs.call_id}"
+    key = profile_key(inputs.call_id)
     if key not in st.session_state:
         st.session_state[key] = (stored_profile(store, actor, inputs.call_id, JURY_PROFILE)
                                  or decision.default_profile(inputs))
@@ -57,12 +64,12 @@ def current_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> Weigh
 
 
 def set_current_profile(call_id: str, profile: WeightProfile) -> None:
-    st.session_state[f"profile_{call_id}"] = profile
+    st.session_state[profile_key(call_id)] = profile
 
 
 def reference_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> tuple[str, WeightProfile]:
     """The profile rank changes are measured against (« profil du jury » by default, else equal weights)."""
-    name = st.session_state.get(f"reference_{inputs.call_id}", JURY_PROFILE)
+    name = st.session_state.get(reference_key(inputs.call_id), JURY_PROFILE)
     profile = stored_profile(store, actor, inputs.call_id, name)
     if profile is None:
         return "poids égaux", decision.default_profile(inputs)
@@ -70,7 +77,7 @@ def reference_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> tup
 
 
 def set_reference_profile(call_id: str, name: str) -> None:
-    st.session_state[f"reference_{call_id}"] = name
+    st.session_state[reference_key(call_id)] = name
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -82,3 +89,25 @@ def _ranking(_inputs: DecisionInputs, inputs_key: str, fingerprint: str,
 def ranking(inputs: DecisionInputs, profile: WeightProfile) -> scoring.RankResult:
     """The engine's ranking of the eligible dossiers under `profile` (cached)."""
     return _ranking(inputs, inputs.cache_key, profile.fingerprint(), profile)
+
+
+class MeetingPage(NamedTuple):
+    """What a meeting page draws from: who is signed in, the selected call, its inputs, the profile."""
+
+    store: Store
+    actor: Actor
+    call: CallData
+    inputs: DecisionInputs
+    profile: WeightProfile
+
+
+def open_meeting_page(title: str) -> MeetingPage:
+    """The preamble of every meeting page: the signed-in user (else the page stops), its title,
+    the selected call (the page stops when the base holds none), the call's decision inputs and
+    the weight profile the panel is working with."""
+    store, actor, call = current_call()
+    st.title(title)
+    if call is None:
+        st.stop()
+    inputs = meeting_inputs(store, actor, call)
+    return MeetingPage(store, actor, call, inputs, current_profile(store, actor, inputs))

@@ -1,6 +1,7 @@
 """Shared pieces of every page: the database (one per process), this session's
 store and signed-in user, the call selector in the sidebar, cached frames of
-the selected call.
+the selected call, and the keys under which pages keep a call's working state
+in `st.session_state`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,36 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard.accounts import session_expired
 from dashboard.errors import StoreError
+from dashboard.services.accounts import session_expired
 from dashboard.store import Database, Store
 from dashboard.store.access import Actor, Role
+
+# --------------------------------------------------------------------------- session keys
+
+
+def profile_key(call_id: str) -> str:
+    """Where the weight profile the panel is working with for a call is kept (a `WeightProfile`)."""
+    return f"profile_{call_id}"
+
+
+def reference_key(call_id: str) -> str:
+    """Where the name of the profile rank changes are measured against is kept."""
+    return f"reference_{call_id}"
+
+
+def shortlist_key(call_id: str) -> str:
+    """Where the page keeps the current shortlist of a call.
+
+    The value is a dict: ``selected`` (ids, best first), ``size``,
+    ``constraints`` (engine format), ``choices`` (`ShortlistChoices`),
+    ``result`` (`ShortlistResult`), ``profile`` (fingerprint of the weight
+    profile) and ``inputs`` (the inputs' cache key).
+    """
+    return f"shortlist_{call_id}"
+
+
+# --------------------------------------------------------------------------- database and user
 
 
 @st.cache_resource(show_spinner=False)

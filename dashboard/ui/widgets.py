@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis
-from dashboard.formatting import fr_date, fr_number
+from dashboard.core import analysis
+from dashboard.core.formatting import fr_date, fr_number
 
 
 def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import decision
+from dashboard.core import decision
+from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.errors import AccessDenied, StoreError
-from dashboard.importer import import_file
-from dashboard.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor
-from tests.conftest import tiny_tables, write_workbook
+from tests.helpers.workbooks import tiny_tables, write_workbook
 
 PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
 JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")

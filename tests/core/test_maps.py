@@ -1,4 +1,4 @@
-"""The offline map: département outlines (data/departements.geojson) and `maps.candidate_map`."""
+"""The offline map: département outlines (dashboard/resources/departements.geojson) and `maps.candidate_map`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import maps
-from dashboard.formatting import fr_number
+from dashboard.core import maps
+from dashboard.core.formatting import fr_number
+from tests.helpers.workbooks import RESOURCES
 
-REPO_ROOT = maps.DATA_DIR.parent
-GEOJSON = maps.DATA_DIR / "departements.geojson"
-COMMUNES = maps.DATA_DIR / "communes.csv"
+GEOJSON = RESOURCES / "departements.geojson"
+COMMUNES = RESOURCES / "communes.csv"
 
 # (lon min, lon max, lat min, lat max) of each part of France, with a small margin.
 BOXES = {

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "data"
-COMMUNES = DATA / "communes.csv"
-HUBS = DATA / "university_hubs.csv"
+from tests.helpers.workbooks import RESOURCES
+
+COMMUNES = RESOURCES / "communes.csv"
+HUBS = RESOURCES / "university_hubs.csv"
 
 COLUMNS = [
     "insee_code", "name", "population", "population_source",

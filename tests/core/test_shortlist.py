@@ -11,15 +11,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import decision
-from dashboard import meeting_shortlist as ms
-from dashboard.decision import INELIGIBLE, DecisionInputs
-from dashboard.importer import import_file
-from dashboard.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.core import decision
+from dashboard.core import shortlist as ms
+from dashboard.core.decision import INELIGIBLE, AggregationSettings, DecisionInputs, aggregate_call_ratings
+from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 from scoring import RankResult, ScoringError
-from tests.conftest import DEMO_WORKBOOK
+from tests.helpers.workbooks import DEMO_WORKBOOK
 
 
 def _inputs(store: Store, call_id: str) -> DecisionInputs:

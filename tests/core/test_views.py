@@ -1,4 +1,4 @@
-"""The pure side of /ponderation, /classement and /comparer (dashboard.meeting_views)."""
+"""The pure side of /ponderation, /classement and /comparer (dashboard.core.views)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import scoring
-from dashboard import decision
-from dashboard import meeting_views as mv
-from dashboard.decision import DecisionInputs, WeightProfile
+from dashboard.core import decision
+from dashboard.core import views as mv
+from dashboard.core.decision import DecisionInputs, WeightProfile
 
 MINUS = "\u2212"
 

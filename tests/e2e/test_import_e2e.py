@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import no_exception, open_page, sign_in
+from tests.helpers.browser import no_exception, open_page, sign_in
 
 pytestmark = pytest.mark.e2e
 

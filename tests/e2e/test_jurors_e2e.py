@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import choose_call, no_exception, open_page, sign_in, sign_out
+from tests.helpers.browser import choose_call, no_exception, open_page, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import no_exception, open_page, sign_in
-from tests.test_export import libreoffice_sheets, table
+from tests.helpers.browser import no_exception, open_page, sign_in
+from tests.helpers.libreoffice import libreoffice_sheets, table
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 # equal weights, and with the partnership criterion D03 set to 0 points.
 EXPECTED = """
 import json, sys
-from dashboard import decision
+from dashboard.core import decision
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 db = Database(sys.argv[1]); s = Store(db.cursor())

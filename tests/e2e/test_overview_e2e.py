@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import metric, no_exception, sign_in, sign_out
+from tests.helpers.browser import metric, no_exception, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dashboard.workbook_format import (
+from dashboard.report.workbook_format import (
     ANTENNA_CONCEPTS,
     CANDIDATE_KINDS,
     CRITERION_GROUPS,
@@ -22,11 +22,11 @@ from dashboard.workbook_format import (
     RATING_MIN,
     SHEETS,
 )
+from tests.helpers.workbooks import REPO_ROOT, RESOURCES
 
-REPO = Path(__file__).resolve().parents[1]
-WORKBOOK = REPO / "data" / "demo_ami.xlsx"
-BUILDER = REPO / "data" / "build_demo.py"
-COMMUNES = REPO / "data" / "communes.csv"
+WORKBOOK = RESOURCES / "demo_ami.xlsx"
+BUILDER = REPO_ROOT / "data" / "build_demo.py"
+COMMUNES = RESOURCES / "communes.csv"
 
 ORGANISATIONS = {
     "Cnam", "Action cœur de ville", "Territoires d'industrie", "Banque des Territoires",

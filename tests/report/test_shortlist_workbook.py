@@ -20,57 +20,33 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 import scoring
-from dashboard import decision
-from dashboard.export import (
-    CONSTRAINTS_LABEL, HASH_LABEL, SHEETS, SPEC_LABEL, build_workbook, export_call, juror_pseudonyms,
+from dashboard.core import decision
+from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.report.shortlist_workbook import (
+    CONSTRAINTS_LABEL,
+    HASH_LABEL,
+    SHEETS,
+    SPEC_LABEL,
+    build_workbook,
+    juror_pseudonyms,
     workbook_filename,
 )
-from dashboard.importer import import_file
-from dashboard.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.services.export import export_call
+from dashboard.services.importer import import_file
 from dashboard.store import Database, RatingEntry, Store
 from dashboard.store.access import OPERATOR, Actor
-from tests.conftest import DEMO_WORKBOOK
+from tests.helpers.libreoffice import libreoffice_sheets, table
+from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CALL = "AMI1"
 SIZE = 55
 REQUIRED_SHEETS = ("Liste restreinte", "Classement", "Pondérations", "Notes du jury", "Contraintes", "Manifeste")
 FORMULA = "=1+1"
 PRESIDENT = Actor(login="helene.marchetti", name="Hélène Marchetti", role="president", juror_id="JUR-01")
 JUROR = Actor(login="mathieu.kervella", name="Mathieu Kervella", role="jure", juror_id="JUR-02")
-CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def libreoffice_sheets(xlsx: Path, work: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of `xlsx` as read by LibreOffice headless (one CSV per sheet)."""
-    out, home, profile = work / "csv", work / "home", work / "lo_profile"
-    for folder in (out, home):
-        folder.mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", CSV_FILTER,
-         "--outdir", str(out), str(xlsx)],
-        env={**os.environ, "HOME": str(home)}, capture_output=True, text=True, timeout=240)
-    sheets = {}
-    for path in sorted(out.glob(f"{xlsx.stem}-*.csv")):
-        name = path.stem[len(xlsx.stem) + 1:]
-        with path.open(encoding="utf-8", newline="") as handle:
-            sheets[name] = list(csv.reader(handle))
-    assert sheets, f"LibreOffice n'a rien écrit : {completed.stdout}\n{completed.stderr}"
-    return sheets
-
-
-def table(rows: list[list[str]]) -> list[dict[str, str]]:
-    """The header row and the data rows under it, up to the first empty row."""
-    header = rows[0]
-    records = []
-    for row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            break
-        records.append(dict(zip(header, row)))
-    return records
 
 
 def manifest(rows: list[list[str]]) -> dict[str, str]:

@@ -21,7 +21,6 @@ from scoring.methods import (
 )
 from scoring.spec import Preference, parse_spec
 
-
 METHODS = ["wsm", "wpm", "topsis", "vikor", "promethee2"]
 
 

@@ -20,8 +20,8 @@ import skcriteria
 from pymcdm import methods as pm
 from pymcdm import normalizations as pm_norm
 from scipy.stats import rankdata
-from skcriteria.agg.topsis import TOPSIS as SkTOPSIS
 from skcriteria.agg.simple import WeightedProductModel, WeightedSumModel
+from skcriteria.agg.topsis import TOPSIS as SkTOPSIS
 from skcriteria.agg.vikor import VIKOR as SkVIKOR
 from skcriteria.preprocessing.invert_objectives import InvertMinimize, NegateMinimize
 from skcriteria.preprocessing.scalers import MinMaxScaler, SumScaler, VectorScaler

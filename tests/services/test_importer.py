@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import ImportRejected
-from dashboard.importer import import_file
+from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
-from tests.conftest import tiny_tables, write_workbook
+from tests.helpers.workbooks import tiny_tables, write_workbook
 
 
 def _rejected(path: Path, store: Store) -> list[str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.accounts import authenticate, hash_password
 from dashboard.errors import AccessDenied, LoginRefused, StaleWrite
-from dashboard.importer import import_file
+from dashboard.services.accounts import authenticate, hash_password
+from dashboard.services.importer import import_file
 from dashboard.store import RatingEntry, Store
 from dashboard.store.access import OPERATOR, Actor
 

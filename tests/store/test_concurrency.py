@@ -11,10 +11,10 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from dashboard.importer import import_file
+from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR, Actor
-from tests.conftest import tiny_tables, write_workbook
+from tests.helpers.workbooks import tiny_tables, write_workbook
 
 JURORS, DOSSIERS, CRITERIA = 20, 100, 5  # 100 dossiers × 5 criteria = 500 ratings per juror
 
@@ -77,7 +77,7 @@ def test_twenty_jurors_write_ten_thousand_ratings_at_once(tmp_path: Path) -> Non
 
 CHILD = textwrap.dedent("""
     import sys, time
-    from dashboard.importer import import_file
+    from dashboard.services.importer import import_file
     from dashboard.store import Database, Store
     from dashboard.store.access import OPERATOR
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from dashboard.errors import DatabaseLockedError, SchemaTooNewError
-from dashboard.importer import import_file
+from dashboard.services.importer import import_file
 from dashboard.store import Database, Store, schema_version
 from dashboard.store.access import OPERATOR
 from dashboard.store.database import LATEST_VERSION, migrations

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.store import RatingEntry, Store
 from dashboard.store.access import OPERATOR
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "notation.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "notation.py")
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.importer import import_file
+from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR, Actor
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_overview_shows_the_calls_key_figures(app_db: Path) -> None:
 
 def test_dossiers_page_filters_and_shows_a_card(app_db: Path) -> None:
     at = app_as(DIRECTION).run()
-    at.switch_page("pages/dossiers.py").run()
+    at.switch_page("../pages/dossiers.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 3
@@ -73,7 +73,7 @@ def test_dossiers_page_filters_and_shows_a_card(app_db: Path) -> None:
 
 def test_import_page_documents_every_sheet(app_db: Path) -> None:
     at = app_as(ADMIN).run()
-    at.switch_page("pages/import_page.py").run()
+    at.switch_page("../pages/import_page.py").run()
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     for sheet in ("Appels", "Critères", "Candidats", "Dossiers", "Valeurs", "Jurés", "Récusations", "Notes"):
@@ -99,8 +99,8 @@ def test_idle_session_expires(app_db: Path) -> None:
 def test_import_page_is_refused_to_a_direction_user(app_db: Path) -> None:
     at = app_as(DIRECTION).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/import_page.py")  # not even offered in the navigation
-    page = AppTest.from_file(str(Path(APP).parent / "pages" / "import_page.py"), default_timeout=30)
+        at.switch_page("../pages/import_page.py")  # not even offered in the navigation
+    page = AppTest.from_file(str(Path(APP).parents[1] / "pages" / "import_page.py"), default_timeout=30)
     page.session_state["actor"] = DIRECTION
     page.session_state["last_seen"] = datetime.now()
     page.run()

@@ -14,14 +14,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from dashboard import decision
-from dashboard import meeting_views as mv
-from dashboard.decision import JURY_PROFILE, WeightProfile
-from dashboard.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.core import decision
+from dashboard.core import views as mv
+from dashboard.core.decision import JURY_PROFILE, AggregationSettings, WeightProfile, aggregate_call_ratings
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 
-PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 CALL = "AMI1"
 
 

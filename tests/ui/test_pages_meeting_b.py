@@ -11,12 +11,12 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import decision
-from dashboard.decision import INELIGIBLE
+from dashboard.core import decision
+from dashboard.core.decision import INELIGIBLE
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 
-PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 SENSITIVITY = str(PAGES / "sensibilite.py")
 SHORTLIST = str(PAGES / "liste_restreinte.py")
 CALL = "AMI1"

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests (workbooks, LibreOffice read-back, the browser)."""

@@ -1,0 +1,39 @@
+"""Workbooks read back by an independent reader: LibreOffice headless, one CSV per sheet."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+from pathlib import Path
+
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def libreoffice_sheets(xlsx: Path, work: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of `xlsx` as read by LibreOffice headless (one CSV per sheet)."""
+    out, home, profile = work / "csv", work / "home", work / "lo_profile"
+    for folder in (out, home):
+        folder.mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", CSV_FILTER,
+         "--outdir", str(out), str(xlsx)],
+        env={**os.environ, "HOME": str(home)}, capture_output=True, text=True, timeout=240)
+    sheets = {}
+    for path in sorted(out.glob(f"{xlsx.stem}-*.csv")):
+        name = path.stem[len(xlsx.stem) + 1:]
+        with path.open(encoding="utf-8", newline="") as handle:
+            sheets[name] = list(csv.reader(handle))
+    assert sheets, f"LibreOffice n'a rien écrit : {completed.stdout}\n{completed.stderr}"
+    return sheets
+
+
+def table(rows: list[list[str]]) -> list[dict[str, str]]:
+    """The header row and the data rows under it, up to the first empty row."""
+    header = rows[0]
+    records = []
+    for row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            break
+        records.append(dict(zip(header, row)))
+    return records
