@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.store import Database, Store
+from tests.helpers.packaging import InstalledPackage, build_and_install
 from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
 
 
@@ -64,3 +65,9 @@ def demo_app_store(demo_database_file: Path, tmp_path: Path, monkeypatch: pytest
     yield Store(get_database().cursor())
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture(scope="session")
+def installed_package(tmp_path_factory: pytest.TempPathFactory) -> InstalledPackage:
+    """The project built as a wheel and installed (not editable) in a folder of its own, once per run."""
+    return build_and_install(tmp_path_factory.mktemp("wheel"))

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.helpers.workbooks import DEMO_WORKBOOK
+from dashboard.cli import SERVER_SETTINGS, serve_arguments
+from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
 
 def jury(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -111,3 +113,18 @@ def test_bad_arguments_get_a_french_message(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Erreur : arguments invalides" in result.stderr
     missing = jury("import", str(tmp_path / "absent.xlsx"), "--db", str(tmp_path / "x.duckdb"))
     assert missing.returncode == 2 and "Fichier introuvable" in missing.stderr
+
+
+def test_serve_passes_the_settings_of_the_checkout_config_itself() -> None:
+    """`jury serve` gives Streamlit the entry script inside the package and every setting of
+    `.streamlit/config.toml` (but the port, which is its own option), whatever the working folder."""
+    with (REPO_ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+        config = tomllib.load(handle)
+    flat = {f"{section}.{name}": value for section, values in config.items() for name, value in values.items()}
+    assert flat.pop("server.port") == 8501
+    assert flat == SERVER_SETTINGS
+    arguments = serve_arguments(8765, "127.0.0.1")
+    assert arguments[:2] == ["run", str(REPO_ROOT / "dashboard" / "ui" / "app.py")]
+    for expected in ("--server.maxUploadSize=20", "--browser.gatherUsageStats=false", "--client.toolbarMode=minimal",
+                     "--theme.primaryColor=#c1002a", "--server.port=8765", "--server.address=127.0.0.1"):
+        assert expected in arguments

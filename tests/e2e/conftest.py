@@ -1,43 +1,21 @@
-"""A real `streamlit run` server on a free loopback port and Debian Chromium driven by Playwright."""
+"""A real `jury serve` on a free loopback port (the demo database) and Debian Chromium driven by Playwright."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.server import serving
+from tests.helpers.workbooks import REPO_ROOT
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer {url}:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -51,23 +29,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
-    env = {**os.environ, "JURY_DB": str(demo_db)}
-    with log.open("w") as handle:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--address", "127.0.0.1"],
-            cwd=REPO_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", server, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with serving([sys.executable], cwd=REPO_ROOT, env={**os.environ, "JURY_DB": str(demo_db)}, log=log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
