@@ -1,0 +1,320 @@
+"""The .xlsx writer engine under the workbooks the application hands out.
+
+openpyxl (without lxml) writes about 130 000 cells a second, too slow for
+2 000 dossiers and their ratings. A `Table`'s bulk rows are therefore
+serialised here as sheet XML (numbers as ``<v>``, texts as inline strings,
+style ids registered in openpyxl's own style table) and spliced into the
+openpyxl-saved package by a `Splice`; openpyxl writes everything else
+(headers, styles, widths, filters, panes, conditional formats, small sheets).
+
+Every text is written as a string cell (`put`, `write_table`), so a value
+typed as ``=1+1`` stays the text ``=1+1``; control characters XML forbids
+are dropped (`clean_text`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from dashboard.core.formatting import is_missing
+
+FORMAT_INT = "#,##0"
+FORMAT_DECIMAL = "#,##0.0##"
+FORMAT_SCORE = "0.000"
+FORMAT_PERCENT = "0.0%"
+FORMAT_DATE = "dd/mm/yyyy"
+FORMAT_DATETIME = "dd/mm/yyyy hh:mm"
+FORMAT_RANK = "0"
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_ALIGN = Alignment(vertical="center")
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
+TITLE_FONT = Font(bold=True, size=12)
+LABEL_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def clean_text(text: Any) -> str:
+    """A cell text: str, without the control characters XML forbids."""
+    text = str(text)
+    return ILLEGAL_CHARACTERS_RE.sub("", text) if ILLEGAL_CHARACTERS_RE.search(text) else text
+
+
+# --------------------------------------------------------------------------- tables (bulk rows)
+
+
+@dataclass
+class Column:
+    """One column of a bulk table: header, values and how to show them."""
+
+    header: str
+    values: Sequence[Any]
+    kind: str = "text"                 # text | number | datetime
+    number_format: str = "General"
+    note: str | None = None            # header comment
+    score: bool = False                # gets the colour scale
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    freeze: str = "A2"
+    reverse_scale: bool = False        # lower is better (VIKOR Q)
+    after: list[str] = field(default_factory=list)   # text lines under the table (after a blank row)
+
+    @property
+    def rows(self) -> int:
+        return len(self.columns[0].values) if self.columns else 0
+
+
+def _text_fragments(letter: str, style: int, values: Sequence[Any], start: int) -> list[str]:
+    """`<c>` elements of a text column (inline strings: never a formula); "" for empty cells."""
+    cache: dict[Any, str] = {}
+    head = f'<c r="{letter}'
+    out = []
+    append = out.append
+    for row, value in enumerate(values, start):
+        body = cache.get(value)
+        if body is None:
+            if value is None or value != value or value == "":  # None, NaN, NaT, empty
+                body = ""
+            else:
+                text = clean_text(value)
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                body = f'" s="{style}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+            try:
+                cache[value] = body
+            except TypeError:  # unhashable: not cached
+                pass
+        append(f"{head}{row}{body}" if body else "")
+    return out
+
+
+def _number_fragments(letter: str, style: int, values: Sequence[Any], start: int) -> list[str]:
+    """`<c>` elements of a numeric column (values from `_numbers` / `_serials`)."""
+    head = f'<c r="{letter}'
+    mid = f'" s="{style}"><v>'
+    return [f"{head}{row}{mid}{value!r}</v></c>" if value is not None else ""
+            for row, value in enumerate(values, start)]
+
+
+def _numbers(values: Sequence[Any]) -> list[float | int | None]:
+    """Plain Python numbers (None where missing or not finite), integral values as int."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    array = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(array)
+    integral = finite & (np.abs(array) < 2**53) & (np.mod(array, 1) == 0)
+    out: list[float | int | None] = array.tolist()
+    for k in np.flatnonzero(~finite).tolist():
+        out[k] = None
+    for k in np.flatnonzero(integral).tolist():
+        out[k] = int(out[k])
+    return out
+
+
+def _serials(values: Sequence[Any]) -> list[float | None]:
+    """Excel serial day numbers of datetimes (None where missing)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    stamps = pd.to_datetime(series, errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    days = ((stamps - _EXCEL_EPOCH) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan).round(10)
+    return [None if v != v else v for v in days.tolist()]
+
+
+def _text_width(values: Sequence[Any]) -> float:
+    try:
+        distinct = set(values)
+    except TypeError:  # unhashable values
+        distinct = list(values)
+    lengths = [len(str(v)) for v in distinct if not is_missing(v)]
+    return float(max(lengths, default=0))
+
+
+def _number_width(values: Sequence[Any], number_format: str) -> float:
+    finite = [abs(v) for v in values if v is not None]
+    if not finite:
+        return 0.0
+    biggest = max(finite)
+    digits = len(f"{biggest:,.0f}")
+    decimals = {FORMAT_SCORE: 4, FORMAT_DECIMAL: 4, FORMAT_PERCENT: 4, FORMAT_DATE: 0}.get(number_format, 0)
+    if number_format == FORMAT_DATE:
+        return 10.0
+    if number_format == FORMAT_DATETIME:
+        return 16.0
+    return digits + decimals + (1 if any(v < 0 for v in values if v is not None) else 0)
+
+
+def _fit(width: float) -> float:
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, width + 2)))
+
+
+def style_header(cell) -> None:
+    cell.font = _HEADER_FONT
+    cell.fill = _HEADER_FILL
+    cell.alignment = _HEADER_ALIGN
+    cell.border = _HEADER_BORDER
+
+
+def put(ws, row: int, column: int, value: Any, number_format: str | None = None, *, bold: bool = False,
+         wrap: bool = False):
+    """Write one cell through openpyxl; every text is a string cell, never a formula."""
+    cell = ws.cell(row=row, column=column)
+    if is_missing(value):
+        return cell
+    if isinstance(value, (np.bool_, bool)):
+        value = "oui" if value else "non"
+    elif isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, np.floating):
+        value = float(value)
+    elif isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, (int, float, datetime, date)):
+        cell.value = value
+    else:
+        cell.value = clean_text(value)
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = LABEL_FONT
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+class Splice:
+    """Bulk rows generated as sheet XML, to insert into the saved package."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Any, str, str]] = []   # (worksheet, rows xml, dimension ref)
+
+    def add(self, ws, rows_xml: str, ref: str) -> None:
+        self.pending.append((ws, rows_xml, ref))
+
+    def apply(self, package: bytes) -> bytes:
+        if not self.pending:
+            return package
+        by_part = {ws.path.lstrip("/"): (rows, ref) for ws, rows, ref in self.pending}
+        source = zipfile.ZipFile(io.BytesIO(package))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                level = 6
+                if info.filename in by_part:
+                    rows, ref = by_part[info.filename]
+                    xml = data.decode("utf-8")
+                    xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>', xml, count=1)
+                    if "</sheetData>" in xml:
+                        xml = xml.replace("</sheetData>", rows + "</sheetData>", 1)
+                    else:  # an empty sheet is written as <sheetData/>
+                        xml = xml.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>", 1)
+                    data = xml.encode("utf-8")
+                    level = 1
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+        return out.getvalue()
+
+
+def write_table(wb: Workbook, title: str, table: Table, splice: Splice):
+    """A sheet holding one table: header through openpyxl, rows spliced as XML."""
+    ws = wb.create_sheet(title)
+    n = table.rows
+    last_row = n + 1
+    prepared: list[tuple[Column, list[Any]]] = []
+    for j, col in enumerate(table.columns, start=1):
+        cell = put(ws, 1, j, col.header)
+        style_header(cell)
+        if col.note:
+            comment = Comment(col.note, "export")
+            comment.width, comment.height = 300, 80
+            cell.comment = comment
+        if col.kind == "number":
+            values = _numbers(col.values)
+            width = _number_width(values, col.number_format)
+        elif col.kind == "datetime":
+            values = _serials(col.values)
+            width = _number_width(values, col.number_format)
+        else:
+            values = list(col.values)
+            width = _text_width(values)
+        prepared.append((col, values))
+        ws.column_dimensions[get_column_letter(j)].width = _fit(max(width, len(col.header) + 2))
+    # Style ids of the data cells, registered in openpyxl's own style table through a probe cell.
+    fragments = []
+    for j, (col, values) in enumerate(prepared, start=1):
+        probe = ws.cell(row=2, column=j)
+        probe.number_format = col.number_format
+        style = probe.style_id
+        del ws._cells[(2, j)]
+        letter = get_column_letter(j)
+        if col.kind == "text":
+            fragments.append(_text_fragments(letter, style, values, 2))
+        else:
+            fragments.append(_number_fragments(letter, style, values, 2))
+    rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in enumerate(zip(*fragments), start=2)]
+    if table.after:
+        text_style = ws.cell(row=2, column=1).style_id
+        del ws._cells[(2, 1)]
+        for k, line in enumerate(table.after):
+            r = last_row + 2 + k
+            rows.append(f'<row r="{r}">{_text_fragments("A", text_style, [line], r)[0]}</row>')
+    last_col = get_column_letter(max(1, len(table.columns)))
+    ref_rows = last_row + (1 + len(table.after) if table.after else 0)
+    ws.freeze_panes = table.freeze
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    if n:
+        for j, (col, _) in enumerate(prepared, start=1):
+            if col.score:
+                letter = get_column_letter(j)
+                low, high = ("63BE7B", "F8696B") if table.reverse_scale else ("F8696B", "63BE7B")
+                ws.conditional_formatting.add(
+                    f"{letter}2:{letter}{last_row}",
+                    ColorScaleRule(start_type="min", start_color=low, mid_type="percentile", mid_value=50,
+                                   mid_color="FFEB84", end_type="max", end_color=high))
+    splice.add(ws, "".join(rows), f"A1:{last_col}{ref_rows}")
+    return ws
+
+
+def header_row(ws, row: int, headers: Sequence[str]) -> None:
+    for j, header in enumerate(headers, start=1):
+        style_header(put(ws, row, j, header))
+
+
+def fit_columns(ws, minimum: dict[int, float] | None = None, maximum: float = MAX_WIDTH) -> None:
+    """Column widths from the longest shown value (openpyxl-written sheets)."""
+    widths: dict[int, float] = dict(minimum or {})
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            if isinstance(cell.value, float):
+                length = 10 if cell.number_format in (FORMAT_SCORE, FORMAT_DECIMAL, FORMAT_PERCENT) else 12
+            elif isinstance(cell.value, datetime):
+                length = 16
+            else:
+                length = max(len(line) for line in str(cell.value).split("\n"))
+            widths[cell.column] = max(widths.get(cell.column, 0), length)
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = float(min(maximum, max(MIN_WIDTH, width + 2)))
