@@ -53,6 +53,7 @@ def aggregate_call_ratings(ratings: pd.DataFrame, settings: AggregationSettings)
 # Criterion groups whose numeric values can enter the ranking.
 RANKABLE_GROUPS = ("objectif", "dossier", "jury")
 JURY_PROFILE = "profil du jury"
+EQUAL_WEIGHTS = "poids égaux"  # the built-in profile offered beside the saved ones
 METHOD_LABELS = {
     "wsm": "Somme pondérée",
     "wpm": "Produit pondéré",

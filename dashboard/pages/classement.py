@@ -12,12 +12,10 @@ import streamlit as st
 import scoring
 from dashboard.core import charts, decision
 from dashboard.core import views as mv
-from dashboard.core.decision import JURY_PROFILE, METHOD_LABELS, WEIGHTING_LABELS
+from dashboard.core.decision import EQUAL_WEIGHTS, METHOD_LABELS, WEIGHTING_LABELS
 from dashboard.core.formatting import fr_number
 from dashboard.ui import meeting
-from dashboard.ui.session import reference_key
 
-EQUAL = "poids égaux"
 YES_NO = {"Tous": None, "Oui": True, "Non": False}
 
 store, actor, call, inputs, profile = meeting.open_meeting_page("Classement")
@@ -25,13 +23,13 @@ short = mv.criterion_labels(inputs, limit=40)
 
 # ------------------------------------------------------------------ reference profile
 saved_names = store.weight_profiles(actor, inputs.call_id)["name"].tolist()
-reference_options = saved_names + [EQUAL]
-wanted = st.session_state.get(reference_key(inputs.call_id), JURY_PROFILE)
+reference_options = saved_names + [EQUAL_WEIGHTS]
+wanted = meeting.reference_name(inputs.call_id)
 reference_key = f"classement_reference_{inputs.call_id}"
 if reference_key not in st.session_state:
-    st.session_state[reference_key] = wanted if wanted in reference_options else EQUAL
+    st.session_state[reference_key] = wanted if wanted in reference_options else EQUAL_WEIGHTS
 elif st.session_state[reference_key] not in reference_options:
-    st.session_state[reference_key] = EQUAL
+    st.session_state[reference_key] = EQUAL_WEIGHTS
 
 try:
     result = meeting.ranking(inputs, profile)

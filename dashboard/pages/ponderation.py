@@ -14,14 +14,20 @@ import streamlit as st
 import scoring
 from dashboard.core import charts, decision
 from dashboard.core import views as mv
-from dashboard.core.decision import JURY_PROFILE, METHOD_LABELS, MISSING_LABELS, WEIGHTING_LABELS, WeightProfile
+from dashboard.core.decision import (
+    EQUAL_WEIGHTS,
+    JURY_PROFILE,
+    METHOD_LABELS,
+    MISSING_LABELS,
+    WEIGHTING_LABELS,
+    WeightProfile,
+)
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.errors import AccessDenied, StoreError
 from dashboard.ui import meeting
 from scoring.spec import PREFERENCE_FUNCTIONS
 
 W = "pond_w_"            # prefix of the editor's widget keys
-EQUAL = "poids égaux"    # the built-in profile offered beside the saved ones
 
 store, actor, call, inputs, profile = meeting.open_meeting_page("Pondération")
 labels = mv.criterion_labels(inputs)
@@ -247,11 +253,11 @@ with save_tab:
 
 saved = store.weight_profiles(actor, inputs.call_id)
 saved_profiles = dict(zip(saved["name"], saved["profile"]))
-choices = list(saved_profiles) + [EQUAL]
+choices = list(saved_profiles) + [EQUAL_WEIGHTS]
 
 
 def profile_named(name: str) -> WeightProfile:
-    return decision.default_profile(inputs) if name == EQUAL else WeightProfile.from_dict(saved_profiles[name])
+    return decision.default_profile(inputs) if name == EQUAL_WEIGHTS else WeightProfile.from_dict(saved_profiles[name])
 
 
 with load_tab:

@@ -20,15 +20,19 @@ import pandas as pd
 
 from dashboard.core import analysis, decision
 from dashboard.core import shortlist as shortlist_logic
-from dashboard.core.decision import JURY_PROFILE, AggregationSettings, WeightProfile, aggregate_call_ratings
+from dashboard.core.decision import (
+    EQUAL_WEIGHTS,
+    JURY_PROFILE,
+    AggregationSettings,
+    WeightProfile,
+    aggregate_call_ratings,
+)
 from dashboard.core.formatting import is_missing
 from dashboard.errors import AccessDenied, ExportError
 from dashboard.report.shortlist_workbook import build_workbook, workbook_filename
 from scoring.errors import ScoringError
 
-__all__ = ["EQUAL_WEIGHTS", "ExportError", "export_call"]
-
-EQUAL_WEIGHTS = "poids égaux"
+__all__ = ["ExportError", "export_call"]
 
 
 def _merge_forcings(constraints: Mapping[str, Any], forcings: pd.DataFrame) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import streamlit as st
 import scoring
 from dashboard.core import decision
 from dashboard.core.decision import (
+    EQUAL_WEIGHTS,
     JURY_PROFILE,
     AggregationSettings,
     DecisionInputs,
@@ -67,12 +68,17 @@ def set_current_profile(call_id: str, profile: WeightProfile) -> None:
     st.session_state[profile_key(call_id)] = profile
 
 
+def reference_name(call_id: str) -> str:
+    """The name of the profile rank changes are measured against (« profil du jury » by default)."""
+    return st.session_state.get(reference_key(call_id), JURY_PROFILE)
+
+
 def reference_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> tuple[str, WeightProfile]:
     """The profile rank changes are measured against (« profil du jury » by default, else equal weights)."""
-    name = st.session_state.get(reference_key(inputs.call_id), JURY_PROFILE)
+    name = reference_name(inputs.call_id)
     profile = stored_profile(store, actor, inputs.call_id, name)
     if profile is None:
-        return "poids égaux", decision.default_profile(inputs)
+        return EQUAL_WEIGHTS, decision.default_profile(inputs)
     return name, profile
 
 
