@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
+from timing import median_seconds
 
 from scoring import rank
 from scoring.methods import promethee2_net_flows, rank_scores, topsis_scores, wsm_scores

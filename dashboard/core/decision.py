@@ -25,8 +25,6 @@ from dashboard.core.formatting import fr_number
 from scoring import aggregate_ratings
 from scoring.ratings import RatingsResult
 
-AGGREGATION_LABELS = {"mean": "Moyenne", "median": "Médiane", "trimmed_mean": "Moyenne tronquée (10 %)"}
-
 
 @dataclass(frozen=True)
 class AggregationSettings:
@@ -52,24 +50,6 @@ def aggregate_call_ratings(ratings: pd.DataFrame, settings: AggregationSettings)
 
 # Criterion groups whose numeric values can enter the ranking.
 RANKABLE_GROUPS = ("objectif", "dossier", "jury")
-JURY_PROFILE = "profil du jury"
-EQUAL_WEIGHTS = "poids égaux"  # the built-in profile offered beside the saved ones
-METHOD_LABELS = {
-    "wsm": "Somme pondérée",
-    "wpm": "Produit pondéré",
-    "topsis": "TOPSIS",
-    "vikor": "VIKOR",
-    "promethee2": "PROMETHEE II",
-}
-WEIGHTING_LABELS = {
-    "points": "Points (curseurs)",
-    "ahp": "Comparaisons par paires (AHP)",
-    "roc": "Ordre d'importance (ROC)",
-    "equal": "Poids égaux",
-    "entropy": "Entropie",
-    "critic": "CRITIC",
-}
-MISSING_LABELS = {"mean": "moyenne de la colonne", "worst": "pire valeur observée", "error": "refuser"}
 ELIGIBLE, DEROGATION, INELIGIBLE = "éligible", "dérogation à examiner", "non éligible"
 
 

@@ -28,8 +28,9 @@ from typing import Any
 import pandas as pd
 
 import scoring
-from dashboard.core.decision import INELIGIBLE, JURY_PROFILE, DecisionInputs, WeightProfile
+from dashboard.core.decision import INELIGIBLE, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_date, fr_number
+from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
@@ -37,7 +38,6 @@ __all__ = [
     "DECISION_DEFAULT_IN",
     "DECISION_DEFAULT_OUT",
     "DEFAULT_SIZE",
-    "FORCING_LABELS",
     "TI_SHARE_DEFAULT",
     "ShortlistChoices",
     "binding_table",
@@ -66,7 +66,6 @@ __all__ = [
 DEFAULT_SIZE = 10
 TI_SHARE_DEFAULT = 0.67          # share of AMI 1 laureates in Territoires d'industrie (press kit)
 UNKNOWN_REGION = "Inconnue"      # what `analysis.dossier_attributes` puts where the région is unknown
-FORCING_LABELS = {"force_in": "imposé", "force_out": "écarté"}
 DECISION_DEFAULT_IN = "retenu"
 DECISION_DEFAULT_OUT = "non retenu"
 _ATTRIBUTE_COLUMNS = ("region", "overseas", "ti", "acv")

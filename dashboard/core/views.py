@@ -29,21 +29,14 @@ import pandas as pd
 
 import scoring
 from dashboard.core.analysis import split_list
-from dashboard.core.decision import (
-    DEROGATION,
-    INELIGIBLE,
-    METHOD_LABELS,
-    DecisionInputs,
-    WeightProfile,
-    eligible_matrix,
-)
+from dashboard.core.decision import DEROGATION, INELIGIBLE, DecisionInputs, WeightProfile, eligible_matrix
 from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.labels import METHOD_LABELS
 from scoring.normalise import minmax
 from scoring.ranking import prepare_matrix
+from scoring.weighting import CR_THRESHOLD
 
-GROUP_LABELS = {"objectif": "Critères objectifs", "dossier": "Critères du dossier", "jury": "Notes du jury"}
 MINUS = "\u2212"
-CR_THRESHOLD = 0.10
 
 # --------------------------------------------------------------------------- labels
 
@@ -197,8 +190,6 @@ def ahp_diagnosis(result: scoring.WeightsResult, matrix: pd.DataFrame,
 
 # --------------------------------------------------------------------------- PROMETHEE
 
-PREFERENCE_LABELS = {"usual": "usuelle (toute différence compte)", "linear": "linéaire avec indifférence (q, p)",
-                     "vshape": "en V (p)"}
 Q_SHARE, P_SHARE = 0.05, 0.30
 
 

@@ -6,9 +6,10 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.core.labels import ROLE_LABELS
 from dashboard.errors import JuryError
 from dashboard.services.accounts import hash_password
-from dashboard.store.access import ROLE_LABELS, ROLES
+from dashboard.store.access import ROLES
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
 

@@ -12,8 +12,8 @@ import streamlit as st
 import scoring
 from dashboard.core import charts, decision
 from dashboard.core import views as mv
-from dashboard.core.decision import EQUAL_WEIGHTS, METHOD_LABELS, WEIGHTING_LABELS
 from dashboard.core.formatting import fr_number
+from dashboard.core.labels import EQUAL_WEIGHTS, METHOD_LABELS, WEIGHTING_LABELS
 from dashboard.ui import meeting
 
 YES_NO = {"Tous": None, "Oui": True, "Non": False}

@@ -12,7 +12,7 @@ import streamlit as st
 import scoring
 from dashboard.core import charts
 from dashboard.core import views as mv
-from dashboard.core.decision import METHOD_LABELS
+from dashboard.core.labels import METHOD_LABELS
 from dashboard.ui import meeting
 
 store, actor, call, inputs, profile = meeting.open_meeting_page("Comparer")

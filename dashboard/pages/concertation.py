@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.decision import AGGREGATION_LABELS, aggregate_call_ratings
+from dashboard.core.decision import aggregate_call_ratings
 from dashboard.core.formatting import fr_number
+from dashboard.core.labels import AGGREGATION_LABELS
 from dashboard.ui.aggregation import aggregation_settings
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.core import analysis
 from dashboard.core.formatting import fr_number
+from dashboard.core.labels import KIND_LABELS
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import dossier_card
 
@@ -40,7 +41,7 @@ shown = dossiers[mask]
 table = pd.DataFrame({
     "Dossier": shown["dossier_id"],
     "Candidat": shown["display_name"],
-    "Type": shown["kind"].map(analysis.KIND_LABELS).fillna(shown["kind"]),
+    "Type": shown["kind"].map(KIND_LABELS).fillna(shown["kind"]),
     "Région": shown["region_name"],
     "Population": shown["population"].map(fr_number),
     "Concept d'antenne": shown["antenna_concept"],

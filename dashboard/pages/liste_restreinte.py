@@ -18,8 +18,9 @@ import streamlit as st
 import scoring
 from dashboard.core import analysis
 from dashboard.core import shortlist as ms
-from dashboard.core.decision import METHOD_LABELS, DecisionInputs
+from dashboard.core.decision import DecisionInputs
 from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.labels import FORCING_ACTIONS, METHOD_LABELS
 from dashboard.errors import JuryError
 from dashboard.report import shortlist_workbook as workbook_export
 from dashboard.store.access import can_read_all_ratings
@@ -29,7 +30,6 @@ from dashboard.ui.session import shortlist_key
 from scoring import ScoringError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORCING_ACTIONS = {"force_in": "Imposer dans la liste", "force_out": "Écarter de la liste"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -14,15 +14,17 @@ import streamlit as st
 import scoring
 from dashboard.core import charts, decision
 from dashboard.core import views as mv
-from dashboard.core.decision import (
+from dashboard.core.decision import WeightProfile
+from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.labels import (
     EQUAL_WEIGHTS,
+    GROUP_LABELS,
     JURY_PROFILE,
     METHOD_LABELS,
     MISSING_LABELS,
+    PREFERENCE_LABELS,
     WEIGHTING_LABELS,
-    WeightProfile,
 )
-from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.errors import AccessDenied, StoreError
 from dashboard.ui import meeting
 from scoring.spec import PREFERENCE_FUNCTIONS
@@ -71,7 +73,7 @@ st.subheader("Critères pris en compte")
 groups = mv.criteria_by_group(inputs)
 enabled_set: set[str] = set()
 for column, (group, criteria) in zip(st.columns(len(groups)), groups.items()):
-    column.markdown(f"**{mv.GROUP_LABELS.get(group, group)}**")
+    column.markdown(f"**{GROUP_LABELS.get(group, group)}**")
     for criterion in criteria:
         if criterion not in usable:
             column.toggle(short[criterion], value=False, disabled=True, key=f"pond_off_{criterion}",
@@ -190,7 +192,7 @@ if method == "promethee2":
             unit = inputs.criteria.at[criterion, "unit"]
             columns[0].markdown(f"{short[criterion]}  \nétendue : {fr_number(spans[criterion], 2)} "
                                 f"{unit if isinstance(unit, str) else ''}")
-            function = columns[1].selectbox("Fonction", PREFERENCE_FUNCTIONS, format_func=mv.PREFERENCE_LABELS.get,
+            function = columns[1].selectbox("Fonction", PREFERENCE_FUNCTIONS, format_func=PREFERENCE_LABELS.get,
                                             key=init(f"fn_{criterion}", base.get("function", "linear")))
             q = columns[2].number_input("q", min_value=0.0, key=init(f"q_{criterion}", float(base.get("q", 0.0))))
             p = columns[3].number_input("p", min_value=0.0, key=init(f"p_{criterion}", float(base.get("p", 1.0))))

@@ -12,8 +12,9 @@ import streamlit as st
 
 import scoring
 from dashboard.core import charts
-from dashboard.core.decision import METHOD_LABELS, DecisionInputs, WeightProfile
+from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.labels import METHOD_LABELS
 from dashboard.core.shortlist import default_size
 from dashboard.ui.meeting import open_meeting_page
 from dashboard.ui.session import shortlist_key

@@ -72,16 +72,19 @@ from openpyxl.utils import get_column_letter
 import dashboard
 import scoring
 from dashboard.core import decision, views
-from dashboard.core.decision import (
+from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
+from dashboard.core.formatting import fr_number, is_missing
+from dashboard.core.labels import (
     AGGREGATION_LABELS,
+    CONSTRAINT_TYPE_LABELS,
+    DIRECTION_LABELS,
+    FORCING_LABELS,
+    GROUP_LABELS,
     METHOD_LABELS,
     MISSING_LABELS,
+    PREFERENCE_LABELS,
     WEIGHTING_LABELS,
-    AggregationSettings,
-    DecisionInputs,
-    WeightProfile,
 )
-from dashboard.core.formatting import fr_number, is_missing
 from dashboard.report.xlsx import (
     FORMAT_DATE,
     FORMAT_DATETIME,
@@ -121,19 +124,6 @@ SPEC_LABEL = "Spécification (JSON, fichier --spec)"
 CONSTRAINTS_LABEL = "Contraintes (JSON, format du moteur)"
 HASH_LABEL = "Empreinte du contenu de la base (SHA-256)"
 
-DIRECTION_LABELS = {"max": "à maximiser", "min": "à minimiser"}
-GROUP_LABELS = {"objectif": "objectif", "dossier": "dossier", "jury": "jury (notes agrégées)"}
-CONSTRAINT_TYPE_LABELS = {
-    "size": "taille de la sélection",
-    "min_per_group": "minimum par groupe",
-    "max_per_group": "maximum par groupe",
-    "min_count": "nombre minimum",
-    "min_share": "part minimale",
-    "force_in": "dossier imposé",
-    "force_out": "dossier écarté",
-}
-FORCING_LABELS = {"force_in": "imposé", "force_out": "écarté"}
-PREFERENCE_LABELS = {"usual": "usuelle", "linear": "linéaire", "vshape": "en V"}
 
 
 # --------------------------------------------------------------------------- small helpers

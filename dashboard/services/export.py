@@ -20,14 +20,9 @@ import pandas as pd
 
 from dashboard.core import analysis, decision
 from dashboard.core import shortlist as shortlist_logic
-from dashboard.core.decision import (
-    EQUAL_WEIGHTS,
-    JURY_PROFILE,
-    AggregationSettings,
-    WeightProfile,
-    aggregate_call_ratings,
-)
+from dashboard.core.decision import AggregationSettings, WeightProfile, aggregate_call_ratings
 from dashboard.core.formatting import is_missing
+from dashboard.core.labels import EQUAL_WEIGHTS, JURY_PROFILE
 from dashboard.errors import AccessDenied, ExportError
 from dashboard.report.shortlist_workbook import build_workbook, workbook_filename
 from scoring.errors import ScoringError

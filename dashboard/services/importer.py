@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 
+from dashboard.core.labels import TABLE_LABELS
 from dashboard.errors import ImportRejected, Problem
 from dashboard.report.workbook_format import (
     CALLS,
@@ -457,11 +458,6 @@ class ImportReport:
         return out
 
 
-TABLE_LABELS = {
-    "calls": "appels", "criteria": "critères", "candidates": "candidats", "dossiers": "dossiers",
-    "criterion_values": "valeurs des critères", "jurors": "jurés",
-    "conflict_declarations": "déclarations d'intérêts", "recusals": "récusations", "ratings": "notes",
-}
 
 
 def import_file(path: Path, store: Store, actor: Actor, original_name: str | None = None) -> ImportReport:

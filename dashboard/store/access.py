@@ -12,14 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from dashboard.core.labels import ROLE_LABELS
 from dashboard.errors import AccessDenied
 
 Role = Literal["jure", "president", "direction", "admin"]
 ROLES: tuple[Role, ...] = ("jure", "president", "direction", "admin")
-ROLE_LABELS: dict[str, str] = {
-    "jure": "juré·e", "president": "président·e du jury", "direction": "direction du Cnam",
-    "admin": "administration",
-}
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,9 @@ import duckdb
 import pandas as pd
 
 from dashboard.core.formatting import display_name
+from dashboard.core.labels import JURY_PROFILE
 from dashboard.errors import AccessDenied, StaleWrite, StoreError
-from dashboard.store.access import (
-    Actor,
-    can_read_all_ratings,
-    require_juror,
-    require_role,
-)
+from dashboard.store.access import Actor, can_read_all_ratings, require_juror, require_role
 
 # Import sheet key -> (table, key columns, value columns) in table column names.
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -98,14 +94,13 @@ def _json_default(value: Any) -> Any:
 
 
 DECISIONS = ("retenu", "ajourné – accompagnement proposé", "non retenu")
-JURY_PROFILE_NAME = "profil du jury"
 
 
 def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
     """Who may write a weight profile: never the direction; the jury's profile
     only the president or the administration; someone else's profile nobody."""
     require_role(actor, ("jure", "president", "admin"), "l'enregistrement d'un profil de pondération")
-    if name == JURY_PROFILE_NAME:
+    if name == JURY_PROFILE:
         require_role(actor, ("president", "admin"), "l'enregistrement du « profil du jury »")
     elif owner is not None and owner != actor.login:
         raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
@@ -659,9 +654,9 @@ class Store:
     def weight_profiles(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """Profiles of a call the actor may see: a juror sees the jury's and their own."""
         frame = self._frame("SELECT name, owner, saved_at, spec FROM weight_profiles WHERE call_id = ? "
-                            "ORDER BY name = ? DESC, name", [call_id, JURY_PROFILE_NAME])
+                            "ORDER BY name = ? DESC, name", [call_id, JURY_PROFILE])
         if actor.role == "jure":
-            frame = frame[(frame["name"] == JURY_PROFILE_NAME) | (frame["owner"] == actor.login)]
+            frame = frame[(frame["name"] == JURY_PROFILE) | (frame["owner"] == actor.login)]
         frame = frame.copy()
         frame["profile"] = [json.loads(s) for s in frame["spec"]]
         return frame.drop(columns=["spec"]).reset_index(drop=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core.decision import AGGREGATION_LABELS, AggregationSettings
+from dashboard.core.decision import AggregationSettings
+from dashboard.core.labels import AGGREGATION_LABELS
 
 
 def aggregation_settings() -> AggregationSettings:

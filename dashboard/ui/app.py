@@ -14,9 +14,10 @@ import streamlit as st
 # `streamlit run` puts this script's folder on the path, not the folder holding the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from dashboard.store.access import ROLE_LABELS, Actor  # noqa: E402
-from dashboard.ui.login import render_login_page  # noqa: E402
-from dashboard.ui.session import sign_out, signed_in_actor  # noqa: E402
+from dashboard.core.labels import ROLE_LABELS
+from dashboard.store.access import Actor
+from dashboard.ui.login import render_login_page
+from dashboard.ui.session import sign_out, signed_in_actor
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 

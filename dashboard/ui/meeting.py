@@ -19,14 +19,8 @@ import streamlit as st
 
 import scoring
 from dashboard.core import decision
-from dashboard.core.decision import (
-    EQUAL_WEIGHTS,
-    JURY_PROFILE,
-    AggregationSettings,
-    DecisionInputs,
-    WeightProfile,
-    aggregate_call_ratings,
-)
+from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile, aggregate_call_ratings
+from dashboard.core.labels import EQUAL_WEIGHTS, JURY_PROFILE
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings

@@ -7,13 +7,14 @@ import streamlit as st
 
 from dashboard.core import analysis
 from dashboard.core.formatting import fr_date, fr_number
+from dashboard.core.labels import KIND_LABELS
 
 
 def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:
     """One dossier's full card: candidate, territory, project, criterion values."""
     st.markdown(f"### {row['display_name']}")
     st.markdown(
-        f"**Dossier** : {row.name} · **Porteur** : {analysis.KIND_LABELS.get(row['kind'], row['kind'])} — "
+        f"**Dossier** : {row.name} · **Porteur** : {KIND_LABELS.get(row['kind'], row['kind'])} — "
         f"{row['candidate_name']}  \n"
         f"**Région** : {row['region_name']} · **Département** : {row['departement_name']}  \n"
         f"**Population** : {fr_number(row['population'])} habitants · "

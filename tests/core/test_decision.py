@@ -8,6 +8,7 @@ import pytest
 
 from dashboard.core import decision
 from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.core.labels import JURY_PROFILE
 from dashboard.errors import AccessDenied, StoreError
 from dashboard.services.importer import import_file
 from dashboard.store import Store
@@ -83,15 +84,15 @@ def test_profile_round_trips_and_fingerprints() -> None:
 def test_weight_profiles_follow_the_roles(filled: Store) -> None:
     profile = {"method": "wsm", "weights": {"C02": 1}, "enabled": ["C02"]}
     with pytest.raises(AccessDenied):
-        filled.save_weight_profile(JUROR, "AMI1", decision.JURY_PROFILE, profile)
+        filled.save_weight_profile(JUROR, "AMI1", JURY_PROFILE, profile)
     with pytest.raises(AccessDenied):
         filled.save_weight_profile(DIRECTION, "AMI1", "vue direction", profile)
-    filled.save_weight_profile(PRESIDENT, "AMI1", decision.JURY_PROFILE, profile)
+    filled.save_weight_profile(PRESIDENT, "AMI1", JURY_PROFILE, profile)
     filled.save_weight_profile(JUROR, "AMI1", "mon profil", {**profile, "method": "topsis"})
     with pytest.raises(AccessDenied, match="appartient"):
         filled.save_weight_profile(PRESIDENT, "AMI1", "mon profil", profile)
     assert filled.weight_profile(JUROR, "AMI1", "mon profil")["method"] == "topsis"
-    assert set(filled.weight_profiles(JUROR, "AMI1")["name"]) == {decision.JURY_PROFILE, "mon profil"}
+    assert set(filled.weight_profiles(JUROR, "AMI1")["name"]) == {JURY_PROFILE, "mon profil"}
     log = filled.audit_log(OPERATOR)
     assert (log["action"] == "profil de pondération").sum() == 2
 

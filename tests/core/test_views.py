@@ -12,6 +12,7 @@ import scoring
 from dashboard.core import decision
 from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
+from dashboard.core.labels import METHOD_LABELS
 
 MINUS = "\u2212"
 
@@ -301,7 +302,7 @@ def test_other_methods_explain_with_weighted_normalised_gaps() -> None:
         result = decision.rank_call(inputs, profile(method, weights))
         first, second = result.ranks.sort_values().index[:2]
         sentence = mv.pair_sentence(inputs, result, first, second)
-        assert "n'est pas additive" in sentence and decision.METHOD_LABELS[method] in sentence
+        assert "n'est pas additive" in sentence and METHOD_LABELS[method] in sentence
         assert inputs.attributes.at[first, "display_name"] in sentence
     # TOPSIS keeps raw directions: fewer students (C08, min) must count in favour.
     result = decision.rank_call(inputs, profile("topsis"))

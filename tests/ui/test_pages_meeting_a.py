@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 import scoring
 from dashboard.core import decision
 from dashboard.core import views as mv
-from dashboard.core.decision import JURY_PROFILE, AggregationSettings, WeightProfile, aggregate_call_ratings
+from dashboard.core.decision import AggregationSettings, WeightProfile, aggregate_call_ratings
+from dashboard.core.labels import JURY_PROFILE
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 
