@@ -23,7 +23,7 @@ from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import FORCING_ACTIONS, METHOD_LABELS
 from dashboard.errors import JuryError
 from dashboard.report import shortlist_workbook as workbook_export
-from dashboard.store.access import can_read_all_ratings
+from dashboard.store.access import may
 from dashboard.store.store import DECISIONS
 from dashboard.ui.meeting import open_meeting_page, ranking
 from dashboard.ui.session import shortlist_key
@@ -255,7 +255,7 @@ else:
         build,
         call=call_row, inputs=inputs, profile=profile, profile_name=profile_name, result=ranked,
         shortlist=result, constraints=constraints, forcings=forcings,
-        ratings=store.ratings(actor, call_id) if can_read_all_ratings(actor) else None,
+        ratings=store.ratings(actor, call_id) if may(actor, "read_all_ratings") else None,
         decisions=decisions, content_hash=_content_hash(store, store.data_version()), user=actor.login,
         aggregation=st.session_state.get("aggregation"), anonymise=bool(anonymise),
         register=analysis.conflict_register(store.jurors(), store.conflict_declarations(actor, call_id),

@@ -36,7 +36,7 @@ from dashboard.report.workbook_format import (
     sheet_by_name,
 )
 from dashboard.store import ImportSummary, Store
-from dashboard.store.access import Actor, require_role
+from dashboard.store.access import Actor, require
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -462,7 +462,7 @@ class ImportReport:
 
 def import_file(path: Path, store: Store, actor: Actor, original_name: str | None = None) -> ImportReport:
     """Validate then import a file; raise ImportRejected listing every problem."""
-    require_role(actor, ("admin",), "l'import de données")
+    require(actor, "import_data")
     tables, problems, ignored_sheets = read_file(Path(path), original_name)
     parsed = parse_tables(tables)
     parsed.problems[:0] = problems

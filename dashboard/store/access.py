@@ -37,22 +37,63 @@ class Actor:
 OPERATOR = Actor(login="operateur", name="opérateur (ligne de commande)", role="admin")
 
 
-def require_role(actor: Actor, allowed: tuple[Role, ...], action: str) -> None:
-    """Refuse, in French, an action the actor's role does not allow."""
-    if actor.role not in allowed:
-        roles = ", ".join(ROLE_LABELS[r] for r in allowed)
-        raise AccessDenied(f"Action refusée : {action} est réservé(e) à : {roles} "
+@dataclass(frozen=True)
+class Permission:
+    """The roles allowed an action, and how a refusal names the action (« l'import de données »)."""
+
+    roles: tuple[Role, ...]
+    description: str
+
+
+Action = Literal[
+    "rate", "read_own_ratings", "read_ranking", "read_all_ratings", "save_profile", "save_jury_profile",
+    "read_recusals", "read_conflicts", "read_journal", "record_decision", "force_dossier", "import_data",
+    "manage_accounts", "create_account", "set_other_password", "manage_recusals", "keep_conflict_register",
+]
+JURY: tuple[Role, ...] = ("jure", "president")
+REGISTER_READERS: tuple[Role, ...] = ("president", "direction", "admin")
+
+# The one rule: the pages draw a control when `may` allows it, and the store
+# refuses the action (`require`) with the same table.
+PERMISSIONS: dict[Action, Permission] = {
+    "rate": Permission(JURY, "la notation"),
+    "read_own_ratings": Permission(JURY, "la consultation de ses notes"),
+    "read_ranking": Permission(ROLES, "la consultation du classement"),
+    "read_all_ratings": Permission(REGISTER_READERS, "la consultation des notes de chaque juré"),
+    "save_profile": Permission(("jure", "president", "admin"), "l'enregistrement d'un profil de pondération"),
+    "save_jury_profile": Permission(("president", "admin"), "l'enregistrement du « profil du jury »"),
+    "read_recusals": Permission(REGISTER_READERS, "la consultation du registre des récusations"),
+    "read_conflicts": Permission(REGISTER_READERS, "la consultation du registre des conflits d'intérêts"),
+    "read_journal": Permission(("president", "admin"), "la consultation du journal"),
+    "record_decision": Permission(("president",), "l'enregistrement des décisions"),
+    "force_dossier": Permission(("president",), "le forçage d'un dossier dans la liste restreinte"),
+    "import_data": Permission(("admin",), "l'import de données"),
+    "manage_accounts": Permission(("admin",), "la gestion des comptes"),
+    "create_account": Permission(("admin",), "la création de comptes"),
+    "set_other_password": Permission(("admin",), "le changement du mot de passe d'un autre compte"),
+    "manage_recusals": Permission(("admin",), "la gestion des récusations"),
+    "keep_conflict_register": Permission(("admin",), "la tenue du registre des conflits d'intérêts"),
+}
+
+
+def may(actor: Actor, action: Action) -> bool:
+    """Whether the actor's role allows `action` (what the pages ask before drawing a control)."""
+    return actor.role in PERMISSIONS[action].roles
+
+
+def require(actor: Actor, action: Action) -> None:
+    """Refuse, in French, an action the actor's role does not allow (what the store runs first)."""
+    if not may(actor, action):
+        permission = PERMISSIONS[action]
+        roles = ", ".join(ROLE_LABELS[r] for r in permission.roles)
+        raise AccessDenied(f"Action refusée : {permission.description} est réservé(e) à : {roles} "
                            f"(vous êtes {ROLE_LABELS.get(actor.role, actor.role)}).")
 
 
-def require_juror(actor: Actor, action: str) -> str:
+def require_juror(actor: Actor, action: Action) -> str:
     """The actor's juror id; refuse if the actor does not sit on the jury."""
-    require_role(actor, ("jure", "president"), action)
+    require(actor, action)
     if not actor.juror_id:
-        raise AccessDenied(f"Action refusée : {action} demande un compte rattaché à un membre du jury.")
+        raise AccessDenied(f"Action refusée : {PERMISSIONS[action].description} demande un compte rattaché "
+                           "à un membre du jury.")
     return actor.juror_id
-
-
-def can_read_all_ratings(actor: Actor) -> bool:
-    """President, administration and direction read every juror's ratings."""
-    return actor.role in ("president", "admin", "direction")

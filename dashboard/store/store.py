@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard.core.formatting import display_name
 from dashboard.core.labels import JURY_PROFILE
 from dashboard.errors import AccessDenied, StaleWrite, StoreError
-from dashboard.store.access import Actor, can_read_all_ratings, require_juror, require_role
+from dashboard.store.access import Actor, may, require, require_juror
 
 # Import sheet key -> (table, key columns, value columns) in table column names.
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -99,9 +99,9 @@ DECISIONS = ("retenu", "ajourné – accompagnement proposé", "non retenu")
 def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
     """Who may write a weight profile: never the direction; the jury's profile
     only the president or the administration; someone else's profile nobody."""
-    require_role(actor, ("jure", "president", "admin"), "l'enregistrement d'un profil de pondération")
+    require(actor, "save_profile")
     if name == JURY_PROFILE:
-        require_role(actor, ("president", "admin"), "l'enregistrement du « profil du jury »")
+        require(actor, "save_jury_profile")
     elif owner is not None and owner != actor.login:
         raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
 
@@ -197,7 +197,7 @@ class Store:
 
     def recusals(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
         """The recusals of a call: the register is for the president, direction and administration."""
-        require_role(actor, ("president", "direction", "admin"), "la consultation du registre des récusations")
+        require(actor, "read_recusals")
         return self._frame(
             "SELECT r.* FROM recusals r JOIN dossiers d USING (dossier_id) "
             "WHERE ? IS NULL OR d.call_id = ? ORDER BY r.juror_id, r.dossier_id",
@@ -205,7 +205,7 @@ class Store:
         )
 
     def conflict_declarations(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
-        require_role(actor, ("president", "direction", "admin"), "la consultation du registre des conflits d'intérêts")
+        require(actor, "read_conflicts")
         return self._frame(
             "SELECT * FROM conflict_declarations WHERE ? IS NULL OR call_id = ? "
             "ORDER BY call_id, juror_id", [call_id, call_id])
@@ -213,7 +213,7 @@ class Store:
     def ratings(self, actor: Actor, call_id: str | None = None) -> pd.DataFrame:
         """Every juror's ratings, with comments and whether each still counts
         (a rating stops counting when its juror is later recused from the dossier)."""
-        if not can_read_all_ratings(actor):
+        if not may(actor, "read_all_ratings"):
             raise AccessDenied("Action refusée : seuls la présidence, la direction et l'administration "
                                "voient les notes de chaque juré.")
         return self._frame(
@@ -232,7 +232,7 @@ class Store:
         return int(self._rows("SELECT coalesce(max(audit_id), 0) FROM audit_log")[0][0])
 
     def audit_log(self, actor: Actor) -> pd.DataFrame:
-        require_role(actor, ("president", "admin"), "la consultation du journal")
+        require(actor, "read_journal")
         return self._frame("SELECT * FROM audit_log ORDER BY audit_id")
 
     def summary(self) -> list[dict[str, Any]]:
@@ -280,7 +280,7 @@ class Store:
         Rows equal to what is stored are left alone, so importing the same
         file twice changes nothing. Any failure rolls everything back.
         """
-        require_role(actor, ("admin",), "l'import de données")
+        require(actor, "import_data")
         summary = ImportSummary(source=source)
         now = datetime.now()
         try:
@@ -376,13 +376,13 @@ class Store:
                           "WHERE login = ? AND failed_attempts > 0", [login])
 
     def users(self, actor: Actor) -> pd.DataFrame:
-        require_role(actor, ("admin",), "la gestion des comptes")
+        require(actor, "manage_accounts")
         return self._frame("SELECT login, name, role, organisation, juror_id, created_at, failed_attempts "
                            "FROM users ORDER BY login")
 
     def add_user(self, actor: Actor, login: str, name: str, role: str, password_hash: str,
                  organisation: str | None = None, juror_id: str | None = None) -> None:
-        require_role(actor, ("admin",), "la création de comptes")
+        require(actor, "create_account")
         login = login.strip().lower()
         if not login or not login.replace(".", "").replace("-", "").replace("_", "").isalnum():
             raise StoreError(f"Identifiant « {login} » invalide : lettres, chiffres, « . », « - » et « _ » seulement.")
@@ -407,7 +407,7 @@ class Store:
 
     def set_password(self, actor: Actor, login: str, password_hash: str) -> None:
         if actor.login != login:
-            require_role(actor, ("admin",), "le changement du mot de passe d'un autre compte")
+            require(actor, "set_other_password")
         if not self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
             raise StoreError(f"Compte « {login} » inconnu.")
         self._transaction(
@@ -445,7 +445,7 @@ class Store:
                     declared_on: date) -> int:
         """Recuse a juror from a dossier; their earlier ratings on it stop counting
         (kept, marked, audited). Returns how many ratings stopped counting."""
-        require_role(actor, ("admin",), "la gestion des récusations")
+        require(actor, "manage_recusals")
         rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
         if not rows:
             raise StoreError(f"Dossier « {dossier_id} » inconnu.")
@@ -475,7 +475,7 @@ class Store:
         return len(affected)
 
     def remove_recusal(self, actor: Actor, juror_id: str, dossier_id: str) -> None:
-        require_role(actor, ("admin",), "la gestion des récusations")
+        require(actor, "manage_recusals")
         before = self._rows("SELECT reason, declared_on FROM recusals WHERE juror_id = ? AND dossier_id = ?",
                             [juror_id, dossier_id])
         if not before:
@@ -489,7 +489,7 @@ class Store:
 
     def declare_no_conflict(self, actor: Actor, juror_id: str, call_id: str, declared_on: date) -> None:
         """Record that a juror declares no conflict of interest for a call."""
-        require_role(actor, ("admin",), "la tenue du registre des conflits d'intérêts")
+        require(actor, "keep_conflict_register")
         if self._rows("SELECT 1 FROM recusals r JOIN dossiers d USING (dossier_id) "
                       "WHERE r.juror_id = ? AND d.call_id = ?", [juror_id, call_id]):
             raise StoreError(f"« {juror_id} » a des récusations pour « {call_id} » : levez-les d'abord.")
@@ -506,20 +506,20 @@ class Store:
     # ----------------------------------------------------------------- ratings
     def dossiers_to_rate(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """The call's dossiers the acting juror may rate (not recused)."""
-        require_juror(actor, "la notation")
+        require_juror(actor, "rate")
         frame = self.dossiers(actor, call_id)
         return frame[~frame["dossier_id"].isin(self.recused_dossier_ids(actor, call_id))]
 
     def check_may_rate(self, actor: Actor, dossier_id: str) -> None:
         """Refuse, in French, a juror recused from the dossier."""
-        juror_id = require_juror(actor, "la notation")
+        juror_id = require_juror(actor, "rate")
         if self._is_recused(juror_id, dossier_id):
             raise AccessDenied(f"Accès refusé : vous êtes récusé·e pour le dossier « {dossier_id} » ; "
                                "vous ne pouvez ni le noter ni voir les notes des autres jurés.")
 
     def own_ratings(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """The acting juror's ratings of a call (recused dossiers excluded)."""
-        juror_id = require_juror(actor, "la consultation de ses notes")
+        juror_id = require_juror(actor, "read_own_ratings")
         return self._frame(
             "SELECT r.dossier_id, r.criterion_id, r.score, r.comment, r.rated_at, r.version "
             "FROM ratings r JOIN dossiers d USING (dossier_id) "
@@ -530,7 +530,7 @@ class Store:
     def dossier_ratings(self, actor: Actor, dossier_id: str) -> pd.DataFrame:
         """Ratings of one dossier: all of them for president, direction and
         administration; a juror sees only their own, and nothing when recused."""
-        if can_read_all_ratings(actor):
+        if may(actor, "read_all_ratings"):
             return self._frame(
                 "SELECT r.*, j.name AS juror_name, (x.juror_id IS NULL) AS counts FROM ratings r "
                 "LEFT JOIN jurors j USING (juror_id) "
@@ -549,9 +549,9 @@ class Store:
             "FROM ratings r JOIN dossiers d USING (dossier_id) WHERE d.call_id = ? AND NOT EXISTS ("
             "  SELECT 1 FROM recusals x WHERE x.juror_id = r.juror_id AND x.dossier_id = r.dossier_id) "
             "ORDER BY r.dossier_id, r.criterion_id, r.juror_id", [call_id])
-        if can_read_all_ratings(actor):
+        if may(actor, "read_all_ratings"):
             return frame
-        require_role(actor, ("jure", "president", "direction", "admin"), "la consultation du classement")
+        require(actor, "read_ranking")
         frame = frame[~frame["dossier"].isin(self.recused_dossier_ids(actor, call_id))].copy()
         pseudonyms = {j: f"J{i}" for i, j in enumerate(sorted(frame["juror"].unique()), start=1)}
         frame["juror"] = frame["juror"].map(pseudonyms)
@@ -571,7 +571,7 @@ class Store:
         the juror saw (None when there was no rating). If any stored rating has
         moved on, nothing is written and StaleWrite carries the current values.
         """
-        juror_id = require_juror(actor, "la notation")
+        juror_id = require_juror(actor, "rate")
         jury_criteria = {row[0] for row in self._rows(
             "SELECT criterion_id FROM criteria WHERE criterion_group = 'jury'")}
         for entry in entries:
@@ -671,7 +671,7 @@ class Store:
     def record_decision(self, actor: Actor, call_id: str, dossier_id: str, decision: str,
                         rationale: str) -> None:
         """The jury's decision on a dossier, with its rationale (president only; audited)."""
-        require_role(actor, ("president",), "l'enregistrement des décisions")
+        require(actor, "record_decision")
         if decision not in DECISIONS:
             raise StoreError(f"Décision « {decision} » inconnue : {', '.join(DECISIONS)}.")
         if not (rationale or "").strip():
@@ -703,7 +703,7 @@ class Store:
                     justification: str = "") -> None:
         """Force a dossier into (`force_in`) or out of (`force_out`) the shortlist, or
         release it (`None`); a justification is required (president; audited)."""
-        require_role(actor, ("president",), "le forçage d'un dossier dans la liste restreinte")
+        require(actor, "force_dossier")
         if kind not in ("force_in", "force_out", None):
             raise StoreError(f"Forçage « {kind} » inconnu.")
         if kind and not justification.strip():

@@ -10,7 +10,7 @@ import pytest
 from dashboard.errors import AccessDenied, LoginRefused, StaleWrite
 from dashboard.services.accounts import authenticate, hash_password
 from dashboard.services.importer import import_file
-from dashboard.store import RatingEntry, Store
+from dashboard.store import RatingEntry, Store, access
 from dashboard.store.access import OPERATOR, Actor
 
 PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
@@ -151,3 +151,23 @@ def test_log_in_checks_the_password_and_slows_repeated_failures(filled: Store) -
         authenticate(filled, "inconnu", "motdepasse-solide", later)
     failures = filled.audit_log(OPERATOR)
     assert (failures["action"] == "échec de connexion").sum() == 3
+
+
+@pytest.mark.parametrize("action", sorted(access.PERMISSIONS))
+@pytest.mark.parametrize("actor", [PRESIDENT, JUROR, DIRECTION, ADMIN], ids=lambda a: a.role)
+def test_may_and_require_are_one_rule(actor: Actor, action: access.Action) -> None:
+    """What a page draws (`may`) and what the store refuses (`require`) come from one table."""
+    if access.may(actor, action):
+        access.require(actor, action)
+    else:
+        with pytest.raises(AccessDenied, match=r"^Action refusée : .* est réservé\(e\) à : "):
+            access.require(actor, action)
+
+
+def test_store_refusals_follow_the_permission_table(filled: Store, tiny_workbook: Path) -> None:
+    """The store's own checks agree with `may` for every write the test suite exercises."""
+    permission = {"import": "import_data", "rating": "rate", "recusal": "manage_recusals",
+                  "account": "create_account", "no-conflict": "keep_conflict_register"}
+    for write, action in permission.items():
+        allowed = {role for role in access.ROLES if access.may(Actor("x", "X", role, "J-BDT"), action)}
+        assert allowed == ALLOWED_WRITES[write], write
