@@ -45,8 +45,8 @@ __all__ = [
     "choices_with_forcings",
     "constraints_table",
     "decision_drafts",
-    "decisions_to_save",
     "decisions_table",
+    "decisions_to_save",
     "default_choices",
     "default_size",
     "describe_choices",
@@ -75,6 +75,11 @@ _KNOWN_KEYS = {"min_per_group", "max_per_group", "min_count", "min_share", "forc
 # --------------------------------------------------------------------------- choices
 
 
+def _is_count(value: object, minimum: int) -> bool:
+    """An int (a bool is not one) of at least `minimum`: the fields are checked at run time."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
 @dataclass(frozen=True)
 class ShortlistChoices:
     """The panel's shortlist settings, as the page offers them.
@@ -99,18 +104,16 @@ class ShortlistChoices:
     force_out: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
+        if not _is_count(self.size, 1):
             raise ValueError(f"Taille de la liste restreinte invalide : {self.size!r} (entier ≥ 1 attendu).")
-        if isinstance(self.min_overseas, bool) or not isinstance(self.min_overseas, int) or self.min_overseas < 0:
+        if not _is_count(self.min_overseas, 0):
             raise ValueError(f"Minimum d'outre-mer invalide : {self.min_overseas!r} (entier ≥ 0 attendu).")
         share = float(self.min_ti_share)
         if not (math.isfinite(share) and 0.0 <= share <= 1.0):
             raise ValueError(f"Part minimale en Territoires d'industrie invalide : {self.min_ti_share!r} "
                              "(entre 0 et 1).")
         object.__setattr__(self, "min_ti_share", share)
-        if self.max_per_region is not None and (isinstance(self.max_per_region, bool)
-                                                or not isinstance(self.max_per_region, int)
-                                                or self.max_per_region < 1):
+        if self.max_per_region is not None and not _is_count(self.max_per_region, 1):
             raise ValueError(f"Maximum par région invalide : {self.max_per_region!r} (entier ≥ 1 ou aucun).")
         object.__setattr__(self, "force_in", tuple(dict.fromkeys(map(str, self.force_in))))
         object.__setattr__(self, "force_out", tuple(dict.fromkeys(map(str, self.force_out))))
@@ -136,7 +139,7 @@ class ShortlistChoices:
         return constraints
 
     @classmethod
-    def from_constraints(cls, constraints: Mapping[str, Any] | None, size: int) -> "ShortlistChoices":
+    def from_constraints(cls, constraints: Mapping[str, Any] | None, size: int) -> ShortlistChoices:
         """The choices behind an engine constraints dict (e.g. a `--constraints C.json`).
 
         Raises `ValueError` (French) for a constraint the page cannot show
@@ -179,7 +182,7 @@ def shortlist_constraints(choices: ShortlistChoices) -> dict[str, Any]:
     return choices.to_constraints()
 
 
-def forcing_ids(forcings: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def forcing_ids(forcings: pd.DataFrame | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(forced in, forced out) dossier ids from `Store.forcings` (columns dossier_id, kind)."""
     if forcings is None or forcings.empty:
         return (), ()
@@ -463,6 +466,11 @@ def decision_drafts(inputs: DecisionInputs, ranking: scoring.RankResult | None,
     return frame.set_index("Identifiant")
 
 
+def _cell_text(value: object) -> str:
+    """An edited cell as text; empty when the cell is empty (None or NaN)."""
+    return "" if value is None or value != value else str(value)
+
+
 def decisions_to_save(drafts: pd.DataFrame, edited: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(dossier id, décision, motivation) of the rows whose decision or rationale
     was changed in the editor (`edited`) against `decision_drafts` (`drafts`)."""
@@ -470,23 +478,21 @@ def decisions_to_save(drafts: pd.DataFrame, edited: pd.DataFrame) -> list[tuple[
     for dossier in edited.index:
         if dossier not in drafts.index:
             continue
-        decision = edited.at[dossier, "Décision"]
-        rationale = edited.at[dossier, "Motivation"]
-        decision = "" if decision is None or decision != decision else str(decision)
-        rationale = "" if rationale is None or rationale != rationale else str(rationale)
+        decision = _cell_text(edited.at[dossier, "Décision"])
+        rationale = _cell_text(edited.at[dossier, "Motivation"])
         before = (str(drafts.at[dossier, "Décision"]), str(drafts.at[dossier, "Motivation"] or ""))
         if (decision, rationale) != before:
             rows.append((str(dossier), decision, rationale))
     return rows
 
 
-def matching_profile_name(stored: pd.DataFrame, profile: WeightProfile) -> str | None:
+def matching_profile_name(stored: pd.DataFrame | None, profile: WeightProfile) -> str | None:
     """The name of a stored profile (`Store.weight_profiles`: name, profile) identical to
     `profile`, « profil du jury » first; None when the profile was not saved as it is."""
     if stored is None or stored.empty:
         return None
     fingerprint = profile.fingerprint()
-    same = [str(name) for name, data in zip(stored["name"], stored["profile"])
+    same = [str(name) for name, data in zip(stored["name"], stored["profile"], strict=True)
             if data is not None and WeightProfile.from_dict(data).fingerprint() == fingerprint]
     if JURY_PROFILE in same:
         return JURY_PROFILE
@@ -503,3 +509,21 @@ def export_file_name(call_id: str, results_on: date | datetime | str | None = No
     else:
         day = today or date.today()
     return f"liste-restreinte_{call_id}_{day.isoformat()}.xlsx"
+
+
+def merge_forcings(constraints: Mapping[str, Any], forcings: pd.DataFrame | None) -> dict[str, Any]:
+    """The engine's constraints with the call's stored forcings (`Store.forcings`) added to
+    ``force_in`` / ``force_out``: the session's and the stored ones are united, and a dossier
+    both imposed and excluded is refused (`ValueError`, French). The one rule of the page
+    /liste-restreinte and of `jury export`."""
+    merged = dict(constraints)
+    stored_in, stored_out = forcing_ids(forcings) if forcings is not None else ((), ())
+    for kind, stored in (("force_in", stored_in), ("force_out", stored_out)):
+        united = list(dict.fromkeys([str(i) for i in merged.get(kind) or ()] + list(stored)))
+        if united:
+            merged[kind] = united
+    both = sorted(set(merged.get("force_in") or ()) & set(merged.get("force_out") or ()))
+    if both:
+        raise ValueError(f"Dossier à la fois imposé et écarté : {', '.join(both)} "
+                         "(contraintes et forçages enregistrés se contredisent).")
+    return merged

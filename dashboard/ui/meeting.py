@@ -12,50 +12,42 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import NamedTuple
 
 import streamlit as st
 
 import scoring
 from dashboard.core import decision
-from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile, aggregate_call_ratings
-from dashboard.core.labels import EQUAL_WEIGHTS, JURY_PROFILE
+from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
+from dashboard.core.labels import JURY_PROFILE
+from dashboard.errors import ExportError
+from dashboard.services import meeting as meeting_service
+from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings
-from dashboard.ui.session import CallData, current_call, profile_key, reference_key
+from dashboard.ui.session import current_call, profile_key, reference_key
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _inputs(_store: Store, _actor: Actor, _call: CallData, call_id: str, data_version: int,
             settings: AggregationSettings, ratings_view: str) -> DecisionInputs:
-    ratings = _store.ratings_for_ranking(_actor, call_id)
-    aggregated = aggregate_call_ratings(ratings, settings) if not ratings.empty else None
-    inputs = decision.build_inputs(call_id, _call.dossiers, _call.values, _call.criteria, aggregated)
-    return replace(inputs, cache_key=f"{call_id}/{data_version}/{settings}/{ratings_view}")
+    return meeting_service.call_inputs(_store, _actor, _call, settings, data_version)
 
 
 def meeting_inputs(store: Store, actor: Actor, call: CallData) -> DecisionInputs:
     """The call's decision inputs under the panel's aggregation settings (sidebar)."""
-    settings = aggregation_settings()
-    # Jurors get pseudonymous ratings without their recused dossiers: cache them apart.
-    ratings_view = f"juror:{actor.login}" if actor.role == "jure" else "panel"
-    return _inputs(store, actor, call, call.call_id, store.data_version(), settings, ratings_view)
-
-
-def stored_profile(store: Store, actor: Actor, call_id: str, name: str) -> WeightProfile | None:
-    data = store.weight_profile(actor, call_id, name)
-    return None if data is None else WeightProfile.from_dict(data)
+    return _inputs(store, actor, call, call.call_id, store.data_version(), aggregation_settings(),
+                   meeting_service.ratings_view(actor))
 
 
 def current_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> WeightProfile:
-    """The profile the panel is working with for this call."""
+    """The profile the panel is working with for this call (it starts as `resolve_profile` says)."""
     key = profile_key(inputs.call_id)
     if key not in st.session_state:
-        st.session_state[key] = (stored_profile(store, actor, inputs.call_id, JURY_PROFILE)
-                                 or decision.default_profile(inputs))
-    return st.session_state[key]
+        st.session_state[key] = meeting_service.resolve_profile(store, actor, inputs)[1]
+    profile: WeightProfile = st.session_state[key]
+    return profile
 
 
 def set_current_profile(call_id: str, profile: WeightProfile) -> None:
@@ -64,16 +56,18 @@ def set_current_profile(call_id: str, profile: WeightProfile) -> None:
 
 def reference_name(call_id: str) -> str:
     """The name of the profile rank changes are measured against (« profil du jury » by default)."""
-    return st.session_state.get(reference_key(call_id), JURY_PROFILE)
+    name: str = st.session_state.get(reference_key(call_id), JURY_PROFILE)
+    return name
 
 
 def reference_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> tuple[str, WeightProfile]:
-    """The profile rank changes are measured against (« profil du jury » by default, else equal weights)."""
+    """The profile rank changes are measured against: the one chosen by name when it is still
+    saved, else as `resolve_profile` says (« profil du jury », else equal weights)."""
     name = reference_name(inputs.call_id)
-    profile = stored_profile(store, actor, inputs.call_id, name)
-    if profile is None:
-        return EQUAL_WEIGHTS, decision.default_profile(inputs)
-    return name, profile
+    try:
+        return meeting_service.resolve_profile(store, actor, inputs, name)
+    except ExportError:
+        return meeting_service.resolve_profile(store, actor, inputs)
 
 
 def set_reference_profile(call_id: str, name: str) -> None:

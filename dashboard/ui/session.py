@@ -6,14 +6,13 @@ in `st.session_state`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.errors import StoreError
 from dashboard.services.accounts import session_expired
+from dashboard.services.meeting import CallData, load_call
 from dashboard.store import Database, Store
 from dashboard.store.access import Actor, Role
 
@@ -100,21 +99,9 @@ def require_actor(*roles: Role) -> Actor:
     return actor
 
 
-@dataclass(frozen=True)
-class CallData:
-    """One call's dossiers and criterion values, as the pages use them."""
-
-    call_id: str
-    label: str
-    dossiers: pd.DataFrame
-    values: pd.DataFrame
-    criteria: pd.DataFrame
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load_call(_store: Store, _actor: Actor, call_id: str, label: str, data_version: int) -> CallData:
-    return CallData(call_id, label, _store.dossiers(_actor, call_id), _store.criterion_values(_actor, call_id),
-                    _store.criteria())
+def _load_call(_store: Store, _actor: Actor, call_id: str, data_version: int) -> CallData:
+    return load_call(_store, _actor, call_id)
 
 
 def select_call(store: Store) -> tuple[str, str] | None:
@@ -124,7 +111,7 @@ def select_call(store: Store) -> tuple[str, str] | None:
         st.sidebar.info("Aucun appel dans la base : importez un classeur.")
         return None
     ids = calls["call_id"].tolist()
-    labels = dict(zip(calls["call_id"], calls["label"]))
+    labels = dict(zip(calls["call_id"], calls["label"], strict=True))
     current = st.session_state.get("selected_call")
     if current not in ids:
         current = ids[0]
@@ -146,5 +133,5 @@ def current_call(*roles: Role) -> tuple[Store, Actor, CallData | None]:
     selected = select_call(store)
     if selected is None:
         return store, actor, None
-    call_id, label = selected
-    return store, actor, _load_call(store, actor, call_id, label, store.data_version())
+    call_id, _label = selected
+    return store, actor, _load_call(store, actor, call_id, store.data_version())

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from dashboard.core import decision
-from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.core.decision import AggregationSettings
 from dashboard.core.labels import JURY_PROFILE
 from dashboard.errors import AccessDenied, StoreError
+from dashboard.services import meeting
 from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor
@@ -32,9 +33,7 @@ def filled(store: Store, tmp_path: Path) -> Store:
 
 
 def _inputs(store: Store, actor: Actor = OPERATOR) -> decision.DecisionInputs:
-    ratings = aggregate_call_ratings(store.ratings_for_ranking(actor, "AMI1"), AggregationSettings())
-    return decision.build_inputs("AMI1", store.dossiers(actor, "AMI1"), store.criterion_values(actor, "AMI1"),
-                                 store.criteria(), ratings)
+    return meeting.call_inputs(store, actor, meeting.load_call(store, actor, "AMI1"), AggregationSettings())
 
 
 def test_gates_give_eligible_derogation_and_ineligible() -> None:

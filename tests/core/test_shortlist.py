@@ -13,7 +13,8 @@ import pytest
 
 from dashboard.core import decision
 from dashboard.core import shortlist as ms
-from dashboard.core.decision import INELIGIBLE, AggregationSettings, DecisionInputs, aggregate_call_ratings
+from dashboard.core.decision import INELIGIBLE, AggregationSettings, DecisionInputs
+from dashboard.services import meeting
 from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
@@ -22,10 +23,7 @@ from tests.helpers.workbooks import DEMO_WORKBOOK
 
 
 def _inputs(store: Store, call_id: str) -> DecisionInputs:
-    ratings = store.ratings_for_ranking(OPERATOR, call_id)
-    aggregated = aggregate_call_ratings(ratings, AggregationSettings()) if not ratings.empty else None
-    return decision.build_inputs(call_id, store.dossiers(OPERATOR, call_id),
-                                 store.criterion_values(OPERATOR, call_id), store.criteria(), aggregated)
+    return meeting.call_inputs(store, OPERATOR, meeting.load_call(store, OPERATOR, call_id), AggregationSettings())
 
 
 @pytest.fixture(scope="module")
@@ -260,7 +258,7 @@ def test_decision_drafts_prefill(ami1) -> None:
     assert drafts.at[selected[0], "Motivation"] == "Projet à mûrir"
     assert drafts.at[selected[1], "Décision"] == "retenu" and drafts.at[selected[1], "Motivation"] == ""
     assert drafts.at["AMI1-085", "Décision"] == "retenu"
-    others = drafts.drop(index=selected + ["AMI1-085"])
+    others = drafts.drop(index=[*selected, "AMI1-085"])
     assert (others["Décision"] == "non retenu").all() and (others["Motivation"] == "").all()
     table = ms.decisions_table(inputs, recorded)
     assert table.at["AMI1-085", "Le"] == "20/09/2019 10:05"

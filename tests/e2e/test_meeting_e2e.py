@@ -26,12 +26,11 @@ pytestmark = pytest.mark.e2e
 EXPECTED = """
 import json, sys
 from dashboard.core import decision
+from dashboard.services import meeting
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 db = Database(sys.argv[1]); s = Store(db.cursor())
-inputs = decision.build_inputs("AMI1", s.dossiers(OPERATOR, "AMI1"), s.criterion_values(OPERATOR, "AMI1"),
-    s.criteria(), decision.aggregate_call_ratings(s.ratings_for_ranking(OPERATOR, "AMI1"),
-                                                  decision.AggregationSettings()))
+inputs = meeting.call_inputs(s, OPERATOR, meeting.load_call(s, OPERATOR, "AMI1"), decision.AggregationSettings())
 equal = decision.default_profile(inputs)
 without = decision.WeightProfile(weights={**equal.weights, "D03": 0.0}, enabled=equal.enabled)
 names = inputs.attributes["display_name"]
@@ -97,7 +96,9 @@ def test_weights_ranking_shortlist_and_workbook(page, app_url: str, demo_db: Pat
         page.get_by_role("button", name="Exporter le classeur").click()
     workbook = tmp_path / download.value.suggested_filename
     download.value.save_as(workbook)
-    assert re.fullmatch(r"liste-restreinte_AMI1_\d{4}-\d{2}-\d{2}\.xlsx", workbook.name)
+    # {kind}_{call}_{scope}_{YYYY-MM-DD_HHhMM}.{ext}: a working export by the signed-in president.
+    assert re.fullmatch(r"liste-restreinte_AMI1_essai-helene\.marchetti_\d{4}-\d{2}-\d{2}_\d{2}h\d{2}\.xlsx",
+                        workbook.name)
 
     sheets = libreoffice_sheets(workbook, tmp_path / "lo")
     shortlist = table(sheets["Liste restreinte"])

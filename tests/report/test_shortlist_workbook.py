@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 import scoring
 from dashboard.core import decision
-from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
+from dashboard.core.decision import AggregationSettings
 from dashboard.report.shortlist_workbook import (
     CONSTRAINTS_LABEL,
     HASH_LABEL,
@@ -29,10 +29,10 @@ from dashboard.report.shortlist_workbook import (
     SPEC_LABEL,
     build_workbook,
     juror_pseudonyms,
-    workbook_filename,
 )
-from dashboard.services.export import export_call
+from dashboard.services import meeting
 from dashboard.services.importer import import_file
+from dashboard.services.meeting import export_call
 from dashboard.store import Database, RatingEntry, Store
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.libreoffice import libreoffice_sheets, table
@@ -40,6 +40,7 @@ from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
 CALL = "AMI1"
 SIZE = 55
+GENERATED_AT = datetime(2019, 9, 26, 14, 5, 30)
 REQUIRED_SHEETS = ("Liste restreinte", "Classement", "Pondérations", "Notes du jury", "Contraintes", "Manifeste")
 FORMULA = "=1+1"
 PRESIDENT = Actor(login="helene.marchetti", name="Hélène Marchetti", role="president", juror_id="JUR-01")
@@ -98,10 +99,7 @@ def expected(demo_path: Path) -> Expected:
     db = Database(demo_path)
     try:
         store = Store(db.cursor())
-        values, criteria = store.criterion_values(OPERATOR, CALL), store.criteria()
-        ranking_ratings = store.ratings_for_ranking(OPERATOR, CALL)
-        inputs = decision.build_inputs(CALL, store.dossiers(OPERATOR, CALL), values, criteria,
-                                       aggregate_call_ratings(ranking_ratings, AggregationSettings()))
+        inputs = meeting.call_inputs(store, OPERATOR, meeting.load_call(store, OPERATOR, CALL), AggregationSettings())
         result = decision.rank_call(inputs, decision.default_profile(inputs))
         # Force in the weakest ranked dossier; record a decision whose rationale looks like a formula.
         forced_in = str(result.scores.idxmin())
@@ -125,7 +123,7 @@ def _export(demo_path: Path, anonymise: bool) -> tuple[str, bytes]:
     db = Database(demo_path)
     try:
         return export_call(Store(db.cursor()), OPERATOR, CALL, None, SIZE, {"min_per_group": {"region": 1}},
-                           anonymise=anonymise)
+                           anonymise=anonymise, generated_at=GENERATED_AT)
     finally:
         db.close()
 
@@ -152,8 +150,8 @@ def anonymised(demo_path: Path, expected: Expected, tmp_path_factory: pytest.Tem
 
 
 def test_file_name_and_sheet_names(exported: dict) -> None:
-    assert exported["name"] == "liste-restreinte_AMI1_2019-09-26.xlsx"
-    assert workbook_filename("AMI2-P2", date(2021, 3, 29)) == "liste-restreinte_AMI2-P2_2021-03-29.xlsx"
+    # {kind}_{call}_{scope}_{YYYY-MM-DD_HHhMM}.{ext}: the operator's command, at the export's time.
+    assert exported["name"] == "liste-restreinte_AMI1_cli_2019-09-26_14h05.xlsx"
     names = set(exported["sheets"])
     assert set(REQUIRED_SHEETS) <= names
     assert names == set(SHEETS)

@@ -16,8 +16,9 @@ from streamlit.testing.v1 import AppTest
 import scoring
 from dashboard.core import decision
 from dashboard.core import views as mv
-from dashboard.core.decision import AggregationSettings, WeightProfile, aggregate_call_ratings
+from dashboard.core.decision import AggregationSettings, WeightProfile
 from dashboard.core.labels import JURY_PROFILE
+from dashboard.services import meeting
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 
@@ -47,9 +48,7 @@ def _page(name: str, actor, profile: WeightProfile | None = None) -> AppTest:
 
 def _inputs(store: Store, actor=OPERATOR) -> decision.DecisionInputs:
     """The call's inputs as `actor` sees them (a juror's ratings view leaves out their recused dossiers)."""
-    ratings = aggregate_call_ratings(store.ratings_for_ranking(actor, CALL), AggregationSettings())
-    return decision.build_inputs(CALL, store.dossiers(actor, CALL), store.criterion_values(actor, CALL),
-                                 store.criteria(), ratings)
+    return meeting.call_inputs(store, actor, meeting.load_call(store, actor, CALL), AggregationSettings())
 
 
 def _ranking(at: AppTest) -> pd.DataFrame:

@@ -1,0 +1,270 @@
+"""A call's meeting from the store to the workbook: the one path.
+
+The pages (/ponderation … /liste-restreinte), `jury export`, the benchmarks
+and the tests all go through these functions, so they rank the same inputs
+under the same profile, merge the same forcings and write the same workbook:
+
+- `load_call` reads a call's dossiers, criterion values and criteria;
+- `call_inputs` turns them, with the jurors' ratings that count aggregated
+  under the panel's settings, into the engine's `DecisionInputs` (its
+  `cache_key` names the data version, the settings and whose view of the
+  ratings it holds);
+- `resolve_profile` is the one rule for the profile: the one asked for by
+  name, else « profil du jury » when saved, else equal weights;
+- `shortlist_constraints` unites the session's constraints with the call's
+  stored forcings (a contradiction is refused, in French);
+- `export_request` gathers everything the workbook shows (what the actor may
+  read, and nothing more), `export_file_name` names the file, and
+  `build_export` writes the bytes; `export_call` does all of it from a call id.
+
+Problems raise `ExportError` with a French message. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+import scoring
+from dashboard.core import analysis, decision, filenames
+from dashboard.core import shortlist as shortlist_logic
+from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile, aggregate_call_ratings
+from dashboard.core.formatting import is_missing
+from dashboard.core.labels import EQUAL_WEIGHTS, JURY_PROFILE, UNSAVED_PROFILE
+from dashboard.errors import ExportError
+from dashboard.report.shortlist_workbook import build_workbook
+from dashboard.store import Store
+from dashboard.store.access import OPERATOR, Actor, may
+from scoring.errors import ScoringError
+from scoring.shortlist import ShortlistResult
+
+__all__ = [
+    "CallData",
+    "ExportRequest",
+    "build_export",
+    "call_inputs",
+    "export_call",
+    "export_file_name",
+    "export_request",
+    "load_call",
+    "ratings_view",
+    "resolve_profile",
+    "shortlist_constraints",
+    "stored_profile",
+]
+
+
+# --------------------------------------------------------------------------- the call and its inputs
+
+
+@dataclass(frozen=True)
+class CallData:
+    """One call's dossiers and criterion values, as the store returned them for an actor."""
+
+    call_id: str
+    label: str
+    dossiers: pd.DataFrame
+    values: pd.DataFrame
+    criteria: pd.DataFrame
+
+
+def load_call(store: Store, actor: Actor, call_id: str) -> CallData:
+    """The call's data; an unknown call is refused with the list of known ones."""
+    calls = store.calls()
+    match = calls[calls["call_id"] == call_id]
+    if match.empty:
+        known = ", ".join(calls["call_id"].astype(str)) or "aucun"
+        raise ExportError(f"Appel « {call_id} » inconnu (appels de la base : {known}).")
+    label = str(match.iloc[0]["label"])
+    return CallData(call_id, label, store.dossiers(actor, call_id), store.criterion_values(actor, call_id),
+                    store.criteria())
+
+
+def ratings_view(actor: Actor) -> str:
+    """Whose view of the ratings the inputs hold: jurors get pseudonymous ratings without the
+    dossiers they are recused from, so their inputs are kept apart from the panel's."""
+    return f"juror:{actor.login}" if actor.role == "jure" else "panel"
+
+
+def call_inputs(store: Store, actor: Actor, call: CallData, settings: AggregationSettings,
+                data_version: int | None = None) -> DecisionInputs:
+    """The call's decision inputs: the ratings that count for `actor`, aggregated under
+    `settings`, beside the objective and dossier criteria."""
+    version = store.data_version() if data_version is None else data_version
+    ratings = store.ratings_for_ranking(actor, call.call_id)
+    aggregated = aggregate_call_ratings(ratings, settings) if not ratings.empty else None
+    inputs = decision.build_inputs(call.call_id, call.dossiers, call.values, call.criteria, aggregated)
+    return replace(inputs, cache_key=f"{call.call_id}/{version}/{settings}/{ratings_view(actor)}")
+
+
+# --------------------------------------------------------------------------- the weight profile
+
+
+def stored_profile(store: Store, actor: Actor, call_id: str, name: str) -> WeightProfile | None:
+    """The profile saved under `name` for the call, or None."""
+    data = store.weight_profile(actor, call_id, name)
+    return None if data is None else WeightProfile.from_dict(data)
+
+
+def resolve_profile(store: Store, actor: Actor, inputs: DecisionInputs,
+                    name: str | None = None) -> tuple[str, WeightProfile]:
+    """(name, profile): the profile saved as `name` (« poids égaux » is built in); without a name,
+    « profil du jury » when it is saved, else equal weights. An unknown name is refused."""
+    if name == EQUAL_WEIGHTS:
+        return EQUAL_WEIGHTS, decision.default_profile(inputs)
+    if name:
+        profile = stored_profile(store, actor, inputs.call_id, name)
+        if profile is None:
+            names = store.weight_profiles(actor, inputs.call_id)["name"].tolist()
+            known = ", ".join(f"« {n} »" for n in names) or "aucun"
+            raise ExportError(f"Profil de pondération « {name} » introuvable pour l'appel « {inputs.call_id} » "
+                              f"(profils enregistrés : {known}).")
+        return name, profile
+    jury = stored_profile(store, actor, inputs.call_id, JURY_PROFILE)
+    if jury is not None:
+        return JURY_PROFILE, jury
+    return EQUAL_WEIGHTS, decision.default_profile(inputs)
+
+
+# --------------------------------------------------------------------------- the shortlist
+
+
+def shortlist_constraints(constraints: Mapping[str, Any] | None, forcings: pd.DataFrame) -> dict[str, Any]:
+    """The session's constraints united with the call's stored forcings; a dossier both
+    imposed and excluded is refused (`ExportError`)."""
+    try:
+        return shortlist_logic.merge_forcings(constraints or {}, forcings)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc
+
+
+def _checked_size(inputs: DecisionInputs, size: int | None) -> int:
+    """The shortlist size asked for (the page's default without one), refused when it cannot be met."""
+    if size is None:
+        return shortlist_logic.default_size(inputs)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ExportError(f"Taille de la liste restreinte invalide : {size!r} (entier ≥ 1 attendu).")
+    eligible = len(inputs.eligible_ids)
+    if size > eligible:
+        raise ExportError(f"Taille de la liste restreinte ({size}) supérieure au nombre de dossiers éligibles "
+                          f"de l'appel « {inputs.call_id} » ({eligible}).")
+    return size
+
+
+def solve(inputs: DecisionInputs, profile: WeightProfile, size: int,
+          constraints: Mapping[str, Any]) -> tuple[scoring.RankResult, ShortlistResult]:
+    """The ranking under `profile` and the shortlist under `constraints`; an infeasible or
+    invalid problem is refused with the engine's French message."""
+    try:
+        ranking = decision.rank_call(inputs, profile)
+        result = shortlist_logic.solve_shortlist(inputs, ranking, size, dict(constraints))
+    except ScoringError as exc:
+        raise ExportError(shortlist_logic.name_dossiers(str(exc), inputs)) from exc
+    if not result.feasible:
+        raise ExportError(shortlist_logic.name_dossiers(result.message, inputs))
+    return ranking, result
+
+
+# --------------------------------------------------------------------------- the export
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Everything the shortlist workbook shows, gathered from the store for one actor."""
+
+    call: Mapping[str, Any]
+    inputs: DecisionInputs
+    profile: WeightProfile
+    profile_name: str
+    ranking: scoring.RankResult
+    shortlist: ShortlistResult
+    constraints: Mapping[str, Any]
+    forcings: pd.DataFrame
+    ratings: pd.DataFrame | None
+    decisions: pd.DataFrame
+    register: pd.DataFrame | None
+    content_hash: str
+    user: str
+    scope: str
+    aggregation: AggregationSettings
+    anonymise: bool
+
+
+def export_scope(actor: Actor) -> str:
+    """The file name's scope: « cli » for the operator's command, else a trial by the user."""
+    return filenames.OPERATOR_SCOPE if actor == OPERATOR else filenames.trial_scope(actor.login)
+
+
+def _call_record(store: Store, call_id: str) -> dict[str, Any]:
+    calls = store.calls().set_index("call_id")
+    row = calls.loc[call_id]
+    day = None if is_missing(row["results_on"]) else pd.Timestamp(row["results_on"]).date()
+    return {"id": call_id, "label": str(row["label"]), "results_on": day}
+
+
+def _conflict_register(store: Store, actor: Actor, inputs: DecisionInputs) -> pd.DataFrame | None:
+    """The call's conflict-of-interest register, for those who may read it."""
+    if not (may(actor, "read_conflicts") and may(actor, "read_recusals")):
+        return None
+    names = inputs.attributes["display_name"].astype(str).to_dict()
+    return analysis.conflict_register(store.jurors(), store.conflict_declarations(actor, inputs.call_id),
+                                      store.recusals(actor, inputs.call_id), names)
+
+
+def export_request(store: Store, actor: Actor, inputs: DecisionInputs, profile: WeightProfile,
+                   ranking: scoring.RankResult, shortlist: ShortlistResult, constraints: Mapping[str, Any], *,
+                   aggregation: AggregationSettings, anonymise: bool = False, profile_name: str | None = None,
+                   content_hash: str | None = None) -> ExportRequest:
+    """Gather the workbook's contents: the call, the solved shortlist and what `actor` may read
+    (every juror's ratings and the conflict register only for those allowed). Without
+    `profile_name`, the profile is named after the saved profile it equals, if any."""
+    call_id = inputs.call_id
+    if profile_name is None:
+        profile_name = (shortlist_logic.matching_profile_name(store.weight_profiles(actor, call_id), profile)
+                        or UNSAVED_PROFILE)
+    return ExportRequest(
+        call=_call_record(store, call_id), inputs=inputs, profile=profile, profile_name=profile_name,
+        ranking=ranking, shortlist=shortlist, constraints=dict(constraints), forcings=store.forcings(actor, call_id),
+        ratings=store.ratings(actor, call_id) if may(actor, "read_all_ratings") else None,
+        decisions=store.decisions(actor, call_id), register=_conflict_register(store, actor, inputs),
+        content_hash=content_hash if content_hash is not None else store.content_hash(),
+        user=f"{actor.name} ({actor.login})", scope=export_scope(actor), aggregation=aggregation,
+        anonymise=anonymise)
+
+
+def export_file_name(request: ExportRequest, at: datetime) -> str:
+    """« liste-restreinte_AMI1_essai-claire.martin_2026-12-01_14h05.xlsx »: see `core.filenames`."""
+    return filenames.product_file_name("liste-restreinte", request.inputs.call_id, request.scope, at, "xlsx")
+
+
+def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
+    """The workbook's bytes; reads nothing from the store (the page runs it on click)."""
+    return build_workbook(
+        call=request.call, inputs=request.inputs, profile=request.profile, profile_name=request.profile_name,
+        result=request.ranking, shortlist=request.shortlist, constraints=request.constraints,
+        forcings=request.forcings, ratings=request.ratings, decisions=request.decisions,
+        content_hash=request.content_hash, user=request.user, aggregation=request.aggregation,
+        anonymise=request.anonymise, generated_at=generated_at, register=request.register)
+
+
+def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | None = None,
+                size: int | None = None, constraints: Mapping[str, Any] | None = None, anonymise: bool = False,
+                aggregation: AggregationSettings | None = None,
+                generated_at: datetime | None = None) -> tuple[str, bytes]:
+    """The workbook of a call straight from the store (`jury export`): (file name, bytes)."""
+    call = load_call(store, actor, call_id)
+    if call.dossiers.empty:
+        raise ExportError(f"L'appel « {call_id} » ne contient aucun dossier : rien à exporter.")
+    settings = aggregation or AggregationSettings()
+    inputs = call_inputs(store, actor, call, settings)
+    name, profile = resolve_profile(store, actor, inputs, profile_name)
+    merged = shortlist_constraints(constraints, store.forcings(actor, call_id))
+    ranking, result = solve(inputs, profile, _checked_size(inputs, size), merged)
+    request = export_request(store, actor, inputs, profile, ranking, result, merged, aggregation=settings,
+                             anonymise=anonymise, profile_name=name)
+    at = (generated_at or datetime.now()).replace(microsecond=0)
+    return export_file_name(request, at), build_export(request, at)
