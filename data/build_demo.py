@@ -622,7 +622,7 @@ def draw_kinds(rng: np.random.Generator, codes: list[str]) -> dict[str, str]:
     free = [c for c in codes if c not in kinds]
     if len(bag) != len(free):
         raise SystemExit("AMI 1 kind counts do not add up to 85")
-    for code, kind in zip(free, rng.permutation(bag)):
+    for code, kind in zip(free, rng.permutation(bag), strict=True):
         kinds[code] = str(kind)
     return kinds
 
@@ -696,13 +696,13 @@ def fill_values(rng: np.random.Generator, d: Dossier, communes: dict[str, dict[s
     if float(row["dist_hub_km"]) == 0.0:  # the town is itself a university hub
         students *= 4
     v["C08"] = (int(np.clip(round(students, -1), 0, 6000)), syn)
-    v["D01"] = (int(round(float(np.clip(rng.triangular(0, 40, 150) + 12 * s, 0, 150)))), syn)
+    v["D01"] = (round(float(np.clip(rng.triangular(0, 40, 150) + 12 * s, 0, 150))), syn)
     v["D02"] = (int(5 * round(float(np.clip(rng.triangular(0, 150, 800) + 40 * s, 0, 800))
                               / 5)), syn)
     partners = int(np.clip(rng.poisson(max(9 + 2 * s, 1)), 1, 30))
     v["D03"] = (max(partners, min(len(d.partners), 30)), syn)
-    v["D04"] = (int(round(float(np.clip(rng.normal(110 + 15 * s, 40), 30, 250)))), syn)
-    v["X04"] = (int(round(float(np.clip(rng.uniform(3, 18) - 2 * s, 1, 24)))), syn)
+    v["D04"] = (round(float(np.clip(rng.normal(110 + 15 * s, 40), 30, 250))), syn)
+    v["X04"] = (round(float(np.clip(rng.uniform(3, 18) - 2 * s, 1, 24))), syn)
 
 
 # --------------------------------------------------------------------------- build
@@ -786,7 +786,7 @@ def draw_flags(rng: np.random.Generator,
     ti[rng.choice(n, size=round(0.67 * n), replace=False)] = 1
     acv = np.ones(n, dtype=int)
     acv[rng.choice(np.flatnonzero(ti == 1), size=2, replace=False)] = 0  # hors ACV, but TI
-    for d, a, t in zip(ami1_lau, acv, ti):
+    for d, a, t in zip(ami1_lau, acv, ti, strict=True):
         flags[d.dossier_id] = (int(a), int(t), 1)
     m = len(ami1_not)
     ti = np.zeros(m, dtype=int)
@@ -797,7 +797,7 @@ def draw_flags(rng: np.random.Generator,
     ti[outside[0]] = 0  # neither ACV nor TI: fails the E02 gate
     complete = np.ones(m, dtype=int)
     complete[rng.choice(m, size=4, replace=False)] = 0
-    for d, a, t, c in zip(ami1_not, acv, ti, complete):
+    for d, a, t, c in zip(ami1_not, acv, ti, complete, strict=True):
         flags[d.dossier_id] = (int(a), int(t), int(c))
     for d in dossiers:
         if d.call_id == "AMI1":

@@ -177,7 +177,7 @@ def _read_polygon(raw: bytes, pos: int) -> tuple[list[Ring], int]:
         pos += 4
         pts = struct.unpack(order + "d" * (2 * npts), raw[pos:pos + 16 * npts])
         pos += 16 * npts
-        rings.append(list(zip(pts[0::2], pts[1::2])))
+        rings.append(list(zip(pts[0::2], pts[1::2], strict=True)))
     return rings, pos
 
 
@@ -206,7 +206,7 @@ def centroid(polygons: list[list[Ring]]) -> tuple[float, float]:
     for rings in polygons:
         for index, ring in enumerate(rings):
             a = cx = cy = 0.0
-            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
                 cross = x0 * y1 - x1 * y0
                 a += cross
                 cx += (x0 + x1) * cross
@@ -229,7 +229,7 @@ def distance_to_area_km(lat: float, lon: float, polygons: list[list[Ring]]) -> f
     inside = False
     for rings in polygons:
         for ring in rings:
-            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
                 if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
                     inside = not inside
     if inside:
@@ -239,7 +239,7 @@ def distance_to_area_km(lat: float, lon: float, polygons: list[list[Ring]]) -> f
     best = math.inf
     for rings in polygons:
         for ring in rings:
-            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
                 ax, ay = (x0 - lon) * kx, (y0 - lat) * ky
                 bx, by = (x1 - lon) * kx, (y1 - lat) * ky
                 dx, dy = bx - ax, by - ay
@@ -271,7 +271,7 @@ def load_communes() -> pd.DataFrame:
     reg = read_table("regions", ["id", "code", "nom"])
     epci = read_table("epci", ["id", "code", "nom"])
 
-    com["name"] = [full_name(n, t) for n, t in zip(com["nom"], com["type_nom"])]
+    com["name"] = [full_name(n, t) for n, t in zip(com["nom"], com["type_nom"], strict=True)]
     com["population"] = pd.to_numeric(com["population_municipale"].where(
         ~com["population_municipale"].map(null)), errors="raise").astype("Int64")
     com["population_source"] = SOURCE_PL2017
@@ -308,10 +308,10 @@ def positions(com: pd.DataFrame, codes: set[str]) -> dict[str, tuple[float, floa
     """
     geo = read_table("communes", ["code", "type", "geometry"])
     geo = geo[(geo["type"] == "COM") & geo["code"].isin(codes)]
-    shapes = {code: wkb_polygons(g) for code, g in zip(geo["code"], geo["geometry"])
+    shapes = {code: wkb_polygons(g) for code, g in zip(geo["code"], geo["geometry"], strict=True)
               if not null(g)}
     out: dict[str, tuple[float, float, str]] = {}
-    for code, loc in zip(com["code"], com["mairie_localisation"]):
+    for code, loc in zip(com["code"], com["mairie_localisation"], strict=True):
         if code not in codes:
             continue
         point = None if null(loc) else wkb_point(loc)
@@ -411,9 +411,9 @@ def main() -> int:
 
     ext["overseas"] = ext["insee_code"].str[:3].isin(OVERSEAS_PREFIXES).astype(int)
     hub_points = list(zip(default_hubs["name"], default_hubs["departement_code"],
-                          default_hubs["lat"].astype(float), default_hubs["lon"].astype(float)))
+                          default_hubs["lat"].astype(float), default_hubs["lon"].astype(float), strict=True))
     nearest, dist = [], []
-    for lat, lon in zip(ext["lat"], ext["lon"]):
+    for lat, lon in zip(ext["lat"], ext["lon"], strict=True):
         best = min(hub_points, key=lambda h: haversine_km(lat, lon, h[2], h[3]))
         nearest.append(f"{best[0]} ({best[1]})")
         dist.append(round(haversine_km(lat, lon, best[2], best[3]), 1))

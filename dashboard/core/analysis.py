@@ -69,7 +69,7 @@ def call_figures(dossiers: pd.DataFrame, values: pd.DataFrame) -> CallFigures:
     return CallFigures(
         dossiers=count,
         laureates=int((dossiers["historical_decision"] == "lauréat").sum()),
-        kind_shares={k: float(v) for k, v in kind_shares.items()},
+        kind_shares={str(k): float(v) for k, v in kind_shares.items()},
         ti_share=flag_share(values, ids, TI_CRITERION),
         acv_share=flag_share(values, ids, ACV_CRITERION),
         overseas=int(dossiers["overseas"].fillna(False).astype(bool).sum()),
@@ -89,7 +89,7 @@ def conflict_register(jurors: pd.DataFrame, declarations: pd.DataFrame, recusals
     for juror in jurors.itertuples():
         mine = recusals[recusals["juror_id"] == juror.juror_id] if not recusals.empty else recusals
         if juror.juror_id in declared.index:
-            entry = declared.loc[juror.juror_id]
+            entry = declared.loc[str(juror.juror_id)]
             status = "conflits déclarés" if entry["has_conflicts"] else "aucun conflit déclaré"
             when = entry["declared_on"]
         else:
@@ -100,7 +100,8 @@ def conflict_register(jurors: pd.DataFrame, declarations: pd.DataFrame, recusals
             "organisation": juror.organisation,
             "declaration": status,
             "declared_on": when,
-            "recused_from": "; ".join(f"{names.get(d, d)} — {r}" for d, r in zip(mine["dossier_id"], mine["reason"])),
+            "recused_from": "; ".join(f"{names.get(d, d)} — {r}"
+                                      for d, r in zip(mine["dossier_id"], mine["reason"], strict=True)),
         })
     return pd.DataFrame(rows, columns=["juror_id", "name", "organisation", "declaration", "declared_on",
                                        "recused_from"])

@@ -72,7 +72,7 @@ def radar_chart(values: pd.DataFrame, names: list[str], labels: dict[str, str],
     """Scatterpolar of 2–4 dossiers (rows of `values`) over the criteria (columns)."""
     axes = [labels.get(c, c) for c in values.columns]
     figure = go.Figure()
-    for i, (name, (_, row)) in enumerate(zip(names, values.iterrows())):
+    for i, (name, (_, row)) in enumerate(zip(names, values.iterrows(), strict=True)):
         r = row.to_numpy(dtype=float).tolist()
         colour = RADAR_COLOURS[i % len(RADAR_COLOURS)]
         figure.add_trace(go.Scatterpolar(
@@ -110,7 +110,7 @@ def stability_tornado(stability: pd.DataFrame, labels: dict[str, str] | None = N
     names = [labels.get(str(c), str(c)) for c in frame.index]
     low, high, weight = 100 * frame["low"], 100 * frame["high"], 100 * frame["weight"]
     hover = [f"{name}<br>poids actuel : {fr_number(w, 1)} %<br>stable de {fr_number(lo, 1)} % "
-             f"à {fr_number(hi, 1)} %" for name, w, lo, hi in zip(names, weight, low, high)]
+             f"à {fr_number(hi, 1)} %" for name, w, lo, hi in zip(names, weight, low, high, strict=True)]
     figure = go.Figure()
     figure.add_trace(go.Bar(
         x=(high - low).tolist(), base=low.tolist(), y=names, orientation="h",
@@ -143,13 +143,13 @@ def rank_acceptability_heatmap(acceptability: pd.DataFrame, names: dict[str, str
     probability = acceptability.to_numpy(dtype=float)
     ranks = [int(r) for r in acceptability.columns]
     reached = (probability >= 0.001).any(axis=0)
-    last = int(reached.nonzero()[0].max()) + 1 if reached.any() else len(ranks)
+    last = int(np.flatnonzero(reached).max()) + 1 if reached.any() else len(ranks)
     if top is not None:
         last = max(last, min(int(top) + 1, len(ranks)))
     probability, ranks = probability[:, :last], ranks[:last]
     rows = [names.get(str(i), str(i)) for i in acceptability.index]
-    text = [[f"{row}<br>rang {rank} : {fr_number(100 * p, 1)} %" for rank, p in zip(ranks, line)]
-            for row, line in zip(rows, probability)]
+    text = [[f"{row}<br>rang {rank} : {fr_number(100 * p, 1)} %" for rank, p in zip(ranks, line, strict=True)]
+            for row, line in zip(rows, probability, strict=True)]
     # Colours span 0 to the largest probability shown (rounded up to 10 %), so that
     # spread-out acceptabilities stay readable.
     zmax = min(100.0, max(10.0, 10.0 * float(np.ceil(10 * probability.max())))) if probability.size else 100.0

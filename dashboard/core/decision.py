@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -83,6 +83,11 @@ def _gate_status(value: float, lower: float | None, upper: float | None,
     return ELIGIBLE
 
 
+def _bound(value: object) -> float | None:
+    """A gate bound as stored (a number, NaN or None when the gate has none)."""
+    return None if value is None else cast(float, value)
+
+
 def eligibility(dossier_ids: pd.Index, values: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
     """Each dossier's status against every gate of the catalogue, with the reason in French."""
     gates = criteria[criteria["criterion_group"] == "éligibilité"]
@@ -91,12 +96,13 @@ def eligibility(dossier_ids: pd.Index, values: pd.DataFrame, criteria: pd.DataFr
     for dossier in dossier_ids:
         status, reasons = ELIGIBLE, []
         for gate in gates.itertuples():
-            value = wide.at[dossier, gate.criterion_id] if (dossier in wide.index and gate.criterion_id in wide) \
-                else float("nan")
-            gate_status = _gate_status(value, gate.lower, gate.upper, gate.derogation_lower)
+            value = cast(float, wide.at[dossier, gate.criterion_id]) \
+                if (dossier in wide.index and gate.criterion_id in wide) else float("nan")
+            gate_status = _gate_status(value, _bound(gate.lower), _bound(gate.upper), _bound(gate.derogation_lower))
             if gate_status == ELIGIBLE:
                 continue
-            shown = "valeur absente" if value != value else f"valeur {fr_number(value, 0 if float(value).is_integer() else 1)}"
+            shown = ("valeur absente" if value != value
+                     else f"valeur {fr_number(value, 0 if float(value).is_integer() else 1)}")
             reasons.append(f"{gate.criterion_id} — {gate.label} ({shown})")
             if gate_status == INELIGIBLE or status == ELIGIBLE:
                 status = INELIGIBLE if gate_status == INELIGIBLE else DEROGATION
@@ -165,7 +171,7 @@ class WeightProfile:
                 "weighting": self.weighting}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "WeightProfile":
+    def from_dict(cls, data: dict[str, Any]) -> WeightProfile:
         return cls(method=data.get("method", "wsm"), weights=dict(data.get("weights", {})),
                    enabled=tuple(data.get("enabled", ())), preferences=dict(data.get("preferences", {})),
                    v=float(data.get("v", 0.5)), missing=data.get("missing", "mean"),
@@ -178,7 +184,7 @@ class WeightProfile:
 def default_profile(inputs: DecisionInputs) -> WeightProfile:
     """Equal weights on every criterion that has values for the call, weighted sum."""
     enabled = tuple(c for c in inputs.criteria.index if inputs.matrix[c].notna().any())
-    return WeightProfile(weights={c: 1.0 for c in enabled}, enabled=enabled)
+    return WeightProfile(weights=dict.fromkeys(enabled, 1.0), enabled=enabled)
 
 
 def eligible_matrix(inputs: DecisionInputs) -> pd.DataFrame:

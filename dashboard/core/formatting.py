@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import Any, cast
 
 import pandas as pd
 
@@ -15,14 +16,14 @@ def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return bool(pd.isna(value))
+        return bool(pd.isna(cast(Any, value)))  # pd.isna takes any object at run time
     except (TypeError, ValueError):
         return False
 
 
 def fr_number(value: float | int | None, decimals: int = 0) -> str:
     """`12345.6` → `12 345,6` (narrow no-break space between thousands)."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return "–"
     value = float(value)
     if math.isinf(value):
@@ -33,14 +34,14 @@ def fr_number(value: float | int | None, decimals: int = 0) -> str:
 
 def fr_percent(share: float | None, decimals: int = 0) -> str:
     """`0.6727` → `67 %`."""
-    if is_missing(share):
+    if share is None or is_missing(share):
         return "–"
     return f"{fr_number(100 * float(share), decimals)}\u00a0%"
 
 
 def fr_date(value: date | datetime | str | None) -> str:
     """`2019-09-26` → `26/09/2019`."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return "–"
     if isinstance(value, str):
         value = pd.Timestamp(value)

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core.formatting import fr_number
+from dashboard.core.formatting import fr_number, is_missing
 from dashboard.resources import CONTOURS, resource
 
 DECISION_COLOURS = {"lauréat": "#c1002a", "non retenu": "#7a8599", "sans décision": "#2b6cb0"}
@@ -47,6 +50,8 @@ TERRITORIES = {
 MAIN_DOMAIN_WITH_INSETS = (0.0, 0.7)
 INSET_AREA = (0.73, 1.0)
 
+Domains = tuple[tuple[float, float], tuple[float, float]]  # (x domain, y domain) of a panel, in paper units
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -63,13 +68,15 @@ class Panel:
 
 
 @lru_cache(maxsize=1)
-def load_contours() -> dict:
+def load_contours() -> dict[str, Any]:
     """The GeoJSON of the département outlines (read once per process)."""
     with resource(CONTOURS).open(encoding="utf-8") as handle:
-        return json.load(handle)
+        contours: dict[str, Any] = json.load(handle)
+    return contours
 
 
-def _rings(codes: set[str] | None, exclude_prefix: str | None = None):
+def _rings(codes: set[str] | None, exclude_prefix: str | None = None) -> Iterator[list[list[float]]]:
+    """Every ring (a list of [lon, lat] positions) of the chosen départements' polygons."""
     for feature in load_contours()["features"]:
         code = feature["properties"]["code"]
         if codes is not None and code not in codes:
@@ -80,7 +87,7 @@ def _rings(codes: set[str] | None, exclude_prefix: str | None = None):
             yield from polygon
 
 
-@lru_cache(maxsize=None)
+@cache
 def _panel(key: str) -> Panel:
     """`"metro"` or a territory code. Each border shared by two départements is drawn once."""
     if key == "metro":
@@ -94,10 +101,10 @@ def _panel(key: str) -> Panel:
         cos_lat = math.cos(math.radians((min(lats) + max(lats)) / 2))
     xs: list[float | None] = []
     ys: list[float | None] = []
-    drawn: set[tuple[tuple[float, float], tuple[float, float]]] = set()
+    drawn: set[tuple[tuple[float, ...], tuple[float, ...]]] = set()
     for ring in rings:
         pen_down = False
-        for a, b in zip(ring[:-1], ring[1:]):
+        for a, b in pairwise(ring):
             edge = (tuple(a), tuple(b)) if tuple(a) <= tuple(b) else (tuple(b), tuple(a))
             if edge in drawn:
                 pen_down = False
@@ -135,15 +142,20 @@ def territories(frame: pd.DataFrame) -> pd.Series:
     """Overseas territory code of each town (None for metropolitan France): from the
     département code, else, for a town flagged overseas or without a code, from its position."""
     none = pd.Series(None, index=frame.index, dtype=object)
-    codes = frame["departement_code"] if "departement_code" in frame else none
+    codes = frame.get("departement_code", none)
     result = pd.Series([c[:3] if isinstance(c, str) and c[:3] in TERRITORIES else None
                         for c in codes], index=frame.index, dtype=object)
-    overseas = frame["overseas"] if "overseas" in frame else none
-    flagged = overseas.map(lambda v: False if v is None or pd.isna(v) else bool(v)).astype(bool)
+    flagged = frame.get("overseas", none).map(_is_flagged).astype(bool)
     no_code = codes.map(lambda c: not isinstance(c, str) or not c).astype(bool)
+    lats, lons = frame["lat"], frame["lon"]
     for index in frame.index[result.isna() & (flagged | no_code)]:
-        result[index] = territory_at(frame.at[index, "lat"], frame.at[index, "lon"])
+        result[index] = territory_at(float(lats[index]), float(lons[index]))
     return result
+
+
+def _is_flagged(value: object) -> bool:
+    """A yes/no cell: true when set and truthy (missing counts as no)."""
+    return False if is_missing(value) else bool(value)
 
 
 def _towns(dossiers: pd.DataFrame) -> pd.DataFrame:
@@ -161,7 +173,7 @@ def _towns(dossiers: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- figure
 
 
-def _inset_domains(count: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def _inset_domains(count: int) -> list[Domains]:
     """(x domain, y domain) of each inset, in reading order, on the right of the figure."""
     if count == 0:
         return []
@@ -187,6 +199,78 @@ def _padded(bounds: tuple[float, float], share: float, minimum: float) -> list[f
     return [low - pad, high + pad]
 
 
+def _add_panel_traces(figure: go.Figure, key: str, refs: tuple[str, str], here: pd.DataFrame,
+                      legend_shown: set[str]) -> None:
+    """The outline of one panel and its towns, one trace per decision (each decision in the legend once)."""
+    panel = _panel(key)
+    xref, yref = refs
+    figure.add_trace(go.Scatter(
+        x=panel.x, y=panel.y, mode="lines", xaxis=xref, yaxis=yref,
+        line={"color": OUTLINE_COLOUR, "width": OUTLINE_WIDTH},
+        hoverinfo="skip", showlegend=False, name="Départements",
+    ))
+    for decision, colour in DECISION_COLOURS.items():
+        subset = here[here["decision"] == decision]
+        if subset.empty:
+            continue
+        figure.add_trace(go.Scatter(
+            x=(subset["lon"] * panel.cos_lat).tolist(), y=subset["lat"].tolist(),
+            mode="markers", xaxis=xref, yaxis=yref, name=decision,
+            legendgroup=decision, showlegend=decision not in legend_shown,
+            marker={"color": colour, "size": MARKER_SIZE["main" if key == "metro" else "inset"],
+                    "line": {"color": "white", "width": 0.8}},
+            text=subset["display_name"].tolist(),
+            customdata=np.column_stack([subset["dossier_id"].astype(str),
+                                        subset["population_fr"], subset["decision"]]),
+            hovertemplate="<b>%{text}</b><br>Population : %{customdata[1]} hab."
+                          "<br>Décision : %{customdata[2]}<extra></extra>",
+        ))
+        legend_shown.add(decision)
+
+
+def _view_ranges(panel: Panel, here: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The panel's extent (x, y), widened so that a town slightly off the outlines stays in view."""
+    x_range, y_range = panel.x_range, panel.y_range
+    if not here.empty:
+        x = here["lon"] * panel.cos_lat
+        x_range = (min(x_range[0], x.min()), max(x_range[1], x.max()))
+        y_range = (min(y_range[0], here["lat"].min()), max(y_range[1], here["lat"].max()))
+    return x_range, y_range
+
+
+def _panel_axes(key: str, refs: tuple[str, str], domain: Domains, here: pd.DataFrame,
+                beside_insets: bool) -> dict[str, Any]:
+    """The layout's x and y axes of one panel: no ticks or grid, equal scales, an inset framed."""
+    xref, yref = refs
+    x_domain, y_domain = domain
+    x_range, y_range = _view_ranges(_panel(key), here)
+    inset = key != "metro"
+    axis = {"showticklabels": False, "ticks": "", "showgrid": False, "zeroline": False,
+            "showline": inset, "mirror": inset, "linecolor": FRAME_COLOUR, "linewidth": 1,
+            "fixedrange": inset, "constrain": "domain"}
+    suffix = xref[1:]
+    return {
+        f"xaxis{suffix}": {**axis, "domain": list(x_domain), "anchor": yref,
+                           "range": _padded(x_range, 0.06, 0.05 if inset else 0.1),
+                           # the main map sits next to the insets
+                           "constraintoward": "right" if beside_insets and not inset else "center"},
+        f"yaxis{suffix}": {**axis, "domain": list(y_domain), "anchor": xref,
+                           "range": _padded(y_range, 0.06, 0.05 if inset else 0.1),
+                           "scaleanchor": xref, "scaleratio": 1,
+                           "constraintoward": "top" if inset else "middle"},
+    }
+
+
+def _inset_title(key: str, domain: Domains) -> dict[str, Any]:
+    """The territory's name above its inset."""
+    x_domain, y_domain = domain
+    return {
+        "text": f"<b>{TERRITORIES[key]}</b>", "showarrow": False,
+        "xref": "paper", "yref": "paper", "x": sum(x_domain) / 2, "y": y_domain[1] + 0.005,
+        "xanchor": "center", "yanchor": "bottom", "font": {"size": 12, "color": "#333"},
+    }
+
+
 def candidate_map(dossiers: pd.DataFrame, height: int = 560, title: str | None = None) -> go.Figure:
     """Candidate towns on the outlines of the départements, coloured by historical decision.
 
@@ -199,64 +283,17 @@ def candidate_map(dossiers: pd.DataFrame, height: int = 560, title: str | None =
     towns = _towns(dossiers)
     insets = [key for key in TERRITORIES if (towns["territory"] == key).any()]
     figure = go.Figure()
-    layout: dict = {}
-    panels = [("metro", "x", "y")] + [(key, f"x{i + 2}", f"y{i + 2}") for i, key in enumerate(insets)]
-    domains = [((MAIN_DOMAIN_WITH_INSETS if insets else (0.0, 1.0)), (0.0, 1.0))] + _inset_domains(len(insets))
+    layout: dict[str, Any] = {}
+    panels = [("metro", "x", "y"), *((key, f"x{i + 2}", f"y{i + 2}") for i, key in enumerate(insets))]
+    domains = [((MAIN_DOMAIN_WITH_INSETS if insets else (0.0, 1.0)), (0.0, 1.0)), *_inset_domains(len(insets))]
     annotations = []
     legend_shown: set[str] = set()
-
-    for (key, xref, yref), (x_domain, y_domain) in zip(panels, domains):
-        panel = _panel(key)
-        figure.add_trace(go.Scatter(
-            x=panel.x, y=panel.y, mode="lines", xaxis=xref, yaxis=yref,
-            line={"color": OUTLINE_COLOUR, "width": OUTLINE_WIDTH},
-            hoverinfo="skip", showlegend=False, name="Départements",
-        ))
+    for (key, xref, yref), domain in zip(panels, domains, strict=True):
         here = towns[towns["panel"] == key]
-        for decision, colour in DECISION_COLOURS.items():
-            subset = here[here["decision"] == decision]
-            if subset.empty:
-                continue
-            figure.add_trace(go.Scatter(
-                x=(subset["lon"] * panel.cos_lat).tolist(), y=subset["lat"].tolist(),
-                mode="markers", xaxis=xref, yaxis=yref, name=decision,
-                legendgroup=decision, showlegend=decision not in legend_shown,
-                marker={"color": colour, "size": MARKER_SIZE["main" if key == "metro" else "inset"],
-                        "line": {"color": "white", "width": 0.8}},
-                text=subset["display_name"].tolist(),
-                customdata=np.column_stack([subset["dossier_id"].astype(str),
-                                            subset["population_fr"], subset["decision"]]),
-                hovertemplate="<b>%{text}</b><br>Population : %{customdata[1]} hab."
-                              "<br>Décision : %{customdata[2]}<extra></extra>",
-            ))
-            legend_shown.add(decision)
-
-        x_range = list(panel.x_range)
-        y_range = list(panel.y_range)
-        if not here.empty:  # a town slightly off the outlines stays in view
-            x_range = [min(x_range[0], (here["lon"] * panel.cos_lat).min()),
-                       max(x_range[1], (here["lon"] * panel.cos_lat).max())]
-            y_range = [min(y_range[0], here["lat"].min()), max(y_range[1], here["lat"].max())]
-        inset = key != "metro"
-        # Axes without ticks or grid; an inset is framed by its axis lines.
-        axis = {"showticklabels": False, "ticks": "", "showgrid": False, "zeroline": False,
-                "showline": inset, "mirror": inset, "linecolor": FRAME_COLOUR, "linewidth": 1,
-                "fixedrange": inset, "constrain": "domain"}
-        suffix = xref[1:]
-        layout[f"xaxis{suffix}"] = {**axis, "domain": list(x_domain), "anchor": yref,
-                                    "range": _padded(x_range, 0.06, 0.05 if inset else 0.1),
-                                    # the main map sits next to the insets
-                                    "constraintoward": "right" if insets and not inset else "center"}
-        layout[f"yaxis{suffix}"] = {**axis, "domain": list(y_domain), "anchor": xref,
-                                    "range": _padded(y_range, 0.06, 0.05 if inset else 0.1),
-                                    "scaleanchor": xref, "scaleratio": 1,
-                                    "constraintoward": "top" if inset else "middle"}
-        if inset:
-            annotations.append({
-                "text": f"<b>{TERRITORIES[key]}</b>", "showarrow": False,
-                "xref": "paper", "yref": "paper", "x": sum(x_domain) / 2, "y": y_domain[1] + 0.005,
-                "xanchor": "center", "yanchor": "bottom", "font": {"size": 12, "color": "#333"},
-            })
+        _add_panel_traces(figure, key, (xref, yref), here, legend_shown)
+        layout.update(_panel_axes(key, (xref, yref), domain, here, beside_insets=bool(insets)))
+        if key != "metro":
+            annotations.append(_inset_title(key, domain))
 
     figure.update_layout(
         height=height, title=title, annotations=annotations,

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ from dashboard.core.labels import METHOD_LABELS
 from scoring.normalise import minmax
 from scoring.ranking import prepare_matrix
 from scoring.weighting import CR_THRESHOLD
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 MINUS = "\u2212"
 
@@ -68,7 +71,7 @@ def criteria_by_group(inputs: DecisionInputs) -> dict[str, list[str]]:
     """Every rankable criterion by group (objectif, dossier, jury), in catalogue order."""
     groups: dict[str, list[str]] = {}
     for criterion, group in inputs.criteria["criterion_group"].items():
-        groups.setdefault(group, []).append(criterion)
+        groups.setdefault(group, []).append(str(criterion))
     return groups
 
 
@@ -78,7 +81,7 @@ def signed(value: float, decimals: int = 3) -> str:
     return f"{MINUS}{text}" if value < 0 else f"+{text}"
 
 
-def rank_change_label(change: float) -> str:
+def rank_change_label(change: float | None) -> str:
     """Places gained (▲), lost (▼) or kept (=) against the reference ranking."""
     if change is None or change != change:
         return "–"
@@ -179,7 +182,7 @@ def ahp_diagnosis(result: scoring.WeightsResult, matrix: pd.DataFrame,
             f"(au-delà de 0,10).")
     if result.inconsistent_pair is not None and result.suggested_value is not None:
         first, second = result.inconsistent_pair
-        given = saaty_label(matrix.at[first, second])
+        given = saaty_label(cast(float, matrix.at[first, second]))
         suggested = result.suggested_value
         text += (f" La paire la plus incohérente est « {labels.get(first, first)} » face à "
                  f"« {labels.get(second, second)} » : vous avez donné {given}, une valeur proche de "
@@ -243,8 +246,8 @@ def points_from_weights(weights: Mapping[str, float], criteria: Sequence[str]) -
     """Slider positions (0–10) that reproduce current weights roughly; 5 each when they are equal."""
     values = pd.Series({c: float(weights.get(c, 0.0)) for c in criteria}, dtype=float)
     if values.empty or not values.max() > 0 or np.allclose(values, values.iloc[0]):
-        return {c: DEFAULT_POINTS for c in criteria}
-    return {c: int(round(10 * v / values.max())) for c, v in values.items()}
+        return dict.fromkeys(criteria, DEFAULT_POINTS)
+    return {str(c): round(10 * v / values.max()) for c, v in values.items()}
 
 
 def roc_order(criteria: Sequence[str], order: Sequence[str]) -> list[str]:
@@ -472,7 +475,8 @@ def radar_values(inputs: DecisionInputs, profile: WeightProfile, result: scoring
     """
     ids = list(ids)
     if result.method == "wsm":
-        return result.normalised.loc[ids], "Valeurs normalisées min-max de l'appel (1 = meilleure valeur, 0 = moins bonne)."
+        return result.normalised.loc[ids], ("Valeurs normalisées min-max de l'appel (1 = meilleure valeur, "
+                                            "0 = moins bonne).")
     if result.method == "vikor":
         return 1.0 - result.normalised.loc[ids], ("Valeurs 1 − regret VIKOR (1 = meilleure valeur de l'appel, "
                                                   "0 = moins bonne).")
@@ -504,8 +508,8 @@ def _best_mask(values: pd.Series, higher_is_better: bool) -> pd.Series:
 
 def column_names(inputs: DecisionInputs, ids: Sequence[str]) -> list[str]:
     """« Nom (dép.) » of each dossier, with the dossier id when two names coincide."""
-    names = [inputs.attributes.at[d, "display_name"] for d in ids]
-    return [f"{n} [{d}]" if names.count(n) > 1 else n for n, d in zip(names, ids)]
+    names = [str(inputs.attributes.at[d, "display_name"]) for d in ids]
+    return [f"{n} [{d}]" if names.count(n) > 1 else n for n, d in zip(names, ids, strict=True)]
 
 
 def comparison_table(inputs: DecisionInputs, result: scoring.RankResult, ids: Sequence[str],
@@ -529,19 +533,19 @@ def comparison_table(inputs: DecisionInputs, result: scoring.RankResult, ids: Se
         unit = inputs.criteria.at[criterion, "unit"]
         label = f"{labels[criterion]} ({unit})" if isinstance(unit, str) and unit else labels[criterion]
         rows.append((label, fr_percent(result.weights[criterion], 1), values,
-                     inputs.criteria.at[criterion, "direction"] == "max", _value_decimals(values)))
+                     str(inputs.criteria.at[criterion, "direction"]) == "max", _value_decimals(values)))
     display, best = [], []
     for label, weight, values, higher, decimals in rows:
-        display.append([label, weight] + [fr_number(v, decimals) for v in values])
-        best.append([False, False] + _best_mask(values, higher).tolist())
-    header = ["Critère", "Poids"] + columns
+        display.append([label, weight, *(fr_number(v, decimals) for v in values)])
+        best.append([False, False, *_best_mask(values, higher).tolist()])
+    header = ["Critère", "Poids", *columns]
     return pd.DataFrame(display, columns=header), pd.DataFrame(best, columns=header)
 
 
 BEST_STYLE = "background-color: #d8efd9; font-weight: bold"
 
 
-def style_comparison(table: pd.DataFrame, best: pd.DataFrame):
+def style_comparison(table: pd.DataFrame, best: pd.DataFrame) -> Styler:
     """The comparison table as a pandas Styler with the best value of each row highlighted."""
     css = best.map(lambda flag: BEST_STYLE if flag else "")
     return table.style.apply(lambda _: css, axis=None).hide(axis="index")
@@ -556,15 +560,21 @@ def pair_advantages(inputs: DecisionInputs, result: scoring.RankResult, first: s
     """
     method = result.method
     if method in ("wsm", "promethee2"):
-        return result.contributions.loc[first] - result.contributions.loc[second]
+        contributions = cast(pd.DataFrame, result.contributions)  # both methods always have them
+        return _row(contributions, first) - _row(contributions, second)
     normalised, weights = result.normalised, result.weights
-    gap = normalised.loc[first] - normalised.loc[second]
+    gap = _row(normalised, first) - _row(normalised, second)
     if method == "vikor":
         gap = -gap  # a regret: lower is better
     elif method == "topsis":
         maximise = inputs.criteria.loc[gap.index, "direction"].eq("max")
         gap = gap.where(maximise, -gap)  # vector normalisation keeps the raw direction
     return gap * weights
+
+
+def _row(frame: pd.DataFrame, label: str) -> pd.Series:
+    """The row of a frame whose index labels are unique (a Series)."""
+    return cast(pd.Series, frame.loc[label])
 
 
 def _listing(items: list[tuple[str, float]]) -> str:
@@ -581,8 +591,8 @@ def pair_sentence(inputs: DecisionInputs, result: scoring.RankResult, first: str
     a, b = names.get(first, first), names.get(second, second)
     labels = criterion_labels(inputs, limit=40)
     advantages = pair_advantages(inputs, result, first, second).round(3)
-    pros = [(labels[c], v) for c, v in advantages.sort_values(ascending=False).items() if v > 0][:top]
-    cons = [(labels[c], v) for c, v in advantages.sort_values().items() if v < 0][:top]
+    pros = [(labels[str(c)], v) for c, v in advantages.sort_values(ascending=False).items() if v > 0][:top]
+    cons = [(labels[str(c)], v) for c, v in advantages.sort_values().items() if v < 0][:top]
     decimals = score_decimals(result.method)
     score_a, score_b = result.scores[first], result.scores[second]
     method = result.method

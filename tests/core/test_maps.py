@@ -41,7 +41,7 @@ def towns(communes: pd.DataFrame, codes: dict[str, str | None]) -> pd.DataFrame:
     rows = communes.set_index("insee_code").loc[list(codes)].reset_index()
     return pd.DataFrame({
         "dossier_id": [f"D-{code}" for code in rows["insee_code"]],
-        "display_name": [f"{n} ({d})" for n, d in zip(rows["name"], rows["departement_code"])],
+        "display_name": [f"{n} ({d})" for n, d in zip(rows["name"], rows["departement_code"], strict=True)],
         "population": rows["population"],
         "lat": rows["lat"],
         "lon": rows["lon"],
@@ -102,7 +102,7 @@ def test_reference_towns_lie_inside_their_departement_box(geojson, communes):
     boxes = {}
     for feature in geojson["features"]:
         points = [p for polygon in feature["geometry"]["coordinates"] for ring in polygon for p in ring]
-        lons, lats = zip(*points)
+        lons, lats = zip(*points, strict=True)
         boxes[feature["properties"]["code"]] = (min(lons), max(lons), min(lats), max(lats))
     margin = 0.02
     for town in communes.itertuples():

@@ -148,7 +148,7 @@ def test_extract_covers_the_eligibility_bands(communes):
     assert sum(p > 100_000 for p in pops) > 30  # above the ceiling, for the gate
     # Below 5 000 only the communes kept on purpose: named in the seeds (Sainte-Tulle) or
     # members of the demo's Pithiviers entente (Bazoches-les-Gallerandes).
-    small = {r["insee_code"] for r, p in zip(communes, pops) if p < 5_000}
+    small = {r["insee_code"] for r, p in zip(communes, pops, strict=True) if p < 5_000}
     assert small <= {"04197", "45025"}, small
 
 
