@@ -142,7 +142,7 @@ def shortlist_constraints(constraints: Mapping[str, Any] | None, forcings: pd.Da
         raise ExportError(str(exc)) from exc
 
 
-def _checked_size(inputs: DecisionInputs, size: int | None) -> int:
+def _checked_size(inputs: DecisionInputs, size: object) -> int:
     """The shortlist size asked for (the page's default without one), refused when it cannot be met."""
     if size is None:
         return shortlist_logic.default_size(inputs)
@@ -202,7 +202,8 @@ def export_scope(actor: Actor) -> str:
 def _call_record(store: Store, call_id: str) -> dict[str, Any]:
     calls = store.calls().set_index("call_id")
     row = calls.loc[call_id]
-    day = None if is_missing(row["results_on"]) else pd.Timestamp(row["results_on"]).date()
+    results_on = row["results_on"]
+    day = None if is_missing(results_on) else pd.Timestamp(str(results_on)).date()
     return {"id": call_id, "label": str(row["label"]), "results_on": day}
 
 
@@ -210,7 +211,7 @@ def _conflict_register(store: Store, actor: Actor, inputs: DecisionInputs) -> pd
     """The call's conflict-of-interest register, for those who may read it."""
     if not (may(actor, "read_conflicts") and may(actor, "read_recusals")):
         return None
-    names = inputs.attributes["display_name"].astype(str).to_dict()
+    names = {str(k): str(v) for k, v in inputs.attributes["display_name"].items()}
     return analysis.conflict_register(store.jurors(), store.conflict_declarations(actor, inputs.call_id),
                                       store.recusals(actor, inputs.call_id), names)
 

@@ -57,12 +57,13 @@ def get_store() -> Store:
         except StoreError as exc:
             st.error(str(exc))
             st.stop()
-    return st.session_state["store"]
+    store: Store = st.session_state["store"]
+    return store
 
 
 def signed_in_actor() -> Actor | None:
     """The signed-in user, or None; an idle session past its limit is signed out."""
-    actor = st.session_state.get("actor")
+    actor: Actor | None = st.session_state.get("actor")
     if actor is None:
         return None
     if session_expired(st.session_state.get("last_seen")):
@@ -110,8 +111,8 @@ def select_call(store: Store) -> tuple[str, str] | None:
     if calls.empty:
         st.sidebar.info("Aucun appel dans la base : importez un classeur.")
         return None
-    ids = calls["call_id"].tolist()
-    labels = dict(zip(calls["call_id"], calls["label"], strict=True))
+    ids = [str(c) for c in calls["call_id"]]
+    labels = {str(c): str(label) for c, label in zip(calls["call_id"], calls["label"], strict=True)}
     current = st.session_state.get("selected_call")
     if current not in ids:
         current = ids[0]
@@ -123,7 +124,7 @@ def select_call(store: Store) -> tuple[str, str] | None:
     st.sidebar.selectbox("Appel à manifestation d'intérêt", ids, index=ids.index(current),
                          format_func=lambda c: labels.get(c, c), key="call_widget",
                          on_change=remember)
-    return current, labels[current]
+    return str(current), labels[str(current)]
 
 
 def current_call(*roles: Role) -> tuple[Store, Actor, CallData | None]:

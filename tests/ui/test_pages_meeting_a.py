@@ -230,6 +230,57 @@ def test_roc_order_and_objective_modes(demo: Store) -> None:
         assert sum(weights.values()) == pytest.approx(1.0) and len(set(round(w, 6) for w in weights.values())) > 1
 
 
+def _refused_and_kept(at: AppTest, previous: WeightProfile, message: str) -> None:
+    """The editor's settings were refused with `message`; the page says the previous profile
+    remains, and it is still the session's current profile."""
+    assert not at.exception, at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert any(i.value.startswith("Le profil courant reste le précédent") for i in at.info), \
+        [i.value for i in at.info]
+    assert at.session_state[f"profile_{CALL}"] == previous
+    assert not at.dataframe or all("Poids" not in d.value.columns for d in at.dataframe)  # the page stopped
+
+
+def test_no_criterion_enabled_keeps_the_previous_profile(demo: Store) -> None:
+    juror = _actor(demo, "jure")
+    at = _page("ponderation", juror).run()
+    previous = at.session_state[f"profile_{CALL}"]
+    _enable(at, [])
+    at.run()
+    _refused_and_kept(at, previous, "Aucun critère actif : activez au moins un critère.")
+    # Switching a criterion back on makes the edited profile current again.
+    _enable(at, ["C02"])
+    at.run()
+    _no_failure(at)
+    assert at.session_state[f"profile_{CALL}"].enabled == ("C02",)
+
+
+def test_weighting_error_keeps_the_previous_profile(demo: Store) -> None:
+    juror = _actor(demo, "jure")
+    at = _page("ponderation", juror).run()
+    _enable(at, ["C02", "C03"])
+    at.radio(key="pond_w_mode").set_value("points").run()
+    _no_failure(at)
+    previous = at.session_state[f"profile_{CALL}"]
+    assert previous.weighting["mode"] == "points" and previous.enabled == ("C02", "C03")
+    at.slider(key="pond_w_points_C02").set_value(0)
+    at.slider(key="pond_w_points_C03").set_value(0).run()
+    _refused_and_kept(at, previous, "la somme des points est nulle")
+
+
+def test_bad_promethee_threshold_keeps_the_previous_profile(demo: Store) -> None:
+    juror = _actor(demo, "jure")
+    at = _page("ponderation", juror).run()
+    at.selectbox(key="pond_w_method").set_value("promethee2").run()
+    _no_failure(at)
+    previous = at.session_state[f"profile_{CALL}"]
+    assert previous.method == "promethee2"
+    at.selectbox(key="pond_w_fn_C02").set_value("linear")
+    at.number_input(key="pond_w_p_C02").set_value(1.0)
+    at.number_input(key="pond_w_q_C02").set_value(60.0).run()
+    _refused_and_kept(at, previous, "C02 — ")
+
+
 def test_juror_cannot_save_the_jury_profile_but_saves_their_own(demo: Store) -> None:
     juror = _actor(demo, "jure")
     at = _page("ponderation", juror).run()
