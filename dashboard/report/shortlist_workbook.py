@@ -56,18 +56,20 @@ spliced into the openpyxl-saved package by the writer engine
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 import dashboard
 import scoring
@@ -124,6 +126,8 @@ SPEC_LABEL = "Spécification (JSON, fichier --spec)"
 CONSTRAINTS_LABEL = "Contraintes (JSON, format du moteur)"
 HASH_LABEL = "Empreinte du contenu de la base (SHA-256)"
 
+# A « label : value » line of a sheet: label, value, number format of the value.
+_Line: TypeAlias = "tuple[str, Any, str | None]"
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -132,6 +136,11 @@ HASH_LABEL = "Empreinte du contenu de la base (SHA-256)"
 def workbook_filename(call_id: str, day: date) -> str:
     """« liste-restreinte_AMI1_2019-09-26.xlsx »."""
     return f"liste-restreinte_{call_id}_{day.isoformat()}.xlsx"
+
+
+def _shown(labels: Mapping[str, str], code: Any) -> Any:
+    """The French label of a code, else the code itself."""
+    return labels.get(code, code)
 
 
 def _yes_no(value: Any) -> str:
@@ -150,6 +159,10 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime, pd.Timestamp)):
         return value.isoformat()
     return str(value)
+
+
+def _day(value: Any) -> date | None:
+    return None if is_missing(value) else pd.Timestamp(value).date()
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -215,7 +228,7 @@ def _criterion_note(ctx: _Context, criterion: str) -> str:
     row = ctx.inputs.criteria.loc[criterion]
     unit = "" if is_missing(row.get("unit")) else f" ({row['unit']})"
     origin = ("valeur agrégée des notes du jury" if row.get("criterion_group") == "jury" else "valeur brute")
-    return f"{criterion} — {row['label']}{unit}, {DIRECTION_LABELS.get(row['direction'], row['direction'])} ; {origin}"
+    return f"{criterion} — {row['label']}{unit}, {_shown(DIRECTION_LABELS, row['direction'])} ; {origin}"
 
 
 def _imputed_by_dossier(ctx: _Context) -> dict[Any, str]:
@@ -268,7 +281,7 @@ def _ranking_table(ctx: _Context) -> Table:
 
 def _forcings_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
     frame = ctx.forcings
-    if frame is None or frame.empty:
+    if frame.empty:
         return {}
     return {str(r.dossier_id): (str(r.kind), "" if is_missing(r.justification) else str(r.justification))
             for r in frame.itertuples()}
@@ -276,7 +289,7 @@ def _forcings_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
 
 def _decisions_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
     frame = ctx.decisions
-    if frame is None or frame.empty:
+    if frame.empty:
         return {}
     return {str(r.dossier_id): (str(r.decision), "" if is_missing(r.rationale) else str(r.rationale))
             for r in frame.itertuples()}
@@ -403,7 +416,8 @@ def _register_table(ctx: _Context) -> Table:
         jurors = [Column("Juré", register["juror_id"].astype(str).tolist()),
                   Column("Nom du juré", register["name"].tolist()),
                   Column("Organisation", register["organisation"].tolist())]
-    columns = jurors + [
+    columns = [
+        *jurors,
         Column("Déclaration", register["declaration"].tolist()),
         Column("Déclaré le", register["declared_on"].tolist(), "datetime", FORMAT_DATE),
         Column("Récusé·e pour (dossier — motif)", register["recused_from"].tolist()),
@@ -433,46 +447,62 @@ def _pairwise_frame(weighting: Mapping[str, Any], enabled: Sequence[str]) -> pd.
         return None
 
 
-def _write_weights(wb: Workbook, ctx: _Context) -> None:
-    ws = wb.create_sheet(SHEET_WEIGHTS)
-    criteria = ctx.inputs.criteria
-    used = {c["id"]: c for c in ctx.spec["criteria"]}
+def _put_lines(ws: Worksheet, row: int, lines: Sequence[_Line]) -> int:
+    """Bold label in column A and value in column B, one line each from `row`; returns the row after them."""
+    for label, value, fmt in lines:
+        put(ws, row, 1, label, bold=True)
+        put(ws, row, 2, value, fmt)
+        row += 1
+    return row
+
+
+def _usage(ctx: _Context, criterion: str, used: Mapping[str, Any]) -> str:
+    """Whether the ranking used a criterion, and why not."""
+    if criterion in used:
+        return "oui"
+    if criterion in ctx.profile.enabled:
+        return "non — aucune valeur pour cet appel"
+    return "non — désactivé"
+
+
+def _weights_row(ws: Worksheet, row: int, ctx: _Context, criterion: str, info: pd.Series,
+                 used: Mapping[str, Any]) -> None:
+    """One catalogue criterion in the « Pondérations » table: what it is, whether it is used, its weights."""
+    values = [criterion, info.get("label"), _shown(GROUP_LABELS, info.get("criterion_group")), info.get("unit"),
+              _shown(DIRECTION_LABELS, info.get("direction")), _usage(ctx, criterion, used)]
+    for j, value in enumerate(values, start=1):
+        put(ws, row, j, value)
+    raw = ctx.profile.weights.get(criterion)
     weights = ctx.result.weights
-    promethee = ctx.profile.method == "promethee2"
+    put(ws, row, 7, None if raw is None or criterion not in used else float(raw), FORMAT_DECIMAL)
+    put(ws, row, 8, float(weights[criterion]) if criterion in weights.index else None, FORMAT_PERCENT)
+    if ctx.profile.method == "promethee2" and criterion in used:
+        pref = used[criterion].get("preference") or {"function": "usual"}
+        put(ws, row, 9, _shown(PREFERENCE_LABELS, pref.get("function")))
+        put(ws, row, 10, pref.get("q"), FORMAT_DECIMAL)
+        put(ws, row, 11, pref.get("p"), FORMAT_DECIMAL)
+
+
+def _weights_table(ws: Worksheet, ctx: _Context) -> int:
+    """The criteria table of « Pondérations », one row per catalogue criterion; returns its last row."""
+    used = {c["id"]: c for c in ctx.spec["criteria"]}
     headers = ["Critère", "Libellé", "Groupe", "Unité", "Sens", "Utilisé", "Poids saisi", "Poids normalisé"]
-    if promethee:
+    if ctx.profile.method == "promethee2":
         headers += ["Fonction de préférence", "Seuil q", "Seuil p"]
     header_row(ws, 1, headers)
     row = 1
-    for criterion, info in criteria.iterrows():
+    for criterion, info in ctx.inputs.criteria.iterrows():
         row += 1
-        if criterion in used:
-            state = "oui"
-        elif criterion in ctx.profile.enabled:
-            state = "non — aucune valeur pour cet appel"
-        else:
-            state = "non — désactivé"
-        unit = info.get("unit")
-        values = [criterion, info.get("label"), GROUP_LABELS.get(info.get("criterion_group"), info.get("criterion_group")),
-                  unit, DIRECTION_LABELS.get(info.get("direction"), info.get("direction")), state]
-        for j, value in enumerate(values, start=1):
-            put(ws, row, j, value)
-        raw = ctx.profile.weights.get(criterion)
-        put(ws, row, 7, None if raw is None or criterion not in used else float(raw), FORMAT_DECIMAL)
-        put(ws, row, 8, float(weights[criterion]) if criterion in weights.index else None, FORMAT_PERCENT)
-        if promethee and criterion in used:
-            pref = used[criterion].get("preference") or {"function": "usual"}
-            put(ws, row, 9, PREFERENCE_LABELS.get(pref.get("function"), pref.get("function")))
-            put(ws, row, 10, pref.get("q"), FORMAT_DECIMAL)
-            put(ws, row, 11, pref.get("p"), FORMAT_DECIMAL)
-    table_end = row
+        _weights_row(ws, row, ctx, cast(str, criterion), info, used)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{table_end}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row}"
+    return row
 
-    row += 2
-    weighting = dict(ctx.profile.weighting or {})
+
+def _weighting_lines(ctx: _Context, weighting: Mapping[str, Any]) -> list[_Line]:
+    """How the profile was set: method, weighting mode, missing values and the raw entries."""
     mode = weighting.get("mode", "equal")
-    lines: list[tuple[str, Any, str | None]] = [
+    lines: list[_Line] = [
         ("Profil", ctx.profile_name, None),
         ("Méthode d'agrégation", METHOD_LABELS.get(ctx.profile.method, ctx.profile.method), None),
         ("Mode de pondération", WEIGHTING_LABELS.get(mode, mode), None),
@@ -486,56 +516,67 @@ def _write_weights(wb: Workbook, ctx: _Context) -> None:
         if key in ("mode", "pairwise", "order", "criteria"):
             continue
         lines.append((f"Saisie « {key} »", value if isinstance(value, (int, float, str)) else _dump(value), None))
-    for label, value, fmt in lines:
-        put(ws, row, 1, label, bold=True)
-        put(ws, row, 2, value, fmt)
+    return lines
+
+
+def _pairwise_grid(ws: Worksheet, row: int, pairwise: pd.DataFrame) -> int:
+    """The AHP judgements as a square grid from `row`; returns the row after it."""
+    header_row(ws, row, ["", *[str(c) for c in pairwise.columns]])
+    for i in pairwise.index:
         row += 1
-    if mode == "ahp":
-        enabled = [c for c in criteria.index if c in set(ctx.profile.enabled)]
-        pairwise = _pairwise_frame(weighting, enabled)
-        row += 1
-        put(ws, row, 1, "Comparaisons par paires (échelle de Saaty 1–9, a_ij = importance de i par rapport à j)",
-             bold=True)
-        row += 1
-        if pairwise is None:
-            put(ws, row, 1, "Matrice de comparaisons non enregistrée dans le profil.")
-            row += 1
-        else:
-            header_row(ws, row, [""] + [str(c) for c in pairwise.columns])
-            for i in pairwise.index:
-                row += 1
-                put(ws, row, 1, str(i), bold=True)
-                for j, c in enumerate(pairwise.columns, start=2):
-                    value = pairwise.at[i, c]
-                    try:
-                        value = float(value)
-                    except (TypeError, ValueError):
-                        pass
-                    put(ws, row, j, value, "0.000")
-            row += 2
-            try:
-                ahp = scoring.weights("ahp", pairwise=pairwise)
-            except ScoringError as exc:
-                put(ws, row, 1, f"Matrice AHP invalide : {exc}")
-                row += 1
-            else:
-                stats = [("λ max", ahp.lambda_max, "0.000"), ("Indice de cohérence CI", ahp.ci, "0.000"),
-                         ("Ratio de cohérence CR", ahp.cr, "0.000")]
-                if ahp.inconsistent_pair:
-                    stats.append(("Comparaison la plus incohérente",
-                                  f"{ahp.inconsistent_pair[0]} / {ahp.inconsistent_pair[1]} "
-                                  f"(valeur cohérente : {fr_number(ahp.suggested_value, 2)})", None))
-                if ahp.cr is not None:
-                    stats.append(("Cohérence", "acceptable (CR ≤ 0,10)" if ahp.cr <= 0.10
-                                  else "insuffisante (CR > 0,10)", None))
-                for label, value, fmt in stats:
-                    put(ws, row, 1, label, bold=True)
-                    put(ws, row, 2, value, fmt)
-                    row += 1
+        put(ws, row, 1, str(i), bold=True)
+        for j, c in enumerate(pairwise.columns, start=2):
+            value: Any = pairwise.at[i, c]
+            with contextlib.suppress(TypeError, ValueError):
+                value = float(value)
+            put(ws, row, j, value, "0.000")
+    return row + 1
+
+
+def _ahp_consistency(ws: Worksheet, row: int, pairwise: pd.DataFrame) -> int:
+    """λ max, CI, CR and the most inconsistent judgement, from `row`; returns the row after them."""
+    try:
+        ahp = scoring.weights("ahp", pairwise=pairwise)
+    except ScoringError as exc:
+        put(ws, row, 1, f"Matrice AHP invalide : {exc}")
+        return row + 1
+    stats: list[_Line] = [("λ max", ahp.lambda_max, "0.000"), ("Indice de cohérence CI", ahp.ci, "0.000"),
+                          ("Ratio de cohérence CR", ahp.cr, "0.000")]
+    if ahp.inconsistent_pair:
+        stats.append(("Comparaison la plus incohérente",
+                      f"{ahp.inconsistent_pair[0]} / {ahp.inconsistent_pair[1]} "
+                      f"(valeur cohérente : {fr_number(ahp.suggested_value, 2)})", None))
+    if ahp.cr is not None:
+        stats.append(("Cohérence", "acceptable (CR ≤ 0,10)" if ahp.cr <= 0.10
+                      else "insuffisante (CR > 0,10)", None))
+    return _put_lines(ws, row, stats)
+
+
+def _ahp_section(ws: Worksheet, row: int, ctx: _Context, weighting: Mapping[str, Any]) -> int:
+    """The AHP pairwise comparisons of the profile and their consistency from `row`; returns the row after."""
+    enabled = [c for c in ctx.inputs.criteria.index if c in set(ctx.profile.enabled)]
+    pairwise = _pairwise_frame(weighting, enabled)
+    put(ws, row, 1, "Comparaisons par paires (échelle de Saaty 1–9, a_ij = importance de i par rapport à j)",
+        bold=True)
+    row += 1
+    if pairwise is None:
+        put(ws, row, 1, "Matrice de comparaisons non enregistrée dans le profil.")
+        return row + 1
+    return _ahp_consistency(ws, _pairwise_grid(ws, row, pairwise) + 1, pairwise)
+
+
+def _write_weights(wb: Workbook, ctx: _Context) -> None:
+    """The « Pondérations » sheet: the criteria table, how the weights were set, the AHP judgements."""
+    ws = wb.create_sheet(SHEET_WEIGHTS)
+    row = _weights_table(ws, ctx) + 2
+    weighting = dict(ctx.profile.weighting or {})
+    row = _put_lines(ws, row, _weighting_lines(ctx, weighting))
+    if weighting.get("mode", "equal") == "ahp":
+        _ahp_section(ws, row + 1, ctx, weighting)
     fit_columns(ws, maximum=50)
 
 
-def _authored_rows(ws, row: int, ctx: _Context, frame: pd.DataFrame | None, headers: tuple[str, str],
+def _authored_rows(ws: Worksheet, row: int, ctx: _Context, frame: pd.DataFrame | None, headers: tuple[str, str],
                    what: Callable[[Any], tuple[Any, Any]], empty: str) -> int:
     """Rows of forcings or decisions (dossier, name, what, why, by whom unless
     anonymised, when) from `row`; returns the row after them."""
@@ -557,8 +598,14 @@ def _authored_rows(ws, row: int, ctx: _Context, frame: pd.DataFrame | None, head
     return row + 1
 
 
-def _write_constraints(wb: Workbook, ctx: _Context) -> None:
-    ws = wb.create_sheet(SHEET_CONSTRAINTS)
+def _title(ws: Worksheet, row: int, text: str) -> int:
+    """A section title at `row`; returns the row after it."""
+    put(ws, row, 1, text).font = TITLE_FONT
+    return row + 1
+
+
+def _constraints_table(ws: Worksheet, ctx: _Context) -> int:
+    """The table of the shortlist's constraints (one row each when feasible); returns its last row."""
     sl = ctx.shortlist
     headers = ["Contrainte", "Type", "Borne", "Atteint", "Dans les N premiers", "Marge", "Saturée",
                "Contraignante", "Score cédé"]
@@ -567,79 +614,76 @@ def _write_constraints(wb: Workbook, ctx: _Context) -> None:
     if sl is not None and sl.feasible:
         for entry in sl.constraints:
             row += 1
-            bound = entry.get("bound")
             bound_format = FORMAT_PERCENT if entry.get("type") == "min_share" else FORMAT_INT
-            values = [ctx.named(entry["label"]), CONSTRAINT_TYPE_LABELS.get(entry["type"], entry["type"])]
-            for j, value in enumerate(values, start=1):
-                put(ws, row, j, value)
-            put(ws, row, 3, bound, bound_format)
+            put(ws, row, 1, ctx.named(entry["label"]))
+            put(ws, row, 2, _shown(CONSTRAINT_TYPE_LABELS, entry["type"]))
+            put(ws, row, 3, entry.get("bound"), bound_format)
             put(ws, row, 4, entry.get("value"), FORMAT_INT)
             put(ws, row, 5, entry.get("top_n_value"), FORMAT_INT)
             put(ws, row, 6, entry.get("slack"), FORMAT_INT)
             put(ws, row, 7, "oui" if entry.get("tight") else "non")
             put(ws, row, 8, "oui" if entry.get("binding") else "non")
             put(ws, row, 9, float(entry.get("cost") or 0.0), FORMAT_SCORE)
-    table_end = max(row, 1)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{table_end}"
-    row += 2
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row}"
+    return row
 
-    def title(text: str) -> None:
-        nonlocal row
-        cell = put(ws, row, 1, text)
-        cell.font = TITLE_FONT
-        row += 1
 
-    title("Résultat")
+def _result_rows(ws: Worksheet, row: int, ctx: _Context) -> int:
+    """The solver's outcome (size, message, scores; the conflicting constraints when infeasible)
+    from `row`; returns the row after it."""
+    sl = ctx.shortlist
     if sl is None:
         put(ws, row, 1, "Aucune liste restreinte n'a été calculée.")
-        row += 1
-    else:
-        summary: list[tuple[str, Any, str | None]] = [
-            ("Taille de la liste", sl.size, FORMAT_INT),
-            ("Message du moteur", ctx.named(sl.message), None),
-        ]
-        if sl.feasible:
-            summary += [("Score total de la sélection", sl.objective, FORMAT_SCORE),
-                        (f"Score total des {sl.size} premiers", sl.top_n_objective, FORMAT_SCORE),
-                        ("Score cédé par les contraintes", sl.objective_lost, FORMAT_SCORE),
-                        ("Échanges par rapport aux N premiers", len(sl.swaps), FORMAT_INT)]
-        for label, value, fmt in summary:
-            put(ws, row, 1, label, bold=True)
-            put(ws, row, 2, value, fmt)
+        return row + 1
+    summary: list[_Line] = [
+        ("Taille de la liste", sl.size, FORMAT_INT),
+        ("Message du moteur", ctx.named(sl.message), None),
+    ]
+    if sl.feasible:
+        summary += [("Score total de la sélection", sl.objective, FORMAT_SCORE),
+                    (f"Score total des {sl.size} premiers", sl.top_n_objective, FORMAT_SCORE),
+                    ("Score cédé par les contraintes", sl.objective_lost, FORMAT_SCORE),
+                    ("Échanges par rapport aux N premiers", len(sl.swaps), FORMAT_INT)]
+    row = _put_lines(ws, row, summary)
+    if not sl.feasible:
+        row = _title(ws, row + 1, "Contraintes incompatibles (ensemble minimal)")
+        for entry in sl.conflict:
+            put(ws, row, 1, ctx.named(entry.get("label", _dump(entry))))
             row += 1
-        if not sl.feasible:
-            row += 1
-            title("Contraintes incompatibles (ensemble minimal)")
-            for entry in sl.conflict:
-                put(ws, row, 1, ctx.named(entry.get("label", _dump(entry))))
-                row += 1
-    row += 1
-    title("Échanges par rapport aux N premiers")
-    if sl is not None and sl.swaps:
-        header_row(ws, row, ["Entre", "Nom (dép.)", "Rang", "Sort", "Nom (dép.)", "Rang", "Raison"])
-        for swap in sl.swaps:
-            row += 1
-            entrant, leaver = swap["in"], swap["out"]
-            put(ws, row, 1, str(entrant))
-            put(ws, row, 2, ctx.name(entrant))
-            put(ws, row, 3, ctx.result.ranks.get(entrant), FORMAT_RANK)
-            put(ws, row, 4, str(leaver))
-            put(ws, row, 5, ctx.name(leaver))
-            put(ws, row, 6, ctx.result.ranks.get(leaver), FORMAT_RANK)
-            put(ws, row, 7, ctx.named(str(swap["because"])))
-        row += 1
-    else:
+    return row
+
+
+def _swap_rows(ws: Worksheet, row: int, ctx: _Context) -> int:
+    """Who entered the selection in place of whom, and why, from `row`; returns the row after them."""
+    sl = ctx.shortlist
+    if sl is None or not sl.swaps:
         put(ws, row, 1, "Aucun échange : la sélection est celle des N premiers." if sl is not None and sl.feasible
-             else "Sans objet.")
+            else "Sans objet.")
+        return row + 1
+    header_row(ws, row, ["Entre", "Nom (dép.)", "Rang", "Sort", "Nom (dép.)", "Rang", "Raison"])
+    for swap in sl.swaps:
         row += 1
-    row += 1
-    title("Dossiers forcés")
-    row = _authored_rows(ws, row, ctx, ctx.forcings, ("Forçage", "Justification"),
-                         lambda f: (FORCING_LABELS.get(f.kind, f.kind), f.justification), "Aucun dossier forcé.")
-    row += 1
-    title("Décisions enregistrées")
-    _authored_rows(ws, row, ctx, ctx.decisions, ("Décision", "Motivation"),
+        entrant, leaver = swap["in"], swap["out"]
+        put(ws, row, 1, str(entrant))
+        put(ws, row, 2, ctx.name(entrant))
+        put(ws, row, 3, ctx.result.ranks.get(entrant), FORMAT_RANK)
+        put(ws, row, 4, str(leaver))
+        put(ws, row, 5, ctx.name(leaver))
+        put(ws, row, 6, ctx.result.ranks.get(leaver), FORMAT_RANK)
+        put(ws, row, 7, ctx.named(str(swap["because"])))
+    return row + 1
+
+
+def _write_constraints(wb: Workbook, ctx: _Context) -> None:
+    """The « Contraintes » sheet: the constraints table, the result, the swaps, forcings and decisions."""
+    ws = wb.create_sheet(SHEET_CONSTRAINTS)
+    row = _constraints_table(ws, ctx) + 2
+    row = _result_rows(ws, _title(ws, row, "Résultat"), ctx) + 1
+    row = _swap_rows(ws, _title(ws, row, "Échanges par rapport aux N premiers"), ctx) + 1
+    row = _authored_rows(ws, _title(ws, row, "Dossiers forcés"), ctx, ctx.forcings, ("Forçage", "Justification"),
+                         lambda f: (_shown(FORCING_LABELS, f.kind), f.justification), "Aucun dossier forcé.") + 1
+    _authored_rows(ws, _title(ws, row, "Décisions enregistrées"), ctx, ctx.decisions, ("Décision", "Motivation"),
                    lambda d: (d.decision, d.rationale), "Aucune décision enregistrée.")
     fit_columns(ws, maximum=70)
 
@@ -668,7 +712,7 @@ def _write_manifest(wb: Workbook, ctx: _Context, ranking: Table) -> None:
                                                      ctx.profile.weighting.get("mode")), None),
     ]
     for criterion in criteria_ids:
-        label = ctx.inputs.criteria.at[criterion, "label"] if criterion in ctx.inputs.criteria.index else ""
+        label = str(ctx.inputs.criteria.at[criterion, "label"]) if criterion in ctx.inputs.criteria.index else ""
         lines.append((f"Poids normalisé — {criterion} {label}", float(ctx.result.weights[criterion]), FORMAT_PERCENT))
     lines += [
         (SPEC_LABEL, spec_json, None),
@@ -717,12 +761,10 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
                    generated_at: datetime | None = None, register: pd.DataFrame | None = None) -> bytes:
     """The shortlist workbook as .xlsx bytes (see the module docstring for the arguments)."""
     call_id = str(call.get("id") or call.get("call_id") or inputs.call_id)
-    results_on = call.get("results_on")
-    results_day = None if is_missing(results_on) else pd.Timestamp(results_on).date()
     ctx = _Context(
         call_id=call_id,
         call_label=str(call.get("label") or call_id),
-        results_on=results_day,
+        results_on=_day(call.get("results_on")),
         inputs=inputs,
         profile=profile,
         profile_name=profile_name,
@@ -744,7 +786,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
             or [pd.DataFrame({"juror_id": []})])),
     )
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     splice = Splice()
     write_table(wb, SHEET_SHORTLIST, _shortlist_table(ctx), splice)
     ranking = _ranking_table(ctx)

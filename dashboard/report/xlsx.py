@@ -14,23 +14,25 @@ are dropped (`clean_text`).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.formatting.rule import ColorScale, FormatObject, Rule
+from openpyxl.styles import Alignment, Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.core.formatting import is_missing
 
@@ -53,6 +55,9 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
+# The values of a column: a list, or a pandas Series as taken from a frame.
+Values: TypeAlias = "Sequence[Any] | pd.Series[Any]"
+
 
 def clean_text(text: Any) -> str:
     """A cell text: str, without the control characters XML forbids."""
@@ -68,7 +73,7 @@ class Column:
     """One column of a bulk table: header, values and how to show them."""
 
     header: str
-    values: Sequence[Any]
+    values: Values
     kind: str = "text"                 # text | number | datetime
     number_format: str = "General"
     note: str | None = None            # header comment
@@ -87,11 +92,11 @@ class Table:
         return len(self.columns[0].values) if self.columns else 0
 
 
-def _text_fragments(letter: str, style: int, values: Sequence[Any], start: int) -> list[str]:
+def _text_fragments(letter: str, style: int, values: Values, start: int) -> list[str]:
     """`<c>` elements of a text column (inline strings: never a formula); "" for empty cells."""
     cache: dict[Any, str] = {}
     head = f'<c r="{letter}'
-    out = []
+    out: list[str] = []
     append = out.append
     for row, value in enumerate(values, start):
         body = cache.get(value)
@@ -102,10 +107,8 @@ def _text_fragments(letter: str, style: int, values: Sequence[Any], start: int) 
                 text = clean_text(value)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 body = f'" s="{style}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
-            try:
+            with contextlib.suppress(TypeError):  # unhashable: not cached
                 cache[value] = body
-            except TypeError:  # unhashable: not cached
-                pass
         append(f"{head}{row}{body}" if body else "")
     return out
 
@@ -118,7 +121,7 @@ def _number_fragments(letter: str, style: int, values: Sequence[Any], start: int
             for row, value in enumerate(values, start)]
 
 
-def _numbers(values: Sequence[Any]) -> list[float | int | None]:
+def _numbers(values: Values) -> list[float | int | None]:
     """Plain Python numbers (None where missing or not finite), integral values as int."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     array = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -128,11 +131,11 @@ def _numbers(values: Sequence[Any]) -> list[float | int | None]:
     for k in np.flatnonzero(~finite).tolist():
         out[k] = None
     for k in np.flatnonzero(integral).tolist():
-        out[k] = int(out[k])
+        out[k] = int(array[k])
     return out
 
 
-def _serials(values: Sequence[Any]) -> list[float | None]:
+def _serials(values: Values) -> list[float | None]:
     """Excel serial day numbers of datetimes (None where missing)."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     stamps = pd.to_datetime(series, errors="coerce")
@@ -143,6 +146,7 @@ def _serials(values: Sequence[Any]) -> list[float | None]:
 
 
 def _text_width(values: Sequence[Any]) -> float:
+    distinct: set[Any] | list[Any]
     try:
         distinct = set(values)
     except TypeError:  # unhashable values
@@ -151,7 +155,7 @@ def _text_width(values: Sequence[Any]) -> float:
     return float(max(lengths, default=0))
 
 
-def _number_width(values: Sequence[Any], number_format: str) -> float:
+def _number_width(values: Sequence[float | int | None], number_format: str) -> float:
     finite = [abs(v) for v in values if v is not None]
     if not finite:
         return 0.0
@@ -169,15 +173,15 @@ def _fit(width: float) -> float:
     return float(min(MAX_WIDTH, max(MIN_WIDTH, width + 2)))
 
 
-def style_header(cell) -> None:
+def style_header(cell: Cell | MergedCell) -> None:
     cell.font = _HEADER_FONT
     cell.fill = _HEADER_FILL
     cell.alignment = _HEADER_ALIGN
     cell.border = _HEADER_BORDER
 
 
-def put(ws, row: int, column: int, value: Any, number_format: str | None = None, *, bold: bool = False,
-         wrap: bool = False):
+def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None, *, bold: bool = False,
+        wrap: bool = False) -> Cell | MergedCell:
     """Write one cell through openpyxl; every text is a string cell, never a formula."""
     cell = ws.cell(row=row, column=column)
     if is_missing(value):
@@ -208,9 +212,9 @@ class Splice:
     """Bulk rows generated as sheet XML, to insert into the saved package."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[Any, str, str]] = []   # (worksheet, rows xml, dimension ref)
+        self.pending: list[tuple[Worksheet, str, str]] = []   # (worksheet, rows xml, dimension ref)
 
-    def add(self, ws, rows_xml: str, ref: str) -> None:
+    def add(self, ws: Worksheet, rows_xml: str, ref: str) -> None:
         self.pending.append((ws, rows_xml, ref))
 
     def apply(self, package: bytes) -> bytes:
@@ -237,9 +241,16 @@ class Splice:
         return out.getvalue()
 
 
-def write_table(wb: Workbook, title: str, table: Table, splice: Splice):
+def _colour_scale(low: str, high: str) -> Rule:
+    """A three-colour scale: `low` at the minimum, yellow at the median, `high` at the maximum."""
+    formats = [FormatObject(type="min"), FormatObject(type="percentile", val=50), FormatObject(type="max")]
+    colours = [Color(low), Color("FFEB84"), Color(high)]
+    return Rule(type="colorScale", colorScale=ColorScale(cfvo=formats, color=colours))
+
+
+def write_table(wb: Workbook, title: str, table: Table, splice: Splice) -> Worksheet:
     """A sheet holding one table: header through openpyxl, rows spliced as XML."""
-    ws = wb.create_sheet(title)
+    ws: Worksheet = wb.create_sheet(title)
     n = table.rows
     last_row = n + 1
     prepared: list[tuple[Column, list[Any]]] = []
@@ -273,7 +284,7 @@ def write_table(wb: Workbook, title: str, table: Table, splice: Splice):
             fragments.append(_text_fragments(letter, style, values, 2))
         else:
             fragments.append(_number_fragments(letter, style, values, 2))
-    rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in enumerate(zip(*fragments), start=2)]
+    rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in enumerate(zip(*fragments, strict=True), start=2)]
     if table.after:
         text_style = ws.cell(row=2, column=1).style_id
         del ws._cells[(2, 1)]
@@ -289,20 +300,17 @@ def write_table(wb: Workbook, title: str, table: Table, splice: Splice):
             if col.score:
                 letter = get_column_letter(j)
                 low, high = ("63BE7B", "F8696B") if table.reverse_scale else ("F8696B", "63BE7B")
-                ws.conditional_formatting.add(
-                    f"{letter}2:{letter}{last_row}",
-                    ColorScaleRule(start_type="min", start_color=low, mid_type="percentile", mid_value=50,
-                                   mid_color="FFEB84", end_type="max", end_color=high))
+                ws.conditional_formatting.add(f"{letter}2:{letter}{last_row}", _colour_scale(low, high))
     splice.add(ws, "".join(rows), f"A1:{last_col}{ref_rows}")
     return ws
 
 
-def header_row(ws, row: int, headers: Sequence[str]) -> None:
+def header_row(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     for j, header in enumerate(headers, start=1):
         style_header(put(ws, row, j, header))
 
 
-def fit_columns(ws, minimum: dict[int, float] | None = None, maximum: float = MAX_WIDTH) -> None:
+def fit_columns(ws: Worksheet, minimum: dict[int, float] | None = None, maximum: float = MAX_WIDTH) -> None:
     """Column widths from the longest shown value (openpyxl-written sheets)."""
     widths: dict[int, float] = dict(minimum or {})
     for row in ws.iter_rows():

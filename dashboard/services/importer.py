@@ -244,13 +244,13 @@ def parse_tables(tables: list[RawTable]) -> ParsedFile:
                 parsed.problems.append(Problem(table.label, 1, column.header, None,
                                                "colonne obligatoire absente"))
         known = {normalise_header(c.header) for c in sheet.columns}
-        for header, fold in zip(table.headers, folded):
+        for header, fold in zip(table.headers, folded, strict=True):
             if fold and fold not in known:
                 parsed.ignored.append(f"{table.label} : colonne « {header} »")
         if any(c.required and c.key not in positions for c in sheet.columns):
             continue
         good_rows: list[tuple[int, dict[str, Any]]] = []
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         for number, cells in table.rows:
             values = [cells[i] if i < len(cells) else None for i in positions.values()]
             if all(_is_blank(v) for v in values):
@@ -258,7 +258,8 @@ def parse_tables(tables: list[RawTable]) -> ParsedFile:
             record: dict[str, Any] = {}
             row_ok = True
             for column in sheet.columns:
-                raw = cells[positions[column.key]] if column.key in positions and positions[column.key] < len(cells) else None
+                position = positions.get(column.key)
+                raw = cells[position] if position is not None and position < len(cells) else None
                 value, error = parse_cell(column, raw)
                 if error:
                     parsed.problems.append(Problem(table.label, number, column.header, raw, error))
@@ -282,115 +283,165 @@ def parse_tables(tables: list[RawTable]) -> ParsedFile:
 
 
 # ------------------------------------------------------------- cross-checking
-def check_references(parsed: ParsedFile, store: Store, actor: Actor) -> None:
-    """Check what rows refer to (calls, candidates, communes, criteria…) against file and store."""
-    problems = parsed.problems
+@dataclass
+class _References:
+    """What rows may refer to: ids from the file (rows kept or refused) and from the store."""
 
-    def ids(sheet: Sheet) -> set[str]:
-        first = sheet.key_columns[0]
-        in_file = {record[first] for _, record in parsed.rows.get(sheet.key, [])}
-        refused = {record[first] for record in parsed.refused.get(sheet.key, [])}
-        return in_file | refused | {key[0] for key in store.existing_keys(sheet.key)}
+    calls: set[str]
+    candidates: set[str]
+    jurors: set[str]
+    communes: set[str]
+    criteria: dict[str, dict[str, Any]]     # criterion id → its group and bounds
+    dossier_calls: dict[str, str]           # dossier id → its call
 
-    def label(sheet: Sheet) -> str:
-        return parsed.labels.get(sheet.key, sheet.name)
 
-    call_ids, candidate_ids, juror_ids = ids(CALLS), ids(CANDIDATES), ids(JURORS)
-    communes = store.commune_codes()
+def _known_ids(parsed: ParsedFile, store: Store, sheet: Sheet) -> set[str]:
+    """The first key column of a sheet: in the file's kept and refused rows, and in the store."""
+    first = sheet.key_columns[0]
+    in_file = {record[first] for _, record in parsed.rows.get(sheet.key, [])}
+    refused = {record[first] for record in parsed.refused.get(sheet.key, [])}
+    return in_file | refused | {key[0] for key in store.existing_keys(sheet.key)}
+
+
+def _known_criteria(parsed: ParsedFile, store: Store) -> dict[str, dict[str, Any]]:
+    """The criteria of the file, then those of the store's catalogue not in the file."""
     criteria = {record["criterion_id"]: record for _, record in parsed.rows.get(CRITERIA.key, [])}
-    stored_criteria = store.criteria()
-    for row in stored_criteria.to_dict("records"):
-        criteria.setdefault(row["criterion_id"], {"group": row["criterion_group"],
-                                                  "lower": row["lower"], "upper": row["upper"]})
+    for stored in store.criteria().to_dict("records"):
+        criteria.setdefault(stored["criterion_id"], {"group": stored["criterion_group"],
+                                                     "lower": stored["lower"], "upper": stored["upper"]})
+    return criteria
+
+
+def _known_dossier_calls(parsed: ParsedFile, store: Store, actor: Actor) -> dict[str, str]:
+    """The call of each dossier of the file (kept or refused rows) and of the store."""
     dossier_calls = {record["dossier_id"]: record["call_id"] for _, record in parsed.rows.get(DOSSIERS.key, [])}
     for record in parsed.refused.get(DOSSIERS.key, []):
         dossier_calls.setdefault(record["dossier_id"], record["call_id"])
-    for row in store.dossiers(actor).itertuples():
-        dossier_calls.setdefault(row.dossier_id, row.call_id)
+    for dossier in store.dossiers(actor).itertuples():
+        dossier_calls.setdefault(dossier.dossier_id, dossier.call_id)
+    return dossier_calls
 
+
+def _references(parsed: ParsedFile, store: Store, actor: Actor) -> _References:
+    """Everything the rows of the file may refer to."""
+    return _References(calls=_known_ids(parsed, store, CALLS), candidates=_known_ids(parsed, store, CANDIDATES),
+                       jurors=_known_ids(parsed, store, JURORS), communes=store.commune_codes(),
+                       criteria=_known_criteria(parsed, store),
+                       dossier_calls=_known_dossier_calls(parsed, store, actor))
+
+
+def _report(parsed: ParsedFile, sheet: Sheet, number: int, column: str, value: Any, message: str) -> None:
+    """Record a problem in a cell of `sheet`, named as in the file."""
+    parsed.problems.append(Problem(parsed.labels.get(sheet.key, sheet.name), number, sheet.column(column).header,
+                                   value, message))
+
+
+def _check_criteria(parsed: ParsedFile) -> None:
+    """A scored criterion has a direction; its bounds are in order."""
     for number, record in parsed.rows.get(CRITERIA.key, []):
         if record["group"] in ("objectif", "dossier", "jury") and record["direction"] is None:
-            problems.append(Problem(label(CRITERIA), number, CRITERIA.column("direction").header, None,
-                                    f"sens obligatoire (max ou min) pour un critère du groupe « {record['group']} »"))
+            _report(parsed, CRITERIA, number, "direction", None,
+                    f"sens obligatoire (max ou min) pour un critère du groupe « {record['group']} »")
         if record["lower"] is not None and record["upper"] is not None and record["lower"] > record["upper"]:
-            problems.append(Problem(label(CRITERIA), number, CRITERIA.column("upper").header, record["upper"],
-                                    f"borne haute inférieure à la borne basse ({record['lower']:g})"))
+            _report(parsed, CRITERIA, number, "upper", record["upper"],
+                    f"borne haute inférieure à la borne basse ({record['lower']:g})")
 
+
+def _check_candidates(parsed: ParsedFile, known: _References) -> None:
+    """INSEE codes from the communes reference; a SIREN of nine digits."""
     for number, record in parsed.rows.get(CANDIDATES.key, []):
-        if not _INSEE.match(record["insee_code"]) or record["insee_code"] not in communes:
-            problems.append(Problem(label(CANDIDATES), number, CANDIDATES.column("insee_code").header,
-                                    record["insee_code"], "code INSEE inconnu du référentiel des communes"))
+        if not _INSEE.match(record["insee_code"]) or record["insee_code"] not in known.communes:
+            _report(parsed, CANDIDATES, number, "insee_code", record["insee_code"],
+                    "code INSEE inconnu du référentiel des communes")
         for code in _split(record["member_communes"]):
-            if code not in communes:
-                problems.append(Problem(label(CANDIDATES), number, CANDIDATES.column("member_communes").header,
-                                        code, "code INSEE inconnu du référentiel des communes"))
+            if code not in known.communes:
+                _report(parsed, CANDIDATES, number, "member_communes", code,
+                        "code INSEE inconnu du référentiel des communes")
         siren = record["siren"]
         if siren is not None and not (siren.isdigit() and len(siren) == 9):
-            problems.append(Problem(label(CANDIDATES), number, CANDIDATES.column("siren").header, siren,
-                                    "SIREN attendu sur 9 chiffres"))
+            _report(parsed, CANDIDATES, number, "siren", siren, "SIREN attendu sur 9 chiffres")
 
+
+def _check_dossiers(parsed: ParsedFile, known: _References) -> None:
+    """A known call and candidate; three sectors at most."""
     for number, record in parsed.rows.get(DOSSIERS.key, []):
-        if record["call_id"] not in call_ids:
-            problems.append(Problem(label(DOSSIERS), number, DOSSIERS.column("call_id").header,
-                                    record["call_id"], "appel inconnu"))
-        if record["candidate_id"] not in candidate_ids:
-            problems.append(Problem(label(DOSSIERS), number, DOSSIERS.column("candidate_id").header,
-                                    record["candidate_id"], "candidat inconnu"))
+        if record["call_id"] not in known.calls:
+            _report(parsed, DOSSIERS, number, "call_id", record["call_id"], "appel inconnu")
+        if record["candidate_id"] not in known.candidates:
+            _report(parsed, DOSSIERS, number, "candidate_id", record["candidate_id"], "candidat inconnu")
         if len(_split(record["sectors"])) > 3:
-            problems.append(Problem(label(DOSSIERS), number, DOSSIERS.column("sectors").header,
-                                    record["sectors"], "trois filières au plus"))
+            _report(parsed, DOSSIERS, number, "sectors", record["sectors"], "trois filières au plus")
 
+
+def _check_criterion_values(parsed: ParsedFile, known: _References) -> None:
+    """A known dossier and criterion; a jury criterion's value on its scale."""
     for number, record in parsed.rows.get(CRITERION_VALUES.key, []):
-        if record["dossier_id"] not in dossier_calls:
-            problems.append(Problem(label(CRITERION_VALUES), number, CRITERION_VALUES.column("dossier_id").header,
-                                    record["dossier_id"], "dossier inconnu"))
-        criterion = criteria.get(record["criterion_id"])
+        if record["dossier_id"] not in known.dossier_calls:
+            _report(parsed, CRITERION_VALUES, number, "dossier_id", record["dossier_id"], "dossier inconnu")
+        criterion = known.criteria.get(record["criterion_id"])
         if criterion is None:
-            problems.append(Problem(label(CRITERION_VALUES), number, CRITERION_VALUES.column("criterion_id").header,
-                                    record["criterion_id"], "critère inconnu du catalogue"))
+            _report(parsed, CRITERION_VALUES, number, "criterion_id", record["criterion_id"],
+                    "critère inconnu du catalogue")
         elif criterion["group"] == "jury" and not _within(record["value"], criterion):
-            problems.append(Problem(label(CRITERION_VALUES), number, CRITERION_VALUES.column("value").header,
-                                    record["value"], "valeur hors de l'échelle du critère"))
+            _report(parsed, CRITERION_VALUES, number, "value", record["value"], "valeur hors de l'échelle du critère")
 
-    recused: set[tuple[str, str]] = {(r.juror_id, r.dossier_id) for r in store.recusals(actor).itertuples()}
+
+def _stored_recusals(store: Store, actor: Actor) -> set[tuple[str, str]]:
+    """(juror, dossier) of the recusals already in the store."""
+    frame = store.recusals(actor)
+    return {(str(juror), str(dossier)) for juror, dossier in zip(frame["juror_id"], frame["dossier_id"], strict=True)}
+
+
+def _check_recusals(parsed: ParsedFile, known: _References, recused: set[tuple[str, str]]) -> None:
+    """A known juror, call and dossier of that call; no « aucun conflit » next to conflicts.
+    Adds the file's recusals to `recused` (for `_check_ratings`)."""
     declarations: dict[tuple[str, str], set[bool]] = {}
     for number, record in parsed.rows.get(RECUSALS.key, []):
-        if record["juror_id"] not in juror_ids:
-            problems.append(Problem(label(RECUSALS), number, RECUSALS.column("juror_id").header,
-                                    record["juror_id"], "juré inconnu"))
-        if record["call_id"] not in call_ids:
-            problems.append(Problem(label(RECUSALS), number, RECUSALS.column("call_id").header,
-                                    record["call_id"], "appel inconnu"))
+        if record["juror_id"] not in known.jurors:
+            _report(parsed, RECUSALS, number, "juror_id", record["juror_id"], "juré inconnu")
+        if record["call_id"] not in known.calls:
+            _report(parsed, RECUSALS, number, "call_id", record["call_id"], "appel inconnu")
         dossier = record["dossier_id"]
         if dossier is not None:
-            if dossier not in dossier_calls:
-                problems.append(Problem(label(RECUSALS), number, RECUSALS.column("dossier_id").header,
-                                        dossier, "dossier inconnu"))
-            elif dossier_calls[dossier] != record["call_id"]:
-                problems.append(Problem(label(RECUSALS), number, RECUSALS.column("dossier_id").header, dossier,
-                                        f"ce dossier relève de l'appel « {dossier_calls[dossier]} »"))
+            if dossier not in known.dossier_calls:
+                _report(parsed, RECUSALS, number, "dossier_id", dossier, "dossier inconnu")
+            elif known.dossier_calls[dossier] != record["call_id"]:
+                _report(parsed, RECUSALS, number, "dossier_id", dossier,
+                        f"ce dossier relève de l'appel « {known.dossier_calls[dossier]} »")
             recused.add((record["juror_id"], dossier))
         flags = declarations.setdefault((record["juror_id"], record["call_id"]), set())
         flags.add(dossier is not None)
         if flags == {True, False}:
-            problems.append(Problem(label(RECUSALS), number, RECUSALS.column("dossier_id").header, dossier,
-                                    "le juré déclare à la fois « aucun conflit » et des conflits pour cet appel"))
+            _report(parsed, RECUSALS, number, "dossier_id", dossier,
+                    "le juré déclare à la fois « aucun conflit » et des conflits pour cet appel")
 
+
+def _check_ratings(parsed: ParsedFile, known: _References, recused: set[tuple[str, str]]) -> None:
+    """A known juror, dossier and jury criterion; no rating by a recused juror."""
     for number, record in parsed.rows.get(RATINGS.key, []):
-        if record["juror_id"] not in juror_ids:
-            problems.append(Problem(label(RATINGS), number, RATINGS.column("juror_id").header,
-                                    record["juror_id"], "juré inconnu"))
-        if record["dossier_id"] not in dossier_calls:
-            problems.append(Problem(label(RATINGS), number, RATINGS.column("dossier_id").header,
-                                    record["dossier_id"], "dossier inconnu"))
-        criterion = criteria.get(record["criterion_id"])
+        if record["juror_id"] not in known.jurors:
+            _report(parsed, RATINGS, number, "juror_id", record["juror_id"], "juré inconnu")
+        if record["dossier_id"] not in known.dossier_calls:
+            _report(parsed, RATINGS, number, "dossier_id", record["dossier_id"], "dossier inconnu")
+        criterion = known.criteria.get(record["criterion_id"])
         if criterion is None or criterion["group"] != "jury":
-            problems.append(Problem(label(RATINGS), number, RATINGS.column("criterion_id").header,
-                                    record["criterion_id"], "critère de notation du jury inconnu"))
+            _report(parsed, RATINGS, number, "criterion_id", record["criterion_id"],
+                    "critère de notation du jury inconnu")
         if (record["juror_id"], record["dossier_id"]) in recused:
-            problems.append(Problem(label(RATINGS), number, RATINGS.column("dossier_id").header,
-                                    record["dossier_id"],
-                                    f"le juré « {record['juror_id']} » est récusé pour ce dossier"))
+            _report(parsed, RATINGS, number, "dossier_id", record["dossier_id"],
+                    f"le juré « {record['juror_id']} » est récusé pour ce dossier")
+
+
+def check_references(parsed: ParsedFile, store: Store, actor: Actor) -> None:
+    """Check what rows refer to (calls, candidates, communes, criteria…) against file and store."""
+    known = _references(parsed, store, actor)
+    _check_criteria(parsed)
+    _check_candidates(parsed, known)
+    _check_dossiers(parsed, known)
+    _check_criterion_values(parsed, known)
+    recused = _stored_recusals(store, actor)
+    _check_recusals(parsed, known, recused)
+    _check_ratings(parsed, known, recused)
 
 
 def _split(value: str | None) -> list[str]:
@@ -401,9 +452,7 @@ def _within(value: float, criterion: dict[str, Any]) -> bool:
     lower, upper = criterion.get("lower"), criterion.get("upper")
     if lower is not None and lower == lower and value < lower:
         return False
-    if upper is not None and upper == upper and value > upper:
-        return False
-    return True
+    return not (upper is not None and upper == upper and value > upper)
 
 
 # ---------------------------------------------------------------- assembling
@@ -424,10 +473,10 @@ def to_store_rows(parsed: ParsedFile) -> dict[str, list[dict[str, Any]]]:
         declarations: dict[tuple[str, str], dict[str, Any]] = {}
         recusals = []
         for record in rows["recusals"]:
-            key = (record["juror_id"], record["call_id"])
-            entry = declarations.setdefault(key, {"juror_id": key[0], "call_id": key[1],
-                                                  "has_conflicts": False,
-                                                  "declared_on": record["declared_on"]})
+            juror_call = (record["juror_id"], record["call_id"])
+            entry = declarations.setdefault(juror_call, {"juror_id": juror_call[0], "call_id": juror_call[1],
+                                                         "has_conflicts": False,
+                                                         "declared_on": record["declared_on"]})
             entry["declared_on"] = max(entry["declared_on"], record["declared_on"])
             if record["dossier_id"] is not None:
                 entry["has_conflicts"] = True

@@ -61,7 +61,7 @@ def read_sheets(path: Path) -> dict[str, list[dict[str, object]]]:
         out = {}
         for ws in wb.worksheets:
             rows = list(ws.iter_rows(values_only=True))
-            out[ws.title] = [dict(zip(rows[0], r)) for r in rows[1:]]
+            out[ws.title] = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
         return out
     finally:
         wb.close()

@@ -258,7 +258,7 @@ def test_anonymised_export_has_no_juror_name_and_consistent_pseudonyms(
     assert "Nom du juré" not in masked[0] and "Organisation" not in masked[0]
     pseudonyms = juror_pseudonyms(expected.ratings)
     assert set(pseudonyms.values()) == {f"J{k}" for k in range(1, 10)}
-    for a, b in zip(plain, masked):
+    for a, b in zip(plain, masked, strict=True):
         assert (a["Dossier"], a["Critère"], a["Note"]) == (b["Dossier"], b["Critère"], b["Note"])
         assert b["Juré"] == pseudonyms[a["Juré"]]
 

@@ -84,7 +84,8 @@ def test_tolerant_headers_decimal_commas_and_blank_lines(store: Store, tmp_path:
     ("mutate", "expected"),
     [
         (lambda t: t["dossiers"].append(copy.deepcopy(t["dossiers"][0])),
-         "Feuille « Dossiers », ligne 5, colonne « Identifiant », valeur « AMI1-001 » : identifiant en double (déjà ligne 2)"),
+         "Feuille « Dossiers », ligne 5, colonne « Identifiant », valeur « AMI1-001 » : "
+         "identifiant en double (déjà ligne 2)"),
         (lambda t: t["ratings"][1].update(score=7),
          "Feuille « Notes », ligne 3, colonne « Note », valeur « 7 » : valeur hors de l'intervalle 1–5"),
         (lambda t: t["candidates"][0].update(population="beaucoup"),
@@ -92,15 +93,19 @@ def test_tolerant_headers_decimal_commas_and_blank_lines(store: Store, tmp_path:
         (lambda t: t["candidates"][1].update(population=0),
          "Feuille « Candidats », ligne 3, colonne « Population », valeur « 0 » : valeur inférieure au minimum 1"),
         (lambda t: t["candidates"][2].update(insee_code="99999"),
-         "Feuille « Candidats », ligne 4, colonne « Code INSEE », valeur « 99999 » : code INSEE inconnu du référentiel des communes"),
+         "Feuille « Candidats », ligne 4, colonne « Code INSEE », valeur « 99999 » : "
+         "code INSEE inconnu du référentiel des communes"),
         (lambda t: t["criterion_values"][0].update(criterion_id="Z99"),
          "Feuille « Valeurs », ligne 2, colonne « Critère », valeur « Z99 » : critère inconnu du catalogue"),
         (lambda t: t["dossiers"][0].update(call_id="AMI9"),
          "Feuille « Dossiers », ligne 2, colonne « Appel », valeur « AMI9 » : appel inconnu"),
         (lambda t: t["calls"][0].update(opens_on="13 mai"),
-         "Feuille « Appels », ligne 2, colonne « Date d'ouverture », valeur « 13 mai » : date attendue (JJ/MM/AAAA)"),
-        (lambda t: t["ratings"].append({"juror_id": "J-BDT", "dossier_id": "AMI1-003", "criterion_id": "J01", "score": 3}),
-         "Feuille « Notes », ligne 7, colonne « Dossier », valeur « AMI1-003 » : le juré « J-BDT » est récusé pour ce dossier"),
+         "Feuille « Appels », ligne 2, colonne « Date d'ouverture », valeur « 13 mai » : "
+         "date attendue (JJ/MM/AAAA)"),
+        (lambda t: t["ratings"].append({"juror_id": "J-BDT", "dossier_id": "AMI1-003", "criterion_id": "J01",
+                                        "score": 3}),
+         "Feuille « Notes », ligne 7, colonne « Dossier », valeur « AMI1-003 » : "
+         "le juré « J-BDT » est récusé pour ce dossier"),
         (lambda t: t["ratings"][0].update(criterion_id="C02"),
          "Feuille « Notes », ligne 2, colonne « Critère », valeur « C02 » : critère de notation du jury inconnu"),
         (lambda t: t["dossiers"][1].update(antenna_concept="château"),
