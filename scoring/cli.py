@@ -48,7 +48,10 @@ EXIT_BAD_INPUT = 2
 _ARGPARSE_FR: tuple[tuple[str, str], ...] = (
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
-    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"argument \1 : choix invalide \2 (choix possibles : \3)"),
+    (
+        r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+        r"argument \1 : choix invalide \2 (choix possibles : \3)",
+    ),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
     (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
     (r"invalid choice: (.*?) \(choose from (.*)\)", r"choix invalide \1 (choix possibles : \2)"),
@@ -122,9 +125,15 @@ def _build_parser() -> _Parser:
     p.add_argument("--samples", type=_positive_int, default=10_000, help="nombre de tirages de poids")
     p.add_argument("--seed", type=int, default=0, help="graine du générateur aléatoire")
     p.add_argument("--top", type=_positive_int, default=10, help="taille N du groupe de tête")
-    p.add_argument("--concentration", type=float, default=None, help="Dirichlet autour des poids actuels (sinon uniforme)")
-    p.add_argument("--ratings", help="notes des jurés CSV (juror,dossier,criterion,score) pour rééchantillonner le jury")
-    p.add_argument("--bootstrap-jurors", action="store_true", help="rééchantillonner les jurés à chaque tirage (exige --ratings)")
+    p.add_argument(
+        "--concentration", type=float, default=None, help="Dirichlet autour des poids actuels (sinon uniforme)"
+    )
+    p.add_argument(
+        "--ratings", help="notes des jurés CSV (juror,dossier,criterion,score) pour rééchantillonner le jury"
+    )
+    p.add_argument(
+        "--bootstrap-jurors", action="store_true", help="rééchantillonner les jurés à chaque tirage (exige --ratings)"
+    )
 
     p = sub.add_parser("shortlist", help="liste restreinte sous contraintes (JSON)")
     p.add_argument("--matrix", required=True, help="matrice de décision CSV (première colonne id)")
@@ -316,7 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise _CliError("commande attendue : rank, weights, sensitivity ou shortlist (voir « python -m scoring --help »).")
+            raise _CliError(
+                "commande attendue : rank, weights, sensitivity ou shortlist (voir « python -m scoring --help »)."
+            )
         return _COMMANDS[args.command](args)
     except (_CliError, ScoringError) as error:
         sys.stderr.write(f"Erreur : {error}\n")

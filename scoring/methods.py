@@ -63,9 +63,8 @@ def _weighted_rows(W: np.ndarray, A: np.ndarray) -> np.ndarray:
     A few weight vectors go through einsum (a single-threaded loop, steady on
     a busy machine); many go through BLAS, much faster for Monte-Carlo batches.
     """
-    if W.shape[0] <= _EINSUM_MAX_ROWS:
-        return np.einsum("kj,ij->ki", W, A)
-    return W @ A.T
+    rows: np.ndarray = np.einsum("kj,ij->ki", W, A) if W.shape[0] <= _EINSUM_MAX_ROWS else W @ A.T
+    return rows
 
 
 def higher_is_better(method: str) -> bool:
@@ -87,7 +86,8 @@ def wpm_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndarray
     product.
     """
     R = sum_normalise(X, maximise)
-    return np.exp(_weighted_rows(_as_2d(W), np.log(R)))
+    scores: np.ndarray = np.exp(_weighted_rows(_as_2d(W), np.log(R)))
+    return scores
 
 
 class TopsisDetails(TypedDict):
@@ -367,7 +367,7 @@ def rank_scores(
         return np.zeros(values.shape, dtype=np.int64)
     tolerance = np.maximum(atol, rtol * np.abs(values).max(axis=-1, keepdims=True))
     gap = np.diff(ordered, axis=-1)
-    new_run = np.concatenate((np.ones(values.shape[:-1] + (1,), dtype=bool), gap > tolerance), axis=-1)
+    new_run = np.concatenate((np.ones((*values.shape[:-1], 1), dtype=bool), gap > tolerance), axis=-1)
     positions = np.broadcast_to(np.arange(n), values.shape)
     run_start = np.maximum.accumulate(np.where(new_run, positions, 0), axis=-1)
     ranks = np.empty(values.shape, dtype=np.int64)

@@ -24,7 +24,7 @@ def minmax(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     constant = span == 0
     origin = np.where(maximise, lo, hi)
     scale = np.where(constant, 0.0, np.where(maximise, 1.0, -1.0) / np.where(constant, 1.0, span))
-    R = X - origin
+    R: np.ndarray = X - origin
     R *= scale
     if constant.any():
         R[:, constant] = 1.0
@@ -43,7 +43,7 @@ def regret(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     constant = span == 0
     best = np.where(maximise, hi, lo)
     scale = np.where(constant, 0.0, np.where(maximise, -1.0, 1.0) / np.where(constant, 1.0, span))
-    D = X - best
+    D: np.ndarray = X - best
     D *= scale
     return D
 
@@ -51,7 +51,8 @@ def regret(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
 def sum_normalise(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     """Sum normalisation: max: x / sum(x); min: (1/x) / sum(1/x). Requires X > 0."""
     Y = np.where(maximise, X, 1.0 / X)
-    return Y / Y.sum(axis=0)
+    normalised: np.ndarray = Y / Y.sum(axis=0)
+    return normalised
 
 
 def vector_normalise(X: np.ndarray) -> np.ndarray:

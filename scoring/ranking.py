@@ -9,7 +9,7 @@ intermediate value the dashboard and the workbook show.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,35 @@ def _numeric_values(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return numeric, missing
 
 
+def _impute(
+    numeric: np.ndarray, was_missing: np.ndarray, ids: pd.Index, spec: Spec
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Fill the missing cells by the spec's policy; returns the filled copy and the list of filled cells."""
+    if spec.missing == "error":
+        raise ScoringError(
+            "Valeur manquante dans la matrice : "
+            + _describe_cells(was_missing, ids, spec.ids)
+            + ". Complétez-la ou choisissez « missing » : « worst » ou « mean »."
+        )
+    empty = [spec.ids[j] for j in range(numeric.shape[1]) if was_missing[:, j].all()]
+    if empty:
+        raise ScoringError(
+            f"Le critère « {empty[0]} » n'a aucune valeur : impossible de compléter ses cellules manquantes."
+        )
+    if spec.missing == "mean":
+        fill = np.nanmean(numeric, axis=0)
+    else:
+        fill = np.where(spec.maximise, np.nanmin(numeric, axis=0), np.nanmax(numeric, axis=0))
+    rows, cols = np.nonzero(was_missing)
+    filled = numeric.copy()  # may be a read-only view of the caller's frame
+    filled[rows, cols] = fill[cols]
+    imputed = [
+        {"id": ids[r], "criterion": spec.ids[c], "value": float(fill[c])}
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+    ]
+    return filled, imputed
+
+
 def prepare_matrix(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> PreparedMatrix:
     """Validate `matrix` against `spec` and return the float array in spec column order.
 
@@ -122,26 +151,7 @@ def prepare_matrix(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> Prep
         )
     imputed: list[dict[str, Any]] = []
     if was_missing.any():
-        if spec.missing == "error":
-            raise ScoringError(
-                "Valeur manquante dans la matrice : "
-                + _describe_cells(was_missing, ids, spec.ids)
-                + ". Complétez-la ou choisissez « missing » : « worst » ou « mean »."
-            )
-        empty = [spec.ids[j] for j in range(numeric.shape[1]) if was_missing[:, j].all()]
-        if empty:
-            raise ScoringError(f"Le critère « {empty[0]} » n'a aucune valeur : impossible de compléter ses cellules manquantes.")
-        if spec.missing == "mean":
-            fill = np.nanmean(numeric, axis=0)
-        else:
-            fill = np.where(spec.maximise, np.nanmin(numeric, axis=0), np.nanmax(numeric, axis=0))
-        rows, cols = np.nonzero(was_missing)
-        numeric = numeric.copy()  # may be a read-only view of the caller's frame
-        numeric[rows, cols] = fill[cols]
-        imputed = [
-            {"id": ids[r], "criterion": spec.ids[c], "value": float(fill[c])}
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-        ]
+        numeric, imputed = _impute(numeric, was_missing, ids, spec)
     if spec.method == "wpm":
         not_positive = numeric <= 0
         if not_positive.any():
@@ -193,6 +203,100 @@ class RankResult:
         return frame.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _Axes:
+    """The alternative ids and criterion ids that label a method's arrays."""
+
+    index: pd.Index
+    criteria: pd.Index
+
+    def frame(self, values: np.ndarray) -> pd.DataFrame:
+        """Alternatives x criteria."""
+        return pd.DataFrame(values, index=self.index, columns=self.criteria, copy=False)
+
+    def series(self, values: np.ndarray, name: str) -> pd.Series:
+        """One value per alternative."""
+        return pd.Series(values, index=self.index, name=name)
+
+    def per_criterion(self, values: np.ndarray) -> pd.Series:
+        """One value per criterion."""
+        return pd.Series(values, index=self.criteria)
+
+
+# What each method gives `rank`: scores, normalised matrix, contributions (or None), method details.
+_MethodParts = tuple[np.ndarray, pd.DataFrame, pd.DataFrame | None, dict[str, Any]]
+
+
+def _wsm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
+    """Weighted sum of min-max normalised values; contributions w r."""
+    R = minmax(X, spec.maximise)
+    parts = R * spec.weights
+    details = {"minimum": axes.per_criterion(X.min(axis=0)), "maximum": axes.per_criterion(X.max(axis=0))}
+    return parts.sum(axis=1), axes.frame(R), axes.frame(parts), details
+
+
+def _wpm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
+    """Weighted product of sum-normalised values; contributions w ln r."""
+    w = spec.weights
+    R = sum_normalise(X, spec.maximise)
+    parts = w * np.log(R)
+    details = {"minimum": axes.per_criterion(X.min(axis=0)), "maximum": axes.per_criterion(X.max(axis=0))}
+    return np.prod(R**w, axis=1), axes.frame(R), axes.frame(parts), details
+
+
+def _topsis_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
+    """TOPSIS closeness; no additive contributions."""
+    t = methods.topsis_details(X, spec.maximise, spec.weights)
+    details = {
+        "ideal": axes.per_criterion(t["ideal"]),
+        "anti_ideal": axes.per_criterion(t["anti_ideal"]),
+        "d_plus": axes.series(t["d_plus"], "d_plus"),
+        "d_minus": axes.series(t["d_minus"], "d_minus"),
+        "weighted": axes.frame(t["weighted"]),
+    }
+    return t["closeness"], axes.frame(t["normalised"]), None, details
+
+
+def _vikor_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
+    """VIKOR Q (lower better) with the compromise conditions; contributions w d."""
+    w = spec.weights
+    v = methods.vikor_details(X, spec.maximise, w, spec.v)
+    ids = axes.index
+    details = {
+        "S": axes.series(v["S"], "S"),
+        "R": axes.series(v["R"], "R"),
+        "Q": axes.series(v["Q"], "Q"),
+        "best": axes.per_criterion(v["best"]),
+        "worst": axes.per_criterion(v["worst"]),
+        "v": spec.v,
+        "dq": v["dq"],
+        "leader": ids[v["leader"]],
+        "c1_acceptable_advantage": v["c1_acceptable_advantage"],
+        "c2_acceptable_stability": v["c2_acceptable_stability"],
+        "compromise": [ids[i] for i in v["compromise"]],
+    }
+    return v["Q"], axes.frame(v["regret"]), axes.frame(v["regret"] * w), details
+
+
+def _promethee2_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
+    """PROMETHEE II net flow; contributions w (phi+_j - phi-_j)."""
+    w = spec.weights
+    plus, minus = methods.promethee2_unicriterion_flows(X, spec.maximise, [c.preference for c in spec.criteria])
+    net = plus - minus
+    phi_plus, phi_minus = plus @ w, minus @ w
+    details = {"phi_plus": axes.series(phi_plus, "phi_plus"), "phi_minus": axes.series(phi_minus, "phi_minus")}
+    return phi_plus - phi_minus, axes.frame(net), axes.frame(net * w), details
+
+
+_METHOD_PARTS: dict[str, Callable[[np.ndarray, Spec, _Axes], _MethodParts]] = {
+    "wsm": _wsm_parts,
+    "wpm": _wpm_parts,
+    "topsis": _topsis_parts,
+    "vikor": _vikor_parts,
+    "promethee2": _promethee2_parts,
+}
+
+
 def rank(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> RankResult:
     """Rank the alternatives (rows of `matrix`) by the method and criteria of `spec`.
 
@@ -217,75 +321,16 @@ def rank(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> RankResult:
     """
     prepared = prepare_matrix(matrix, spec)
     spec = prepared.spec
-    X, ids = prepared.X, prepared.ids
-    w = spec.weights
-    maximise = spec.maximise
-    criteria = pd.Index(spec.ids, name="criterion")
-    index = ids.copy()
-
-    def frame(values: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(values, index=index, columns=criteria, copy=False)
-
-    def series(values: np.ndarray, name: str) -> pd.Series:
-        return pd.Series(values, index=index, name=name)
-
-    details: dict[str, Any] = {"imputed": prepared.imputed}
-    contributions: pd.DataFrame | None
-    if spec.method == "wsm":
-        R = minmax(X, maximise)
-        parts = R * w
-        scores = parts.sum(axis=1)
-        normalised, contributions = frame(R), frame(parts)
-        details.update(minimum=pd.Series(X.min(axis=0), index=criteria), maximum=pd.Series(X.max(axis=0), index=criteria))
-    elif spec.method == "wpm":
-        R = sum_normalise(X, maximise)
-        parts = w * np.log(R)
-        scores = np.prod(R**w, axis=1)
-        normalised, contributions = frame(R), frame(parts)
-        details.update(minimum=pd.Series(X.min(axis=0), index=criteria), maximum=pd.Series(X.max(axis=0), index=criteria))
-    elif spec.method == "topsis":
-        t = methods.topsis_details(X, maximise, w)
-        scores = t["closeness"]
-        normalised, contributions = frame(t["normalised"]), None
-        details.update(
-            ideal=pd.Series(t["ideal"], index=criteria),
-            anti_ideal=pd.Series(t["anti_ideal"], index=criteria),
-            d_plus=series(t["d_plus"], "d_plus"),
-            d_minus=series(t["d_minus"], "d_minus"),
-            weighted=frame(t["weighted"]),
-        )
-    elif spec.method == "vikor":
-        v = methods.vikor_details(X, maximise, w, spec.v)
-        scores = v["Q"]
-        normalised, contributions = frame(v["regret"]), frame(v["regret"] * w)
-        details.update(
-            S=series(v["S"], "S"),
-            R=series(v["R"], "R"),
-            Q=series(v["Q"], "Q"),
-            best=pd.Series(v["best"], index=criteria),
-            worst=pd.Series(v["worst"], index=criteria),
-            v=spec.v,
-            dq=v["dq"],
-            leader=ids[v["leader"]],
-            c1_acceptable_advantage=v["c1_acceptable_advantage"],
-            c2_acceptable_stability=v["c2_acceptable_stability"],
-            compromise=[ids[i] for i in v["compromise"]],
-        )
-    else:
-        plus, minus = methods.promethee2_unicriterion_flows(X, maximise, [c.preference for c in spec.criteria])
-        net = plus - minus
-        phi_plus, phi_minus = plus @ w, minus @ w
-        scores = phi_plus - phi_minus
-        normalised, contributions = frame(net), frame(net * w)
-        details.update(phi_plus=series(phi_plus, "phi_plus"), phi_minus=series(phi_minus, "phi_minus"))
+    axes = _Axes(index=prepared.ids.copy(), criteria=pd.Index(spec.ids, name="criterion"))
+    scores, normalised, contributions, details = _METHOD_PARTS[spec.method](prepared.X, spec, axes)
     better = methods.higher_is_better(spec.method)
     return RankResult(
         method=spec.method,
-        scores=series(scores, "score"),
-        ranks=series(methods.rank_scores(scores, better, atol=methods.rank_tolerance(spec.method)), "rank"),
+        scores=axes.series(scores, "score"),
+        ranks=axes.series(methods.rank_scores(scores, better, atol=methods.rank_tolerance(spec.method)), "rank"),
         higher_is_better=better,
-        weights=pd.Series(w, index=criteria, name="weight"),
+        weights=pd.Series(spec.weights, index=axes.criteria, name="weight"),
         normalised=normalised,
         contributions=contributions,
-        details=details,
+        details={"imputed": prepared.imputed, **details},
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -88,7 +88,7 @@ def kendall_w(scores: np.ndarray) -> float:
     denominator = m**2 * (n**3 - n) - m * ties
     if denominator <= 0:
         return math.nan
-    return 12.0 * s / denominator
+    return float(12.0 * s / denominator)
 
 
 def icc_2_1(scores: np.ndarray) -> float:
@@ -135,8 +135,13 @@ def complete_block(table: pd.DataFrame) -> pd.DataFrame:
         jurors.pop(int(np.argmax(kept)))
     if best_cells == 0:
         return table.iloc[0:0, 0:0]
-    rows = rated[:, best_jurors].all(axis=1)
+    rows = cast(np.ndarray, rated[:, best_jurors].all(axis=1))  # a 2-d array: one flag per dossier
     return table.iloc[rows, best_jurors]
+
+
+def _rated_by(table: pd.DataFrame, row: int) -> tuple[str, str, str]:
+    """The juror, dossier and criterion of a row of the ratings table, as shown in messages."""
+    return str(table.at[row, "juror"]), str(table.at[row, "dossier"]), str(table.at[row, "criterion"])
 
 
 def _validate(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -160,18 +165,19 @@ def _validate(ratings: pd.DataFrame) -> pd.DataFrame:
     bad = score.isna() | ~score.between(SCALE_MIN, SCALE_MAX)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
+        juror, dossier, criterion = _rated_by(table, row)
         raise ScoringError(
-            f"Notes, ligne {row + 1} (juré « {table.at[row, 'juror']} », dossier « {table.at[row, 'dossier']} », "
-            f"critère « {table.at[row, 'criterion']} ») : la note doit être un nombre entre 1 et 5, "
-            f"reçu {shown(table.at[row, 'score'])}."
+            f"Notes, ligne {row + 1} (juré « {juror} », dossier « {dossier} », critère « {criterion} ») : "
+            f"la note doit être un nombre entre 1 et 5, reçu {shown(table.at[row, 'score'])}."
         )
     table = table.assign(score=score.astype(float))
     duplicated = table.duplicated(subset=["juror", "dossier", "criterion"], keep="first")
     if duplicated.any():
         row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        juror, dossier, criterion = _rated_by(table, row)
         raise ScoringError(
-            f"Notes, ligne {row + 1} : le juré « {table.at[row, 'juror']} » a déjà noté le dossier "
-            f"« {table.at[row, 'dossier']} » sur le critère « {table.at[row, 'criterion']} »."
+            f"Notes, ligne {row + 1} : le juré « {juror} » a déjà noté le dossier "
+            f"« {dossier} » sur le critère « {criterion} »."
         )
     return table
 
@@ -204,6 +210,68 @@ def _severity_correction(table: pd.DataFrame, min_sample: int) -> tuple[pd.Serie
     return adjusted.where(~keep_raw, table["score"]), flagged
 
 
+def _check_settings(method: object, min_sample: object, trim: object) -> None:
+    """The aggregation method is known, ``min_sample`` an integer >= 2 and ``trim`` in [0, 0.5)."""
+    if method not in AGGREGATION_METHODS:
+        raise ScoringError(
+            f"Méthode d'agrégation des notes inconnue : {shown(method)} (attendu : {', '.join(AGGREGATION_METHODS)})."
+        )
+    if isinstance(min_sample, bool) or not isinstance(min_sample, (int, np.integer)) or min_sample < 2:
+        raise ScoringError(f"« min_sample » doit être un entier au moins égal à 2, reçu {shown(min_sample)}.")
+    if isinstance(trim, bool) or not isinstance(trim, (int, float)) or not 0.0 <= trim < 0.5:
+        raise ScoringError(f"« trim » doit être compris entre 0 et 0,5 (exclu), reçu {shown(trim)}.")
+
+
+def _aggregated_values(table: pd.DataFrame, method: str, trim: float) -> pd.DataFrame:
+    """Dossier x criterion frame of the aggregated ``adjusted_score`` (NaN where nobody rated)."""
+    grouped = table.groupby(["dossier", "criterion"], sort=True)["adjusted_score"]
+    if method == "mean":
+        long = grouped.mean()
+    elif method == "median":
+        long = grouped.median()
+    else:
+        long = grouped.agg(lambda s: float(stats.trim_mean(s.to_numpy(), trim)))
+    values = long.unstack("criterion")
+    values.columns.name = "criterion"
+    return values
+
+
+def _spread_and_disagreement(table: pd.DataFrame, spread_threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Dossier x criterion spread (max - min) of the raw scores, and the per-dossier disagreement flags."""
+    raw = table.groupby(["dossier", "criterion"], sort=True)["score"]
+    spread = (raw.max() - raw.min()).unstack("criterion")
+    max_spread = spread.max(axis=1)
+    over = spread.ge(spread_threshold)
+    disagreement = pd.DataFrame(
+        {
+            "max_spread": max_spread,
+            "criteria": [", ".join(str(c) for c in over.columns[row]) for row in over.to_numpy()],
+            "flag": over.any(axis=1),
+        },
+        index=spread.index,
+    )
+    return spread, disagreement
+
+
+def _agreement(table: pd.DataFrame) -> pd.DataFrame:
+    """Per criterion: Kendall's W and ICC(2,1) of the raw scores on the largest complete block, and its size."""
+    rows = []
+    for criterion, part in table.groupby("criterion", sort=True):
+        wide = part.pivot(index="dossier", columns="juror", values="score")
+        block = complete_block(wide)
+        scores = block.to_numpy(dtype=float)
+        rows.append(
+            {
+                "criterion": criterion,
+                "kendall_w": kendall_w(scores) if scores.size else math.nan,
+                "icc": icc_2_1(scores) if scores.size else math.nan,
+                "jurors": int(block.shape[1]),
+                "dossiers": int(block.shape[0]),
+            }
+        )
+    return pd.DataFrame(rows).set_index("criterion")
+
+
 def aggregate_ratings(
     ratings: pd.DataFrame,
     method: str = "mean",
@@ -225,14 +293,7 @@ def aggregate_ratings(
     for discussion when, on some criterion, max - min of the raw scores is at
     least `spread_threshold`.
     """
-    if method not in AGGREGATION_METHODS:
-        raise ScoringError(
-            f"Méthode d'agrégation des notes inconnue : {shown(method)} (attendu : {', '.join(AGGREGATION_METHODS)})."
-        )
-    if isinstance(min_sample, bool) or not isinstance(min_sample, (int, np.integer)) or min_sample < 2:
-        raise ScoringError(f"« min_sample » doit être un entier au moins égal à 2, reçu {shown(min_sample)}.")
-    if isinstance(trim, bool) or not isinstance(trim, (int, float)) or not 0.0 <= trim < 0.5:
-        raise ScoringError(f"« trim » doit être compris entre 0 et 0,5 (exclu), reçu {shown(trim)}.")
+    _check_settings(method, min_sample, trim)
     table = _validate(ratings)
     flagged: dict[str, str] = {}
     if zscore:
@@ -240,44 +301,9 @@ def aggregate_ratings(
     else:
         adjusted_score = table["score"]
     table = table.assign(adjusted_score=adjusted_score)
-    grouped = table.groupby(["dossier", "criterion"], sort=True)["adjusted_score"]
-    if method == "mean":
-        long = grouped.mean()
-    elif method == "median":
-        long = grouped.median()
-    else:
-        long = grouped.agg(lambda s: float(stats.trim_mean(s.to_numpy(), trim)))
-    values = long.unstack("criterion")
-    values.columns.name = "criterion"
-
-    raw = table.groupby(["dossier", "criterion"], sort=True)["score"]
-    spread = (raw.max() - raw.min()).unstack("criterion")
-    max_spread = spread.max(axis=1)
-    over = spread.ge(spread_threshold)
-    disagreement = pd.DataFrame(
-        {
-            "max_spread": max_spread,
-            "criteria": [", ".join(str(c) for c in over.columns[row]) for row in over.to_numpy()],
-            "flag": over.any(axis=1),
-        },
-        index=spread.index,
-    )
-
-    rows = []
-    for criterion, part in table.groupby("criterion", sort=True):
-        wide = part.pivot(index="dossier", columns="juror", values="score")
-        block = complete_block(wide)
-        scores = block.to_numpy(dtype=float)
-        rows.append(
-            {
-                "criterion": criterion,
-                "kendall_w": kendall_w(scores) if scores.size else math.nan,
-                "icc": icc_2_1(scores) if scores.size else math.nan,
-                "jurors": int(block.shape[1]),
-                "dossiers": int(block.shape[0]),
-            }
-        )
-    agreement = pd.DataFrame(rows).set_index("criterion")
+    values = _aggregated_values(table, method, trim)
+    spread, disagreement = _spread_and_disagreement(table, spread_threshold)
+    agreement = _agreement(table)
     return RatingsResult(
         values=values,
         adjusted=table,

@@ -129,10 +129,10 @@ class SensitivityResult:
             "bootstrap_jurors": self.bootstrap_jurors,
             "weights": {str(c): float(w) for c, w in self.weights.items()},
             "rank_acceptability": {i: acceptability[k].tolist() for k, i in enumerate(ids)},
-            "top_probability": {i: float(p) for i, p in zip(ids, self.top_probability.to_numpy())},
-            "expected_rank": {i: float(r) for i, r in zip(ids, self.expected_rank.to_numpy())},
+            "top_probability": {i: float(p) for i, p in zip(ids, self.top_probability.to_numpy(), strict=True)},
+            "expected_rank": {i: float(r) for i, r in zip(ids, self.expected_rank.to_numpy(), strict=True)},
             "central_weights": {
-                i: None if np.isnan(central[k]).any() else dict(zip(criteria, central[k].tolist()))
+                i: None if np.isnan(central[k]).any() else dict(zip(criteria, central[k].tolist(), strict=True))
                 for k, i in enumerate(ids)
             },
             "stability": {
@@ -176,7 +176,8 @@ def draw_weights(
     if empty.any():
         G[empty] = weights
         total[empty] = 1.0
-    return G / total
+    normalised: np.ndarray = G / total
+    return normalised
 
 
 def _sorted_scores(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -309,7 +310,7 @@ def _prepare_ratings(
         )
     _, juror_codes = np.unique(table["juror"].astype(str).to_numpy(), return_inverse=True)
     columns = np.array([criteria_ids.index(c) for c in rated])
-    crit_code = pd.Index(rated).get_indexer(table["criterion"].astype(str))
+    crit_code = pd.Index(rated).get_indexer(pd.Index(table["criterion"].astype(str)))
     n, c = len(ids), len(rated)
     J = int(juror_codes.max()) + 1
     flat = position * c + crit_code
@@ -335,7 +336,7 @@ def _weights_along(w: np.ndarray, j: int, t: np.ndarray) -> np.ndarray:
     else:
         others = np.full(m, 1.0 / (m - 1))
         others[j] = 0.0
-    W = (1.0 - t)[:, None] * others[None, :]
+    W: np.ndarray = (1.0 - t)[:, None] * others[None, :]
     W[:, j] = t
     return W
 
@@ -386,7 +387,8 @@ def _stability_bisection(
     grid = np.linspace(0.0, 1.0, _GRID_POINTS)
 
     def same(W: np.ndarray) -> np.ndarray:
-        return (_top_sets(_oriented_scores(spec, X, W), top) == in_top[None, :]).all(axis=1)
+        unchanged: np.ndarray = (_top_sets(_oriented_scores(spec, X, W), top) == in_top[None, :]).all(axis=1)
+        return unchanged
 
     brackets: list[tuple[int, int, float, float]] = []  # (criterion, side, good t, bad t)
     for j in range(m):
@@ -412,11 +414,11 @@ def _stability_bisection(
         crit = [b[0] for b in brackets]
         while np.abs(bad - good).max() > _BISECTION_TOL:
             mid = (good + bad) / 2
-            W = np.vstack([_weights_along(w, j, np.array([t]))[0] for j, t in zip(crit, mid)])
+            W = np.vstack([_weights_along(w, j, np.array([t]))[0] for j, t in zip(crit, mid, strict=True)])
             ok = same(W)
             good = np.where(ok, mid, good)
             bad = np.where(ok, bad, mid)
-        for (j, side, _, _), g, b in zip(brackets, good, bad):
+        for (j, side, _, _), g, b in zip(brackets, good, bad, strict=True):
             out[j, side] = (g + b) / 2
     return out
 
@@ -441,6 +443,114 @@ def stability_intervals(
 
 
 # --------------------------------------------------------------------------- main entry
+
+
+def _checked_concentration(concentration: Any) -> float | None:
+    """The Dirichlet concentration as a positive finite float, or None (uniform draws)."""
+    if concentration is None:
+        return None
+    if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)):
+        raise ScoringError(f"« concentration » doit être un nombre positif, reçu {concentration!r}.")
+    value = float(concentration)
+    if not (math.isfinite(value) and value > 0):
+        raise ScoringError(
+            f"« concentration » doit être un nombre strictement positif et fini, reçu {value!r}."
+        )
+    return value
+
+
+def _check_bootstrap(bootstrap_jurors: Any, ratings: pd.DataFrame | None) -> None:
+    """``bootstrap_jurors`` is a bool, and True only with juror ratings."""
+    if not isinstance(bootstrap_jurors, bool):
+        raise ScoringError(f"« bootstrap_jurors » doit valoir vrai ou faux, reçu {bootstrap_jurors!r}.")
+    if bootstrap_jurors and ratings is None:
+        raise ScoringError(
+            "« bootstrap_jurors » demande les notes des jurés (« ratings ») : aucune n'est fournie."
+        )
+
+
+@dataclass(frozen=True)
+class _Jury:
+    """The juror tensors of the bootstrap (see `_prepare_ratings`) and the jurors each draw picks."""
+
+    columns: np.ndarray  # columns of X replaced by the jurors' means
+    sums: np.ndarray  # J x (n*c) per-juror sums
+    counts: np.ndarray  # J x (n*c) per-juror counts
+    base: np.ndarray  # n*c matrix values, kept where no picked juror rated
+    picks: np.ndarray  # samples x J: how many times each juror is drawn
+
+
+def _jury_bootstrap(
+    ratings: pd.DataFrame,
+    rating_criteria: Sequence[str] | None,
+    ids: pd.Index,
+    spec: Spec,
+    X: np.ndarray,
+    rng: np.random.Generator,
+    samples: int,
+) -> _Jury:
+    """Juror tensors and, for every draw, as many jurors resampled with replacement as there are."""
+    columns, sums, counts, base = _prepare_ratings(ratings, rating_criteria, ids, spec, X)
+    J = sums.shape[0]
+    picks = rng.multinomial(J, np.full(J, 1.0 / J), size=samples).astype(float)
+    return _Jury(columns=columns, sums=sums, counts=counts, base=base, picks=picks)
+
+
+def _chunk_scores(spec: Spec, X: np.ndarray, Wc: np.ndarray, jury: _Jury | None, start: int) -> np.ndarray:
+    """Oriented scores (draws x alternatives) of the weight draws ``Wc`` starting at draw ``start``.
+
+    With a jury, each draw first replaces the rated columns of X by the mean
+    of its resampled jurors' scores.
+    """
+    if jury is None:
+        return _oriented_scores(spec, X, Wc)
+    n = X.shape[0]
+    P = jury.picks[start : start + len(Wc)]
+    num = P @ jury.sums
+    den = P @ jury.counts
+    values = np.where(den > 0, num / np.where(den > 0, den, 1.0), jury.base[None, :])
+    values = values.reshape(len(Wc), n, len(jury.columns))
+    S = np.empty((len(Wc), n))
+    Xb = X.copy()
+    for b in range(len(Wc)):
+        Xb[:, jury.columns] = values[b]
+        S[b] = _oriented_scores(spec, Xb, Wc[b : b + 1])[0]
+    return S
+
+
+def _rank_counts(
+    spec: Spec, X: np.ndarray, W: np.ndarray, jury: _Jury | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count the ranks over the draws, chunk by chunk.
+
+    Returns (n x n counts of alternative i at rank r + 1, n x m sums of the
+    weights of the draws where i ranks first, n counts of those draws).
+    """
+    n, m = X.shape
+    samples = W.shape[0]
+    counts_flat = np.zeros(n * n, dtype=np.int64)
+    central = np.zeros((n, m))
+    first_count = np.zeros(n)
+    chunk = max(1, _CHUNK_ELEMENTS // n)
+    if jury is not None:
+        chunk = max(1, min(chunk, _CHUNK_ELEMENTS // max(1, jury.sums.shape[1])))
+    for start in range(0, samples, chunk):
+        Wc = W[start : start + chunk]
+        S = _chunk_scores(spec, X, Wc, jury, start)
+        order, sorted_ranks = _descending_ranks_sorted(S)
+        if sorted_ranks is None:  # no tie in this chunk: position p has rank n - p
+            flat = order * n + (n - 1 - np.arange(n))
+            rows = np.arange(len(Wc))
+            winners = order[:, -1]
+        else:
+            flat = order * n + (sorted_ranks - 1)
+            rows, cols = np.nonzero(sorted_ranks == 1)
+            winners = order[rows, cols]
+        counts_flat += np.bincount(flat.ravel(), minlength=n * n)
+        # Central weights: draws where an alternative ranks first (ties included).
+        np.add.at(central, winners, Wc[rows])
+        first_count += np.bincount(winners, minlength=n)
+    return counts_flat.reshape(n, n), central, first_count
 
 
 def sensitivity(
@@ -468,78 +578,24 @@ def sensitivity(
     samples = _check_int(samples, "samples", 1)
     seed = _check_int(seed, "seed", 0)
     top = _check_int(top, "top", 1)
-    if concentration is not None:
-        if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)):
-            raise ScoringError(f"« concentration » doit être un nombre positif, reçu {concentration!r}.")
-        concentration = float(concentration)
-        if not (math.isfinite(concentration) and concentration > 0):
-            raise ScoringError(
-                f"« concentration » doit être un nombre strictement positif et fini, reçu {concentration!r}."
-            )
-    if not isinstance(bootstrap_jurors, bool):
-        raise ScoringError(f"« bootstrap_jurors » doit valoir vrai ou faux, reçu {bootstrap_jurors!r}.")
-    if bootstrap_jurors and ratings is None:
-        raise ScoringError(
-            "« bootstrap_jurors » demande les notes des jurés (« ratings ») : aucune n'est fournie."
-        )
+    concentration = _checked_concentration(concentration)
+    _check_bootstrap(bootstrap_jurors, ratings)
 
     prepared = prepare_matrix(matrix, spec)
     X, ids = prepared.X, prepared.ids
-    n, m = X.shape
+    n = X.shape[0]
     top = min(top, n)
     w = spec.weights
-    criteria = spec.ids
 
-    root = np.random.SeedSequence(seed)
-    weight_seq, juror_seq = root.spawn(2)
+    weight_seq, juror_seq = np.random.SeedSequence(seed).spawn(2)
     W = draw_weights(np.random.default_rng(weight_seq), samples, w, concentration)
-
     jury = None
     if bootstrap_jurors:
-        assert ratings is not None
-        columns, sums, counts, base = _prepare_ratings(ratings, rating_criteria, ids, spec, X)
-        J = sums.shape[0]
-        picks = np.random.default_rng(juror_seq).multinomial(J, np.full(J, 1.0 / J), size=samples).astype(float)
-        jury = (columns, sums, counts, base, picks)
+        assert ratings is not None  # checked by _check_bootstrap
+        jury = _jury_bootstrap(ratings, rating_criteria, ids, spec, X, np.random.default_rng(juror_seq), samples)
+    counts, central, first_count = _rank_counts(spec, X, W, jury)
 
-    counts_flat = np.zeros(n * n, dtype=np.int64)
-    central = np.zeros((n, m))
-    first_count = np.zeros(n)
-    chunk = max(1, _CHUNK_ELEMENTS // n)
-    if jury is not None:
-        chunk = max(1, min(chunk, _CHUNK_ELEMENTS // max(1, jury[1].shape[1])))
-    for start in range(0, samples, chunk):
-        Wc = W[start : start + chunk]
-        if jury is None:
-            S = _oriented_scores(spec, X, Wc)
-        else:
-            columns, sums, counts, base, picks = jury
-            P = picks[start : start + chunk]
-            num = P @ sums
-            den = P @ counts
-            values = np.where(den > 0, num / np.where(den > 0, den, 1.0), base[None, :])
-            values = values.reshape(len(Wc), n, len(columns))
-            S = np.empty((len(Wc), n))
-            Xb = X.copy()
-            for b in range(len(Wc)):
-                Xb[:, columns] = values[b]
-                S[b] = _oriented_scores(spec, Xb, Wc[b : b + 1])[0]
-        order, sorted_ranks = _descending_ranks_sorted(S)
-        if sorted_ranks is None:  # no tie in this chunk: position p has rank n - p
-            flat = order * n + (n - 1 - np.arange(n))
-            rows = np.arange(len(Wc))
-            winners = order[:, -1]
-        else:
-            flat = order * n + (sorted_ranks - 1)
-            rows, cols = np.nonzero(sorted_ranks == 1)
-            winners = order[rows, cols]
-        counts_flat += np.bincount(flat.ravel(), minlength=n * n)
-        # Central weights: draws where an alternative ranks first (ties included).
-        np.add.at(central, winners, Wc[rows])
-        first_count += np.bincount(winners, minlength=n)
-
-    acceptability = counts_flat.reshape(n, n) / samples
-    rank_labels = pd.Index(np.arange(1, n + 1), name="rank")
+    acceptability = counts / samples
     index = ids.copy()
     with np.errstate(invalid="ignore", divide="ignore"):
         central_mean = central / first_count[:, None]
@@ -547,7 +603,7 @@ def sensitivity(
     scores0 = _oriented_scores(spec, X, w[None, :])[0]
     current = np.flatnonzero(in_top)
     current = current[np.argsort(-scores0[current], kind="stable")]
-    criteria_index = pd.Index(criteria, name="criterion")
+    criteria_index = pd.Index(spec.ids, name="criterion")
     return SensitivityResult(
         method=spec.method,
         samples=samples,
@@ -556,7 +612,7 @@ def sensitivity(
         concentration=concentration,
         bootstrap_jurors=bootstrap_jurors,
         weights=pd.Series(w, index=criteria_index, name="weight"),
-        rank_acceptability=pd.DataFrame(acceptability, index=index, columns=rank_labels),
+        rank_acceptability=pd.DataFrame(acceptability, index=index, columns=pd.Index(np.arange(1, n + 1), name="rank")),
         top_probability=pd.Series(acceptability[:, :top].sum(axis=1), index=index, name="top_probability"),
         expected_rank=pd.Series(acceptability @ np.arange(1, n + 1), index=index, name="expected_rank"),
         central_weights=pd.DataFrame(central_mean, index=index, columns=criteria_index),

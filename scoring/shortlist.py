@@ -345,7 +345,7 @@ class _Model:
             constraints = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
             result = milp(
                 c,
-                integrality=np.ones(n_free),
+                integrality=np.ones(n_free, dtype=np.uint8),
                 bounds=Bounds(np.zeros(n_free), np.ones(n_free)),
                 constraints=constraints,
                 options={"mip_rel_gap": 0.0, "presolve": False},
@@ -501,7 +501,8 @@ def _binary_column(attributes: pd.DataFrame, column: str, label: str) -> np.ndar
         raise ScoringError(
             f"Colonne « {column} » ({label}) : 0 ou 1 attendu, reçu pour le dossier {found}."
         )
-    return values == 1.0
+    flags: np.ndarray = values == 1.0
+    return flags
 
 
 def _resolve_ids(ids: Sequence[Hashable], index: pd.Index, key: str) -> list[Hashable]:
@@ -523,6 +524,236 @@ def _resolve_ids(ids: Sequence[Hashable], index: pd.Index, key: str) -> list[Has
             f"Contrainte « {key} » : dossier inconnu {', '.join(f'« {u} »' for u in unknown[:5])}."
         )
     return list(dict.fromkeys(resolved))
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """A validated shortlist problem, restricted to the eligible dossiers (input order)."""
+
+    size: int
+    higher_is_better: bool
+    constraints: Constraints
+    ids: pd.Index  # eligible dossier ids
+    scores: np.ndarray  # their scores as given
+    objective: np.ndarray  # scores, negated when lower is better
+    attributes: pd.DataFrame  # their attribute rows
+    top_positions: np.ndarray  # positions of the plain top N, best first
+    force_in: list[Hashable]
+    force_out: list[Hashable]
+    scale: float  # largest |score| of every dossier, for the tolerances
+
+    @property
+    def sign(self) -> float:
+        """1 when higher is better, -1 when lower is better."""
+        return 1.0 if self.higher_is_better else -1.0
+
+
+def _checked_attributes(attributes: pd.DataFrame, values: pd.Series, cons: Constraints) -> pd.DataFrame:
+    """The attribute rows of the scored dossiers, in score order, with every constrained column."""
+    if not isinstance(attributes, pd.DataFrame):
+        raise ScoringError(
+            f"Les attributs doivent être un tableau pandas, reçu {type(attributes).__name__}."
+        )
+    if attributes.index.has_duplicates:
+        dup = attributes.index[attributes.index.duplicated()].unique()[:5]
+        raise ScoringError(f"Identifiants en double dans les attributs : {', '.join(map(str, dup))}.")
+    missing = values.index.difference(attributes.index, sort=False)
+    if len(missing):
+        raise ScoringError(
+            "Attributs manquants pour le dossier : "
+            + ", ".join(map(str, missing[:5]))
+            + ("…" if len(missing) > 5 else "")
+            + "."
+        )
+    attrs = attributes.loc[values.index]
+    unknown_columns = sorted(cons.columns() - set(map(str, attrs.columns)))
+    if unknown_columns:
+        raise ScoringError(
+            f"Colonne d'attribut inconnue : « {unknown_columns[0]} » "
+            f"(colonnes disponibles : {', '.join(map(str, attrs.columns)) or 'aucune'})."
+        )
+    return attrs
+
+
+def _checked_size(value: Any, n_eligible: int) -> int:
+    """The selection size as an int between 1 and the number of eligible dossiers."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ScoringError(f"La taille de la sélection doit être un nombre entier, reçu {value!r}.")
+    size = int(value)
+    if size <= 0:
+        raise ScoringError(f"La taille de la sélection doit être au moins 1, reçu {size}.")
+    if size > n_eligible:
+        raise ScoringError(
+            f"La taille de la sélection ({size}) dépasse le nombre de dossiers éligibles ({n_eligible})."
+        )
+    return size
+
+
+def _checked_forced(
+    cons: Constraints, index: pd.Index, eligible: np.ndarray
+) -> tuple[list[Hashable], list[Hashable]]:
+    """The forced-in and forced-out ids mapped onto the score index; an ineligible forced-in id is an error."""
+    force_in = _resolve_ids(cons.force_in, index, "force_in")
+    force_out = _resolve_ids(cons.force_out, index, "force_out")
+    ineligible_forced = [i for i in force_in if not eligible[index.get_loc(i)]]
+    if ineligible_forced:
+        raise ScoringError(
+            "Contrainte « force_in » : le dossier "
+            + ", ".join(f"« {i} »" for i in ineligible_forced[:5])
+            + " est inéligible et ne peut pas être imposé."
+        )
+    return force_in, force_out
+
+
+def _prepare_problem(
+    scores: pd.Series,
+    attributes: pd.DataFrame,
+    size: Any,
+    constraints: Mapping[str, Any] | Constraints | None,
+    higher_is_better: bool,
+) -> _Problem:
+    """Validate the input of `shortlist` (French `ScoringError` on bad input) and keep the eligible dossiers."""
+    values = _validate_scores(scores)
+    cons = Constraints.from_dict(constraints)
+    attrs = _checked_attributes(attributes, values, cons)
+    if "eligible" in attrs.columns:
+        eligible = _binary_column(attrs, "eligible", cons.label("eligible"))
+    else:
+        eligible = np.ones(len(values), dtype=bool)
+    checked_size = _checked_size(size, int(eligible.sum()))
+    force_in, force_out = _checked_forced(cons, values.index, eligible)
+    ids = values.index[eligible]
+    sign = 1.0 if higher_is_better else -1.0
+    eligible_scores = values.to_numpy()[eligible]
+    objective = sign * eligible_scores
+    # Plain top N: best objective first, ties in input order.
+    top_positions = np.argsort(-objective, kind="stable")[:checked_size]
+    return _Problem(
+        size=checked_size,
+        higher_is_better=higher_is_better,
+        constraints=cons,
+        ids=ids,
+        scores=eligible_scores,
+        objective=objective,
+        attributes=attrs.loc[ids],
+        top_positions=top_positions,
+        force_in=force_in,
+        force_out=force_out,
+        scale=float(values.abs().max()) if len(values) else 1.0,
+    )
+
+
+# --------------------------------------------------------------------------- constraint groups
+
+
+def _size_group(size: int, n: int) -> _Group:
+    """Exactly ``size`` dossiers selected."""
+    return _Group(
+        key={"type": "size", "bound": size},
+        label=f"taille de la sélection : {size} {_plural(size, 'dossier')}",
+        row=np.ones(n),
+        lo=float(size),
+        hi=float(size),
+    )
+
+
+def _per_group_groups(kind: str, column: str, bound: int, problem: _Problem) -> list[_Group]:
+    """One minimum (``min_per_group``) or maximum (``max_per_group``) group per value of the column, by label."""
+    raw = problem.attributes[column]
+    present = raw.notna().to_numpy()
+    codes, uniques = pd.factorize(raw, sort=False)
+    labels = [str(_py(u)) for u in uniques]
+    onehot = codes[None, :] == np.arange(len(uniques))[:, None]
+    is_min = kind == "min_per_group"
+    word = "au moins" if is_min else "au plus"
+    name = problem.constraints.label(column)
+    groups: list[_Group] = []
+    for g in sorted(range(len(uniques)), key=lambda k: labels[k]):
+        row = (onehot[g] & present).astype(float)
+        groups.append(
+            _Group(
+                key={"type": kind, "column": column, "group": _py(uniques[g]), "bound": bound},
+                label=f"{word} {bound} {_plural(bound, 'dossier')} par {name} : {labels[g]}",
+                row=row,
+                lo=float(bound) if is_min else -np.inf,
+                hi=np.inf if is_min else float(bound),
+                members=row > 0,
+            )
+        )
+    return groups
+
+
+def _count_group(column: str, bound: int, problem: _Problem) -> _Group:
+    """At least ``bound`` selected dossiers with attribute 1."""
+    name = problem.constraints.label(column)
+    flag = _binary_column(problem.attributes, column, name)
+    return _Group(
+        key={"type": "min_count", "column": column, "bound": bound},
+        label=f"au moins {bound} {_plural(bound, 'dossier')} : {name}",
+        row=flag.astype(float),
+        lo=float(bound),
+        members=flag,
+    )
+
+
+def _share_group(column: str, share: float, problem: _Problem) -> _Group:
+    """At least a share ``share`` of the selection with attribute 1: sum_i (a_i - s) x_i >= 0."""
+    name = problem.constraints.label(column)
+    flag = _binary_column(problem.attributes, column, name)
+    return _Group(
+        key={"type": "min_share", "column": column, "bound": share},
+        label=f"au moins {_format_share(share)} des dossiers : {name}",
+        row=flag.astype(float) - share,
+        lo=-_SHARE_TOLERANCE,
+        members=flag,
+    )
+
+
+def _forced_groups(problem: _Problem) -> list[_Group]:
+    """One fixed variable per forced-in dossier, then per eligible forced-out dossier."""
+    position = {item: k for k, item in enumerate(problem.ids)}
+    groups = [
+        _Group(
+            key={"type": "force_in", "id": _py(item)},
+            label=f"dossier imposé : {item}",
+            fixed=position[item],
+            fixed_value=1.0,
+        )
+        for item in problem.force_in
+    ]
+    groups.extend(
+        _Group(
+            key={"type": "force_out", "id": _py(item)},
+            label=f"dossier écarté : {item}",
+            fixed=position[item],
+            fixed_value=0.0,
+        )
+        for item in problem.force_out
+        if item in position  # ineligible: already out, nothing to force
+    )
+    return groups
+
+
+def _constraint_groups(problem: _Problem) -> list[_Group]:
+    """Every constraint group: size, per-group minimums and maximums, counts, shares, forced dossiers."""
+    cons = problem.constraints
+    groups = [_size_group(problem.size, len(problem.ids))]
+    for kind, bounds in (("min_per_group", cons.min_per_group), ("max_per_group", cons.max_per_group)):
+        for column, bound in bounds.items():
+            if kind == "min_per_group" and bound == 0:
+                continue
+            groups.extend(_per_group_groups(kind, column, bound, problem))
+    groups.extend(_count_group(column, bound, problem) for column, bound in cons.min_count.items())
+    groups.extend(_share_group(column, share, problem) for column, share in cons.min_share.items())
+    groups.extend(_forced_groups(problem))
+    return groups
+
+
+def _build_model(problem: _Problem) -> _Model:
+    """The integer programme of the problem: its objective, constraint groups and plain top N."""
+    top_mask = np.zeros(len(problem.ids), dtype=bool)
+    top_mask[problem.top_positions] = True
+    return _Model(problem.objective, _constraint_groups(problem), top_mask)
 
 
 # --------------------------------------------------------------------------- main entry
@@ -547,250 +778,46 @@ def shortlist(
     a minimal conflicting set. See the module docstring for the model and
     how swaps and binding constraints are explained.
     """
-    values = _validate_scores(scores)
-    cons = Constraints.from_dict(constraints)
-    if not isinstance(attributes, pd.DataFrame):
-        raise ScoringError(
-            f"Les attributs doivent être un tableau pandas, reçu {type(attributes).__name__}."
-        )
-    if attributes.index.has_duplicates:
-        dup = attributes.index[attributes.index.duplicated()].unique()[:5]
-        raise ScoringError(f"Identifiants en double dans les attributs : {', '.join(map(str, dup))}.")
-    missing = values.index.difference(attributes.index, sort=False)
-    if len(missing):
-        raise ScoringError(
-            "Attributs manquants pour le dossier : "
-            + ", ".join(map(str, missing[:5]))
-            + ("…" if len(missing) > 5 else "")
-            + "."
-        )
-    attrs = attributes.loc[values.index]
-    unknown_columns = sorted(cons.columns() - set(map(str, attrs.columns)))
-    if unknown_columns:
-        raise ScoringError(
-            f"Colonne d'attribut inconnue : « {unknown_columns[0]} » "
-            f"(colonnes disponibles : {', '.join(map(str, attrs.columns)) or 'aucune'})."
-        )
-    if "eligible" in attrs.columns:
-        eligible = _binary_column(attrs, "eligible", cons.label("eligible"))
-    else:
-        eligible = np.ones(len(values), dtype=bool)
-    n_eligible = int(eligible.sum())
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise ScoringError(f"La taille de la sélection doit être un nombre entier, reçu {size!r}.")
-    size = int(size)
-    if size <= 0:
-        raise ScoringError(f"La taille de la sélection doit être au moins 1, reçu {size}.")
-    if size > n_eligible:
-        raise ScoringError(
-            f"La taille de la sélection ({size}) dépasse le nombre de dossiers éligibles ({n_eligible})."
-        )
-    force_in = _resolve_ids(cons.force_in, values.index, "force_in")
-    force_out = _resolve_ids(cons.force_out, values.index, "force_out")
-    ineligible_forced = [i for i in force_in if not eligible[values.index.get_loc(i)]]
-    if ineligible_forced:
-        raise ScoringError(
-            "Contrainte « force_in » : le dossier "
-            + ", ".join(f"« {i} »" for i in ineligible_forced[:5])
-            + " est inéligible et ne peut pas être imposé."
-        )
-
-    ids = values.index[eligible]
-    sign = 1.0 if higher_is_better else -1.0
-    objective = sign * values.to_numpy()[eligible]
-    elig_attrs = attrs.loc[ids]
-    n = len(ids)
-    position = {item: k for k, item in enumerate(ids)}
-
-    # Plain top N: best objective first, ties in input order.
-    order = np.argsort(-objective, kind="stable")
-    top_idx = order[:size]
-    top_mask = np.zeros(n, dtype=bool)
-    top_mask[top_idx] = True
-
-    groups: list[_Group] = [
-        _Group(
-            key={"type": "size", "bound": size},
-            label=f"taille de la sélection : {size} {_plural(size, 'dossier')}",
-            row=np.ones(n),
-            lo=float(size),
-            hi=float(size),
-        )
-    ]
-    for kind in ("min_per_group", "max_per_group"):
-        for column, bound in getattr(cons, kind).items():
-            if kind == "min_per_group" and bound == 0:
-                continue
-            raw = elig_attrs[column]
-            present = raw.notna().to_numpy()
-            codes, uniques = pd.factorize(raw, sort=False)
-            labels = [str(_py(u)) for u in uniques]
-            onehot = codes[None, :] == np.arange(len(uniques))[:, None]
-            word = "au moins" if kind == "min_per_group" else "au plus"
-            for g in sorted(range(len(uniques)), key=lambda k: labels[k]):
-                row = (onehot[g] & present).astype(float)
-                groups.append(
-                    _Group(
-                        key={"type": kind, "column": column, "group": _py(uniques[g]), "bound": bound},
-                        label=f"{word} {bound} {_plural(bound, 'dossier')} par {cons.label(column)} : {labels[g]}",
-                        row=row,
-                        lo=float(bound) if kind == "min_per_group" else -np.inf,
-                        hi=np.inf if kind == "min_per_group" else float(bound),
-                        members=row > 0,
-                    )
-                )
-    for column, bound in cons.min_count.items():
-        flag = _binary_column(elig_attrs, column, cons.label(column))
-        groups.append(
-            _Group(
-                key={"type": "min_count", "column": column, "bound": bound},
-                label=f"au moins {bound} {_plural(bound, 'dossier')} : {cons.label(column)}",
-                row=flag.astype(float),
-                lo=float(bound),
-                members=flag,
-            )
-        )
-    for column, share in cons.min_share.items():
-        flag = _binary_column(elig_attrs, column, cons.label(column))
-        groups.append(
-            _Group(
-                key={"type": "min_share", "column": column, "bound": share},
-                label=f"au moins {_format_share(share)} des dossiers : {cons.label(column)}",
-                row=flag.astype(float) - share,
-                lo=-_SHARE_TOLERANCE,
-                members=flag,
-            )
-        )
-    for item in force_in:
-        groups.append(
-            _Group(
-                key={"type": "force_in", "id": _py(item)},
-                label=f"dossier imposé : {item}",
-                fixed=position[item],
-                fixed_value=1.0,
-            )
-        )
-    for item in force_out:
-        if item not in position:  # ineligible: already out, nothing to force
-            continue
-        groups.append(
-            _Group(
-                key={"type": "force_out", "id": _py(item)},
-                label=f"dossier écarté : {item}",
-                fixed=position[item],
-                fixed_value=0.0,
-            )
-        )
-
-    model = _Model(objective, groups, top_mask)
-    scale = float(values.abs().max()) if len(values) else 1.0
-    top_total = float(values.to_numpy()[eligible][top_idx].sum())
-    top_ids = tuple(ids[top_idx])
-    everything = np.ones(len(groups), dtype=bool)
-
-    x = model.solve(everything)
+    problem = _prepare_problem(scores, attributes, size, constraints, higher_is_better)
+    model = _build_model(problem)
+    x = model.solve(np.ones(len(model.groups), dtype=bool))
     if x is None:
-        conflict = _deletion_filter(model)
-        labels_fr = [f"« {groups[k].label} »" for k in conflict]
-        message = (
-            "Contraintes incompatibles : aucune sélection ne peut respecter ensemble "
-            + _join_fr(labels_fr)
-            + ". Assouplissez ou retirez l'une d'elles."
-        )
-        return ShortlistResult(
-            feasible=False,
-            message=message,
-            size=size,
-            higher_is_better=higher_is_better,
-            selected=(),
-            top_n=top_ids,
-            swaps=(),
-            binding=(),
-            constraints=(),
-            conflict=tuple({**groups[k].key, "label": groups[k].label} for k in conflict),
-            objective=None,
-            top_n_objective=top_total,
-            objective_lost=None,
-        )
+        return _infeasible_result(problem, model)
+    return _feasible_result(problem, model, x)
 
-    best = model.value(x)
-    tolerance = 1e-9 * max(1.0, scale) * size
-    report: list[dict[str, Any]] = []
-    without: dict[int, np.ndarray] = {}
-    xf = x.astype(float)
-    topf = top_mask.astype(float)
-    for k, group in enumerate(groups):
-        entry: dict[str, Any] = {**group.key, "label": group.label}
-        if group.row is not None:
-            value = float(group.row @ xf)
-            top_value = float(group.row @ topf)
-            if group.key["type"] == "min_share":
-                count = float(group.members[x].sum())
-                needed = math.ceil(group.key["bound"] * size - _SHARE_TOLERANCE)
-                entry.update(value=int(count), top_n_value=int(group.members[top_mask].sum()),
-                             slack=int(count) - needed)
-            elif group.key["type"] == "max_per_group":
-                entry.update(value=int(round(value)), top_n_value=int(round(top_value)),
-                             slack=int(round(group.hi - value)))
-            else:
-                entry.update(value=int(round(value)), top_n_value=int(round(top_value)),
-                             slack=int(round(value - group.lo)))
-        else:
-            entry.update(value=int(x[group.fixed]), top_n_value=int(top_mask[group.fixed]), slack=0)
-        entry["tight"] = entry["slack"] == 0
-        if group.key["type"] == "size":
-            entry.update(cost=0.0, binding=False)
-        else:
-            active = everything.copy()
-            active[k] = False
-            relaxed = model.solve(active)
-            if relaxed is None:  # cannot happen: a relaxation of a feasible problem
-                raise RuntimeError("relaxed shortlist problem reported infeasible")
-            cost = max(0.0, model.value(relaxed) - best)
-            entry.update(cost=cost, binding=cost > tolerance)
-            if entry["binding"] or not np.array_equal(relaxed, x):
-                without[k] = relaxed
-        report.append(entry)
 
-    swaps = _explain_swaps(model, x, without, report, ids)
-    order_sel = np.flatnonzero(x)[np.argsort(-objective[x], kind="stable")]
-    selected_ids = tuple(ids[order_sel])
-    total = float(values.to_numpy()[eligible][x].sum())
-    lost = max(0.0, sign * (top_total - total))
-    binding = tuple(
-        sorted((e for e in report if e["binding"]), key=lambda e: -e["cost"])
+# --------------------------------------------------------------------------- explanations
+
+
+def _top_n_objective(problem: _Problem) -> float:
+    """Total score of the plain top N."""
+    return float(problem.scores[problem.top_positions].sum())
+
+
+def _infeasible_result(problem: _Problem, model: _Model) -> ShortlistResult:
+    """The result when the constraints cannot hold together: a minimal conflicting set, named in French."""
+    groups = model.groups
+    conflict = _deletion_filter(model)
+    labels_fr = [f"« {groups[k].label} »" for k in conflict]
+    message = (
+        "Contraintes incompatibles : aucune sélection ne peut respecter ensemble "
+        + _join_fr(labels_fr)
+        + ". Assouplissez ou retirez l'une d'elles."
     )
-    n_swaps = len(swaps)
-    if n_swaps:
-        message = (
-            f"Sélection de {size} {_plural(size, 'dossier')} : {n_swaps} "
-            f"{_plural(n_swaps, 'échange')} par rapport aux {size} premiers, imposé"
-            f"{'s' if n_swaps > 1 else ''} par les contraintes."
-        )
-        if not binding and lost > tolerance:
-            message += (
-                " Aucune contrainte ne coûte à elle seule : c'est leur combinaison qui impose "
-                f"{'ces échanges' if n_swaps > 1 else 'cet échange'}."
-            )
-    else:
-        message = (
-            f"Sélection de {size} {_plural(size, 'dossier')} : "
-            f"les {size} premiers respectent toutes les contraintes."
-        )
     return ShortlistResult(
-        feasible=True,
+        feasible=False,
         message=message,
-        size=size,
-        higher_is_better=higher_is_better,
-        selected=selected_ids,
-        top_n=top_ids,
-        swaps=tuple(swaps),
-        binding=binding,
-        constraints=tuple(report),
-        conflict=(),
-        objective=total,
-        top_n_objective=top_total,
-        objective_lost=lost,
+        size=problem.size,
+        higher_is_better=problem.higher_is_better,
+        selected=(),
+        top_n=tuple(problem.ids[problem.top_positions]),
+        swaps=(),
+        binding=(),
+        constraints=(),
+        conflict=tuple({**groups[k].key, "label": groups[k].label} for k in conflict),
+        objective=None,
+        top_n_objective=_top_n_objective(problem),
+        objective_lost=None,
     )
 
 
@@ -809,20 +836,115 @@ def _deletion_filter(model: _Model) -> list[int]:
     return [int(k) for k in np.flatnonzero(active)]
 
 
-def _explain_swaps(
+def _achieved(group: _Group, x: np.ndarray, top_mask: np.ndarray, size: int) -> dict[str, int]:
+    """What a group reaches in the selection and in the plain top N, and its slack."""
+    if group.row is None:
+        assert group.fixed is not None  # a group without a row fixes a variable
+        return {"value": int(x[group.fixed]), "top_n_value": int(top_mask[group.fixed]), "slack": 0}
+    value = float(group.row @ x.astype(float))
+    top_value = float(group.row @ top_mask.astype(float))
+    kind = group.key["type"]
+    if kind == "min_share":
+        assert group.members is not None  # share groups always carry their members
+        count = float(group.members[x].sum())
+        needed = math.ceil(group.key["bound"] * size - _SHARE_TOLERANCE)
+        return {"value": int(count), "top_n_value": int(group.members[top_mask].sum()), "slack": int(count) - needed}
+    slack = group.hi - value if kind == "max_per_group" else value - group.lo
+    return {"value": round(value), "top_n_value": round(top_value), "slack": round(slack)}
+
+
+def _constraint_report(
+    model: _Model, x: np.ndarray, size: int, tolerance: float
+) -> tuple[list[dict[str, Any]], dict[int, np.ndarray]]:
+    """Every group with its value, slack, cost and binding flag, and the selections without each group.
+
+    The second item maps a group to the optimal selection once it is removed,
+    for the groups whose removal changes the selection (or improves it).
+    """
+    best = model.value(x)
+    report: list[dict[str, Any]] = []
+    without: dict[int, np.ndarray] = {}
+    for k, group in enumerate(model.groups):
+        entry: dict[str, Any] = {**group.key, "label": group.label}
+        entry.update(_achieved(group, x, model.top_mask, size))
+        entry["tight"] = entry["slack"] == 0
+        if group.key["type"] == "size":
+            entry.update(cost=0.0, binding=False)
+        else:
+            active = np.ones(len(model.groups), dtype=bool)
+            active[k] = False
+            relaxed = model.solve(active)
+            if relaxed is None:  # cannot happen: a relaxation of a feasible problem
+                raise RuntimeError("relaxed shortlist problem reported infeasible")
+            cost = max(0.0, model.value(relaxed) - best)
+            entry.update(cost=cost, binding=cost > tolerance)
+            if entry["binding"] or not np.array_equal(relaxed, x):
+                without[k] = relaxed
+        report.append(entry)
+    return report, without
+
+
+def _selection_message(size: int, n_swaps: int, any_binding: bool, lost: float, tolerance: float) -> str:
+    """The French summary of a feasible selection."""
+    if not n_swaps:
+        return (
+            f"Sélection de {size} {_plural(size, 'dossier')} : "
+            f"les {size} premiers respectent toutes les contraintes."
+        )
+    message = (
+        f"Sélection de {size} {_plural(size, 'dossier')} : {n_swaps} "
+        f"{_plural(n_swaps, 'échange')} par rapport aux {size} premiers, imposé"
+        f"{'s' if n_swaps > 1 else ''} par les contraintes."
+    )
+    if not any_binding and lost > tolerance:
+        message += (
+            " Aucune contrainte ne coûte à elle seule : c'est leur combinaison qui impose "
+            f"{'ces échanges' if n_swaps > 1 else 'cet échange'}."
+        )
+    return message
+
+
+def _feasible_result(problem: _Problem, model: _Model, x: np.ndarray) -> ShortlistResult:
+    """The result for the optimal selection ``x``: constraint report, swaps, binding groups and message."""
+    size = problem.size
+    tolerance = 1e-9 * max(1.0, problem.scale) * size
+    report, without = _constraint_report(model, x, size, tolerance)
+    swaps = _explain_swaps(model, x, without, report, problem.ids)
+    order_sel = np.flatnonzero(x)[np.argsort(-problem.objective[x], kind="stable")]
+    top_total = _top_n_objective(problem)
+    total = float(problem.scores[x].sum())
+    lost = max(0.0, problem.sign * (top_total - total))
+    binding = tuple(sorted((e for e in report if e["binding"]), key=lambda e: -e["cost"]))
+    return ShortlistResult(
+        feasible=True,
+        message=_selection_message(size, len(swaps), bool(binding), lost, tolerance),
+        size=size,
+        higher_is_better=problem.higher_is_better,
+        selected=tuple(problem.ids[order_sel]),
+        top_n=tuple(problem.ids[problem.top_positions]),
+        swaps=tuple(swaps),
+        binding=binding,
+        constraints=tuple(report),
+        conflict=(),
+        objective=total,
+        top_n_objective=top_total,
+        objective_lost=lost,
+    )
+
+
+def _pair_swaps(
     model: _Model,
     x: np.ndarray,
     without: Mapping[int, np.ndarray],
     report: Sequence[dict[str, Any]],
-    ids: pd.Index,
-) -> list[dict[str, Any]]:
-    """Pair entered and dropped dossiers and name the constraint behind each pair."""
+    by_cost: Sequence[int],
+) -> list[tuple[int, int, list[int]]]:
+    """Pair every entered dossier with a dropped one and the groups that cause the pair (see the module docstring)."""
     objective = model.objective
     entered = [int(i) for i in np.flatnonzero(x & ~model.top_mask)]
     dropped = [int(j) for j in np.flatnonzero(~x & model.top_mask)]
     entered.sort(key=lambda i: -objective[i])  # best entered first
     dropped.sort(key=lambda j: objective[j])  # weakest dropped first
-    by_cost = sorted(without, key=lambda k: -report[k]["cost"])
     cause_in = {i: [k for k in by_cost if not without[k][i]] for i in entered}
     cause_out = {j: [k for k in by_cost if without[k][j]] for j in dropped}
     pairs: list[tuple[int, int, list[int]]] = []
@@ -831,7 +953,7 @@ def _explain_swaps(
     for k in by_cost:
         ins = [i for i in free_in if k in cause_in[i]]
         outs = [j for j in free_out if k in cause_out[j]]
-        for i, j in zip(ins, outs):
+        for i, j in zip(ins, outs, strict=False):  # as many pairs as the shorter side allows
             pairs.append((i, j, [k]))
             free_in.remove(i)
             free_out.remove(j)
@@ -841,18 +963,32 @@ def _explain_swaps(
         j = with_cause[0] if with_cause else free_out[0]
         free_out.remove(j)
         free_in.remove(i)
-        pairs.append((i, j, list(dict.fromkeys([cause_in[i][0]] + cause_out[j][:1]))))
+        pairs.append((i, j, list(dict.fromkeys([cause_in[i][0], *cause_out[j][:1]]))))
     for j in [j for j in free_out if cause_out[j]]:
         i = free_in.pop(0)
         free_out.remove(j)
         pairs.append((i, j, cause_out[j][:1]))
-    for i, j in zip(list(free_in), list(free_out)):
+    # as many entered as dropped dossiers: the selection and the top N have the same size
+    for i, j in zip(list(free_in), list(free_out), strict=True):
         found = (_tight_group_for(model, i, report), _holding_group_for(model, j, report))
         causes = [k for k in found if k is not None]
         pairs.append((i, j, causes))
+    return pairs
+
+
+def _explain_swaps(
+    model: _Model,
+    x: np.ndarray,
+    without: Mapping[int, np.ndarray],
+    report: Sequence[dict[str, Any]],
+    ids: pd.Index,
+) -> list[dict[str, Any]]:
+    """Pair entered and dropped dossiers and name the constraint behind each pair."""
+    by_cost = sorted(without, key=lambda k: -report[k]["cost"])
+    pairs = _pair_swaps(model, x, without, report, by_cost)
     swaps: list[dict[str, Any]] = []
     binding_labels = [report[k]["label"] for k in by_cost if report[k]["binding"]]
-    for i, j, causes in sorted(pairs, key=lambda p: -objective[p[0]]):
+    for i, j, causes in sorted(pairs, key=lambda p: -model.objective[p[0]]):
         if causes:
             because = " ; ".join(report[k]["label"] for k in causes)
         else:
@@ -874,9 +1010,14 @@ def _holding_group_for(model: _Model, j: int, report: Sequence[dict[str, Any]]) 
         kind = group.key["type"]
         if kind == "force_out" and group.fixed == j:
             return k
-        if kind == "max_per_group" and report[k]["tight"] and group.members is not None and group.members[j]:
-            if best is None or report[k]["cost"] > report[best]["cost"]:
-                best = k
+        if (
+            kind == "max_per_group"
+            and report[k]["tight"]
+            and group.members is not None
+            and group.members[j]
+            and (best is None or report[k]["cost"] > report[best]["cost"])
+        ):
+            best = k
     return best
 
 

@@ -105,7 +105,8 @@ class CriterionSpec:
     preference: Preference = field(default_factory=Preference)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id:
+        identifier: object = self.id  # a dataclass does not check its field types
+        if not isinstance(identifier, str) or not identifier:
             raise ScoringError(f"L'identifiant d'un critère doit être un texte non vide, reçu {shown(self.id)}.")
         if not isinstance(self.direction, Direction):
             raise ScoringError(
@@ -184,7 +185,8 @@ class Spec:
         total = raw.sum()
         if not total > 0:
             raise ScoringError("La somme des poids est nulle : donnez un poids positif à au moins un critère.")
-        return raw / total
+        normalised: np.ndarray = raw / total
+        return normalised
 
     @property
     def maximise(self) -> np.ndarray:

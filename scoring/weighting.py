@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,14 +114,23 @@ def equal(criteria: Sequence[str]) -> WeightsResult:
 
 def points(points: Mapping[str, float]) -> WeightsResult:
     """Direct points: any non-negative numbers, normalised to sum 1 (a zero total is an error)."""
-    if not isinstance(points, Mapping) or not points:
+    given: object = points  # the caller may pass anything: checked here
+    if not isinstance(given, Mapping) or not given:
         raise ScoringError(f"Points : un dictionnaire {{critère: points}} non vide est attendu, reçu {shown(points)}.")
     values: dict[str, float] = {}
-    for key, value in points.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
-            raise ScoringError(f"Points : la valeur du critère « {key} » doit être un nombre fini, reçu {shown(value)}.")
+    for key, value in given.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or not math.isfinite(value)
+        ):
+            raise ScoringError(
+                f"Points : la valeur du critère « {key} » doit être un nombre fini, reçu {shown(value)}."
+            )
         if value < 0:
-            raise ScoringError(f"Points : la valeur du critère « {key} » doit être positive ou nulle, reçu {shown(value)}.")
+            raise ScoringError(
+                f"Points : la valeur du critère « {key} » doit être positive ou nulle, reçu {shown(value)}."
+            )
         values[str(key)] = float(value)
     series = pd.Series(values, name="weight", dtype=float)
     total = series.sum()
@@ -160,7 +169,9 @@ def _judgement(value: Any) -> float:
         return math.nan
 
 
-def _pairwise_array(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+def _pairwise_array(
+    pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None
+) -> tuple[np.ndarray, list[str]]:
     if isinstance(pairwise, pd.DataFrame):
         rows = [str(i) for i in pairwise.index]
         cols = [str(c) for c in pairwise.columns]
@@ -177,7 +188,9 @@ def _pairwise_array(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[floa
             raise ScoringError(f"AHP : une matrice carrée est attendue, reçu un tableau de dimension {raw.ndim}.")
         ids = _ids(criteria, "AHP") if criteria is not None else [f"C{i + 1}" for i in range(raw.shape[1])]
     if raw.shape[0] != raw.shape[1] or raw.shape[0] == 0:
-        raise ScoringError(f"AHP : la matrice de comparaisons doit être carrée et non vide, reçu {raw.shape[0]} × {raw.shape[1]}.")
+        raise ScoringError(
+            f"AHP : la matrice de comparaisons doit être carrée et non vide, reçu {raw.shape[0]} × {raw.shape[1]}."
+        )
     if len(ids) != raw.shape[0]:
         raise ScoringError(f"AHP : {len(ids)} critères nommés pour une matrice {raw.shape[0]} × {raw.shape[1]}.")
     A = np.empty(raw.shape, dtype=float)
@@ -187,7 +200,8 @@ def _pairwise_array(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[floa
             number = _judgement(value)
             if isinstance(value, bool) or not math.isfinite(number) or number <= 0:
                 raise ScoringError(
-                    f"AHP : la comparaison ({ids[i]}, {ids[j]}) doit être un nombre strictement positif, reçu {shown(value)}."
+                    f"AHP : la comparaison ({ids[i]}, {ids[j]}) doit être un nombre strictement positif, "
+                    f"reçu {shown(value)}."
                 )
             A[i, j] = number
     for i in range(A.shape[0]):
@@ -202,7 +216,9 @@ def _pairwise_array(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[floa
     return A, ids
 
 
-def ahp(pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None = None) -> WeightsResult:
+def ahp(
+    pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None = None
+) -> WeightsResult:
     """Saaty's AHP: weights = principal right eigenvector of the positive reciprocal matrix.
 
     a_ij says how much more important criterion i is than j (a_ji = 1/a_ij);
@@ -268,7 +284,9 @@ def _objective_input(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None
     """Validate the matrix (all columns as max criteria when no spec is given)."""
     if spec is None:
         if not isinstance(matrix, pd.DataFrame):
-            raise ScoringError(f"La matrice de décision doit être un tableau (DataFrame), reçu {type(matrix).__name__}.")
+            raise ScoringError(
+                f"La matrice de décision doit être un tableau (DataFrame), reçu {type(matrix).__name__}."
+            )
         if matrix.shape[1] == 0:
             raise ScoringError("La matrice de décision ne contient aucun critère (aucune colonne).")
         spec = Spec("wsm", tuple(CriterionSpec(str(c), Direction.MAX, 1.0) for c in matrix.columns))
@@ -355,9 +373,13 @@ def critic(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None = None) -
 def weights(method: str, **kwargs: Any) -> WeightsResult:
     """Dispatch: ``equal(criteria=...)``, ``points(points=...)``, ``ahp(pairwise=..., criteria=None)``,
     ``roc(order=...)``, ``entropy(matrix=..., spec=None)``, ``critic(matrix=..., spec=None)``."""
-    functions = {"equal": equal, "points": points, "ahp": ahp, "roc": roc, "entropy": entropy, "critic": critic}
+    functions: dict[str, Callable[..., WeightsResult]] = {
+        "equal": equal, "points": points, "ahp": ahp, "roc": roc, "entropy": entropy, "critic": critic,
+    }
     if method not in functions:
-        raise ScoringError(f"Méthode de pondération inconnue : {shown(method)} (attendu : {', '.join(WEIGHTING_METHODS)}).")
+        raise ScoringError(
+            f"Méthode de pondération inconnue : {shown(method)} (attendu : {', '.join(WEIGHTING_METHODS)})."
+        )
     function = functions[method]
     try:
         inspect.signature(function).bind(**kwargs)
