@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -42,7 +41,6 @@ __all__ = [
     "ShortlistChoices",
     "binding_table",
     "build_shortlist",
-    "choices_with_forcings",
     "constraints_table",
     "decision_drafts",
     "decisions_table",
@@ -50,10 +48,10 @@ __all__ = [
     "default_choices",
     "default_size",
     "describe_choices",
-    "export_file_name",
     "forcing_ids",
     "forcings_table",
     "matching_profile_name",
+    "merge_forcings",
     "name_dossiers",
     "regions_with_eligible",
     "selection_table",
@@ -92,7 +90,7 @@ class ShortlistChoices:
       Territoires d'industrie (``min_share``); 0 = no constraint;
     * ``max_per_region``: at most k per région (``max_per_group``), None = no limit;
     * ``force_in`` / ``force_out``: dossier ids imposed / excluded (from the
-      stored forcings, see `choices_with_forcings`).
+      stored forcings, see `merge_forcings`).
     """
 
     size: int = DEFAULT_SIZE
@@ -191,12 +189,6 @@ def forcing_ids(forcings: pd.DataFrame | None) -> tuple[tuple[str, ...], tuple[s
             tuple(str(i) for i in kinds.index[kinds == "force_out"]))
 
 
-def choices_with_forcings(choices: ShortlistChoices, forcings: pd.DataFrame) -> ShortlistChoices:
-    """`choices` with its forced dossiers replaced by the stored forcings of the call."""
-    force_in, force_out = forcing_ids(forcings)
-    return replace(choices, force_in=force_in, force_out=force_out)
-
-
 # --------------------------------------------------------------------------- inputs of the engine
 
 
@@ -279,7 +271,7 @@ def default_choices(inputs: DecisionInputs, ranking: scoring.RankResult | None =
     choices = ShortlistChoices(size=size, every_region=bool(every_region),
                                min_ti_share=TI_SHARE_DEFAULT if ti_ok else 0.0)
     if forcings is not None:
-        choices = choices_with_forcings(choices, forcings)
+        choices = ShortlistChoices.from_constraints(merge_forcings(choices.to_constraints(), forcings), size)
     if ranking is not None and choices.min_ti_share > 0:
         try:
             feasible = build_shortlist(inputs, ranking, choices).feasible
@@ -497,18 +489,6 @@ def matching_profile_name(stored: pd.DataFrame | None, profile: WeightProfile) -
     if JURY_PROFILE in same:
         return JURY_PROFILE
     return same[0] if same else None
-
-
-def export_file_name(call_id: str, results_on: date | datetime | str | None = None,
-                     today: date | None = None) -> str:
-    """« liste-restreinte_AMI1_2019-09-26.xlsx »: the call's results date when known, else today."""
-    day: date
-    if results_on is not None and not (isinstance(results_on, float) and math.isnan(results_on)) \
-            and str(results_on) not in ("NaT", "None", ""):
-        day = pd.Timestamp(results_on).date()
-    else:
-        day = today or date.today()
-    return f"liste-restreinte_{call_id}_{day.isoformat()}.xlsx"
 
 
 def merge_forcings(constraints: Mapping[str, Any], forcings: pd.DataFrame | None) -> dict[str, Any]:

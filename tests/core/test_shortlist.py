@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -86,11 +86,21 @@ def test_choices_refuse_bad_values() -> None:
         ms.ShortlistChoices(size=5, min_ti_share=1.5)
 
 
-def test_stored_forcings_become_forced_ids() -> None:
+def test_stored_forcings_are_united_with_the_sessions_and_contradictions_refused() -> None:
+    """One rule for the page and `jury export`: the session's forcings and the stored ones are
+    united (the page used to replace the session's by the stored ones); a dossier both imposed
+    and excluded is refused."""
     forcings = pd.DataFrame({"dossier_id": ["A", "B", "C"], "kind": ["force_in", "force_out", "force_in"]})
-    choices = ms.choices_with_forcings(ms.ShortlistChoices(size=5, force_in=("Z",)), forcings)
+    merged = ms.merge_forcings({"force_in": ["Z"], "min_count": {"overseas": 1}}, forcings)
+    assert merged == {"force_in": ["Z", "A", "C"], "force_out": ["B"], "min_count": {"overseas": 1}}
+    assert ms.merge_forcings({"force_in": ["A"]}, forcings)["force_in"] == ["A", "C"]  # no duplicate
+    assert ms.merge_forcings({}, forcings.iloc[0:0]) == {}
+    assert ms.merge_forcings({"force_out": ["Y"]}, None) == {"force_out": ["Y"]}
+    with pytest.raises(ValueError, match="Dossier à la fois imposé et écarté : B"):
+        ms.merge_forcings({"force_in": ["B"]}, forcings)
+    # The page's starting choices carry the stored forcings.
+    choices = ms.ShortlistChoices.from_constraints(ms.merge_forcings({}, forcings), 5)
     assert choices.force_in == ("A", "C") and choices.force_out == ("B",)
-    assert ms.choices_with_forcings(choices, forcings.iloc[0:0]).force_in == ()
 
 
 # --------------------------------------------------------------------------- attributes and solving
@@ -273,10 +283,6 @@ def test_forcings_table_and_file_name(ami1) -> None:
     assert table.iloc[0].to_dict() == {"Dossier": inputs.attributes.at["AMI1-001", "display_name"],
                                        "Forçage": "écarté", "Justification": "Dossier retiré par la commune",
                                        "Par": "helene.marchetti", "Le": "26/09/2019 09:30"}
-    assert ms.export_file_name("AMI1", pd.Timestamp("2019-09-26")) == "liste-restreinte_AMI1_2019-09-26.xlsx"
-    assert ms.export_file_name("AMI2-P1", pd.NaT, today=date(2021, 1, 4)) == \
-        "liste-restreinte_AMI2-P1_2021-01-04.xlsx"
-    assert ms.export_file_name("AMI2-P1", None, today=date(2021, 1, 4)).endswith("2021-01-04.xlsx")
     lines = ms.describe_choices(ms.ShortlistChoices(size=55, every_region=True, min_ti_share=0.67,
                                                     force_out=("AMI1-001",)), inputs)
     assert "Au moins 67 % en Territoires d'industrie" in lines
