@@ -14,6 +14,7 @@ expected and what was found.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class JuryError(Exception):
@@ -57,7 +58,7 @@ class Problem:
 class ImportRejected(JuryError):
     """An import file was refused; `problems` lists every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         count = len(problems)
         plural = "s" if count > 1 else ""
@@ -73,7 +74,7 @@ class AccessDenied(JuryError):
 class StaleWrite(JuryError):
     """Optimistic concurrency: the stored value changed since it was read."""
 
-    def __init__(self, message: str, current: dict | None):
+    def __init__(self, message: str, current: dict[str, Any] | None) -> None:
         self.current = current
         super().__init__(message)
 
@@ -81,7 +82,7 @@ class StaleWrite(JuryError):
 class LoginRefused(JuryError):
     """Log-in refused; `retry_after` seconds when throttled."""
 
-    def __init__(self, message: str, retry_after: float = 0.0):
+    def __init__(self, message: str, retry_after: float = 0.0) -> None:
         self.retry_after = retry_after
         super().__init__(message)
 

@@ -70,7 +70,8 @@ def test_damaged_demo_copy_is_refused_with_every_problem_named(demo_db: Path, tm
     assert result.returncode == 2
     report = result.stderr
     assert "Import refusé" in report and "la base n'a pas été modifiée" in report
-    assert f"Feuille « Dossiers », ligne {dossiers.max_row}, colonne « Identifiant », valeur « {duplicated_id} » : identifiant en double" in report
+    assert (f"Feuille « Dossiers », ligne {dossiers.max_row}, colonne « Identifiant », "
+            f"valeur « {duplicated_id} » : identifiant en double") in report
     assert "Feuille « Notes », ligne 2, colonne « Note », valeur « 7 » : valeur hors de l'intervalle 1–5" in report
     assert "Feuille « Valeurs », ligne 3, colonne « Valeur », valeur « beaucoup » : nombre attendu" in report
     assert "Feuille « Candidats », ligne 2, colonne « Code INSEE », valeur « 99999 » : code INSEE inconnu" in report

@@ -43,7 +43,7 @@ def throttle_delay(failed_attempts: int) -> float:
     """Seconds to wait after `failed_attempts` consecutive failures."""
     if failed_attempts < FREE_ATTEMPTS:
         return 0.0
-    return min(BASE_DELAY_SECONDS * 2 ** (failed_attempts - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+    return min(BASE_DELAY_SECONDS * 2.0 ** (failed_attempts - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
 
 
 def authenticate(store: Store, login: str, password: str, now: datetime | None = None) -> Actor:

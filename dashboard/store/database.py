@@ -64,14 +64,20 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"Impossible d'ouvrir la base « {path} » : {exc}") from exc
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The single integer a `SELECT count(*)`-like query returns."""
+    row = con.execute(sql).fetchone()
+    if row is None:  # an aggregate always returns one row
+        raise StoreError(f"Requête sans résultat : {sql}")
+    return int(row[0])
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The file's schema version (0 for a new file)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    exists = _count(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
     if not exists:
         return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
+    return _count(con, "SELECT coalesce(max(version), 0) FROM schema_version")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -106,7 +112,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def load_communes(con: duckdb.DuckDBPyConnection) -> int:
     """Fill the reference communes from the package's extract when the table is empty."""
-    if con.execute("SELECT count(*) FROM communes").fetchone()[0]:
+    if _count(con, "SELECT count(*) FROM communes"):
         return 0
     with resource(COMMUNES).open(encoding="utf-8") as handle:
         frame = pd.read_csv(handle, dtype={"insee_code": str, "departement_code": str,
@@ -131,7 +137,7 @@ def load_communes(con: duckdb.DuckDBPyConnection) -> int:
 class Database:
     """One open DuckDB file for the whole process; hand out one cursor per session."""
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         self.is_new = not self.path.exists()
         self._con = connect(self.path)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, TypedDict, TypeVar
 
 import duckdb
 import pandas as pd
@@ -42,6 +43,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "ratings": ("ratings", ("juror_id", "dossier_id", "criterion_id"), ("score", "comment")),
 }
 
+T = TypeVar("T")
+
 # Values of these columns in the database are maintained by the store itself.
 _RATING_BOOKKEEPING = ("rated_at", "version")
 
@@ -53,6 +56,15 @@ class TableChange:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+class Credentials(TypedDict):
+    """The account behind a login, for the log-in check only (hash included)."""
+
+    actor: Actor
+    password_hash: str
+    failed_attempts: int
+    last_failed_at: datetime | None
 
 
 @dataclass
@@ -109,7 +121,7 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
 class Store:
     """The jury's data, read and written through one cursor."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection):
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cur = cursor
 
     # ----------------------------------------------------------------- helpers
@@ -119,7 +131,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"Lecture impossible : {exc}\nRequête : {sql}\nParamètres : {list(params)}") from exc
 
-    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._cur.execute(sql, list(params)).fetchall()
         except duckdb.Error as exc:
@@ -154,7 +166,7 @@ class Store:
     def communes(self) -> pd.DataFrame:
         return self._frame("SELECT * FROM communes ORDER BY insee_code")
 
-    def existing_keys(self, sheet_key: str) -> set[tuple]:
+    def existing_keys(self, sheet_key: str) -> set[tuple[Any, ...]]:
         """Keys already stored for an import sheet (to check references)."""
         table, keys, _ = TABLES[sheet_key]
         columns = ", ".join(keys)
@@ -179,7 +191,7 @@ class Store:
         frame = self._frame(sql, [call_id, call_id])
         frame["display_name"] = [
             display_name(name, dept)
-            for name, dept in zip(frame["candidate_name"], frame["departement_code"])
+            for name, dept in zip(frame["candidate_name"], frame["departement_code"], strict=True)
         ]
         return frame
 
@@ -328,7 +340,7 @@ class Store:
         return change
 
     @staticmethod
-    def _with_bookkeeping(table: str, row: dict[str, Any], current: tuple | None,
+    def _with_bookkeeping(table: str, row: dict[str, Any], current: tuple[Any, ...] | None,
                           now: datetime) -> dict[str, Any]:
         if table != "ratings":
             return row
@@ -352,7 +364,7 @@ class Store:
             self._cur.unregister("incoming_rows")
 
     # ---------------------------------------------------------------- accounts
-    def credentials(self, login: str) -> dict[str, Any] | None:
+    def credentials(self, login: str) -> Credentials | None:
         """The account behind a login, for the log-in check only (hash included)."""
         rows = self._rows(
             "SELECT login, name, role, juror_id, password_hash, failed_attempts, last_failed_at "
@@ -364,12 +376,12 @@ class Store:
                 "password_hash": password_hash, "failed_attempts": failed, "last_failed_at": last_failed}
 
     def record_login_failure(self, login: str, now: datetime) -> None:
-        self._transaction(lambda: (
+        def work() -> None:
             self._cur.execute(
                 "UPDATE users SET failed_attempts = failed_attempts + 1, last_failed_at = ? WHERE login = ?",
-                [now, login]),
-            self._append_audit(login, "échec de connexion", "user", login, None, None),
-        ))
+                [now, login])
+            self._append_audit(login, "échec de connexion", "user", login, None, None)
+        self._transaction(work)
 
     def record_login_success(self, login: str) -> None:
         self._cur.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
@@ -394,30 +406,27 @@ class Store:
             raise StoreError(f"Membre du jury « {juror_id} » inconnu.")
         if self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
             raise StoreError(f"L'identifiant « {login} » existe déjà.")
-        self._transaction(
-            lambda: (
-                self._cur.execute(
-                    "INSERT INTO users (login, name, role, organisation, juror_id, password_hash, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [login, name, role, organisation, juror_id, password_hash, datetime.now()]),
-                self._append_audit(actor, "création de compte", "user", login, None,
-                                   {"name": name, "role": role, "organisation": organisation,
-                                    "juror_id": juror_id}),
-            ))
+        def work() -> None:
+            self._cur.execute(
+                "INSERT INTO users (login, name, role, organisation, juror_id, password_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [login, name, role, organisation, juror_id, password_hash, datetime.now()])
+            self._append_audit(actor, "création de compte", "user", login, None,
+                               {"name": name, "role": role, "organisation": organisation, "juror_id": juror_id})
+        self._transaction(work)
 
     def set_password(self, actor: Actor, login: str, password_hash: str) -> None:
         if actor.login != login:
             require(actor, "set_other_password")
         if not self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
             raise StoreError(f"Compte « {login} » inconnu.")
-        self._transaction(
-            lambda: (
-                self._cur.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, "
-                                  "last_failed_at = NULL WHERE login = ?", [password_hash, login]),
-                self._append_audit(actor, "changement de mot de passe", "user", login, None, None),
-            ))
+        def work() -> None:
+            self._cur.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, "
+                              "last_failed_at = NULL WHERE login = ?", [password_hash, login])
+            self._append_audit(actor, "changement de mot de passe", "user", login, None, None)
+        self._transaction(work)
 
-    def _transaction(self, work) -> Any:
+    def _transaction(self, work: Callable[[], T]) -> T:
         """Run `work()` in one transaction; roll back on any error."""
         self._cur.execute("BEGIN TRANSACTION")
         try:
@@ -563,7 +572,7 @@ class Store:
         return self.save_ratings(actor, dossier_id, [RatingEntry(criterion_id, score, comment, expected_version)])[
             criterion_id]
 
-    def save_ratings(self, actor: Actor, dossier_id: str, entries: list["RatingEntry"]) -> dict[str, int]:
+    def save_ratings(self, actor: Actor, dossier_id: str, entries: list[RatingEntry]) -> dict[str, int]:
         """Write a juror's ratings of one dossier in one transaction, each audited;
         returns the new version per criterion.
 
@@ -575,7 +584,7 @@ class Store:
         jury_criteria = {row[0] for row in self._rows(
             "SELECT criterion_id FROM criteria WHERE criterion_group = 'jury'")}
         for entry in entries:
-            score = entry.score
+            score: object = entry.score  # callers outside the typed code may pass anything
             if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
                 raise StoreError(f"Note « {score} » refusée pour {entry.criterion_id} : "
                                  "un entier de 1 à 5 est attendu.")
@@ -628,7 +637,6 @@ class Store:
             raise StaleWrite("Enregistrement refusé : une autre fenêtre vient d'enregistrer ces notes ; "
                              "rien n'a été écrit.", current_values()) from exc
 
-
     # ------------------------------------------------- weights and decisions
     def save_weight_profile(self, actor: Actor, call_id: str, name: str, profile: dict[str, Any]) -> None:
         """Save a named weight profile for a call (audited, with the previous version)."""
@@ -650,7 +658,6 @@ class Store:
                                json.loads(existing[0][1]) if existing else None, profile)
         self._transaction(work)
 
-
     def weight_profiles(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """Profiles of a call the actor may see: a juror sees the jury's and their own."""
         frame = self._frame("SELECT name, owner, saved_at, spec FROM weight_profiles WHERE call_id = ? "
@@ -661,12 +668,10 @@ class Store:
         frame["profile"] = [json.loads(s) for s in frame["spec"]]
         return frame.drop(columns=["spec"]).reset_index(drop=True)
 
-
     def weight_profile(self, actor: Actor, call_id: str, name: str) -> dict[str, Any] | None:
         frame = self.weight_profiles(actor, call_id)
         match = frame[frame["name"] == name]
         return None if match.empty else match.iloc[0]["profile"]
-
 
     def record_decision(self, actor: Actor, call_id: str, dossier_id: str, decision: str,
                         rationale: str) -> None:
@@ -693,11 +698,9 @@ class Store:
                                {"decision": decision, "rationale": rationale.strip()})
         self._transaction(work)
 
-
     def decisions(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """The recorded decisions of a call (every role reads them)."""
         return self._frame("SELECT * FROM decisions WHERE call_id = ? ORDER BY dossier_id", [call_id])
-
 
     def set_forcing(self, actor: Actor, call_id: str, dossier_id: str, kind: str | None,
                     justification: str = "") -> None:
@@ -724,7 +727,6 @@ class Store:
                                {"kind": before[0][0], "justification": before[0][1]} if before else None,
                                {"kind": kind, "justification": justification.strip()} if kind else None)
         self._transaction(work)
-
 
     def forcings(self, actor: Actor, call_id: str) -> pd.DataFrame:
         return self._frame("SELECT * FROM shortlist_forcings WHERE call_id = ? ORDER BY dossier_id", [call_id])

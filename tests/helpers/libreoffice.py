@@ -35,5 +35,5 @@ def table(rows: list[list[str]]) -> list[dict[str, str]]:
     for row in rows[1:]:
         if not any(cell.strip() for cell in row):
             break
-        records.append(dict(zip(header, row)))
+        records.append(dict(zip(header, row, strict=True)))  # LibreOffice pads every row
     return records

@@ -105,7 +105,7 @@ def test_recused_juror_can_neither_rate_nor_read_the_dossier(filled: Store) -> N
 
 def test_ratings_stop_counting_when_their_juror_is_recused_later(filled: Store) -> None:
     assert ("J-CNAM", "AMI1-002") in set(zip(*filled.ratings_for_ranking(PRESIDENT, "AMI1")[["juror", "dossier"]]
-                                            .T.values))
+                                            .T.values, strict=True))
     dropped = filled.add_recusal(ADMIN, "J-CNAM", "AMI1-002", "a conseillé la commune", date(2019, 7, 1))
     assert dropped == 1
     ratings = filled.ratings(PRESIDENT, "AMI1").set_index(["juror_id", "dossier_id"])
