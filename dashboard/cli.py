@@ -17,10 +17,11 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any, NoReturn, cast
 
 from dashboard.errors import ImportRejected, JuryError
 from dashboard.resources import DEMO_WORKBOOK, resource
@@ -53,7 +54,7 @@ DEMO_STAFF = (
 
 
 class _FrenchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages are English
+    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
         self.print_usage(sys.stderr)
         self.exit(2, f"Erreur : arguments invalides ({message}). Voir « {self.prog} --help ».\n")
 
@@ -68,12 +69,12 @@ def demo_login(name: str) -> str:
 def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
     """One account per demo juror plus a direction and an admin account."""
     password_hash = hash_password(DEMO_PASSWORD)
-    created = []
-    for juror in store.jurors().itertuples():
-        role = juror.role if juror.role in ("jure", "president") else "jure"
-        login = demo_login(juror.name)
-        store.add_user(OPERATOR, login, juror.name, role, password_hash, juror.organisation, juror.juror_id)
-        created.append((login, role, f"{juror.name} — {juror.organisation}"))
+    created: list[tuple[str, str, str]] = []
+    for juror in store.jurors().to_dict("records"):
+        role = juror["role"] if juror["role"] in ("jure", "president") else "jure"
+        login = demo_login(juror["name"])
+        store.add_user(OPERATOR, login, juror["name"], role, password_hash, juror["organisation"], juror["juror_id"])
+        created.append((login, role, f"{juror['name']} — {juror['organisation']}"))
     for login, name, role, organisation in DEMO_STAFF:
         store.add_user(OPERATOR, login, name, role, password_hash, organisation)
         created.append((login, role, name))
@@ -178,21 +179,24 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_entry(row: dict[Hashable, Any]) -> dict[str, Any]:
+    """One row of the audit log as `jury audit` shows it (`before` and `after` decoded from JSON)."""
+    return {"id": int(row["audit_id"]), "at": row["occurred_at"].isoformat(), "actor": row["actor"],
+            "action": row["action"], "entity": row["entity"], "entity_id": row["entity_id"],
+            "before": json.loads(row["before"]) if isinstance(row["before"], str) else None,
+            "after": json.loads(row["after"]) if isinstance(row["after"], str) else None}
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     with _opened(args) as (_, store):
         log = store.audit_log(OPERATOR)
-    entries = [
-        {"id": int(row.audit_id), "at": row.occurred_at.isoformat(), "actor": row.actor, "action": row.action,
-         "entity": row.entity, "entity_id": row.entity_id,
-         "before": json.loads(row.before) if isinstance(row.before, str) else None,
-         "after": json.loads(row.after) if isinstance(row.after, str) else None}
-        for row in log.itertuples()
-    ]
+    entries = [_audit_entry(row) for row in log.to_dict("records")]
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
     else:
         for entry in entries:
-            print(f"{entry['at']}  {entry['actor']:<24} {entry['action']:<26} {entry['entity']} {entry['entity_id'] or ''}")
+            print(f"{entry['at']}  {entry['actor']:<24} {entry['action']:<26} "
+                  f"{entry['entity']} {entry['entity_id'] or ''}")
     return 0
 
 
@@ -269,12 +273,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from streamlit.web import cli as streamlit_cli
 
     sys.argv = ["streamlit", *serve_arguments(args.port, args.address)]
-    return streamlit_cli.main()
+    return cast(int, streamlit_cli.main())  # click exits the process itself; untyped
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _FrenchParser(add_help=False)  # only lends --db to the subcommands (same class as theirs)
     common.add_argument("--db", type=Path, default=None,
                         help=f"fichier de base DuckDB (défaut : $JURY_DB ou {default_db_path()})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE", parser_class=_FrenchParser)
@@ -304,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
     p_user = sub.add_parser("user", help="comptes : add, passwd, list")
     users = p_user.add_subparsers(dest="user_command", required=True, metavar="ACTION", parser_class=_FrenchParser)
-    p = users.add_parser("add", parents=[common], help="crée un compte (mot de passe lu au terminal ou sur l'entrée standard)")
+    p = users.add_parser("add", parents=[common],
+                         help="crée un compte (mot de passe lu au terminal ou sur l'entrée standard)")
     p.add_argument("login")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--name", required=True)
@@ -323,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
     except JuryError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
