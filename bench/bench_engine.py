@@ -85,7 +85,9 @@ def bare_topsis(X: np.ndarray, maximise: np.ndarray, w: np.ndarray) -> np.ndarra
     return d_minus / (d_plus + d_minus)
 
 
-def bare_promethee_linear(X: np.ndarray, maximise: np.ndarray, w: np.ndarray, q: np.ndarray, p: np.ndarray) -> np.ndarray:
+def bare_promethee_linear(
+    X: np.ndarray, maximise: np.ndarray, w: np.ndarray, q: np.ndarray, p: np.ndarray
+) -> np.ndarray:
     """The textbook n x n pair matrix."""
     n = X.shape[0]
     pi = np.zeros((n, n))
@@ -125,7 +127,10 @@ def bench_wsm_topsis(method: str, n: int, m: int, repeat: int, peer_repeat: int)
     np.testing.assert_allclose(engine.scores, bare(X, maximise, w), rtol=1e-9)
     rows = [
         ("moteur : scoring.rank (DataFrame)", 1e3 * median_seconds(lambda: rank(matrix, spec), repeat)),
-        ("moteur : tableaux (scores + rangs)", 1e3 * median_seconds(lambda: rank_scores(array_scores(X, maximise, w)[0], True), repeat)),
+        (
+            "moteur : tableaux (scores + rangs)",
+            1e3 * median_seconds(lambda: rank_scores(array_scores(X, maximise, w)[0], True), repeat),
+        ),
         ("numpy nu : scores + rangs", 1e3 * median_seconds(lambda: simple_ranks(bare(X, maximise, w)), repeat)),
         ("numpy nu : scores seuls", 1e3 * median_seconds(lambda: bare(X, maximise, w), repeat)),
     ]
@@ -179,8 +184,14 @@ def bench_promethee(n: int, m: int, repeat: int, peer_repeat: int) -> None:
     np.testing.assert_allclose(engine.scores, bare_promethee_linear(X, maximise, w, q, p), atol=1e-12)
     rows = [
         ("moteur : scoring.rank (DataFrame)", 1e3 * median_seconds(lambda: rank(matrix, spec), repeat)),
-        ("moteur : tableaux (flux nets)", 1e3 * median_seconds(lambda: promethee2_net_flows(X, maximise, w, preferences), repeat)),
-        ("numpy nu : matrice n × n", 1e3 * median_seconds(lambda: bare_promethee_linear(X, maximise, w, q, p), peer_repeat)),
+        (
+            "moteur : tableaux (flux nets)",
+            1e3 * median_seconds(lambda: promethee2_net_flows(X, maximise, w, preferences), repeat),
+        ),
+        (
+            "numpy nu : matrice n × n",
+            1e3 * median_seconds(lambda: bare_promethee_linear(X, maximise, w, q, p), peer_repeat),
+        ),
     ]
     if PEERS:
         # A fresh pymcdm object per call: PROMETHEE_II keeps state between calls.

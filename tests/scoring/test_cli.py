@@ -90,7 +90,9 @@ def test_rank_reproduces_the_engine(files, capsys) -> None:
 
 def test_rank_vikor_lists_lowest_q_first(files, tmp_path, capsys) -> None:
     spec = dict(SPEC, method="vikor")
-    code, out, _ = run(["rank", "--matrix", files["matrix"], "--spec", write(tmp_path, "v.json", json.dumps(spec))], capsys)
+    code, out, _ = run(
+        ["rank", "--matrix", files["matrix"], "--spec", write(tmp_path, "v.json", json.dumps(spec))], capsys
+    )
     table = pd.read_csv(io.StringIO(out), dtype={"id": str})
     assert code == 0
     assert table["score"].is_monotonic_increasing and table["rank"].iloc[0] == 1
@@ -109,9 +111,13 @@ def test_weights_ahp_with_fractions(files, capsys) -> None:
 def test_weights_roc_entropy_critic_equal_points(files, capsys) -> None:
     code, out, _ = run(["weights", "--method", "roc", "--order", "C2,C3,C1"], capsys)
     assert code == 0
-    assert json.loads(out) == {"weights": {"C2": pytest.approx(11 / 18), "C3": pytest.approx(5 / 18), "C1": pytest.approx(2 / 18)}}
+    assert json.loads(out) == {
+        "weights": {"C2": pytest.approx(11 / 18), "C3": pytest.approx(5 / 18), "C1": pytest.approx(2 / 18)}
+    }
     for method in ("entropy", "critic"):
-        code, out, _ = run(["weights", "--method", method, "--matrix", files["matrix"], "--spec", files["spec"]], capsys)
+        code, out, _ = run(
+            ["weights", "--method", method, "--matrix", files["matrix"], "--spec", files["spec"]], capsys
+        )
         assert code == 0 and sum(json.loads(out)["weights"].values()) == pytest.approx(1.0)
     code, out, _ = run(["weights", "--method", "equal", "--criteria", "a,b"], capsys)
     assert json.loads(out) == {"weights": {"a": 0.5, "b": 0.5}}
@@ -120,7 +126,10 @@ def test_weights_roc_entropy_critic_equal_points(files, capsys) -> None:
 
 
 def test_sensitivity_json_is_reproducible(files, capsys) -> None:
-    argv = ["sensitivity", "--matrix", files["matrix"], "--spec", files["spec"], "--samples", "500", "--seed", "1", "--top", "2"]
+    argv = [
+        "sensitivity", "--matrix", files["matrix"], "--spec", files["spec"],
+        "--samples", "500", "--seed", "1", "--top", "2",
+    ]
     code, out, _ = run(argv, capsys)
     assert code == 0
     payload = json.loads(out)
@@ -131,21 +140,24 @@ def test_sensitivity_json_is_reproducible(files, capsys) -> None:
     low, high = payload["stability"]["C1"]
     assert 0.0 <= low <= 0.3 <= high <= 1.0
     assert run(argv, capsys)[1] == out
-    with_jury = argv + ["--ratings", files["ratings"], "--bootstrap-jurors"]
+    with_jury = [*argv, "--ratings", files["ratings"], "--bootstrap-jurors"]
     code, out, _ = run(with_jury, capsys)
     assert code == 0 and "top_probability" in json.loads(out)
 
 
 def test_shortlist_json_and_infeasible_constraints(files, tmp_path, capsys) -> None:
     constraints = write(tmp_path, "C.json", json.dumps({"min_per_group": {"region": 1}, "min_count": {"overseas": 1}}))
-    argv = ["shortlist", "--matrix", files["matrix"], "--spec", files["spec"], "--attributes", files["attributes"], "--size", "2"]
-    code, out, _ = run(argv + ["--constraints", constraints], capsys)
+    argv = [
+        "shortlist", "--matrix", files["matrix"], "--spec", files["spec"],
+        "--attributes", files["attributes"], "--size", "2",
+    ]
+    code, out, _ = run([*argv, "--constraints", constraints], capsys)
     payload = json.loads(out)
     assert code == 0
     assert {"selected", "top_n", "swaps", "binding", "objective_lost"} <= set(payload)
     assert len(payload["selected"]) == 2 and "01003" in payload["selected"]
     impossible = write(tmp_path, "X.json", json.dumps({"min_count": {"overseas": 2}}))
-    code, out, err = run(argv + ["--constraints", impossible], capsys)
+    code, out, err = run([*argv, "--constraints", impossible], capsys)
     assert code == 2
     assert json.loads(out)["feasible"] is False
     assert err.startswith("Erreur : ")
@@ -159,20 +171,44 @@ def test_shortlist_json_and_infeasible_constraints(files, tmp_path, capsys) -> N
         (["rank", "--matrix", "{matrix}"], "arguments obligatoires manquants : --spec"),
         (["rank", "--matrix", "/nulle/part.csv", "--spec", "{spec}"], "fichier introuvable « /nulle/part.csv »"),
         (["rank", "--matrix", "{matrix}", "--spec", "{matrix}"], "JSON invalide ligne 1, colonne 1"),
-        (["rank", "--matrix", "{noid}", "--spec", "{spec}"], "la première colonne doit s'appeler « id », reçu « code »"),
+        (
+            ["rank", "--matrix", "{noid}", "--spec", "{spec}"],
+            "la première colonne doit s'appeler « id », reçu « code »",
+        ),
         (["rank", "--matrix", "{text}", "--spec", "{spec}"], "ligne « 01002 », colonne « C2 » \\(valeur 'six'\\)"),
-        (["rank", "--matrix", "{hole}", "--spec", "{spec}"], "Valeur manquante dans la matrice : ligne « 01002 », colonne « C3 »"),
-        (["rank", "--matrix", "{matrix}", "--spec", "{badspec}"], "« direction » doit valoir « max » ou « min », reçu 'haut'"),
+        (
+            ["rank", "--matrix", "{hole}", "--spec", "{spec}"],
+            "Valeur manquante dans la matrice : ligne « 01002 », colonne « C3 »",
+        ),
+        (
+            ["rank", "--matrix", "{matrix}", "--spec", "{badspec}"],
+            "« direction » doit valoir « max » ou « min », reçu 'haut'",
+        ),
         (["rank", "--matrix", "{empty}", "--spec", "{spec}"], "le fichier est vide"),
         (["weights", "--method", "ahp"], "La méthode « ahp » exige l'option --pairwise"),
         (["weights", "--method", "swing"], "choix invalide 'swing'"),
         (["weights", "--method", "roc", "--order", "C1,,C2"], "--order : liste de critères"),
         (["weights", "--method", "points", "--points", "a:3"], "« critère=points » attendu, reçu « a:3 »"),
         (["weights", "--method", "ahp", "--pairwise", "{badpairwise}"], "n'est pas réciproque"),
-        (["sensitivity", "--matrix", "{matrix}", "--spec", "{spec}", "--samples", "0"], "argument --samples : entier strictement positif attendu, reçu '0'"),
-        (["sensitivity", "--matrix", "{matrix}", "--spec", "{spec}", "--seed", "un"], "argument --seed : valeur invalide 'un'"),
-        (["sensitivity", "--matrix", "{matrix}", "--spec", "{spec}", "--bootstrap-jurors"], "--bootstrap-jurors exige les notes des jurés"),
-        (["shortlist", "--matrix", "{matrix}", "--spec", "{spec}", "--attributes", "{attributes}", "--size", "2", "--constraints", "{badconstraints}"], "Contrainte inconnue : « min_region »"),
+        (
+            ["sensitivity", "--matrix", "{matrix}", "--spec", "{spec}", "--samples", "0"],
+            "argument --samples : entier strictement positif attendu, reçu '0'",
+        ),
+        (
+            ["sensitivity", "--matrix", "{matrix}", "--spec", "{spec}", "--seed", "un"],
+            "argument --seed : valeur invalide 'un'",
+        ),
+        (
+            ["sensitivity", "--matrix", "{matrix}", "--spec", "{spec}", "--bootstrap-jurors"],
+            "--bootstrap-jurors exige les notes des jurés",
+        ),
+        (
+            [
+                "shortlist", "--matrix", "{matrix}", "--spec", "{spec}", "--attributes", "{attributes}",
+                "--size", "2", "--constraints", "{badconstraints}",
+            ],
+            "Contrainte inconnue : « min_region »",
+        ),
         (["rank", "--matrix", "{matrix}", "--spec", "{spec}", "--verbose"], "arguments non reconnus : --verbose"),
     ],
 )
@@ -204,5 +240,7 @@ def test_python_m_scoring_in_a_subprocess(files) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("Erreur : ") and "Traceback" not in bad.stderr
-    help_ = subprocess.run([sys.executable, "-m", "scoring", "--help"], capture_output=True, text=True, cwd=ROOT, check=False)
+    help_ = subprocess.run(
+        [sys.executable, "-m", "scoring", "--help"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert help_.returncode == 0 and "utilisation : python -m scoring" in help_.stdout

@@ -165,7 +165,9 @@ def test_promethee2_pymcdm_docstring_example() -> None:
     np.testing.assert_allclose(net[0], [0.1, -0.3, 0.2], atol=1e-15)
 
 
-def brute_force_promethee(X: np.ndarray, maximise: np.ndarray, w: np.ndarray, preferences: list[Preference]) -> np.ndarray:
+def brute_force_promethee(
+    X: np.ndarray, maximise: np.ndarray, w: np.ndarray, preferences: list[Preference]
+) -> np.ndarray:
     """The n x n pair matrix straight from the definition, as a reference."""
     n = X.shape[0]
     pi = np.zeros((n, n))
@@ -190,7 +192,12 @@ def test_promethee2_matches_pair_matrix(seed: int) -> None:
     X = rng.integers(0, 6, size=(n, m)).astype(float)
     X[:, 3] = rng.normal(size=n)
     maximise = np.array([True, False, True, False])
-    preferences = [Preference("usual"), Preference("linear", 1.0, 3.0), Preference("vshape", 0.0, 2.0), Preference("linear", 0.0, 0.5)]
+    preferences = [
+        Preference("usual"),
+        Preference("linear", 1.0, 3.0),
+        Preference("vshape", 0.0, 2.0),
+        Preference("linear", 0.0, 0.5),
+    ]
     W = rng.dirichlet(np.ones(m), size=3)
     net = promethee2_net_flows(X, maximise, W, preferences)
     for k in range(3):
@@ -313,13 +320,15 @@ def test_non_numeric_and_infinite_cells_are_named(make_spec) -> None:
     text_numbers = pd.DataFrame({"C1": ["1", "2.5", "3"]}, index=["a", "b", "c"])
     assert rank(text_numbers, make_spec("wsm", text_numbers)).ranks.tolist() == [3, 2, 1]
     infinite = frame([[1, np.inf], [2, 1]])
-    with pytest.raises(ScoringError, match="Valeur infinie.*colonne « C2 »"):
+    with pytest.raises(ScoringError, match=r"Valeur infinie.*colonne « C2 »"):
         rank(infinite, make_spec("wsm", infinite))
 
 
 def test_wpm_requires_positive_values(make_spec) -> None:
     matrix = frame([[1, 0], [2, 1]])
-    with pytest.raises(ScoringError, match="« wpm » exige des valeurs strictement positives.*ligne « A1 », colonne « C2 »"):
+    with pytest.raises(
+        ScoringError, match=r"« wpm » exige des valeurs strictement positives.*ligne « A1 », colonne « C2 »"
+    ):
         rank(matrix, make_spec("wpm", matrix))
 
 
@@ -340,7 +349,10 @@ def test_bad_matrices(matrix, message: str) -> None:
 
 def test_extra_columns_are_ignored_and_spec_order_kept() -> None:
     matrix = pd.DataFrame({"note": ["x", "y"], "B": [1.0, 2.0], "A": [3.0, 1.0]}, index=["p", "q"])
-    spec = {"method": "wsm", "criteria": [{"id": "A", "direction": "max", "weight": 3}, {"id": "B", "direction": "max", "weight": 1}]}
+    spec = {
+        "method": "wsm",
+        "criteria": [{"id": "A", "direction": "max", "weight": 3}, {"id": "B", "direction": "max", "weight": 1}],
+    }
     result = rank(matrix, spec)
     assert result.normalised.columns.tolist() == ["A", "B"]
     assert result.weights.tolist() == [0.75, 0.25]

@@ -44,7 +44,9 @@ def random_problem(seed: int, n: int = 25, m: int = 5) -> tuple[pd.DataFrame, np
     return matrix, maximise, w, np.where(maximise, 1, -1)
 
 
-def spec_for(method: str, matrix: pd.DataFrame, maximise: np.ndarray, w: np.ndarray, preferences: list[dict] | None = None) -> dict:
+def spec_for(
+    method: str, matrix: pd.DataFrame, maximise: np.ndarray, w: np.ndarray, preferences: list[dict] | None = None
+) -> dict:
     criteria = []
     for j, cid in enumerate(matrix.columns):
         criterion = {"id": cid, "direction": "max" if maximise[j] else "min", "weight": float(w[j])}
@@ -145,7 +147,7 @@ def test_promethee2(seed: int, function: str) -> None:
         preferences = [{"function": "vshape", "p": float(pj)} for pj in p]
         peer_method = pm.PROMETHEE_II("vshape", p=p)
     else:
-        preferences = [{"function": "linear", "q": float(qj), "p": float(pj)} for qj, pj in zip(q, p)]
+        preferences = [{"function": "linear", "q": float(qj), "p": float(pj)} for qj, pj in zip(q, p, strict=True)]
         peer_method = pm.PROMETHEE_II("vshape_2", p=p, q=q)
     ours = rank(matrix, spec_for("promethee2", matrix, maximise, w, preferences))
     peer = peer_method(matrix.to_numpy(), w, types)

@@ -25,7 +25,9 @@ def problems(draw: st.DrawFn, min_rows: int = 1, positive: bool = True) -> tuple
     m = draw(st.integers(1, 4))
     low = 1 if positive else -5
     values = draw(st.lists(st.lists(st.integers(low, 9), min_size=m, max_size=m), min_size=n, max_size=n))
-    matrix = pd.DataFrame(np.array(values, dtype=float), index=[f"a{i}" for i in range(n)], columns=[f"c{j}" for j in range(m)])
+    matrix = pd.DataFrame(
+        np.array(values, dtype=float), index=[f"a{i}" for i in range(n)], columns=[f"c{j}" for j in range(m)]
+    )
     directions = draw(st.lists(st.sampled_from(["max", "min"]), min_size=m, max_size=m))
     weights = draw(st.lists(st.integers(0, 5), min_size=m, max_size=m))
     assume(sum(weights) > 0)
@@ -68,12 +70,18 @@ def test_scores_are_finite_and_ranks_well_formed(problem, method: str) -> None:
 
 
 @SETTINGS
-@given(problem=problems(min_rows=2, positive=False), method=st.sampled_from(["wsm", "topsis", "promethee2"]), data=st.data())
+@given(
+    problem=problems(min_rows=2, positive=False),
+    method=st.sampled_from(["wsm", "topsis", "promethee2"]),
+    data=st.data(),
+)
 def test_dominating_alternative_never_ranks_below(problem, method: str, data: st.DataObject) -> None:
     matrix, spec = problem
     maximise = np.array([c["direction"] == "max" for c in spec["criteria"]])
     a, b = data.draw(st.lists(st.integers(0, len(matrix) - 1), min_size=2, max_size=2, unique=True))
-    improvement = np.array(data.draw(st.lists(st.integers(0, 4), min_size=matrix.shape[1], max_size=matrix.shape[1])), dtype=float)
+    improvement = np.array(
+        data.draw(st.lists(st.integers(0, 4), min_size=matrix.shape[1], max_size=matrix.shape[1])), dtype=float
+    )
     matrix = matrix.copy()
     # a = b improved (or equal) on every criterion: a dominates b.
     matrix.iloc[a] = matrix.iloc[b].to_numpy() + np.where(maximise, improvement, -improvement)

@@ -29,7 +29,9 @@ def test_icc_shrout_fleiss_1979() -> None:
     assert icc_2_1(data) == pytest.approx(0.29, abs=5e-3)
     # Mean squares of their Table 3: BMS 11.24, JMS 32.49, EMS 1.02 ->
     # (11.24 - 1.02) / (11.24 + 3 * 1.02 + 4 * (32.49 - 1.02) / 6).
-    assert icc_2_1(data) == pytest.approx((11.2417 - 1.0194) / (11.2417 + 3 * 1.0194 + 4 * (32.4861 - 1.0194) / 6), abs=1e-3)
+    assert icc_2_1(data) == pytest.approx(
+        (11.2417 - 1.0194) / (11.2417 + 3 * 1.0194 + 4 * (32.4861 - 1.0194) / 6), abs=1e-3
+    )
 
 
 def test_icc_degenerate() -> None:
@@ -88,7 +90,9 @@ def test_zscore_corrects_a_strict_juror() -> None:
 
 def test_zscore_leaves_small_samples_and_flat_jurors_raw() -> None:
     regular = {f"d{i}": s for i, s in enumerate([5, 4, 4, 3, 5, 2], start=1)}
-    ratings = long_table({"regular": regular, "newcomer": {"d1": 1, "d2": 5}, "flat": {f"d{i}": 3 for i in range(1, 7)}})
+    ratings = long_table(
+        {"regular": regular, "newcomer": {"d1": 1, "d2": 5}, "flat": {f"d{i}": 3 for i in range(1, 7)}}
+    )
     result = aggregate_ratings(ratings, zscore=True, min_sample=5)
     assert set(result.flagged_jurors) == {"newcomer", "flat"}
     assert "moins que le minimum de 5" in result.flagged_jurors["newcomer"]
@@ -148,15 +152,47 @@ def test_values_frame_has_nan_where_nobody_rated() -> None:
     ("ratings", "kwargs", "message"),
     [
         ([1, 2], {}, "doivent être un tableau"),
-        (pd.DataFrame({"juror": ["a"], "dossier": ["d"], "score": [3]}), {}, "Colonne absente du tableau des notes : criterion"),
+        (
+            pd.DataFrame({"juror": ["a"], "dossier": ["d"], "score": [3]}),
+            {},
+            "Colonne absente du tableau des notes : criterion",
+        ),
         (pd.DataFrame({"juror": [], "dossier": [], "criterion": [], "score": []}), {}, "est vide"),
-        (pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [6]}), {}, "ligne 1 .*juré « a ».*entre 1 et 5, reçu 6"),
-        (pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": ["bien"]}), {}, "entre 1 et 5, reçu 'bien'"),
-        (pd.DataFrame({"juror": ["a", None], "dossier": ["d", "d"], "criterion": ["K", "K"], "score": [3, 3]}), {}, "ligne 2 : la colonne « juror » est vide"),
-        (pd.DataFrame({"juror": ["a", "a"], "dossier": ["d", "d"], "criterion": ["K", "K"], "score": [3, 4]}), {}, "ligne 2 : le juré « a » a déjà noté le dossier « d »"),
-        (pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [3]}), {"method": "mode"}, "Méthode d'agrégation des notes inconnue : 'mode'"),
-        (pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [3]}), {"min_sample": 1}, "« min_sample » doit être un entier au moins égal à 2"),
-        (pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [3]}), {"trim": 0.5}, "« trim » doit être compris entre 0 et 0,5"),
+        (
+            pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [6]}),
+            {},
+            "ligne 1 .*juré « a ».*entre 1 et 5, reçu 6",
+        ),
+        (
+            pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": ["bien"]}),
+            {},
+            "entre 1 et 5, reçu 'bien'",
+        ),
+        (
+            pd.DataFrame({"juror": ["a", None], "dossier": ["d", "d"], "criterion": ["K", "K"], "score": [3, 3]}),
+            {},
+            "ligne 2 : la colonne « juror » est vide",
+        ),
+        (
+            pd.DataFrame({"juror": ["a", "a"], "dossier": ["d", "d"], "criterion": ["K", "K"], "score": [3, 4]}),
+            {},
+            "ligne 2 : le juré « a » a déjà noté le dossier « d »",
+        ),
+        (
+            pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [3]}),
+            {"method": "mode"},
+            "Méthode d'agrégation des notes inconnue : 'mode'",
+        ),
+        (
+            pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [3]}),
+            {"min_sample": 1},
+            "« min_sample » doit être un entier au moins égal à 2",
+        ),
+        (
+            pd.DataFrame({"juror": ["a"], "dossier": ["d"], "criterion": ["K"], "score": [3]}),
+            {"trim": 0.5},
+            "« trim » doit être compris entre 0 et 0,5",
+        ),
     ],
 )
 def test_bad_ratings(ratings, kwargs, message: str) -> None:

@@ -29,7 +29,8 @@ def make_spec(method: str, weights: list[float], directions: list[str] | None = 
     return {
         "method": method,
         "criteria": [
-            {"id": f"C{j + 1}", "direction": d, "weight": w} for j, (w, d) in enumerate(zip(weights, directions))
+            {"id": f"C{j + 1}", "direction": d, "weight": w}
+            for j, (w, d) in enumerate(zip(weights, directions, strict=True))
         ],
     }
 
@@ -97,7 +98,9 @@ def test_acceptability_matches_engine_a_ranking_draw_by_draw() -> None:
     samples, seed = 500, 11
     result = sensitivity(matrix, spec, samples=samples, seed=seed, top=3)
     # Documented protocol: the first stream spawned from SeedSequence(seed) draws the weights.
-    W = draw_weights(np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0]), samples, parse_spec(spec).weights, None)
+    W = draw_weights(
+        np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0]), samples, parse_spec(spec).weights, None
+    )
     ranks = rank_scores(method_scores(parse_spec(spec), matrix.to_numpy(), W), higher_is_better=False)
     expected = np.zeros((12, 12))
     for r in ranks:
@@ -198,7 +201,9 @@ def test_a_single_alternative_is_always_first() -> None:
 
 def test_to_dict_is_json_ready() -> None:
     matrix = random_matrix(7, 6, 3)
-    data = json.loads(json.dumps(sensitivity(matrix, make_spec("topsis", [1, 2, 3]), samples=200, seed=1, top=2).to_dict()))
+    data = json.loads(
+        json.dumps(sensitivity(matrix, make_spec("topsis", [1, 2, 3]), samples=200, seed=1, top=2).to_dict())
+    )
     assert set(data["rank_acceptability"]) == set(matrix.index)
     assert all(len(v) == 6 for v in data["rank_acceptability"].values())
     assert set(data["top_probability"]) == set(matrix.index)
@@ -316,7 +321,8 @@ OBJECTIVE = pd.Series([3.0, 1.0, 4.0, 1.5, 5.0, 9.0], index=[f"D{i}" for i in ra
 
 
 def test_unanimous_jurors_change_nothing() -> None:
-    ratings = jury({d: {"C1": [v] * 4, "C2": [6 - v] * 4} for d, v in zip(OBJECTIVE.index, [1, 2, 3, 4, 5, 3])})
+    levels = zip(OBJECTIVE.index, [1, 2, 3, 4, 5, 3], strict=True)
+    ratings = jury({d: {"C1": [v] * 4, "C2": [6 - v] * 4} for d, v in levels})
     matrix = matrix_from(ratings, OBJECTIVE)
     spec = make_spec("wsm", [1, 1, 1])
     plain = sensitivity(matrix, spec, samples=3000, seed=4, top=2)
@@ -339,8 +345,12 @@ def test_disagreeing_jurors_widen_the_uncertainty() -> None:
     matrix = matrix_from(ratings, OBJECTIVE)
     spec = make_spec("topsis", [1, 1, 1])
     plain = sensitivity(matrix, spec, samples=3000, seed=4, top=2, concentration=1e6)
-    boot = sensitivity(matrix, spec, samples=3000, seed=4, top=2, concentration=1e6, ratings=ratings, bootstrap_jurors=True)
-    again = sensitivity(matrix, spec, samples=3000, seed=4, top=2, concentration=1e6, ratings=ratings, bootstrap_jurors=True)
+    boot = sensitivity(
+        matrix, spec, samples=3000, seed=4, top=2, concentration=1e6, ratings=ratings, bootstrap_jurors=True
+    )
+    again = sensitivity(
+        matrix, spec, samples=3000, seed=4, top=2, concentration=1e6, ratings=ratings, bootstrap_jurors=True
+    )
     assert boot.to_dict() == again.to_dict()
     # weights nearly fixed: without the bootstrap the top 2 is certain
     assert set(plain.top_probability[plain.top_probability > 0.999].index) == set(plain.current_top)
@@ -369,7 +379,9 @@ def test_rating_criteria_restricts_the_resampled_columns() -> None:
         ratings=ratings, rating_criteria=["C1"], bootstrap_jurors=True,
     )
     pd.testing.assert_frame_equal(plain.rank_acceptability, boot.rank_acceptability)
-    boot_all = sensitivity(matrix, spec, samples=800, seed=2, top=2, concentration=10.0, ratings=ratings, bootstrap_jurors=True)
+    boot_all = sensitivity(
+        matrix, spec, samples=800, seed=2, top=2, concentration=10.0, ratings=ratings, bootstrap_jurors=True
+    )
     assert not boot_all.rank_acceptability.equals(plain.rank_acceptability)
 
 
@@ -400,15 +412,31 @@ def test_bad_settings_get_french_messages(kwargs: dict[str, Any], fragment: str)
     ("ratings", "options", "fragment"),
     [
         (pd.DataFrame({"dossier": ["A0"], "criterion": ["C1"], "score": [3]}), {}, "colonne manquante « juror »"),
-        (pd.DataFrame({"juror": ["J"], "dossier": ["Z9"], "criterion": ["C1"], "score": [3]}), {}, "dossier « Z9 » absent de la matrice"),
-        (pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C7"], "score": [3]}), {}, "critère « C7 » absent de la spécification"),
-        (pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C1"], "score": ["trois"]}), {}, "note non numérique ou manquante 'trois'"),
+        (
+            pd.DataFrame({"juror": ["J"], "dossier": ["Z9"], "criterion": ["C1"], "score": [3]}),
+            {},
+            "dossier « Z9 » absent de la matrice",
+        ),
+        (
+            pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C7"], "score": [3]}),
+            {},
+            "critère « C7 » absent de la spécification",
+        ),
+        (
+            pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C1"], "score": ["trois"]}),
+            {},
+            "note non numérique ou manquante 'trois'",
+        ),
         (
             pd.DataFrame({"juror": ["J", "J"], "dossier": ["A0", "A0"], "criterion": ["C1", "C1"], "score": [3, 4]}),
             {},
             "le juré « J » a noté deux fois le dossier « A0 » sur le critère « C1 »",
         ),
-        (pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C1"], "score": [3]}), {"rating_criteria": "C1"}, "doit être une liste"),
+        (
+            pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C1"], "score": [3]}),
+            {"rating_criteria": "C1"},
+            "doit être une liste",
+        ),
         (pd.DataFrame(columns=["juror", "dossier", "criterion", "score"]), {}, "le tableau est vide"),
         ([("J", "A0", "C1", 3)], {}, "doivent être un tableau"),
     ],

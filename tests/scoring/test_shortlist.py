@@ -45,9 +45,7 @@ def satisfies(
             return False
     if any(i not in chosen for i in constraints.get("force_in", [])):
         return False
-    if any(i in chosen for i in constraints.get("force_out", [])):
-        return False
-    return True
+    return not any(i in chosen for i in constraints.get("force_out", []))
 
 
 def satisfies_groups(chosen: Sequence[Any], attributes: pd.DataFrame, groups: Sequence[Mapping[str, Any]]) -> bool:
@@ -88,7 +86,9 @@ def any_selection(attributes: pd.DataFrame, groups: Sequence[Mapping[str, Any]])
     )
 
 
-def best_total(scores: pd.Series, attributes: pd.DataFrame, size: int, constraints: Mapping[str, Any], sign: float) -> float | None:
+def best_total(
+    scores: pd.Series, attributes: pd.DataFrame, size: int, constraints: Mapping[str, Any], sign: float
+) -> float | None:
     """Brute force optimum of sign * total score over every feasible selection."""
     best = None
     for combo in itertools.combinations(eligible_ids(attributes), size):
@@ -129,7 +129,9 @@ def test_regional_minimum_swaps_the_weakest_of_the_top_n() -> None:
     result = shortlist(scores, attributes, 3, {"min_per_group": {"region": 1}, "max_per_group": {"region": 3}})
     # Four regions with an eligible member but only three places: infeasible.
     assert not result.feasible
-    result = shortlist(scores, attributes.assign(region=["Bretagne"] * 4 + ["Corse"] * 2), 3, {"min_per_group": {"region": 1}})
+    result = shortlist(
+        scores, attributes.assign(region=["Bretagne"] * 4 + ["Corse"] * 2), 3, {"min_per_group": {"region": 1}}
+    )
     assert result.feasible
     assert result.selected == ("A", "B", "E")
     assert result.top_n == ("A", "B", "C")
@@ -324,7 +326,9 @@ def instances(draw: st.DrawFn) -> tuple[pd.Series, pd.DataFrame, int, dict[str, 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
-def test_shortlist_is_feasible_optimal_and_swap_proof(case: tuple[pd.Series, pd.DataFrame, int, dict[str, Any], bool]) -> None:
+def test_shortlist_is_feasible_optimal_and_swap_proof(
+    case: tuple[pd.Series, pd.DataFrame, int, dict[str, Any], bool],
+) -> None:
     scores, attributes, size, constraints, higher = case
     sign = 1.0 if higher else -1.0
     result = shortlist(scores, attributes, size, constraints, higher_is_better=higher)
@@ -408,7 +412,9 @@ def test_bad_tables_are_refused() -> None:
         shortlist(scores, attributes.drop(index="F"), 3, {})
     with pytest.raises(ScoringError, match=r"Score manquant ou non numérique pour le dossier : B \(nan\)"):
         shortlist(scores.replace(9.0, np.nan), attributes, 3, {})
-    with pytest.raises(ScoringError, match=r"Colonne « overseas » \(outre-mer\) : 0 ou 1 attendu, reçu pour le dossier B \(2\)"):
+    with pytest.raises(
+        ScoringError, match=r"Colonne « overseas » \(outre-mer\) : 0 ou 1 attendu, reçu pour le dossier B \(2\)"
+    ):
         shortlist(scores, attributes.assign(overseas=[0, 2, 0, 0, 0, 1]), 3, {"min_count": {"overseas": 1}})
     with pytest.raises(ScoringError, match="inéligible et ne peut pas être imposé"):
         shortlist(scores, attributes.assign(eligible=[1, 1, 1, 1, 1, 0]), 3, {"force_in": ["F"]})
@@ -442,12 +448,16 @@ def test_the_solver_writes_nothing_on_stdout(capfd: pytest.CaptureFixture[str]) 
     # HiGHS prints debug lines on stdout for variables fixed by their bounds;
     # the CLI writes JSON there, so forced dossiers must not reach the solver.
     rng = np.random.default_rng(7)
-    for trial in range(30):
+    for _ in range(30):
         n = int(rng.integers(3, 12))
         ids = [f"D{i}" for i in range(n)]
         scores = pd.Series(rng.integers(0, 4, n).astype(float), index=ids)
         attributes = pd.DataFrame(
-            {"region": rng.choice(["N", "S"], n), "ti": rng.integers(0, 2, n), "eligible": (rng.random(n) > 0.2).astype(int)},
+            {
+                "region": rng.choice(["N", "S"], n),
+                "ti": rng.integers(0, 2, n),
+                "eligible": (rng.random(n) > 0.2).astype(int),
+            },
             index=ids,
         )
         attributes.loc[ids[0], "eligible"] = 1
@@ -501,4 +511,6 @@ def test_constraints_that_only_act_together_are_named_together() -> None:
     result = shortlist(
         scores, attributes, 3, {"max_per_group": {"region": 1}, "force_out": ["B"], "min_share": {"ti": 0.6}}
     )
-    assert result.swaps[0]["because"] == "au moins 60\u00a0% des dossiers : Territoires d'industrie ; dossier écarté : B"
+    assert (
+        result.swaps[0]["because"] == "au moins 60\u00a0% des dossiers : Territoires d'industrie ; dossier écarté : B"
+    )

@@ -36,7 +36,15 @@ DRINKS = {
     ("milk", "tea"): 3,
 }
 DRINKS_ORDER = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
-DRINKS_PRIORITIES = {"coffee": 0.177, "wine": 0.019, "tea": 0.042, "beer": 0.116, "soda": 0.190, "milk": 0.129, "water": 0.327}
+DRINKS_PRIORITIES = {
+    "coffee": 0.177,
+    "wine": 0.019,
+    "tea": 0.042,
+    "beer": 0.116,
+    "soda": 0.190,
+    "milk": 0.129,
+    "water": 0.327,
+}
 
 
 def test_ahp_saaty_2008_drinks() -> None:
@@ -89,7 +97,10 @@ def test_saaty_random_index_table() -> None:
     ("pairwise", "message"),
     [
         ([[1, 2, 3], [0.5, 1, 1]], "doit être carrée"),
-        ([[1, 2], [0.5, 1]] * 0 or [[1, -2], [-0.5, 1]], r"\(C1, C2\) doit être un nombre strictement positif, reçu -2"),
+        (
+            [[1, 2], [0.5, 1]] * 0 or [[1, -2], [-0.5, 1]],
+            r"\(C1, C2\) doit être un nombre strictement positif, reçu -2",
+        ),
         ([[1, 2], [2, 1]], r"n'est pas réciproque : \(C1, C2\) vaut 2.0 mais \(C2, C1\) vaut 2.0"),
         ([[2, 1], [1, 1]], r"la diagonale doit valoir 1, or \(C1, C1\) vaut 2.0"),
         ([[1, "x"], [1, 1]], r"\(C1, C2\) doit être un nombre strictement positif, reçu 'x'"),
@@ -140,7 +151,10 @@ def test_entropy_and_critic_match_peers() -> None:
         # a common factor that cancels); scikit-criteria takes the directions.
         np.testing.assert_allclose(critic(matrix).weights, pymcdm_critic(X), rtol=1e-12)
         directions = ["max", "min", "max", "min", "min"]
-        spec = {"method": "wsm", "criteria": [{"id": c, "direction": d, "weight": 1} for c, d in zip("abcde", directions)]}
+        spec = {
+            "method": "wsm",
+            "criteria": [{"id": c, "direction": d, "weight": 1} for c, d in zip("abcde", directions, strict=True)],
+        }
         objectives = np.array([1 if d == "max" else -1 for d in directions])
         np.testing.assert_allclose(critic(matrix, spec).weights, skc_critic(X, objectives), rtol=1e-12)
 
@@ -151,7 +165,14 @@ def test_critic_by_hand() -> None:
     # sigma_A = sigma_B = sigma_C = 0.5 (values 0, 1, 0, 1 after min-max), so
     # C_A = C_B = .5 * (0 + 0 + 1) = .5 and C_C = .5 * (1 + 1 + 0) = 1.
     matrix = pd.DataFrame({"A": [0.0, 1, 0, 1], "B": [1.0, 0, 1, 0], "C": [0.0, 0, 1, 1]})
-    spec = {"method": "wsm", "criteria": [{"id": "A", "direction": "max", "weight": 1}, {"id": "B", "direction": "min", "weight": 1}, {"id": "C", "direction": "max", "weight": 1}]}
+    spec = {
+        "method": "wsm",
+        "criteria": [
+            {"id": "A", "direction": "max", "weight": 1},
+            {"id": "B", "direction": "min", "weight": 1},
+            {"id": "C", "direction": "max", "weight": 1},
+        ],
+    }
     np.testing.assert_allclose(critic(matrix, spec).weights, [0.25, 0.25, 0.5], atol=1e-15)
     # Without directions B is anti-correlated with A: 1 - rho = 2.
     np.testing.assert_allclose(critic(matrix).weights, [1.5, 1.5, 1.0] / np.float64(4.0), atol=1e-15)
@@ -168,7 +189,7 @@ def test_objective_weights_degenerate_input() -> None:
         assert "poids égaux" in fallback.warning
         single = weights(method, matrix=pd.DataFrame({"A": [1.0], "B": [3.0]}))
         assert single.weights.tolist() == [0.5, 0.5]
-    with pytest.raises(ScoringError, match="positives ou nulles.*ligne « 1 », colonne « B » vaut -1.0"):
+    with pytest.raises(ScoringError, match=r"positives ou nulles.*ligne « 1 », colonne « B » vaut -1.0"):
         entropy(pd.DataFrame({"A": [1.0, 2.0], "B": [1.0, -1.0]}))
     with pytest.raises(ScoringError, match="Valeur manquante"):
         critic(pd.DataFrame({"A": [1.0, np.nan], "B": [1.0, 2.0]}))
