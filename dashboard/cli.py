@@ -211,7 +211,7 @@ def _size(text: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.services.export import export_call
+    from dashboard.services.meeting import export_call
 
     constraints = None
     if args.constraints is not None:

@@ -28,8 +28,8 @@ aggregation=None, anonymise=False, generated_at=None) -> bytes``
     * ``register``: `analysis.conflict_register(...)` for the call (None when
       the user may not read it).
 
-``workbook_filename(call_id, day) -> str``
-    « liste-restreinte_AMI1_2019-09-26.xlsx ».
+The file's name is not chosen here: `dashboard.services.meeting.export_file_name`
+follows the product's one grammar (`dashboard.core.filenames`).
 
 Sheets
 ------
@@ -108,7 +108,7 @@ from dashboard.report.xlsx import (
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
-__all__ = ["SHEETS", "build_workbook", "workbook_filename"]
+__all__ = ["SHEETS", "build_workbook"]
 
 SHEET_SHORTLIST = "Liste restreinte"
 SHEET_RANKING = "Classement"
@@ -131,11 +131,6 @@ _Line: TypeAlias = "tuple[str, Any, str | None]"
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def workbook_filename(call_id: str, day: date) -> str:
-    """« liste-restreinte_AMI1_2019-09-26.xlsx »."""
-    return f"liste-restreinte_{call_id}_{day.isoformat()}.xlsx"
 
 
 def _shown(labels: Mapping[str, str], code: Any) -> Any:

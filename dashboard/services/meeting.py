@@ -216,17 +216,27 @@ def _conflict_register(store: Store, actor: Actor, inputs: DecisionInputs) -> pd
                                       store.recusals(actor, inputs.call_id), names)
 
 
+def _profile_name(store: Store, actor: Actor, inputs: DecisionInputs, profile: WeightProfile) -> str:
+    """The name of the saved profile `profile` equals (« profil du jury » first), « poids égaux »
+    for the built-in one, else « profil en cours (non enregistré) »."""
+    saved = shortlist_logic.matching_profile_name(store.weight_profiles(actor, inputs.call_id), profile)
+    if saved is not None:
+        return saved
+    if profile.fingerprint() == decision.default_profile(inputs).fingerprint():
+        return EQUAL_WEIGHTS
+    return UNSAVED_PROFILE
+
+
 def export_request(store: Store, actor: Actor, inputs: DecisionInputs, profile: WeightProfile,
                    ranking: scoring.RankResult, shortlist: ShortlistResult, constraints: Mapping[str, Any], *,
                    aggregation: AggregationSettings, anonymise: bool = False, profile_name: str | None = None,
                    content_hash: str | None = None) -> ExportRequest:
     """Gather the workbook's contents: the call, the solved shortlist and what `actor` may read
     (every juror's ratings and the conflict register only for those allowed). Without
-    `profile_name`, the profile is named after the saved profile it equals, if any."""
+    `profile_name`, the profile is named after the saved or built-in profile it equals."""
     call_id = inputs.call_id
     if profile_name is None:
-        profile_name = (shortlist_logic.matching_profile_name(store.weight_profiles(actor, call_id), profile)
-                        or UNSAVED_PROFILE)
+        profile_name = _profile_name(store, actor, inputs, profile)
     return ExportRequest(
         call=_call_record(store, call_id), inputs=inputs, profile=profile, profile_name=profile_name,
         ranking=ranking, shortlist=shortlist, constraints=dict(constraints), forcings=store.forcings(actor, call_id),

@@ -353,7 +353,7 @@ def test_saved_jury_profile_is_used_and_ahp_consistency_is_shown(demo_path: Path
         profile = decision.WeightProfile(method="topsis", weights=ahp.weights.to_dict(), enabled=tuple(criteria),
                                          weighting={"mode": "ahp", "pairwise": judgements})
         store.save_weight_profile(PRESIDENT, CALL, "profil du jury", profile.to_dict())
-        name, content = export_call(store, OPERATOR, CALL, None, 10, None)
+        _, content = export_call(store, OPERATOR, CALL, None, 10, None)
         with pytest.raises(Exception, match="Profil de pondération « inconnu » introuvable"):
             export_call(store, OPERATOR, CALL, "inconnu", 10, None)
     finally:
@@ -364,7 +364,7 @@ def test_saved_jury_profile_is_used_and_ahp_consistency_is_shown(demo_path: Path
     assert json.loads(info[SPEC_LABEL])["method"] == "topsis"
     cells = {c.value for row in workbook["Pondérations"].iter_rows() for c in row}
     assert "Ratio de cohérence CR" in cells and "Comparaisons par paires (AHP)" in cells
-    values = [row for row in workbook["Pondérations"].iter_rows(values_only=True)]
+    values = list(workbook["Pondérations"].iter_rows(values_only=True))
     cr = next(r[1] for r in values if r[0] == "Ratio de cohérence CR")
     assert cr == pytest.approx(ahp.cr) and cr > 0
     grid = next(k for k, r in enumerate(values) if r[0] and str(r[0]).startswith("Comparaisons par paires ("))
