@@ -1,10 +1,11 @@
-"""Benchmark of the shortlist workbook export (`dashboard.report.shortlist_workbook.build_workbook`).
+"""Benchmark of the shortlist workbook export (`dashboard.services.meeting.build_export`).
 
 Run: ``python bench/bench_export.py`` (or ``make bench``). A synthetic call of
 2 000 dossiers (18 criteria, 13 régions, overseas and TI flags, 6 jury
 criteria) is ranked with equal weights and a shortlist of 200 is solved with
 « every région » and a Territoires d'industrie share, once, outside the
-timing. What is timed is `build_workbook` alone (the bytes of the .xlsx),
+timing. What is timed is `build_export` alone, the writer the page and
+`jury export` share (the bytes of the .xlsx from an `ExportRequest`),
 the median of several runs, with three sizes of « Notes du jury »:
 
 * no individual ratings (the sheet holds a note only);
@@ -32,9 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from timing import median_seconds
 
 from dashboard.core import decision
-from dashboard.core.decision import DecisionInputs
+from dashboard.core.decision import AggregationSettings, DecisionInputs
+from dashboard.core.labels import EQUAL_WEIGHTS
 from dashboard.core.shortlist import solve_shortlist
-from dashboard.report.shortlist_workbook import build_workbook
+from dashboard.services.meeting import ExportRequest, build_export
 
 TARGET_S = 2.0
 REGIONS = ["Grand Est", "Bretagne", "Normandie", "Occitanie", "Île-de-France", "Hauts-de-France",
@@ -129,18 +131,20 @@ def main() -> int:
                                ("9 jurés par dossier", 9)):
         ratings = synthetic_ratings(inputs, per_dossier) if per_dossier else None
 
-        def build() -> bytes:
-            return build_workbook(
-                call={"id": "GEN", "label": "Appel synthétique", "results_on": None}, inputs=inputs,
-                profile=profile, profile_name="poids égaux", result=result, shortlist=shortlist,
-                constraints=constraints, forcings=forcings, ratings=ratings, decisions=decisions,
-                content_hash="0" * 64, user="bench")
+        request = ExportRequest(
+            call={"id": "GEN", "label": "Appel synthétique", "results_on": None}, inputs=inputs,
+            profile=profile, profile_name=EQUAL_WEIGHTS, ranking=result, shortlist=shortlist,
+            constraints=constraints, forcings=forcings, ratings=ratings, decisions=decisions, register=None,
+            content_hash="0" * 64, user="bench", scope="cli", aggregation=AggregationSettings(), anonymise=False)
+
+        def build(request: ExportRequest = request) -> bytes:
+            return build_export(request, datetime(2026, 12, 1, 9, 0))
 
         size = len(build())
         seconds = median_seconds(build, args.repeat)
         rows = 0 if ratings is None else len(ratings)
         verdict = "OK" if seconds <= TARGET_S else f"objectif manqué de {seconds - TARGET_S:.2f} s"
-        print(f"build_workbook, {label} ({rows} notes) : médiane {seconds:.2f} s sur {args.repeat} "
+        print(f"build_export, {label} ({rows} notes) : médiane {seconds:.2f} s sur {args.repeat} "
               f"(fichier {size / 1e6:.1f} Mo) — objectif ≤ {TARGET_S:.0f} s : {verdict}")
     return 0
 
