@@ -227,7 +227,7 @@ def test_roc_order_and_objective_modes(demo: Store) -> None:
         at.radio(key="pond_w_mode").set_value(mode).run()
         _no_failure(at)
         weights = at.session_state[f"profile_{CALL}"].weights
-        assert sum(weights.values()) == pytest.approx(1.0) and len(set(round(w, 6) for w in weights.values())) > 1
+        assert sum(weights.values()) == pytest.approx(1.0) and len({round(w, 6) for w in weights.values()}) > 1
 
 
 def _refused_and_kept(at: AppTest, previous: WeightProfile, message: str) -> None:
@@ -445,7 +445,7 @@ def test_comparer_explains_the_top_two(demo: Store) -> None:
     assert [t["type"] for t in radar["data"]] == ["scatterpolar"] * 2
     assert [t["name"] for t in radar["data"]] == [f"{i + 1}. {n}" for i, n in enumerate(names)]
     table = _frame_with(at, "Poids")
-    assert list(table.columns) == ["Critère", "Poids"] + names
+    assert list(table.columns) == ["Critère", "Poids", *names]
 
 
 def test_comparer_takes_up_to_four_and_explains_other_methods(demo: Store) -> None:

@@ -103,7 +103,9 @@ def test_sensitivity_concentration_and_draws(demo: Store) -> None:
     concentrated = _table(at, "Probabilité")["Probabilité"]
     assert concentrated.between(0, 1).all()
     # Close to the current weights, the top N is far more certain than with uniform weights.
-    certain = lambda p: int(((p < 0.05) | (p > 0.95)).sum())
+    def certain(p: pd.Series) -> int:
+        return int(((p < 0.05) | (p > 0.95)).sum())
+
     assert certain(concentrated) > certain(uniform.loc[concentrated.index])
     assert "10\u202f000 tirages" in " ".join(c.value for c in at.caption)
     tornado = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
