@@ -274,20 +274,13 @@ def _ranking_table(ctx: _Context) -> Table:
     return Table(columns, freeze="B2", reverse_scale=not result.higher_is_better)
 
 
-def _forcings_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
-    frame = ctx.forcings
+def _by_dossier(frame: pd.DataFrame, kind: str, text: str) -> dict[str, tuple[str, str]]:
+    """dossier id → (kind, text) from a store frame (forcings: kind, justification; decisions:
+    decision, rationale); a missing text is empty."""
     if frame.empty:
         return {}
-    return {str(r.dossier_id): (str(r.kind), "" if is_missing(r.justification) else str(r.justification))
-            for r in frame.itertuples()}
-
-
-def _decisions_by_id(ctx: _Context) -> dict[str, tuple[str, str]]:
-    frame = ctx.decisions
-    if frame.empty:
-        return {}
-    return {str(r.dossier_id): (str(r.decision), "" if is_missing(r.rationale) else str(r.rationale))
-            for r in frame.itertuples()}
+    return {str(dossier): (str(value), "" if is_missing(note) else str(note))
+            for dossier, value, note in zip(frame["dossier_id"], frame[kind], frame[text], strict=True)}
 
 
 def _shortlist_table(ctx: _Context) -> Table:
@@ -296,8 +289,8 @@ def _shortlist_table(ctx: _Context) -> Table:
     attributes = ctx.inputs.attributes.reindex(ids)
     top = set(sl.top_n) if sl is not None else set()
     swaps_in = {s["in"]: s for s in (sl.swaps if sl is not None else ())}
-    forced = _forcings_by_id(ctx)
-    decided = _decisions_by_id(ctx)
+    forced = _by_dossier(ctx.forcings, "kind", "justification")
+    decided = _by_dossier(ctx.decisions, "decision", "rationale")
     entered = []
     for i in ids:
         swap = swaps_in.get(i)

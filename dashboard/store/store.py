@@ -673,6 +673,12 @@ class Store:
         match = frame[frame["name"] == name]
         return None if match.empty else match.iloc[0]["profile"]
 
+    def _require_dossier_of_call(self, dossier_id: str, call_id: str) -> None:
+        """Refuse, in French, a dossier that is not one of the call's."""
+        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
+        if not rows or rows[0][0] != call_id:
+            raise StoreError(f"Dossier « {dossier_id} » inconnu dans l'appel « {call_id} ».")
+
     def record_decision(self, actor: Actor, call_id: str, dossier_id: str, decision: str,
                         rationale: str) -> None:
         """The jury's decision on a dossier, with its rationale (president only; audited)."""
@@ -681,9 +687,7 @@ class Store:
             raise StoreError(f"Décision « {decision} » inconnue : {', '.join(DECISIONS)}.")
         if not (rationale or "").strip():
             raise StoreError(f"La motivation de la décision sur « {dossier_id} » est obligatoire.")
-        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
-        if not rows or rows[0][0] != call_id:
-            raise StoreError(f"Dossier « {dossier_id} » inconnu dans l'appel « {call_id} ».")
+        self._require_dossier_of_call(dossier_id, call_id)
         before = self._rows("SELECT decision, rationale FROM decisions WHERE call_id = ? AND dossier_id = ?",
                             [call_id, dossier_id])
 
@@ -711,9 +715,7 @@ class Store:
             raise StoreError(f"Forçage « {kind} » inconnu.")
         if kind and not justification.strip():
             raise StoreError(f"Une justification est obligatoire pour forcer « {dossier_id} ».")
-        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
-        if not rows or rows[0][0] != call_id:
-            raise StoreError(f"Dossier « {dossier_id} » inconnu dans l'appel « {call_id} ».")
+        self._require_dossier_of_call(dossier_id, call_id)
         before = self._rows("SELECT kind, justification FROM shortlist_forcings WHERE call_id = ? AND dossier_id = ?",
                             [call_id, dossier_id])
 
