@@ -4,33 +4,44 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.errors import JuryError
 from dashboard.services.accounts import hash_password
-from dashboard.store.access import ROLES
+from dashboard.services.meeting import CallData
+from dashboard.store import Store
+from dashboard.store.access import PERMISSIONS, ROLES, Actor, Role
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
 
-store, actor, call = current_call("admin")
-st.title("Jurés, récusations et comptes")
-if call is None:
-    st.stop()
+TABS = ["Registre des conflits d'intérêts", "Récusations", "Comptes"]
+ACCOUNT_COLUMNS = {
+    "login": "Identifiant", "name": "Nom", "role": "Rôle", "organisation": "Organisation",
+    "juror_id": "Membre du jury", "created_at": "Créé le", "failed_attempts": "Échecs de connexion"}
 
-jurors = store.jurors()
-juror_names = dict(zip(jurors["juror_id"], jurors["name"] + " (" + jurors["organisation"] + ")"))
-names = dict(zip(call.dossiers["dossier_id"], call.dossiers["display_name"]))
 
-register_tab, recusal_tab, accounts_tab = st.tabs(["Registre des conflits d'intérêts", "Récusations", "Comptes"])
+def _juror_names(jurors: pd.DataFrame) -> dict[str, str]:
+    """Each juror's id and shown name, « name (organisation) »."""
+    return dict(zip(jurors["juror_id"], jurors["name"] + " (" + jurors["organisation"] + ")", strict=True))
 
-with register_tab:
-    st.table(conflict_register(store, actor, call.call_id, jurors, names).set_index("Juré"))
 
-with recusal_tab:
+def _dossier_names(call: CallData) -> dict[str, str]:
+    """Each dossier's id and shown name."""
+    return dict(zip(call.dossiers["dossier_id"], call.dossiers["display_name"], strict=True))
+
+
+def _render_register(store: Store, actor: Actor, call_id: str, jurors: pd.DataFrame, names: dict[str, str]) -> None:
+    """The register tab: one row per juror."""
+    st.table(conflict_register(store, actor, call_id, jurors, names).set_index("Juré"))
+
+
+def _render_add_recusal(store: Store, actor: Actor, juror_names: dict[str, str], names: dict[str, str]) -> None:
+    """The form recusing a juror from a dossier."""
     st.markdown("#### Récuser un juré")
     with st.form("recusal_add", clear_on_submit=True):
-        juror = st.selectbox("Juré", list(juror_names), format_func=juror_names.get, key="recusal_juror")
+        juror = st.selectbox("Juré", list(juror_names), format_func=lambda j: juror_names[j], key="recusal_juror")
         dossier = st.selectbox("Dossier", list(names), format_func=lambda d: f"{d} — {names[d]}",
                                key="recusal_dossier")
         reason = st.text_input("Motif", key="recusal_reason")
@@ -45,44 +56,55 @@ with recusal_tab:
                 st.success(f"{juror_names[juror]} est récusé·e pour {names[dossier]}."
                            + (f" {dropped} note(s) déjà saisie(s) ne comptent plus (conservées et tracées)."
                               if dropped else ""))
-    recusals = store.recusals(actor, call.call_id)
-    if not recusals.empty:
-        st.markdown("#### Lever une récusation")
-        keys = list(zip(recusals["juror_id"], recusals["dossier_id"]))
-        chosen = st.selectbox("Récusation", keys, key="recusal_remove",
-                              format_func=lambda k: f"{juror_names.get(k[0], k[0])} — {names.get(k[1], k[1])}")
-        if st.button("Lever la récusation", key="recusal_remove_go"):
-            try:
-                store.remove_recusal(actor, *chosen)
-            except JuryError as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
+
+
+def _render_remove_recusal(store: Store, actor: Actor, call_id: str, juror_names: dict[str, str],
+                           names: dict[str, str]) -> None:
+    """The choice of a recusal to lift, when the call has any."""
+    recusals = store.recusals(actor, call_id)
+    if recusals.empty:
+        return
+    st.markdown("#### Lever une récusation")
+    keys: list[tuple[str, str]] = list(zip(recusals["juror_id"], recusals["dossier_id"], strict=True))
+    chosen = st.selectbox("Récusation", keys, key="recusal_remove",
+                          format_func=lambda k: f"{juror_names.get(k[0], k[0])} — {names.get(k[1], k[1])}")
+    if st.button("Lever la récusation", key="recusal_remove_go"):
+        try:
+            store.remove_recusal(actor, *chosen)
+        except JuryError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
+
+
+def _render_no_conflict(store: Store, actor: Actor, call_id: str, juror_names: dict[str, str]) -> None:
+    """The form recording a juror's « no conflict » declaration."""
     st.markdown("#### Déclaration sans conflit")
     with st.form("no_conflict"):
-        juror = st.selectbox("Juré", list(juror_names), format_func=juror_names.get, key="no_conflict_juror")
+        juror = st.selectbox("Juré", list(juror_names), format_func=lambda j: juror_names[j],
+                             key="no_conflict_juror")
         declared_on = st.date_input("Date de déclaration", value=date.today(), format="DD/MM/YYYY",
                                     key="no_conflict_date")
         if st.form_submit_button("Enregistrer « aucun conflit »"):
             try:
-                store.declare_no_conflict(actor, juror, call.call_id, declared_on)
+                store.declare_no_conflict(actor, juror, call_id, declared_on)
             except JuryError as exc:
                 st.error(str(exc))
             else:
                 st.success(f"Déclaration enregistrée pour {juror_names[juror]}.")
 
-with accounts_tab:
-    st.dataframe(store.users(actor).rename(columns={
-        "login": "Identifiant", "name": "Nom", "role": "Rôle", "organisation": "Organisation",
-        "juror_id": "Membre du jury", "created_at": "Créé le", "failed_attempts": "Échecs de connexion"}),
-        hide_index=True, width="stretch")
+
+def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) -> None:
+    """The accounts tab: every account, and the form creating one."""
+    st.dataframe(store.users(actor).rename(columns=ACCOUNT_COLUMNS), hide_index=True, width="stretch")
     st.markdown("#### Créer un compte")
     with st.form("account_add", clear_on_submit=True):
         login = st.text_input("Identifiant", key="account_login")
         name = st.text_input("Nom affiché", key="account_name")
-        role = st.selectbox("Rôle", ROLES, format_func=ROLE_LABELS.get, key="account_role")
+        role: Role = st.selectbox("Rôle", ROLES, format_func=lambda r: ROLE_LABELS[r], key="account_role")
         organisation = st.text_input("Organisation", key="account_organisation")
-        juror = st.selectbox("Membre du jury (rôles juré et président)", [None, *juror_names],
+        jurors: list[str | None] = [None, *juror_names]
+        juror = st.selectbox("Membre du jury (rôles juré et président)", jurors,
                              format_func=lambda j: "—" if j is None else juror_names[j], key="account_juror")
         password = st.text_input("Mot de passe (8 caractères au moins)", type="password", key="account_password")
         if st.form_submit_button("Créer le compte", type="primary"):
@@ -92,3 +114,26 @@ with accounts_tab:
                 st.error(str(exc))
             else:
                 st.success(f"Compte « {login.strip().lower()} » créé.")
+
+
+def main() -> None:
+    """The page: the register, the recusal forms and the accounts, each in its tab."""
+    store, actor, call = current_call(*PERMISSIONS["manage_recusals"].roles)
+    st.title("Jurés, récusations et comptes")
+    if call is None:
+        st.stop()
+    jurors = store.jurors()
+    juror_names = _juror_names(jurors)
+    names = _dossier_names(call)
+    register_tab, recusal_tab, accounts_tab = st.tabs(TABS)
+    with register_tab:
+        _render_register(store, actor, call.call_id, jurors, names)
+    with recusal_tab:
+        _render_add_recusal(store, actor, juror_names, names)
+        _render_remove_recusal(store, actor, call.call_id, juror_names, names)
+        _render_no_conflict(store, actor, call.call_id, juror_names)
+    with accounts_tab:
+        _render_accounts(store, actor, juror_names)
+
+
+main()

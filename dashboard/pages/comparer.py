@@ -12,49 +12,70 @@ import streamlit as st
 import scoring
 from dashboard.core import charts
 from dashboard.core import views as mv
+from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.labels import METHOD_LABELS
+from dashboard.services.meeting import CallData
 from dashboard.ui import meeting
+from dashboard.ui.widgets import ranking_or_stop
 
-store, actor, call, inputs, profile = meeting.open_meeting_page("Comparer")
-try:
-    result = meeting.ranking(inputs, profile)
-except scoring.ScoringError as error:
-    st.error(f"Le profil courant ne permet pas de classer l'appel : {error} Modifiez-le sur la page Pondération.")
-    st.stop()
 
-ordered = result.ranks.sort_values(kind="stable").index.tolist()
-names = inputs.attributes["display_name"]
-key = f"comparer_dossiers_{inputs.call_id}"
-if key not in st.session_state:
-    st.session_state[key] = ordered[:2]
-elif any(d not in ordered for d in st.session_state[key]):
-    st.session_state[key] = [d for d in st.session_state[key] if d in ordered]
-chosen = st.multiselect("Dossiers à comparer (2 à 4)", ordered, max_selections=4, key=key,
-                        format_func=lambda d: f"{names.get(d, d)} · {d}", placeholder="Choisissez des dossiers")
-st.caption(f"{call.label} · méthode : {METHOD_LABELS.get(result.method, result.method)} · "
-           f"{len(result.weights)} critères pondérés (page Pondération).")
-if len(chosen) < 2:
-    st.info("Choisissez au moins deux dossiers à comparer.")
-    st.stop()
+def _render_choice(call: CallData, inputs: DecisionInputs, result: scoring.RankResult) -> list[str]:
+    """The dossiers to compare, best ranked first; the page stops when fewer than two are chosen."""
+    ordered = result.ranks.sort_values(kind="stable").index.tolist()
+    names = inputs.attributes["display_name"]
+    key = f"comparer_dossiers_{inputs.call_id}"
+    if key not in st.session_state:
+        st.session_state[key] = ordered[:2]
+    elif any(d not in ordered for d in st.session_state[key]):
+        st.session_state[key] = [d for d in st.session_state[key] if d in ordered]
+    chosen = st.multiselect("Dossiers à comparer (2 à 4)", ordered, max_selections=4, key=key,
+                            format_func=lambda d: f"{names.get(d, d)} · {d}", placeholder="Choisissez des dossiers")
+    st.caption(f"{call.label} · méthode : {METHOD_LABELS.get(result.method, result.method)} · "
+               f"{len(result.weights)} critères pondérés (page Pondération).")
+    if len(chosen) < 2:
+        st.info("Choisissez au moins deux dossiers à comparer.")
+        st.stop()
+    return sorted(chosen, key=lambda d: (result.ranks[d], d))
 
-chosen = sorted(chosen, key=lambda d: (result.ranks[d], d))
-columns = mv.column_names(inputs, chosen)
-labels = mv.criterion_labels(inputs, limit=22)
 
-st.subheader("Pourquoi l'un devance l'autre")
-for sentence in mv.pair_sentences(inputs, result, chosen):
-    st.markdown(f"- {sentence}")
+def _render_sentences(inputs: DecisionInputs, result: scoring.RankResult, chosen: list[str]) -> None:
+    """One sentence per pair: why one ranks above the other."""
+    st.subheader("Pourquoi l'un devance l'autre")
+    for sentence in mv.pair_sentences(inputs, result, chosen):
+        st.markdown(f"- {sentence}")
 
-st.subheader("Profil des dossiers")
-values, explanation = mv.radar_values(inputs, profile, result, chosen)
-span = (-1.0, 1.0) if result.method == "promethee2" else (0.0, 1.0)
-legend = [f"{int(result.ranks[d])}. {name}" for d, name in zip(chosen, columns)]
-st.plotly_chart(charts.radar_chart(values, legend, labels, span), key="comparer_radar", width="stretch")
-st.caption(explanation)
 
-st.subheader("Valeurs")
-table, best = mv.comparison_table(inputs, result, chosen, label_limit=50)
-st.dataframe(mv.style_comparison(table, best), hide_index=True, key="comparer_table", width="stretch",
-             height=35 * (len(table) + 1) + 3)
-st.caption("En vert et en gras : la meilleure valeur de chaque ligne (selon le sens du critère). "
-           "Valeurs brutes ; notes du jury agrégées.")
+def _render_radar(inputs: DecisionInputs, profile: WeightProfile, result: scoring.RankResult,
+                  chosen: list[str]) -> None:
+    """The radar of the chosen dossiers' normalised criteria."""
+    st.subheader("Profil des dossiers")
+    values, explanation = mv.radar_values(inputs, profile, result, chosen)
+    span = (-1.0, 1.0) if result.method == "promethee2" else (0.0, 1.0)
+    columns = mv.column_names(inputs, chosen)
+    legend = [f"{int(result.ranks[d])}. {name}" for d, name in zip(chosen, columns, strict=True)]
+    labels = mv.criterion_labels(inputs, limit=22)
+    st.plotly_chart(charts.radar_chart(values, legend, labels, span), key="comparer_radar", width="stretch")
+    st.caption(explanation)
+
+
+def _render_values(inputs: DecisionInputs, result: scoring.RankResult, chosen: list[str]) -> None:
+    """The chosen dossiers' values, the best of each row highlighted."""
+    st.subheader("Valeurs")
+    table, best = mv.comparison_table(inputs, result, chosen, label_limit=50)
+    st.dataframe(mv.style_comparison(table, best), hide_index=True, key="comparer_table", width="stretch",
+                 height=35 * (len(table) + 1) + 3)
+    st.caption("En vert et en gras : la meilleure valeur de chaque ligne (selon le sens du critère). "
+               "Valeurs brutes ; notes du jury agrégées.")
+
+
+def main() -> None:
+    """The page: the choice of dossiers, then the sentences, the radar and the values."""
+    _store, _actor, call, inputs, profile = meeting.open_meeting_page("Comparer")
+    result = ranking_or_stop(inputs, profile)
+    chosen = _render_choice(call, inputs, result)
+    _render_sentences(inputs, result, chosen)
+    _render_radar(inputs, profile, result, chosen)
+    _render_values(inputs, result, chosen)
+
+
+main()

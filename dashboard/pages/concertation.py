@@ -2,82 +2,124 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.decision import aggregate_call_ratings
+from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import AGGREGATION_LABELS
+from dashboard.store import Store
+from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
+from scoring import RatingsResult
 
-store, actor, call = current_call("president", "admin")
-st.title("Concertation")
-if call is None:
-    st.stop()
+AGREEMENT_NOTE = ("W de Kendall : 0 = aucun accord sur l'ordre des dossiers, 1 = accord parfait. "
+                  "CCI (2,1) (Shrout et Fleiss, 1979) : accord absolu sur les notes d'un juré pris isolément. "
+                  "Calculés sur le plus grand bloc de dossiers notés par les mêmes jurés.")
 
-ratings = store.ratings(actor, call.call_id)
-if ratings.empty:
-    st.info("Aucune note pour cet appel.")
-    st.stop()
-settings = aggregation_settings()
-result = aggregate_call_ratings(ratings, settings)
-labels = call.criteria.set_index("criterion_id")["label"]
-names = call.dossiers.set_index("dossier_id")["display_name"]
 
-not_counted = ratings[~ratings["counts"].astype(bool)]
-st.caption(f"{fr_number(int(ratings['counts'].sum()))} notes de {ratings['juror_id'].nunique()} jurés, "
-           f"agrégées par {AGGREGATION_LABELS[settings.method].lower()}"
-           + (" après correction de sévérité" if settings.zscore else "")
-           + (f" ; {fr_number(len(not_counted))} note(s) écartée(s) (juré récusé après notation)"
-              if len(not_counted) else ""))
+def _render_summary(ratings: pd.DataFrame, settings: AggregationSettings) -> None:
+    """How many ratings, by how many jurors, aggregated how; those no longer counted."""
+    not_counted = ratings[~ratings["counts"].astype(bool)]
+    st.caption(f"{fr_number(int(ratings['counts'].sum()))} notes de {ratings['juror_id'].nunique()} jurés, "
+               f"agrégées par {AGGREGATION_LABELS[settings.method].lower()}"
+               + (" après correction de sévérité" if settings.zscore else "")
+               + (f" ; {fr_number(len(not_counted))} note(s) écartée(s) (juré récusé après notation)"
+                  if len(not_counted) else ""))
 
-with st.expander("Registre des conflits d'intérêts"):
-    st.table(conflict_register(store, actor, call.call_id, store.jurors(), names.to_dict()).set_index("Juré"))
 
-st.subheader("Accord entre jurés")
-agreement = result.agreement.reset_index()
-st.table(pd.DataFrame({
-    "Critère": agreement["criterion"] + " — " + agreement["criterion"].map(labels).fillna(""),
-    "W de Kendall": agreement["kendall_w"].map(lambda v: fr_number(v, 2)),
-    "CCI (2,1)": agreement["icc"].map(lambda v: fr_number(v, 2)),
-    "Bloc complet": [f"{int(j)} jurés × {int(d)} dossiers" for j, d in zip(agreement["jurors"], agreement["dossiers"])],
-}).set_index("Critère"))
-st.caption("W de Kendall : 0 = aucun accord sur l'ordre des dossiers, 1 = accord parfait. "
-           "CCI (2,1) (Shrout et Fleiss, 1979) : accord absolu sur les notes d'un juré pris isolément. "
-           "Calculés sur le plus grand bloc de dossiers notés par les mêmes jurés.")
-if result.flagged_jurors:
-    st.warning("Jurés laissés sans correction de sévérité : "
-               + " ; ".join(f"{j} : {why}" for j, why in result.flagged_jurors.items()))
+def _render_register(store: Store, actor: Actor, call_id: str, names: pd.Series) -> None:
+    """The conflict-of-interest register, folded."""
+    with st.expander("Registre des conflits d'intérêts"):
+        register = conflict_register(store, actor, call_id, store.jurors(), cast(dict[str, str], names.to_dict()))
+        st.table(register.set_index("Juré"))
 
-st.subheader("Dernières notes enregistrées")
-recent = ratings.sort_values("rated_at", ascending=False).head(12)
-st.table(pd.DataFrame({
-    "Date": recent["rated_at"].dt.strftime("%d/%m/%Y %H:%M"),
-    "Juré": recent["juror_name"],
-    "Dossier": [names.get(d, d) for d in recent["dossier_id"]],
-    "Critère": recent["criterion_id"],
-    "Note": recent["score"],
-    "Commentaire": recent["comment"].fillna(""),
-}).set_index("Date"))
 
-st.subheader("À discuter")
-to_discuss = result.disagreement[result.disagreement["flag"]].sort_values("max_spread", ascending=False)
-st.caption(f"{fr_number(len(to_discuss))} dossier(s) où les notes d'un même critère s'écartent d'au moins 2 points.")
-if to_discuss.empty:
-    st.stop()
-st.dataframe(pd.DataFrame({
-    "Dossier": to_discuss.index,
-    "Candidat": [names.get(d, d) for d in to_discuss.index],
-    "Écart maximal": to_discuss["max_spread"].map(lambda v: fr_number(v)),
-    "Critères en désaccord": to_discuss["criteria"],
-}), hide_index=True, width="stretch")
-chosen = st.selectbox("Dossier à examiner", to_discuss.index.tolist(), key="concertation_dossier",
-                      format_func=lambda d: f"{d} — {names.get(d, d)}")
-detail = ratings[(ratings["dossier_id"] == chosen) & ratings["counts"].astype(bool)].copy()
-detail["cell"] = [f"{s}" + (f" — {c}" if isinstance(c, str) and c else "")
-                  for s, c in zip(detail["score"], detail["comment"])]
-table = detail.pivot(index="juror_name", columns="criterion_id", values="cell").fillna("–")
-table.index.name = "Juré"
-st.table(table)
+def _render_agreement(result: RatingsResult, labels: pd.Series) -> None:
+    """Kendall's W and the ICC per criterion; the jurors left without severity correction."""
+    st.subheader("Accord entre jurés")
+    agreement = result.agreement.reset_index()
+    st.table(pd.DataFrame({
+        "Critère": agreement["criterion"] + " — " + agreement["criterion"].map(labels).fillna(""),
+        "W de Kendall": agreement["kendall_w"].map(lambda v: fr_number(v, 2)),
+        "CCI (2,1)": agreement["icc"].map(lambda v: fr_number(v, 2)),
+        "Bloc complet": [f"{int(j)} jurés × {int(d)} dossiers"
+                         for j, d in zip(agreement["jurors"], agreement["dossiers"], strict=True)],
+    }).set_index("Critère"))
+    st.caption(AGREEMENT_NOTE)
+    if result.flagged_jurors:
+        st.warning("Jurés laissés sans correction de sévérité : "
+                   + " ; ".join(f"{j} : {why}" for j, why in result.flagged_jurors.items()))
+
+
+def _render_recent(ratings: pd.DataFrame, names: pd.Series) -> None:
+    """The twelve latest ratings."""
+    st.subheader("Dernières notes enregistrées")
+    recent = ratings.sort_values("rated_at", ascending=False).head(12)
+    st.table(pd.DataFrame({
+        "Date": recent["rated_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        "Juré": recent["juror_name"],
+        "Dossier": [names.get(d, d) for d in recent["dossier_id"]],
+        "Critère": recent["criterion_id"],
+        "Note": recent["score"],
+        "Commentaire": recent["comment"].fillna(""),
+    }).set_index("Date"))
+
+
+def _render_to_discuss(result: RatingsResult, names: pd.Series) -> pd.DataFrame:
+    """The dossiers whose ratings disagree, widest spread first; returns them."""
+    st.subheader("À discuter")
+    to_discuss = result.disagreement[result.disagreement["flag"]].sort_values("max_spread", ascending=False)
+    st.caption(f"{fr_number(len(to_discuss))} dossier(s) où les notes d'un même critère s'écartent "
+               "d'au moins 2 points.")
+    if to_discuss.empty:
+        return to_discuss
+    st.dataframe(pd.DataFrame({
+        "Dossier": to_discuss.index,
+        "Candidat": [names.get(d, d) for d in to_discuss.index],
+        "Écart maximal": to_discuss["max_spread"].map(lambda v: fr_number(v)),
+        "Critères en désaccord": to_discuss["criteria"],
+    }), hide_index=True, width="stretch")
+    return to_discuss
+
+
+def _render_detail(ratings: pd.DataFrame, to_discuss: pd.DataFrame, names: pd.Series) -> None:
+    """One dossier to discuss: each juror's counted rating and comment per criterion."""
+    chosen = st.selectbox("Dossier à examiner", to_discuss.index.tolist(), key="concertation_dossier",
+                          format_func=lambda d: f"{d} — {names.get(d, d)}")
+    detail = ratings[(ratings["dossier_id"] == chosen) & ratings["counts"].astype(bool)].copy()
+    detail["cell"] = [f"{s}" + (f" — {c}" if isinstance(c, str) and c else "")
+                      for s, c in zip(detail["score"], detail["comment"], strict=True)]
+    table = detail.pivot(index="juror_name", columns="criterion_id", values="cell").fillna("–")
+    table.index.name = "Juré"
+    st.table(table)
+
+
+def main() -> None:
+    """The page: summary, register, agreement, latest ratings, dossiers to discuss."""
+    store, actor, call = current_call("president", "admin")
+    st.title("Concertation")
+    if call is None:
+        st.stop()
+    ratings = store.ratings(actor, call.call_id)
+    if ratings.empty:
+        st.info("Aucune note pour cet appel.")
+        st.stop()
+    settings = aggregation_settings()
+    result = aggregate_call_ratings(ratings, settings)
+    names = call.dossiers.set_index("dossier_id")["display_name"]
+    _render_summary(ratings, settings)
+    _render_register(store, actor, call.call_id, names)
+    _render_agreement(result, call.criteria.set_index("criterion_id")["label"])
+    _render_recent(ratings, names)
+    to_discuss = _render_to_discuss(result, names)
+    if to_discuss.empty:
+        st.stop()
+    _render_detail(ratings, to_discuss, names)
+
+
+main()

@@ -6,43 +6,73 @@ import tempfile
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard.errors import ImportRejected
 from dashboard.report.workbook_format import SHEETS
 from dashboard.services.importer import import_file
+from dashboard.store import Store
+from dashboard.store.access import PERMISSIONS, Actor
 from dashboard.ui.session import get_store, require_actor
 
-actor = require_actor("admin")
-store = get_store()
-st.title("Import")
-st.markdown(
+INTRODUCTION = (
     "Importez un classeur **.xlsx** (une feuille par table) ou un fichier **.csv** (une table, nommé comme "
     "la feuille, par exemple `Notes.csv`). Le fichier est entièrement vérifié avant toute écriture : "
     "au moindre problème, rien n'est importé. Réimporter le même fichier ne change rien."
 )
-with st.expander("Format attendu"):
-    for sheet in SHEETS:
-        columns = ", ".join(f"{c.header}{'' if c.required else ' (facultatif)'}" for c in sheet.columns)
-        st.markdown(f"- **{sheet.name}** : {columns}")
+OUTCOME_KEY = "import_outcome"
 
-upload = st.file_uploader("Fichier à importer", type=["xlsx", "csv"], key="import_file")
-if upload is not None and st.button("Importer", type="primary", key="import_go"):
+
+def _render_format() -> None:
+    """The expected sheets and their columns, folded."""
+    with st.expander("Format attendu"):
+        for sheet in SHEETS:
+            columns = ", ".join(f"{c.header}{'' if c.required else ' (facultatif)'}" for c in sheet.columns)
+            st.markdown(f"- **{sheet.name}** : {columns}")
+
+
+def _import(upload: UploadedFile, store: Store, actor: Actor) -> None:
+    """Import the uploaded file; its outcome (kind and lines) is kept for the page to show."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
             report = import_file(path, store, actor=actor, original_name=upload.name)
         except ImportRejected as rejected:
-            st.session_state["import_outcome"] = ("error", str(rejected).splitlines())
+            st.session_state[OUTCOME_KEY] = ("error", str(rejected).splitlines())
         else:
-            st.session_state["import_outcome"] = ("success", report.lines())
+            st.session_state[OUTCOME_KEY] = ("success", report.lines())
 
-outcome = st.session_state.get("import_outcome")
-if outcome:
+
+def _render_upload(store: Store, actor: Actor) -> None:
+    """The file uploader and, once a file is chosen, the import button."""
+    upload = st.file_uploader("Fichier à importer", type=["xlsx", "csv"], key="import_file")
+    if upload is not None and st.button("Importer", type="primary", key="import_go"):
+        _import(upload, store, actor)
+
+
+def _render_outcome() -> None:
+    """The last import's outcome: the refusal and every problem, or what was imported."""
+    outcome = st.session_state.get(OUTCOME_KEY)
+    if not outcome:
+        return
     kind, lines = outcome
     if kind == "error":
         st.error(lines[0])
-        st.markdown("\n".join(f"- {line.strip(' –')}" for line in lines[1:]))
     else:
         st.success(lines[0])
-        st.markdown("\n".join(f"- {line.strip(' –')}" for line in lines[1:]))
+    st.markdown("\n".join(f"- {line.strip(' –')}" for line in lines[1:]))
+
+
+def main() -> None:
+    """The page: what to upload, the upload, the outcome."""
+    actor = require_actor(*PERMISSIONS["import_data"].roles)
+    store = get_store()
+    st.title("Import")
+    st.markdown(INTRODUCTION)
+    _render_format()
+    _render_upload(store, actor)
+    _render_outcome()
+
+
+main()

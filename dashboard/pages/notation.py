@@ -7,121 +7,188 @@ session) is refused with the current values, never silently overwritten.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import cast
+
+import pandas as pd
 import streamlit as st
 
 from dashboard.core.formatting import fr_number
 from dashboard.errors import AccessDenied, StaleWrite
-from dashboard.store import RatingEntry
+from dashboard.services.meeting import CallData
+from dashboard.store import RatingEntry, Store
+from dashboard.store.access import PERMISSIONS, Actor
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import dossier_card
 
 SCORES = [1, 2, 3, 4, 5]
 SCORE_HELP = "1 : très insuffisant · 2 : insuffisant · 3 : correct · 4 : bon · 5 : excellent"
+STALE_KEY = "notation_stale"
 
-store, actor, call = current_call("jure", "president")
-st.title("Notation")
-if call is None:
-    st.stop()
 
-criteria = call.criteria[call.criteria["criterion_group"] == "jury"].sort_values("position")
-criterion_ids = criteria["criterion_id"].tolist()
+@dataclass(frozen=True)
+class RatingForm:
+    """One dossier's rating form: who rates, on which criteria, and where its widgets keep their values."""
 
-requested = st.query_params.get("dossier")
-if requested:
-    try:
-        store.check_may_rate(actor, requested)
-    except AccessDenied as refused:
-        st.error(str(refused))
-        st.query_params.clear()
+    store: Store
+    actor: Actor
+    call_id: str
+    criterion_ids: list[str]
+    dossier_id: str
+    dossier_name: str
+
+    @property
+    def loaded_key(self) -> str:
+        """Where the versions of the ratings the form was filled with are kept."""
+        return f"notation_loaded_{self.dossier_id}"
+
+    def score_key(self, criterion_id: str) -> str:
+        return f"score_{self.dossier_id}_{criterion_id}"
+
+    def comment_key(self, criterion_id: str) -> str:
+        return f"comment_{self.dossier_id}_{criterion_id}"
+
+    def load(self) -> None:
+        """Fill the form with the stored values and remember their versions."""
+        current = self.store.own_ratings(self.actor, self.call_id)
+        current = current[current["dossier_id"] == self.dossier_id].set_index("criterion_id")
+        versions, scores, comments = current["version"], current["score"], current["comment"]
+        st.session_state[self.loaded_key] = {
+            c: (int(versions[c]) if c in current.index else None) for c in self.criterion_ids}
+        for c in self.criterion_ids:
+            st.session_state[self.score_key(c)] = int(scores[c]) if c in current.index else None
+            comment = comments[c] if c in current.index else None
+            st.session_state[self.comment_key(c)] = comment if isinstance(comment, str) else ""
+
+    def entries(self) -> list[RatingEntry]:
+        """The scores entered, with the versions they were loaded at."""
+        loaded = st.session_state[self.loaded_key]
+        return [
+            RatingEntry(c, int(st.session_state[self.score_key(c)]), st.session_state[self.comment_key(c)],
+                        loaded.get(c))
+            for c in self.criterion_ids if st.session_state[self.score_key(c)] is not None
+        ]
+
+
+def _jury_criteria(call: CallData) -> pd.DataFrame:
+    """The call's jury criteria, in their order."""
+    return call.criteria[call.criteria["criterion_group"] == "jury"].sort_values("position")
+
+
+def _requested_dossier(store: Store, actor: Actor) -> str | None:
+    """The dossier the address asks for; the page stops with the refusal when the user may not rate it."""
+    requested = st.query_params.get("dossier")
+    if requested:
+        try:
+            store.check_may_rate(actor, requested)
+        except AccessDenied as refused:
+            st.error(str(refused))
+            st.query_params.clear()
+            st.stop()
+    return requested
+
+
+def _complete_dossiers(to_rate: pd.DataFrame, own: pd.DataFrame, criteria_count: int) -> set[str]:
+    """The dossiers the user has rated on every jury criterion."""
+    rated = own.groupby("dossier_id")["criterion_id"].nunique() if not own.empty else None
+    return {d for d in to_rate["dossier_id"] if rated is not None and rated.get(d, 0) >= criteria_count}
+
+
+def _render_progress(store: Store, actor: Actor, call_id: str, done: int, total: int) -> None:
+    """How many dossiers are complete, and how many the user is recused from."""
+    st.metric("Dossiers complets", f"{fr_number(done)} / {fr_number(total)}")
+    st.progress(done / total if total else 0.0)
+    recused_count = len(store.recused_dossier_ids(actor, call_id))
+    if recused_count:
+        st.caption(f"Vous êtes récusé·e pour {fr_number(recused_count)} dossier(s) de cet appel : "
+                   "ils n'apparaissent pas ici.")
+
+
+def _render_choice(to_rate: pd.DataFrame, names: dict[str, str], complete: set[str], requested: str | None) -> str:
+    """The dossier to rate (all, or those to complete); the page stops when none is left."""
+    only_todo = st.toggle("À compléter seulement", key="notation_todo")
+    options = [d for d in to_rate["dossier_id"] if not (only_todo and d in complete)]
+    if not options:
+        st.success("Tous vos dossiers de cet appel sont notés.")
         st.stop()
-
-to_rate = store.dossiers_to_rate(actor, call.call_id)
-own = store.own_ratings(actor, call.call_id)
-rated = own.groupby("dossier_id")["criterion_id"].nunique() if not own.empty else None
-complete = {d for d in to_rate["dossier_id"] if rated is not None and rated.get(d, 0) >= len(criterion_ids)}
-
-done, total = len(complete), len(to_rate)
-st.metric("Dossiers complets", f"{fr_number(done)} / {fr_number(total)}")
-st.progress(done / total if total else 0.0)
-recused_count = len(store.recused_dossier_ids(actor, call.call_id))
-if recused_count:
-    st.caption(f"Vous êtes récusé·e pour {fr_number(recused_count)} dossier(s) de cet appel : "
-               "ils n'apparaissent pas ici.")
-
-only_todo = st.toggle("À compléter seulement", key="notation_todo")
-options = [d for d in to_rate["dossier_id"] if not (only_todo and d in complete)]
-if not options:
-    st.success("Tous vos dossiers de cet appel sont notés.")
-    st.stop()
-names = dict(zip(to_rate["dossier_id"], to_rate["display_name"]))
-index = options.index(requested) if requested in options else 0
-chosen = st.selectbox("Dossier", options, index=index, key="notation_dossier",
-                      format_func=lambda d: f"{'✓ ' if d in complete else ''}{d} — {names[d]}",
-                      # the address follows the choice, so it can be shared or bookmarked
-                      on_change=lambda: st.query_params.update(dossier=st.session_state["notation_dossier"]))
-
-mine = own[own["dossier_id"] == chosen].set_index("criterion_id")
-loaded_key = f"notation_loaded_{chosen}"
+    index = options.index(requested) if requested in options else 0
+    chosen: str = st.selectbox(
+        "Dossier", options, index=index, key="notation_dossier",
+        format_func=lambda d: f"{'✓ ' if d in complete else ''}{d} — {names[d]}",
+        # the address follows the choice, so it can be shared or bookmarked
+        on_change=lambda: st.query_params.update(dossier=st.session_state["notation_dossier"]))
+    return chosen
 
 
-def load_form(dossier_id: str) -> None:
-    """Fill the form with the stored values and remember their versions."""
-    current = store.own_ratings(actor, call.call_id)
-    current = current[current["dossier_id"] == dossier_id].set_index("criterion_id")
-    st.session_state[f"notation_loaded_{dossier_id}"] = {
-        c: (int(current.loc[c, "version"]) if c in current.index else None) for c in criterion_ids}
-    for c in criterion_ids:
-        st.session_state[f"score_{dossier_id}_{c}"] = int(current.loc[c, "score"]) if c in current.index else None
-        comment = current.loc[c, "comment"] if c in current.index else None
-        st.session_state[f"comment_{dossier_id}_{c}"] = comment if isinstance(comment, str) else ""
-
-
-if loaded_key not in st.session_state:
-    load_form(chosen)
-
-card, form_column = st.columns([3, 2], gap="large")
-with card:
-    dossier_card(to_rate.set_index("dossier_id").loc[chosen], call.values, call.criteria)
-
-with form_column:
+def _render_form(form: RatingForm, criteria: pd.DataFrame) -> bool:
+    """The score and comment of every jury criterion; whether it was submitted."""
     st.markdown(f"#### Vos notes\n{SCORE_HELP}")
-    with st.form(f"notation_form_{chosen}"):
+    with st.form(f"notation_form_{form.dossier_id}"):
         for criterion in criteria.itertuples():
             st.radio(f"{criterion.criterion_id} — {criterion.label}", SCORES, horizontal=True,
-                     key=f"score_{chosen}_{criterion.criterion_id}")
-            st.text_input("Commentaire (facultatif)", key=f"comment_{chosen}_{criterion.criterion_id}",
+                     key=form.score_key(str(criterion.criterion_id)))
+            st.text_input("Commentaire (facultatif)", key=form.comment_key(str(criterion.criterion_id)),
                           label_visibility="collapsed", placeholder="Commentaire (facultatif)")
-        submitted = st.form_submit_button("Enregistrer", type="primary")
+        return st.form_submit_button("Enregistrer", type="primary")
 
-    if submitted:
-        loaded = st.session_state[loaded_key]
-        entries = [
-            RatingEntry(c, int(st.session_state[f"score_{chosen}_{c}"]), st.session_state[f"comment_{chosen}_{c}"],
-                        loaded.get(c))
-            for c in criterion_ids if st.session_state[f"score_{chosen}_{c}"] is not None
-        ]
-        if not entries:
-            st.warning("Aucune note saisie.")
-        else:
-            try:
-                versions = store.save_ratings(actor, chosen, entries)
-            except StaleWrite as stale:
-                st.session_state["notation_stale"] = str(stale)
-            except AccessDenied as refused:
-                st.error(str(refused))
-                st.stop()
-            else:
-                st.session_state[loaded_key] = {**loaded, **versions}
-                st.session_state.pop("notation_stale", None)
-                st.toast(f"Notes de {names[chosen]} enregistrées.")
-                st.rerun()
 
-    stale_message = st.session_state.get("notation_stale")
+def _save(form: RatingForm) -> None:
+    """Save the entered scores; a stale form keeps the refusal for `_render_stale`."""
+    entries = form.entries()
+    if not entries:
+        st.warning("Aucune note saisie.")
+        return
+    try:
+        versions = form.store.save_ratings(form.actor, form.dossier_id, entries)
+    except StaleWrite as stale:
+        st.session_state[STALE_KEY] = str(stale)
+    except AccessDenied as refused:
+        st.error(str(refused))
+        st.stop()
+    else:
+        st.session_state[form.loaded_key] = {**st.session_state[form.loaded_key], **versions}
+        st.session_state.pop(STALE_KEY, None)
+        st.toast(f"Notes de {form.dossier_name} enregistrées.")
+        st.rerun()
+
+
+def _reload(form: RatingForm) -> None:
+    """Forget the refusal and fill the form with the current values."""
+    st.session_state.pop(STALE_KEY, None)
+    form.load()
+
+
+def _render_stale(form: RatingForm) -> None:
+    """The refusal of a stale save, and the button reloading the current values."""
+    stale_message = st.session_state.get(STALE_KEY)
     if stale_message:
         st.error(stale_message)
+        st.button("Recharger les valeurs actuelles", key="notation_reload", on_click=_reload, args=(form,))
 
-        def reload() -> None:
-            st.session_state.pop("notation_stale", None)
-            load_form(chosen)
 
-        st.button("Recharger les valeurs actuelles", key="notation_reload", on_click=reload)
+def main() -> None:
+    """The page: progress, the choice of a dossier, its card beside its rating form."""
+    store, actor, call = current_call(*PERMISSIONS["rate"].roles)
+    st.title("Notation")
+    if call is None:
+        st.stop()
+    criteria = _jury_criteria(call)
+    requested = _requested_dossier(store, actor)
+    to_rate = store.dossiers_to_rate(actor, call.call_id)
+    complete = _complete_dossiers(to_rate, store.own_ratings(actor, call.call_id), len(criteria))
+    _render_progress(store, actor, call.call_id, len(complete), len(to_rate))
+    names: dict[str, str] = dict(zip(to_rate["dossier_id"], to_rate["display_name"], strict=True))
+    chosen = _render_choice(to_rate, names, complete, requested)
+    form = RatingForm(store, actor, call.call_id, criteria["criterion_id"].tolist(), chosen, names[chosen])
+    if form.loaded_key not in st.session_state:
+        form.load()
+    card, form_column = st.columns([3, 2], gap="large")
+    with card:
+        dossier_card(cast(pd.Series, to_rate.set_index("dossier_id").loc[chosen]), call.values, call.criteria)
+    with form_column:
+        if _render_form(form, criteria):
+            _save(form)
+        _render_stale(form)
+
+
+main()

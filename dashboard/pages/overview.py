@@ -2,52 +2,75 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.core import analysis, maps
+from dashboard.core.analysis import CallFigures
 from dashboard.core.formatting import fr_date, fr_number, fr_percent
+from dashboard.services.meeting import CallData
+from dashboard.store import Store
 from dashboard.ui.session import current_call
 
-store, actor, call = current_call()
-st.title("Vue d'ensemble")
-if call is None:
-    st.stop()
+CALL_DATES = (("opens_on", "ouverture"), ("deadline", "date limite"), ("results_on", "résultats"))
 
-calls = store.calls().set_index("call_id")
-info = calls.loc[call.call_id]
-figures = analysis.call_figures(call.dossiers, call.values)
 
-st.subheader(call.label)
-dates = []
-for column, text in (("opens_on", "ouverture"), ("deadline", "date limite"), ("results_on", "résultats")):
-    if info[column] is not None and str(info[column]) not in ("NaT", "None"):
-        dates.append(f"{text} : {fr_date(info[column])}")
-if dates:
-    st.caption(" · ".join(dates))
+def _render_dates(store: Store, call: CallData) -> None:
+    """The call's label and its known dates."""
+    info = store.calls().set_index("call_id").loc[call.call_id].to_dict()
+    st.subheader(call.label)
+    dates = []
+    for column, text in CALL_DATES:
+        if info[column] is not None and str(info[column]) not in ("NaT", "None"):
+            dates.append(f"{text} : {fr_date(info[column])}")
+    if dates:
+        st.caption(" · ".join(dates))
 
-cols = st.columns(5)
-cols[0].metric("Dossiers", fr_number(figures.dossiers))
-cols[1].metric("Lauréats historiques", fr_number(figures.laureates))
-cols[2].metric("En Territoires d'industrie", fr_percent(figures.ti_share))
-cols[3].metric("En Action cœur de ville", fr_percent(figures.acv_share))
-cols[4].metric("Outre-mer", fr_number(figures.overseas))
 
-st.markdown(
-    "**Porteurs** : "
-    + " · ".join(f"{kind} {fr_percent(share)}" for kind, share in figures.kind_shares.items())
-    + f"  \n**Régions couvertes** : {len(figures.regions)} — {', '.join(figures.regions)}"
-)
+def _render_figures(figures: CallFigures) -> None:
+    """The five key figures, the candidates' kinds and the régions covered."""
+    cols = st.columns(5)
+    cols[0].metric("Dossiers", fr_number(figures.dossiers))
+    cols[1].metric("Lauréats historiques", fr_number(figures.laureates))
+    cols[2].metric("En Territoires d'industrie", fr_percent(figures.ti_share))
+    cols[3].metric("En Action cœur de ville", fr_percent(figures.acv_share))
+    cols[4].metric("Outre-mer", fr_number(figures.overseas))
+    st.markdown(
+        "**Porteurs** : "
+        + " · ".join(f"{kind} {fr_percent(share)}" for kind, share in figures.kind_shares.items())
+        + f"  \n**Régions couvertes** : {len(figures.regions)} — {', '.join(figures.regions)}"
+    )
 
-if figures.dossiers:
+
+def _bar(counts: pd.Series, axis: str, title: str) -> go.Figure:
+    """A horizontal bar chart of dossier counts, largest at the top."""
+    frame = counts.rename_axis(axis).reset_index(name="Dossiers")
+    return px.bar(frame, x="Dossiers", y=axis, orientation="h", title=title).update_yaxes(
+        categoryorder="total ascending")
+
+
+def _render_charts(call: CallData, figures: CallFigures) -> None:
+    """The map of the candidates, and the dossiers per région and per sector (when there are dossiers)."""
+    if not figures.dossiers:
+        return
     st.plotly_chart(maps.candidate_map(call.dossiers), width="stretch")
-
     left, right = st.columns(2)
-    by_region = figures.by_region.rename_axis("Région").reset_index(name="Dossiers")
-    left.plotly_chart(px.bar(by_region, x="Dossiers", y="Région", orientation="h",
-                             title="Dossiers par région").update_yaxes(categoryorder="total ascending"),
-                      width="stretch")
-    by_sector = figures.by_sector.rename_axis("Filière").reset_index(name="Dossiers")
-    right.plotly_chart(px.bar(by_sector, x="Dossiers", y="Filière", orientation="h",
-                              title="Dossiers par filière").update_yaxes(categoryorder="total ascending"),
-                       width="stretch")
+    left.plotly_chart(_bar(figures.by_region, "Région", "Dossiers par région"), width="stretch")
+    right.plotly_chart(_bar(figures.by_sector, "Filière", "Dossiers par filière"), width="stretch")
+
+
+def main() -> None:
+    """The page: dates, key figures, charts."""
+    store, _actor, call = current_call()
+    st.title("Vue d'ensemble")
+    if call is None:
+        st.stop()
+    figures = analysis.call_figures(call.dossiers, call.values)
+    _render_dates(store, call)
+    _render_figures(figures)
+    _render_charts(call, figures)
+
+
+main()

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TypeAlias
 
 import streamlit as st
+from streamlit.navigation.page import Page
 
 # `streamlit run` puts this script's folder on the path, not the folder holding the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from dashboard.core.labels import ROLE_LABELS
-from dashboard.store.access import Actor
+from dashboard.store.access import Action, Actor, Role, may
 from dashboard.ui.login import render_login_page
 from dashboard.ui.session import sign_out, signed_in_actor
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
-# (file, title, icon, url path, roles allowed; None = every role)
-PAGES: dict[str, list[tuple[str, str, str, str, tuple[str, ...] | None]]] = {
+# Who is offered a page: the action it needs (`dashboard.store.access.PERMISSIONS`), the roles
+# themselves where no action matches (/concertation: the jury's president and the secretariat,
+# though the direction may read the ratings), or None for every signed-in user.
+Access: TypeAlias = Action | tuple[Role, ...] | None
+
+# (file, title, icon, url path, who is offered it)
+PAGES: dict[str, list[tuple[str, str, str, str, Access]]] = {
     "Appel": [
         ("overview.py", "Vue d'ensemble", ":material/dashboard:", "", None),
         ("dossiers.py", "Dossiers", ":material/folder_open:", "dossiers", None),
@@ -35,50 +42,70 @@ PAGES: dict[str, list[tuple[str, str, str, str, tuple[str, ...] | None]]] = {
         ("liste_restreinte.py", "Liste restreinte", ":material/checklist:", "liste-restreinte", None),
     ],
     "Jury": [
-        ("notation.py", "Notation", ":material/rate_review:", "notation", ("jure", "president")),
+        ("notation.py", "Notation", ":material/rate_review:", "notation", "rate"),
         ("concertation.py", "Concertation", ":material/forum:", "concertation", ("president", "admin")),
-        ("journal.py", "Journal", ":material/history:", "journal", ("president", "admin")),
+        ("journal.py", "Journal", ":material/history:", "journal", "read_journal"),
     ],
     "Administration": [
-        ("import_page.py", "Import", ":material/upload_file:", "import", ("admin",)),
+        ("import_page.py", "Import", ":material/upload_file:", "import", "import_data"),
         ("administration.py", "Jurés et récusations", ":material/admin_panel_settings:", "administration",
-         ("admin",)),
+         "manage_recusals"),
     ],
 }
 
 
-def build_navigation(actor: Actor | None):
+def offered(actor: Actor, access: Access) -> bool:
+    """Whether the navigation offers a page with this access to the user."""
+    if access is None:
+        return True
+    if isinstance(access, tuple):
+        return actor.role in access
+    return may(actor, access)
+
+
+def _login_gate() -> Page:
+    """Every known URL, and `/connexion`, showing the log-in form (hidden navigation)."""
+    paths = ["connexion"] + [url for pages in PAGES.values() for _, _, _, url, _ in pages if url]
+    gate = [st.Page(render_login_page, title="Connexion", icon=":material/login:", default=True)]
+    gate += [st.Page(render_login_page, title="Connexion", url_path=url) for url in paths]
+    return st.navigation(gate, position="hidden")
+
+
+def build_navigation(actor: Actor | None) -> Page:
     """The pages this user may open, with stable French URLs.
 
     Without a session every known URL, and `/connexion`, shows the log-in form,
     so that a typed address never reveals a page or shows « page introuvable ».
     """
     if actor is None:
-        paths = ["connexion"] + [url for pages in PAGES.values() for _, _, _, url, _ in pages if url]
-        gate = [st.Page(render_login_page, title="Connexion", icon=":material/login:", default=True)]
-        gate += [st.Page(render_login_page, title="Connexion", url_path=url) for url in paths]
-        return st.navigation(gate, position="hidden")
-    sections: dict[str, list] = {}
+        return _login_gate()
+    sections: dict[str, list[Page]] = {}
     for section, pages in PAGES.items():
-        for file, title, icon, url_path, roles in pages:
-            if roles is not None and actor.role not in roles:
+        for file, title, icon, url_path, access in pages:
+            if not offered(actor, access):
                 continue
             sections.setdefault(section, []).append(
                 st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path == ""))
     return st.navigation(sections)
 
 
+def _render_user_box(actor: Actor) -> None:
+    """The signed-in user and the sign-out button, in the sidebar."""
+    with st.sidebar:
+        st.markdown(f"**{actor.name}**  \n{ROLE_LABELS.get(actor.role, actor.role)}")
+        if st.button("Se déconnecter", key="sign_out"):
+            sign_out()
+            st.rerun()
+
+
 def main() -> None:
+    """The app: page settings, navigation, the user box, then the chosen page."""
     st.set_page_config(page_title="Jury « Au cœur des territoires »", page_icon=":material/school:",
                        layout="wide")
     actor = signed_in_actor()
     navigation = build_navigation(actor)
     if actor is not None:
-        with st.sidebar:
-            st.markdown(f"**{actor.name}**  \n{ROLE_LABELS.get(actor.role, actor.role)}")
-            if st.button("Se déconnecter", key="sign_out"):
-                sign_out()
-                st.rerun()
+        _render_user_box(actor)
     navigation.run()
 
 

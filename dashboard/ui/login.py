@@ -10,6 +10,7 @@ from dashboard.ui.session import get_store, sign_in
 
 
 def render_login_page() -> None:
+    """The title, the reason of a past sign-out, and the form; a valid log-in signs in and reruns."""
     st.title("Jury « Au cœur des territoires »")
     st.caption("Tableau de bord d'aide à la décision du Cnam — accès réservé aux membres du jury, "
                "à la direction du Cnam et au secrétariat du programme.")

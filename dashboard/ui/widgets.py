@@ -1,13 +1,19 @@
-"""Streamlit pieces drawn on several pages (the dossier card)."""
+"""Streamlit pieces drawn on several pages: the dossier card, the conflict
+register, and the current ranking of a meeting page (or its error)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+import scoring
 from dashboard.core import analysis
+from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_date, fr_number
 from dashboard.core.labels import KIND_LABELS
+from dashboard.store import Store
+from dashboard.store.access import Actor
+from dashboard.ui import meeting
 
 
 def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:
@@ -41,7 +47,8 @@ def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, w
     }).set_index("Critère"))
 
 
-def conflict_register(store, actor, call_id: str, jurors: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def conflict_register(store: Store, actor: Actor, call_id: str, jurors: pd.DataFrame,
+                      names: dict[str, str]) -> pd.DataFrame:
     """The conflict-of-interest register of a call, ready to show: one row per juror."""
     register = analysis.conflict_register(jurors, store.conflict_declarations(actor, call_id),
                                           store.recusals(actor, call_id), names)
@@ -51,3 +58,12 @@ def conflict_register(store, actor, call_id: str, jurors: pd.DataFrame, names: d
         "Date": [fr_date(d) for d in register["declared_on"]],
         "Récusé·e pour": register["recused_from"].replace("", "–"),
     })
+
+
+def ranking_or_stop(inputs: DecisionInputs, profile: WeightProfile) -> scoring.RankResult:
+    """The call ranked under the current profile; when the engine refuses it, the error and the page stops."""
+    try:
+        return meeting.ranking(inputs, profile)
+    except scoring.ScoringError as error:
+        st.error(f"Le profil courant ne permet pas de classer l'appel : {error} Modifiez-le sur la page Pondération.")
+        st.stop()
