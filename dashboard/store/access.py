@@ -47,7 +47,8 @@ class Permission:
 
 Action = Literal[
     "rate", "read_own_ratings", "read_ranking", "read_all_ratings", "save_profile", "save_jury_profile",
-    "read_recusals", "read_conflicts", "read_journal", "record_decision", "force_dossier", "import_data",
+    "read_recusals", "read_conflicts", "read_journal", "hold_concertation", "record_decision", "force_dossier",
+    "import_data",
     "manage_accounts", "create_account", "set_other_password", "manage_recusals", "keep_conflict_register",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
@@ -65,6 +66,7 @@ PERMISSIONS: dict[Action, Permission] = {
     "read_recusals": Permission(REGISTER_READERS, "la consultation du registre des récusations"),
     "read_conflicts": Permission(REGISTER_READERS, "la consultation du registre des conflits d'intérêts"),
     "read_journal": Permission(("president", "admin"), "la consultation du journal"),
+    "hold_concertation": Permission(("president", "admin"), "la concertation sur les écarts de notes"),
     "record_decision": Permission(("president",), "l'enregistrement des décisions"),
     "force_dossier": Permission(("president",), "le forçage d'un dossier dans la liste restreinte"),
     "import_data": Permission(("admin",), "l'import de données"),

@@ -17,16 +17,15 @@ from streamlit.navigation.page import Page
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from dashboard.core.labels import ROLE_LABELS
-from dashboard.store.access import Action, Actor, Role, may
+from dashboard.store.access import Action, Actor, may
 from dashboard.ui.login import render_login_page
 from dashboard.ui.session import sign_out, signed_in_actor
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
-# Who is offered a page: the action it needs (`dashboard.store.access.PERMISSIONS`), the roles
-# themselves where no action matches (/concertation: the jury's president and the secretariat,
-# though the direction may read the ratings), or None for every signed-in user.
-Access: TypeAlias = Action | tuple[Role, ...] | None
+# Who is offered a page: the action it needs (`dashboard.store.access.PERMISSIONS`), or None for
+# every signed-in user.
+Access: TypeAlias = Action | None
 
 # (file, title, icon, url path, who is offered it)
 PAGES: dict[str, list[tuple[str, str, str, str, Access]]] = {
@@ -43,7 +42,7 @@ PAGES: dict[str, list[tuple[str, str, str, str, Access]]] = {
     ],
     "Jury": [
         ("notation.py", "Notation", ":material/rate_review:", "notation", "rate"),
-        ("concertation.py", "Concertation", ":material/forum:", "concertation", ("president", "admin")),
+        ("concertation.py", "Concertation", ":material/forum:", "concertation", "hold_concertation"),
         ("journal.py", "Journal", ":material/history:", "journal", "read_journal"),
     ],
     "Administration": [
@@ -56,11 +55,7 @@ PAGES: dict[str, list[tuple[str, str, str, str, Access]]] = {
 
 def offered(actor: Actor, access: Access) -> bool:
     """Whether the navigation offers a page with this access to the user."""
-    if access is None:
-        return True
-    if isinstance(access, tuple):
-        return actor.role in access
-    return may(actor, access)
+    return access is None or may(actor, access)
 
 
 def _login_gate() -> Page:
