@@ -12,7 +12,7 @@ from dashboard.errors import JuryError
 from dashboard.services.accounts import hash_password
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
-from dashboard.store.access import PERMISSIONS, ROLES, Actor, Role
+from dashboard.store.access import ROLES, Actor, Role
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
 
@@ -118,7 +118,7 @@ def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) ->
 
 def main() -> None:
     """The page: the register, the recusal forms and the accounts, each in its tab."""
-    store, actor, call = current_call(*PERMISSIONS["manage_recusals"].roles)
+    store, actor, call = current_call("manage_recusals")
     st.title("Jurés, récusations et comptes")
     if call is None:
         st.stop()

@@ -11,7 +11,7 @@ from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import AGGREGATION_LABELS
 from dashboard.store import Store
-from dashboard.store.access import PERMISSIONS, Actor
+from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
@@ -101,7 +101,7 @@ def _render_detail(ratings: pd.DataFrame, to_discuss: pd.DataFrame, names: pd.Se
 
 def main() -> None:
     """The page: summary, register, agreement, latest ratings, dossiers to discuss."""
-    store, actor, call = current_call(*PERMISSIONS["hold_concertation"].roles)
+    store, actor, call = current_call("hold_concertation")
     st.title("Concertation")
     if call is None:
         st.stop()

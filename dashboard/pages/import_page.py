@@ -12,7 +12,7 @@ from dashboard.errors import ImportRejected
 from dashboard.report.workbook_format import SHEETS
 from dashboard.services.importer import import_file
 from dashboard.store import Store
-from dashboard.store.access import PERMISSIONS, Actor
+from dashboard.store.access import Actor
 from dashboard.ui.session import get_store, require_actor
 
 INTRODUCTION = (
@@ -66,7 +66,7 @@ def _render_outcome() -> None:
 
 def main() -> None:
     """The page: what to upload, the upload, the outcome."""
-    actor = require_actor(*PERMISSIONS["import_data"].roles)
+    actor = require_actor("import_data")
     store = get_store()
     st.title("Import")
     st.markdown(INTRODUCTION)

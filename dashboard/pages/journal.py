@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.formatting import fr_number
-from dashboard.store.access import PERMISSIONS
 from dashboard.ui.session import get_store, require_actor
 
 INTRODUCTION = ("Chaque écriture (note, pondération, décision, import, compte, récusation) y ajoute une ligne : "
@@ -45,7 +44,7 @@ def _render_table(shown: pd.DataFrame, total: int) -> None:
 
 def main() -> None:
     """The page: what the journal holds, the filters, the lines."""
-    actor = require_actor(*PERMISSIONS["read_journal"].roles)
+    actor = require_actor("read_journal")
     store = get_store()
     st.title("Journal des modifications")
     st.caption(INTRODUCTION)

@@ -17,7 +17,7 @@ from dashboard.core.formatting import fr_number
 from dashboard.errors import AccessDenied, StaleWrite
 from dashboard.services.meeting import CallData
 from dashboard.store import RatingEntry, Store
-from dashboard.store.access import PERMISSIONS, Actor
+from dashboard.store.access import Actor
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import dossier_card
 
@@ -168,7 +168,7 @@ def _render_stale(form: RatingForm) -> None:
 
 def main() -> None:
     """The page: progress, the choice of a dossier, its card beside its rating form."""
-    store, actor, call = current_call(*PERMISSIONS["rate"].roles)
+    store, actor, call = current_call("rate")
     st.title("Notation")
     if call is None:
         st.stop()

@@ -87,7 +87,7 @@ def load_call(store: Store, actor: Actor, call_id: str) -> CallData:
 def ratings_view(actor: Actor) -> str:
     """Whose view of the ratings the inputs hold: jurors get pseudonymous ratings without the
     dossiers they are recused from, so their inputs are kept apart from the panel's."""
-    return f"juror:{actor.login}" if actor.role == "jure" else "panel"
+    return "panel" if may(actor, "read_all_ratings") else f"juror:{actor.login}"
 
 
 def call_inputs(store: Store, actor: Actor, call: CallData, settings: AggregationSettings,

@@ -14,7 +14,7 @@ from dashboard.errors import StoreError
 from dashboard.services.accounts import session_expired
 from dashboard.services.meeting import CallData, load_call
 from dashboard.store import Database, Store
-from dashboard.store.access import Actor, Role
+from dashboard.store.access import Action, Actor, may
 
 # --------------------------------------------------------------------------- session keys
 
@@ -87,14 +87,14 @@ def sign_out(expired: bool = False) -> None:
         st.session_state["signed_out_reason"] = "Session expirée après inactivité : reconnectez-vous."
 
 
-def require_actor(*roles: Role) -> Actor:
-    """The signed-in user, or stop the page (nothing drawn) when there is none
-    or their role is not among `roles` (any role when none is given)."""
+def require_actor(action: Action | None = None) -> Actor:
+    """The signed-in user, or stop the page (nothing drawn) when there is none or their
+    role may not do `action` (the page's own, from the permission table; None: any role)."""
     actor = signed_in_actor()
     if actor is None:
         st.warning("Connectez-vous pour accéder au tableau de bord.")
         st.stop()
-    if roles and actor.role not in roles:
+    if action is not None and not may(actor, action):
         st.error("Cette page n'est pas accessible avec votre rôle.")
         st.stop()
     return actor
@@ -127,9 +127,9 @@ def select_call(store: Store) -> tuple[str, str] | None:
     return str(current), labels[str(current)]
 
 
-def current_call(*roles: Role) -> tuple[Store, Actor, CallData | None]:
-    """Store, signed-in user and the selected call's data, for a page to draw."""
-    actor = require_actor(*roles)
+def current_call(action: Action | None = None) -> tuple[Store, Actor, CallData | None]:
+    """Store, signed-in user (allowed `action`) and the selected call's data, for a page to draw."""
+    actor = require_actor(action)
     store = get_store()
     selected = select_call(store)
     if selected is None:
