@@ -69,6 +69,13 @@ class DecisionInputs:
     def eligible_ids(self) -> pd.Index:
         return self.eligibility.index[self.eligibility["status"] != INELIGIBLE]
 
+    @property
+    def display_names(self) -> dict[str, str]:
+        """dossier id → the dossier's display name (empty when the attributes hold none)."""
+        if "display_name" not in self.attributes:
+            return {}
+        return {str(k): str(v) for k, v in self.attributes["display_name"].items()}
+
 
 def _gate_status(value: float, lower: float | None, upper: float | None,
                  derogation_lower: float | None) -> str:

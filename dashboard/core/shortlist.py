@@ -119,6 +119,11 @@ class ShortlistChoices:
         if both:
             raise ValueError(f"Dossier à la fois imposé et écarté : {', '.join(both)}.")
 
+    def with_forcings(self, forcings: pd.DataFrame | None) -> ShortlistChoices:
+        """These choices with the call's stored forcings united in (`merge_forcings`; a dossier
+        both imposed and excluded raises `ValueError`, French)."""
+        return ShortlistChoices.from_constraints(merge_forcings(self.to_constraints(), forcings), self.size)
+
     def to_constraints(self) -> dict[str, Any]:
         """The engine's constraints dict (only the constraints that are set)."""
         constraints: dict[str, Any] = {}
@@ -271,7 +276,7 @@ def default_choices(inputs: DecisionInputs, ranking: scoring.RankResult | None =
     choices = ShortlistChoices(size=size, every_region=bool(every_region),
                                min_ti_share=TI_SHARE_DEFAULT if ti_ok else 0.0)
     if forcings is not None:
-        choices = ShortlistChoices.from_constraints(merge_forcings(choices.to_constraints(), forcings), size)
+        choices = choices.with_forcings(forcings)
     if ranking is not None and choices.min_ti_share > 0:
         try:
             feasible = build_shortlist(inputs, ranking, choices).feasible
@@ -305,9 +310,7 @@ def describe_choices(choices: ShortlistChoices, inputs: DecisionInputs | None = 
 
 
 def _names(inputs: DecisionInputs | None) -> dict[str, str]:
-    if inputs is None or "display_name" not in inputs.attributes:
-        return {}
-    return {str(k): str(v) for k, v in inputs.attributes["display_name"].items()}
+    return {} if inputs is None else inputs.display_names
 
 
 def name_dossiers(text: str, inputs: DecisionInputs) -> str:

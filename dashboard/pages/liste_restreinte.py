@@ -23,7 +23,7 @@ from dashboard.core import shortlist as ms
 from dashboard.core.decision import AggregationSettings, DecisionInputs
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import FORCING_ACTIONS, METHOD_LABELS
-from dashboard.errors import ExportError, JuryError
+from dashboard.errors import JuryError
 from dashboard.services import meeting as meeting_service
 from dashboard.store import Store
 from dashboard.store.access import may
@@ -55,10 +55,6 @@ def _content_hash(store: Store, version: int) -> str:
         cached = (version, store.content_hash())
         st.session_state["_content_hash"] = cached
     return str(cached[1])
-
-
-def _names(inputs: DecisionInputs) -> dict[str, str]:
-    return {str(k): str(v) for k, v in inputs.attributes["display_name"].items()}
 
 
 def _current_ranking(page: MeetingPage) -> scoring.RankResult:
@@ -177,14 +173,13 @@ def _render_forcings(page: MeetingPage, ranked: scoring.RankResult, names: dict[
 
 
 def _with_forcings(choices: ms.ShortlistChoices, forcings: pd.DataFrame) -> ms.ShortlistChoices | None:
-    """The choices united with the stored forcings (`meeting.shortlist_constraints`); None, with
-    the French refusal shown, when they contradict each other."""
+    """The choices united with the stored forcings (`ShortlistChoices.with_forcings`, the rule
+    `jury export` follows too); None, with the French refusal shown, when they contradict each other."""
     try:
-        constraints = meeting_service.shortlist_constraints(choices.to_constraints(), forcings)
-    except ExportError as exc:
+        return choices.with_forcings(forcings)
+    except ValueError as exc:
         st.error(str(exc))
         return None
-    return ms.ShortlistChoices.from_constraints(constraints, choices.size)
 
 
 # ----------------------------------------------------------------------------- selection
@@ -318,7 +313,7 @@ def _render_decisions(page: MeetingPage, ranked: scoring.RankResult, selected: l
 
 
 def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: ShortlistResult | None,
-                   constraints: dict[str, Any]) -> None:
+                   constraints: dict[str, Any], forcings: pd.DataFrame) -> None:
     """The workbook's download button: the same request and writer as `jury export`."""
     st.subheader("Export")
     if result is None or not result.feasible:
@@ -327,7 +322,7 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
     store, call_id = page.store, page.call.call_id
     anonymise = st.toggle("Anonymiser les jurés (J1, J2…)", value=False, key=f"export_anonymise_{call_id}")
     request = meeting_service.export_request(
-        store, page.actor, page.inputs, page.profile, ranked, result, constraints,
+        store, page.actor, page.call, page.inputs, page.profile, ranked, result, constraints, forcings,
         aggregation=st.session_state.get("aggregation", AggregationSettings()), anonymise=bool(anonymise),
         content_hash=_content_hash(store, store.data_version()))
     # The name and the manifest carry the same time: when this export was prepared.
@@ -342,7 +337,7 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
 def main() -> None:
     page = open_meeting_page("Liste restreinte")
     ranked = _current_ranking(page)
-    names = _names(page.inputs)
+    names = page.inputs.display_names
     regions = ms.regions_with_eligible(page.inputs)
     saved = _saved_choices(page, ranked, page.store.forcings(page.actor, page.call.call_id))
     widgets = _render_constraints(page.call.call_id, saved, len(ranked.scores), regions)
@@ -355,7 +350,7 @@ def main() -> None:
     result = _render_selection(page, ranked, choices, constraints, regions)
     selected = _keep_shortlist(page, choices, constraints, result)
     _render_decisions(page, ranked, selected, names)
-    _render_export(page, ranked, result, constraints)
+    _render_export(page, ranked, result, constraints, forcings)
 
 
 main()

@@ -170,7 +170,7 @@ def main() -> None:
     eligible = _render_scope(call, inputs, profile)
     settings = _render_settings(call, inputs, eligible)
     result = _analysis(inputs, profile, settings)
-    names = cast(dict[str, str], inputs.attributes["display_name"].astype(str).to_dict())
+    names = inputs.display_names
     order = result.expected_rank.sort_values(kind="stable").index
     _render_metrics(result, settings.top)
     _render_stability(inputs, result, settings.top)

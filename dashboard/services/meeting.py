@@ -11,8 +11,8 @@ under the same profile, merge the same forcings and write the same workbook:
   ratings it holds);
 - `resolve_profile` is the one rule for the profile: the one asked for by
   name, else « profil du jury » when saved, else equal weights;
-- `shortlist_constraints` unites the session's constraints with the call's
-  stored forcings (a contradiction is refused, in French);
+- `with_stored_forcings` unites the session's constraints with the call's
+  stored forcings (`core.shortlist.merge_forcings`: a contradiction is refused);
 - `export_request` gathers everything the workbook shows (what the actor may
   read, and nothing more), `export_file_name` names the file, and
   `build_export` writes the bytes; `export_call` does all of it from a call id.
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -53,8 +53,8 @@ __all__ = [
     "load_call",
     "ratings_view",
     "resolve_profile",
-    "shortlist_constraints",
     "stored_profile",
+    "with_stored_forcings",
 ]
 
 
@@ -67,6 +67,7 @@ class CallData:
 
     call_id: str
     label: str
+    results_on: date | None
     dossiers: pd.DataFrame
     values: pd.DataFrame
     criteria: pd.DataFrame
@@ -79,9 +80,10 @@ def load_call(store: Store, actor: Actor, call_id: str) -> CallData:
     if match.empty:
         known = ", ".join(calls["call_id"].astype(str)) or "aucun"
         raise ExportError(f"Appel « {call_id} » inconnu (appels de la base : {known}).")
-    label = str(match.iloc[0]["label"])
-    return CallData(call_id, label, store.dossiers(actor, call_id), store.criterion_values(actor, call_id),
-                    store.criteria())
+    row = match.iloc[0]
+    results_on = None if is_missing(row["results_on"]) else pd.Timestamp(str(row["results_on"])).date()
+    return CallData(call_id, str(row["label"]), results_on, store.dossiers(actor, call_id),
+                    store.criterion_values(actor, call_id), store.criteria())
 
 
 def ratings_view(actor: Actor) -> str:
@@ -133,7 +135,7 @@ def resolve_profile(store: Store, actor: Actor, inputs: DecisionInputs,
 # --------------------------------------------------------------------------- the shortlist
 
 
-def shortlist_constraints(constraints: Mapping[str, Any] | None, forcings: pd.DataFrame) -> dict[str, Any]:
+def with_stored_forcings(constraints: Mapping[str, Any] | None, forcings: pd.DataFrame) -> dict[str, Any]:
     """The session's constraints united with the call's stored forcings; a dossier both
     imposed and excluded is refused (`ExportError`)."""
     try:
@@ -199,21 +201,12 @@ def export_scope(actor: Actor) -> str:
     return filenames.OPERATOR_SCOPE if actor == OPERATOR else filenames.trial_scope(actor.login)
 
 
-def _call_record(store: Store, call_id: str) -> dict[str, Any]:
-    calls = store.calls().set_index("call_id")
-    row = calls.loc[call_id]
-    results_on = row["results_on"]
-    day = None if is_missing(results_on) else pd.Timestamp(str(results_on)).date()
-    return {"id": call_id, "label": str(row["label"]), "results_on": day}
-
-
 def _conflict_register(store: Store, actor: Actor, inputs: DecisionInputs) -> pd.DataFrame | None:
     """The call's conflict-of-interest register, for those who may read it."""
     if not (may(actor, "read_conflicts") and may(actor, "read_recusals")):
         return None
-    names = {str(k): str(v) for k, v in inputs.attributes["display_name"].items()}
     return analysis.conflict_register(store.jurors(), store.conflict_declarations(actor, inputs.call_id),
-                                      store.recusals(actor, inputs.call_id), names)
+                                      store.recusals(actor, inputs.call_id), inputs.display_names)
 
 
 def _profile_name(store: Store, actor: Actor, inputs: DecisionInputs, profile: WeightProfile) -> str:
@@ -227,19 +220,21 @@ def _profile_name(store: Store, actor: Actor, inputs: DecisionInputs, profile: W
     return UNSAVED_PROFILE
 
 
-def export_request(store: Store, actor: Actor, inputs: DecisionInputs, profile: WeightProfile,
-                   ranking: scoring.RankResult, shortlist: ShortlistResult, constraints: Mapping[str, Any], *,
-                   aggregation: AggregationSettings, anonymise: bool = False, profile_name: str | None = None,
-                   content_hash: str | None = None) -> ExportRequest:
-    """Gather the workbook's contents: the call, the solved shortlist and what `actor` may read
-    (every juror's ratings and the conflict register only for those allowed). Without
-    `profile_name`, the profile is named after the saved or built-in profile it equals."""
+def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionInputs, profile: WeightProfile,
+                   ranking: scoring.RankResult, shortlist: ShortlistResult, constraints: Mapping[str, Any],
+                   forcings: pd.DataFrame, *, aggregation: AggregationSettings, anonymise: bool = False,
+                   profile_name: str | None = None, content_hash: str | None = None) -> ExportRequest:
+    """Gather the workbook's contents: the call, the solved shortlist (under `constraints`, the
+    stored `forcings` united in) and what `actor` may read (every juror's ratings and the conflict
+    register only for those allowed). Without `profile_name`, the profile is named after the
+    saved or built-in profile it equals."""
     call_id = inputs.call_id
     if profile_name is None:
         profile_name = _profile_name(store, actor, inputs, profile)
     return ExportRequest(
-        call=_call_record(store, call_id), inputs=inputs, profile=profile, profile_name=profile_name,
-        ranking=ranking, shortlist=shortlist, constraints=dict(constraints), forcings=store.forcings(actor, call_id),
+        call={"id": call_id, "label": call.label, "results_on": call.results_on}, inputs=inputs, profile=profile,
+        profile_name=profile_name, ranking=ranking, shortlist=shortlist, constraints=dict(constraints),
+        forcings=forcings,
         ratings=store.ratings(actor, call_id) if may(actor, "read_all_ratings") else None,
         decisions=store.decisions(actor, call_id), register=_conflict_register(store, actor, inputs),
         content_hash=content_hash if content_hash is not None else store.content_hash(),
@@ -273,9 +268,10 @@ def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | No
     settings = aggregation or AggregationSettings()
     inputs = call_inputs(store, actor, call, settings)
     name, profile = resolve_profile(store, actor, inputs, profile_name)
-    merged = shortlist_constraints(constraints, store.forcings(actor, call_id))
+    forcings = store.forcings(actor, call_id)
+    merged = with_stored_forcings(constraints, forcings)
     ranking, result = solve(inputs, profile, _checked_size(inputs, size), merged)
-    request = export_request(store, actor, inputs, profile, ranking, result, merged, aggregation=settings,
-                             anonymise=anonymise, profile_name=name)
+    request = export_request(store, actor, call, inputs, profile, ranking, result, merged, forcings,
+                             aggregation=settings, anonymise=anonymise, profile_name=name)
     at = (generated_at or datetime.now()).replace(microsecond=0)
     return export_file_name(request, at), build_export(request, at)

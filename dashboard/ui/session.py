@@ -105,8 +105,8 @@ def _load_call(_store: Store, _actor: Actor, call_id: str, data_version: int) ->
     return load_call(_store, _actor, call_id)
 
 
-def select_call(store: Store) -> tuple[str, str] | None:
-    """The call selector in the sidebar; the choice is kept across pages."""
+def select_call(store: Store) -> str | None:
+    """The call selector in the sidebar (its id, None without calls); the choice is kept across pages."""
     calls = store.calls()
     if calls.empty:
         st.sidebar.info("Aucun appel dans la base : importez un classeur.")
@@ -124,15 +124,14 @@ def select_call(store: Store) -> tuple[str, str] | None:
     st.sidebar.selectbox("Appel à manifestation d'intérêt", ids, index=ids.index(current),
                          format_func=lambda c: labels.get(c, c), key="call_widget",
                          on_change=remember)
-    return str(current), labels[str(current)]
+    return str(current)
 
 
 def current_call(action: Action | None = None) -> tuple[Store, Actor, CallData | None]:
     """Store, signed-in user (allowed `action`) and the selected call's data, for a page to draw."""
     actor = require_actor(action)
     store = get_store()
-    selected = select_call(store)
-    if selected is None:
+    call_id = select_call(store)
+    if call_id is None:
         return store, actor, None
-    call_id, _label = selected
     return store, actor, _load_call(store, actor, call_id, store.data_version())
