@@ -76,9 +76,14 @@ def _current_ranking(page: MeetingPage) -> scoring.RankResult:
 # ----------------------------------------------------------------------------- constraints
 
 
+def _choices_key(call_id: str) -> str:
+    """Where this session keeps the panel's last shortlist choices for a call."""
+    return f"shortlist_choices_{call_id}"
+
+
 def _saved_choices(page: MeetingPage, ranked: scoring.RankResult, forcings: pd.DataFrame) -> ms.ShortlistChoices:
     """The choices the widgets start from: this session's last ones, else the defaults."""
-    choices_key = f"shortlist_choices_{page.call.call_id}"
+    choices_key = _choices_key(page.call.call_id)
     if choices_key not in st.session_state:
         forcings_key = repr(sorted(zip(forcings["dossier_id"], forcings["kind"], strict=True)))
         st.session_state[choices_key] = _defaults(page.inputs, page.inputs.cache_key, page.profile.fingerprint(),
@@ -345,7 +350,7 @@ def main() -> None:
     choices = _with_forcings(widgets, forcings)
     if choices is None:
         st.stop()
-    st.session_state[f"shortlist_choices_{page.call.call_id}"] = choices
+    st.session_state[_choices_key(page.call.call_id)] = choices
     constraints = choices.to_constraints()
     result = _render_selection(page, ranked, choices, constraints, regions)
     selected = _keep_shortlist(page, choices, constraints, result)
