@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dashboard.core.formatting import fr_number
+
 
 class JuryError(Exception):
     """Base of every error this application raises on purpose."""
@@ -55,15 +57,25 @@ class Problem:
         return f"{text[0].upper()}{text[1:]} : {self.message}"
 
 
-class ImportRejected(JuryError):
-    """An import file was refused; `problems` lists every problem found."""
+# An import refusal lists this many problems, then counts the others.
+MAX_LISTED_PROBLEMS = 200
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        count = len(problems)
-        plural = "s" if count > 1 else ""
-        lines = [f"Import refusé : {count} problème{plural} trouvé{plural}, la base n'a pas été modifiée."]
-        lines += [f"  – {p}" for p in problems]
+
+class ImportRejected(JuryError):
+    """An import file was refused; `problems` lists the first problems found
+    (at most MAX_LISTED_PROBLEMS), `total` counts them all."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        self.problems = problems[:MAX_LISTED_PROBLEMS]
+        self.total = max(total or 0, len(problems))
+        plural = "s" if self.total > 1 else ""
+        lines = [f"Import refusé : {fr_number(self.total)} problème{plural} trouvé{plural}, "
+                 "la base n'a pas été modifiée."]
+        lines += [f"  – {p}" for p in self.problems]
+        hidden = self.total - len(self.problems)
+        if hidden:
+            others = "s" if hidden > 1 else ""
+            lines.append(f"  – … et {fr_number(hidden)} autre{others} problème{others}")
         super().__init__("\n".join(lines))
 
 

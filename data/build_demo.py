@@ -910,7 +910,7 @@ def sheet_rows(dossiers: list[Dossier], recusals, ratings) -> dict[str, list[tup
     return rows
 
 
-COLUMN_WIDTHS = {"text": 22, "date": 14, "int": 12, "float": 12, "bool": 10, "choice": 18}
+COLUMN_WIDTHS = {"id": 16, "text": 22, "date": 14, "int": 12, "float": 12, "bool": 10, "choice": 18}
 WIDE = {"label": 48, "name": 40, "summary": 70, "partners": 50, "sectors": 40,
         "description": 70, "source": 50, "reason": 45, "comment": 50, "antenna_concept": 44,
         "provenance": 40}

@@ -12,11 +12,18 @@ all match).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnType = Literal["text", "int", "float", "date", "bool", "choice"]
+ColumnType = Literal["id", "text", "int", "float", "date", "bool", "choice"]
+
+# Identifiers of calls, criteria, candidates, dossiers and jurors: they end up in
+# file names and addresses, so letters, digits, « . », « _ » and « - » only.
+IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# The largest whole number the store keeps (DuckDB INTEGER).
+MAX_INTEGER = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ CALLS = Sheet(
     name="Appels",
     key_columns=("call_id",),
     columns=(
-        Column("call_id", "Identifiant", "text"),
+        Column("call_id", "Identifiant", "id"),
         Column("label", "Libellé", "text"),
         Column("opens_on", "Date d'ouverture", "date", required=False),
         Column("deadline", "Date limite", "date", required=False),
@@ -79,7 +86,7 @@ CRITERIA = Sheet(
     name="Critères",
     key_columns=("criterion_id",),
     columns=(
-        Column("criterion_id", "Identifiant", "text"),
+        Column("criterion_id", "Identifiant", "id"),
         Column("group", "Groupe", "choice", choices=CRITERION_GROUPS),
         Column("label", "Libellé", "text"),
         Column("unit", "Unité", "text", required=False),
@@ -100,7 +107,7 @@ CANDIDATES = Sheet(
     name="Candidats",
     key_columns=("candidate_id",),
     columns=(
-        Column("candidate_id", "Identifiant", "text"),
+        Column("candidate_id", "Identifiant", "id"),
         Column("kind", "Type", "choice", choices=CANDIDATE_KINDS),
         Column("name", "Nom", "text"),
         # INSEE code of the commune (or of the carrying commune for an EPCI or a consortium).
@@ -117,9 +124,9 @@ DOSSIERS = Sheet(
     name="Dossiers",
     key_columns=("dossier_id",),
     columns=(
-        Column("dossier_id", "Identifiant", "text"),
-        Column("call_id", "Appel", "text"),
-        Column("candidate_id", "Candidat", "text"),
+        Column("dossier_id", "Identifiant", "id"),
+        Column("call_id", "Appel", "id"),
+        Column("candidate_id", "Candidat", "id"),
         Column("submitted_on", "Date de dépôt", "date", required=False),
         Column("antenna_concept", "Concept d'antenne", "choice", required=False, choices=ANTENNA_CONCEPTS),
         # Priority sectors, separated by « ; » (at most 3).
@@ -136,8 +143,8 @@ CRITERION_VALUES = Sheet(
     name="Valeurs",
     key_columns=("dossier_id", "criterion_id"),
     columns=(
-        Column("dossier_id", "Dossier", "text"),
-        Column("criterion_id", "Critère", "text"),
+        Column("dossier_id", "Dossier", "id"),
+        Column("criterion_id", "Critère", "id"),
         Column("value", "Valeur", "float"),
         # Where the value comes from: « INSEE PL 2017 », « dossier », « synthétique »…
         Column("provenance", "Provenance", "text", required=False),
@@ -149,7 +156,7 @@ JURORS = Sheet(
     name="Jurés",
     key_columns=("juror_id",),
     columns=(
-        Column("juror_id", "Identifiant", "text"),
+        Column("juror_id", "Identifiant", "id"),
         Column("name", "Nom", "text"),
         Column("organisation", "Organisation", "text"),
         Column("role", "Rôle", "choice", choices=JUROR_ROLES),
@@ -162,10 +169,10 @@ RECUSALS = Sheet(
     name="Récusations",
     key_columns=("juror_id", "call_id", "dossier_id"),
     columns=(
-        Column("juror_id", "Juré", "text"),
-        Column("call_id", "Appel", "text"),
+        Column("juror_id", "Juré", "id"),
+        Column("call_id", "Appel", "id"),
         # Empty: the juror declares no conflict of interest for this call.
-        Column("dossier_id", "Dossier", "text", required=False),
+        Column("dossier_id", "Dossier", "id", required=False),
         Column("reason", "Motif", "text", required=False),
         Column("declared_on", "Date de déclaration", "date"),
     ),
@@ -176,9 +183,9 @@ RATINGS = Sheet(
     name="Notes",
     key_columns=("juror_id", "dossier_id", "criterion_id"),
     columns=(
-        Column("juror_id", "Juré", "text"),
-        Column("dossier_id", "Dossier", "text"),
-        Column("criterion_id", "Critère", "text"),
+        Column("juror_id", "Juré", "id"),
+        Column("dossier_id", "Dossier", "id"),
+        Column("criterion_id", "Critère", "id"),
         Column("score", "Note", "int", minimum=RATING_MIN, maximum=RATING_MAX),
         Column("comment", "Commentaire", "text", required=False),
     ),

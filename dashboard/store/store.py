@@ -288,7 +288,8 @@ class Store:
                      source: str) -> ImportSummary:
         """Write validated rows, table by table, in one transaction.
 
-        `tables` maps a key of TABLES to rows keyed by table column names.
+        `tables` maps a key of TABLES to rows keyed by table column names; the
+        rows of one table all carry the same columns (the key columns at least).
         Rows equal to what is stored are left alone, so importing the same
         file twice changes nothing. Any failure rolls everything back.
         """
@@ -315,7 +316,9 @@ class Store:
 
     def _upsert(self, table: str, keys: tuple[str, ...], values: tuple[str, ...],
                 rows: list[dict[str, Any]], now: datetime) -> TableChange:
-        columns = keys + values
+        """Add new rows and update changed ones. Only the columns the rows carry are
+        compared and written: a column the file did not have keeps its stored values."""
+        columns = keys + tuple(c for c in values if c in rows[0])
         stored = {
             tuple(_canonical(v) for v in row[: len(keys)]): row
             for row in self._rows(f"SELECT {', '.join(columns)}"

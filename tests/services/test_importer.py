@@ -142,10 +142,12 @@ def test_missing_column_and_unknown_format(store: Store, tmp_path: Path) -> None
     workbook["Notes"].delete_cols(4)  # « Note »
     workbook.save(path)
     problems = _rejected(path, store)
-    assert "Feuille « Notes », ligne 1, colonne « Note » : colonne obligatoire absente" in problems
-    other = tmp_path / "dossiers.ods"
+    assert problems == ["Feuille « Notes », ligne 1, colonne « Note » : colonne obligatoire absente "
+                        "(en-têtes cherchés dans les 10 premières lignes)"]
+    other = tmp_path / "dossiers.xls"
     other.write_bytes(b"not a workbook")
     assert "format non pris en charge" in _rejected(other, store)[0]
+    assert "enregistrez-le au format .xlsx" in _rejected(other, store)[0]
 
 
 def test_failure_while_writing_rolls_everything_back(store: Store, tiny_workbook: Path, monkeypatch) -> None:
