@@ -44,9 +44,11 @@ class Problem:
     column: str | None
     value: object
     message: str
+    # « feuille » for a sheet of a workbook; « fichier » when `sheet` names the whole file.
+    place: str = "feuille"
 
     def __str__(self) -> str:
-        where = [f"feuille « {self.sheet} »"]
+        where = [f"{self.place} « {self.sheet} »"]
         if self.row is not None:
             where.append(f"ligne {self.row}")
         if self.column is not None:

@@ -1,4 +1,4 @@
-"""Import: upload an .xlsx or .csv, see every problem or what was imported."""
+"""Import: upload an .xlsx, .ods or .csv, see every problem or what was imported."""
 
 from __future__ import annotations
 
@@ -8,17 +8,25 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from dashboard.core.formatting import fr_number
 from dashboard.errors import ImportRejected
 from dashboard.report.workbook_format import SHEETS
+from dashboard.services.import_reader import MAX_FILE_BYTES, MAX_ROWS
 from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.session import get_store, require_actor
 
 INTRODUCTION = (
-    "Importez un classeur **.xlsx** (une feuille par table) ou un fichier **.csv** (une table, nommé comme "
-    "la feuille, par exemple `Notes.csv`). Le fichier est entièrement vérifié avant toute écriture : "
-    "au moindre problème, rien n'est importé. Réimporter le même fichier ne change rien."
+    "Importez un classeur **.xlsx** ou **.ods** (une feuille par table) ou un fichier **.csv** (une table, "
+    "nommé comme la feuille, par exemple `Notes.csv`). Le fichier est entièrement vérifié avant toute "
+    "écriture : au moindre problème, rien n'est importé. Réimporter le même fichier ne change rien ; une "
+    "colonne absente du fichier laisse les valeurs enregistrées telles quelles."
+)
+LIMITS = (
+    f"Au plus {MAX_FILE_BYTES // 1024 // 1024} Mo par fichier, {fr_number(MAX_ROWS)} lignes par feuille ; "
+    "les en-têtes sont cherchés dans les 10 premières lignes. CSV : UTF-8, UTF-16 ou Windows-1252, "
+    "séparateur « ; », « , » ou tabulation."
 )
 OUTCOME_KEY = "import_outcome"
 
@@ -29,6 +37,7 @@ def _render_format() -> None:
         for sheet in SHEETS:
             columns = ", ".join(f"{c.header}{'' if c.required else ' (facultatif)'}" for c in sheet.columns)
             st.markdown(f"- **{sheet.name}** : {columns}")
+        st.caption(LIMITS)
 
 
 def _import(upload: UploadedFile, store: Store, actor: Actor) -> None:
@@ -46,7 +55,7 @@ def _import(upload: UploadedFile, store: Store, actor: Actor) -> None:
 
 def _render_upload(store: Store, actor: Actor) -> None:
     """The file uploader and, once a file is chosen, the import button."""
-    upload = st.file_uploader("Fichier à importer", type=["xlsx", "csv"], key="import_file")
+    upload = st.file_uploader("Fichier à importer", type=["xlsx", "ods", "csv"], key="import_file")
     if upload is not None and st.button("Importer", type="primary", key="import_go"):
         _import(upload, store, actor)
 
@@ -61,7 +70,8 @@ def _render_outcome() -> None:
         st.error(lines[0])
     else:
         st.success(lines[0])
-    st.markdown("\n".join(f"- {line.strip(' –')}" for line in lines[1:]))
+    for line in lines[1:]:
+        st.text(f"– {line.strip(' –')}")  # names and values from the file: shown as text, never Markdown
 
 
 def main() -> None:

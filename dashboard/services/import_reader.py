@@ -46,6 +46,10 @@ MAX_CELLS = 4_000_000                      # cells up to each row's last value, 
 HEADER_SEARCH_ROWS = 10                    # the header is looked for in the first rows
 
 SUPPORTED = (".xlsx", ".ods", ".csv")
+# What the .ods reader cannot see, said in every report of an .ods import (and in the README).
+ODS_LIMITS = ("classeur .ods : les contrôles des formules sans valeur calculée, des cellules au format "
+              "pourcentage et des lignes masquées ne s'appliquent pas à ce format (enregistrez en .xlsx pour "
+              "les avoir)")
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _HIDDEN = ("1", "true")
@@ -129,13 +133,13 @@ def read_file(path: Path, original_name: str | None = None) -> FileContent:
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         hint = " (enregistrez-le au format .xlsx)" if suffix in (".xls", ".xlsm", ".xlsb") else ""
-        return FileContent(problems=[Problem(name, None, None, suffix or name,
+        return FileContent(problems=[_file_problem(name, None, None, suffix or name,
                                              "format non pris en charge : fournissez un classeur .xlsx ou .ods, "
                                              f"ou un fichier .csv{hint}")])
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return FileContent(problems=[Problem(name, None, None, None,
-                                             f"fichier trop volumineux ({fr_number(size / 1024 / 1024, 1)} Mo ; "
+        return FileContent(problems=[_file_problem(name, None, None, None,
+                                             f"trop volumineux ({fr_number(size / 1024 / 1024, 1)} Mo ; "
                                              f"au plus {MAX_FILE_BYTES // 1024 // 1024} Mo)")])
     if suffix == ".csv":
         return _read_csv(path, name)
@@ -145,16 +149,21 @@ def read_file(path: Path, original_name: str | None = None) -> FileContent:
     content = _read_xlsx(path, name) if suffix == ".xlsx" else _read_ods(path, name)
     if not content.tables and not content.problems:
         expected = ", ".join(f"« {s.name} »" for s in SHEETS)
-        content.problems.append(Problem(name, None, None, ", ".join(content.ignored),
+        content.problems.append(_file_problem(name, None, None, ", ".join(content.ignored),
                                         f"aucune feuille reconnue ; feuilles attendues : {expected}"))
     return content
 
 
 # --------------------------------------------------------------------- archives
+def _file_problem(name: str, row: int | None, column: str | None, value: object, message: str) -> Problem:
+    """A problem of the whole file (« Fichier « x.csv » : … »)."""
+    return Problem(name, row, column, value, message, place="fichier")
+
+
 def _unreadable(name: str, suffix: str) -> Problem:
     kind = "classeur .xlsx" if suffix == ".xlsx" else "classeur .ods"
-    return Problem(name, None, None, None,
-                   f"fichier illisible : ce n'est pas un {kind} valide (fichier endommagé, ou d'un autre "
+    return _file_problem(name, None, None, None,
+                   f"illisible : ce n'est pas un {kind} valide (fichier endommagé, ou d'un autre "
                    "format renommé) ; ouvrez-le puis enregistrez-le de nouveau dans Excel ou LibreOffice")
 
 
@@ -168,7 +177,7 @@ def _check_archive(path: Path, name: str, suffix: str) -> Problem | None:
     for part in parts:
         limit = MAX_STRINGS_BYTES if part.filename.endswith("sharedStrings.xml") else MAX_PART_BYTES
         if part.file_size > limit:
-            return Problem(name, None, None, part.filename,
+            return _file_problem(name, None, None, part.filename,
                            f"contenu trop volumineux une fois décompressé ({part.file_size // 1024 // 1024} Mo ; "
                            f"au plus {limit // 1024 // 1024} Mo par partie) : le fichier dépasse ce qu'un import "
                            f"accepte ({fr_number(MAX_ROWS)} lignes par feuille)")
@@ -357,14 +366,23 @@ def _ods_count(path: Path) -> dict[str, str]:
     return too_large
 
 
+def _ods_state(visible: Any) -> str:
+    """openpyxl's name for calamine's sheet visibility."""
+    from python_calamine import SheetVisibleEnum
+
+    if visible == SheetVisibleEnum.Visible:
+        return "visible"
+    return "hidden" if visible == SheetVisibleEnum.Hidden else "veryHidden"
+
+
 def _ods_value(value: Any) -> Any:
     return None if isinstance(value, str) and value == "" else value
 
 
 def _read_ods(path: Path, name: str) -> FileContent:
-    from python_calamine import CalamineWorkbook  # a compiled reader, loaded only for .ods
+    from python_calamine import CalamineError, CalamineWorkbook  # a compiled reader, loaded only for .ods
 
-    content = FileContent()
+    content = FileContent(notes=[ODS_LIMITS])
     try:
         too_large = _ods_count(path)
         workbook = CalamineWorkbook.from_path(str(path))
@@ -373,7 +391,7 @@ def _read_ods(path: Path, name: str) -> FileContent:
         return content
     try:
         for metadata in workbook.sheets_metadata:
-            state = {"Visible": "visible", "Hidden": "hidden"}.get(metadata.visible.name, "veryHidden")
+            state = _ods_state(metadata.visible)
             sheet = _sheet_to_read(metadata.name, state, content)
             if sheet is None:
                 continue
@@ -382,7 +400,7 @@ def _read_ods(path: Path, name: str) -> FileContent:
                 continue
             lines = list(_ods_lines(workbook.get_sheet_by_name(metadata.name)))
             content.tables.append(RawTable(sheet, metadata.name, lines))
-    except Exception:
+    except CalamineError:
         content.problems.append(_unreadable(name, ".ods"))
     finally:
         workbook.close()
@@ -433,12 +451,12 @@ def _delimiter(lines: list[str]) -> str:
 def _read_csv(path: Path, name: str) -> FileContent:
     text, failure = _decode(path.read_bytes())
     if failure == "encodage":
-        return FileContent(problems=[Problem(name, None, None, None,
+        return FileContent(problems=[_file_problem(name, None, None, None,
                                              "encodage non reconnu : enregistrez le fichier au format "
                                              "« CSV UTF-8 » (ou « CSV (séparateur : point-virgule) »)")])
     if failure == "binaire" or text is None:
-        return FileContent(problems=[Problem(name, None, None, None,
-                                             "fichier illisible : ce n'est pas un fichier texte CSV")])
+        return FileContent(problems=[_file_problem(name, None, None, None,
+                                             "illisible : ce n'est pas un fichier texte CSV")])
     physical = text.splitlines()
     first_number, delimiter = 1, None
     declared = re.fullmatch(r'\s*"?sep=(.)"?\s*', physical[0]) if physical else None
@@ -461,13 +479,13 @@ def _read_csv(path: Path, name: str) -> FileContent:
     except _TooLarge as exc:
         return FileContent(problems=[_too_large(name, str(exc))])
     except csv.Error:
-        return FileContent(problems=[Problem(name, None, None, None,
-                                             "fichier illisible : ce n'est pas un fichier texte CSV")])
+        return FileContent(problems=[_file_problem(name, None, None, None,
+                                             "illisible : ce n'est pas un fichier texte CSV")])
     if not lines:
-        return FileContent(problems=[Problem(name, 1, None, None, "fichier vide : ligne d'en-tête absente")])
+        return FileContent(problems=[_file_problem(name, 1, None, None, "vide : ligne d'en-tête absente")])
     sheet = sheet_by_name(Path(name).stem) or _sheet_from_headers(lines)
     if sheet is None:
-        return FileContent(problems=[Problem(name, lines[0][0], None, ", ".join(str(c) for c in lines[0][1] if c),
+        return FileContent(problems=[_file_problem(name, lines[0][0], None, ", ".join(str(c) for c in lines[0][1] if c),
                                              "en-têtes non reconnus : nommez le fichier comme une feuille du "
                                              "classeur (par exemple « Notes.csv ») ou utilisez les en-têtes "
                                              "d'une feuille")])

@@ -424,7 +424,7 @@ class _References:
     jurors: set[str]
     communes: set[str]
     criteria: dict[str, dict[str, Any]]     # criterion id → its group and bounds
-    dossier_calls: dict[str, str]           # dossier id → its call
+    dossier_calls: dict[str, str | None]    # dossier id → its call (None: a refused row without one)
 
 
 def _known_ids(parsed: ParsedFile, store: Store, sheet: Sheet) -> set[str]:
@@ -460,13 +460,15 @@ def _known_criteria(parsed: ParsedFile, store: Store) -> dict[str, dict[str, Any
     return criteria
 
 
-def _known_dossier_calls(parsed: ParsedFile, store: Store, actor: Actor) -> dict[str, str]:
+def _known_dossier_calls(parsed: ParsedFile, store: Store, actor: Actor) -> dict[str, str | None]:
     """The call of each dossier of the file (kept or refused rows) and of the store."""
-    dossier_calls = {record["dossier_id"]: record["call_id"] for _, record in parsed.rows.get(DOSSIERS.key, [])}
+    dossier_calls: dict[str, str | None] = {record["dossier_id"]: record["call_id"]
+                                            for _, record in parsed.rows.get(DOSSIERS.key, [])}
     for record in parsed.refused.get(DOSSIERS.key, []):
         dossier_calls.setdefault(record["dossier_id"], record["call_id"])
-    for dossier in store.dossiers(actor).itertuples():
-        dossier_calls.setdefault(dossier.dossier_id, dossier.call_id)
+    stored = store.dossiers(actor)
+    for dossier_id, call_id in zip(stored["dossier_id"], stored["call_id"], strict=True):
+        dossier_calls.setdefault(str(dossier_id), str(call_id))
     return dossier_calls
 
 
@@ -584,7 +586,7 @@ def _check_recusals(parsed: ParsedFile, known: _References, recused: set[tuple[s
         if dossier is not None:
             if dossier not in known.dossier_calls:
                 _report(parsed, RECUSALS, number, "dossier_id", dossier, "dossier inconnu")
-            elif known.dossier_calls[dossier] != record["call_id"]:
+            elif known.dossier_calls[dossier] not in (None, record["call_id"]):
                 _report(parsed, RECUSALS, number, "dossier_id", dossier,
                         f"ce dossier relève de l'appel « {known.dossier_calls[dossier]} »")
             recused.add((record["juror_id"], dossier))

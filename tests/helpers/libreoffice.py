@@ -37,3 +37,17 @@ def table(rows: list[list[str]]) -> list[dict[str, str]]:
             break
         records.append(dict(zip(header, row, strict=True)))  # LibreOffice pads every row
     return records
+
+
+def libreoffice_convert(source: Path, extension: str, work: Path) -> Path:
+    """`source` saved by LibreOffice headless in another format (« ods », « xlsx »…)."""
+    out, home, profile = work / "converted", work / "home", work / "lo_profile"
+    for folder in (out, home):
+        folder.mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", extension,
+         "--outdir", str(out), str(source)],
+        env={**os.environ, "HOME": str(home)}, capture_output=True, text=True, timeout=240)
+    converted = out / f"{source.stem}.{extension}"
+    assert converted.exists(), f"LibreOffice n'a rien écrit : {completed.stdout}\n{completed.stderr}"
+    return converted
