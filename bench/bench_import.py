@@ -88,6 +88,7 @@ def main() -> int:
         ods = write_ods_rows_bomb(folder / "rows_3m.ods", 3_000_000)
         rows = write_rows_bomb(folder / "rows_250k.xlsx", 250_000)
         undeclared = write_rows_bomb(folder / "rows_250k_sans_dimension.xlsx", 250_000, dimension=False)
+        tables = write_ods_rows_bomb(folder / "tables_10.ods", 199_000, tables=10)
         database = Database(folder / "refusals.duckdb")
         store = Store(database.cursor())
         cases = [
@@ -95,6 +96,7 @@ def main() -> int:
             ("ods d'une ligne répétée 3 000 000 fois refusé", ods, "lignes remplies", args.repeat, TARGET_S),
             ("xlsx de 250 000 lignes refusé", rows, "lignes remplies", args.repeat_rows, None),
             ("le même sans <dimension> refusé", undeclared, "lignes remplies", args.repeat_rows, None),
+            ("ods de 10 tables de 199 000 lignes refusé", tables, "cellules", args.repeat, TARGET_S),
         ]
         for label, path, expected, repeat, target in cases:
             run = refusal(path, store, expected)

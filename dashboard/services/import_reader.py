@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import iterparse
 
-import openpyxl
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from dashboard.core.formatting import fr_number
@@ -42,7 +43,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024          # the web uploader's limit too (.stre
 MAX_PART_BYTES = 100 * 1024 * 1024         # one sheet of an archive, uncompressed
 MAX_STRINGS_BYTES = 50 * 1024 * 1024       # an .xlsx's shared strings, uncompressed
 MAX_ROWS = 200_000                         # rows holding a value, per sheet
-MAX_CELLS = 4_000_000                      # cells up to each row's last value, per sheet
+MAX_CELLS = 4_000_000                      # cells up to each row's last value, in the whole file
 HEADER_SEARCH_ROWS = 10                    # the header is looked for in the first rows
 
 SUPPORTED = (".xlsx", ".ods", ".csv")
@@ -186,24 +187,32 @@ def _check_archive(path: Path, name: str, suffix: str) -> Problem | None:
 
 def _too_large(label: str, what: str) -> Problem:
     return Problem(label, None, None, None,
-                   f"feuille trop grande ({what}) : au plus {fr_number(MAX_ROWS)} lignes remplies et "
-                   f"{fr_number(MAX_CELLS)} cellules par feuille ; rien n'a été lu au-delà")
+                   f"{what} : au plus {fr_number(MAX_ROWS)} lignes remplies par feuille "
+                   f"et {fr_number(MAX_CELLS)} cellules par fichier ; rien n'a été lu au-delà")
 
 
 class _Bounds:
-    """Counts the rows and cells of one sheet against the caps."""
+    """Counts the filled rows of the sheet being read and the cells of the whole file against the caps."""
 
     def __init__(self) -> None:
         self.rows = 0
         self.cells = 0
 
+    def new_sheet(self) -> None:
+        self.rows = 0
+
     def add(self, width: int, repeat: int = 1) -> None:
+        """A filled row (`repeat` times) of `width` cells up to its last value."""
         self.rows += repeat
         self.cells += width * repeat
+        self.check()
+
+    def check(self, pending_cells: int = 0) -> None:
         if self.rows > MAX_ROWS:
-            raise _TooLarge(f"plus de {fr_number(MAX_ROWS)} lignes remplies")
-        if self.cells > MAX_CELLS:
-            raise _TooLarge(f"plus de {fr_number(MAX_CELLS)} cellules")
+            raise _TooLarge(f"feuille trop grande (plus de {fr_number(MAX_ROWS)} lignes remplies)")
+        if self.cells + pending_cells > MAX_CELLS:
+            raise _TooLarge(f"fichier trop grand (plus de {fr_number(MAX_CELLS)} cellules jusqu'à cette "
+                            "feuille comprise)")
 
 
 # ------------------------------------------------------------------------ .xlsx
@@ -241,21 +250,54 @@ def _percent_styles(workbook: Any) -> set[int]:
     return styles
 
 
-def _xlsx_lines(workbook: Any, worksheet: Any, percent_styles: set[int]) -> tuple[list[tuple[int, list[Any]]],
-                                                                                   _CellParser]:
+@dataclass
+class _XlsxBook:
+    """What the sheets of an .xlsx are read with: the archive, shared strings, dates and styles."""
+
+    archive: zipfile.ZipFile
+    shared_strings: Any
+    epoch: Any
+    date_formats: set[int]
+    timedelta_formats: set[int]
+    percent_styles: set[int]
+    # (title, state, part) of each worksheet, in order; chart sheets left out.
+    sheets: list[tuple[str, str, str]]
+
+
+def _open_xlsx(path: Path) -> _XlsxBook:
+    """The workbook parts openpyxl's loader reads, without its reading every worksheet to size it
+    (its read-only loader scans a sheet in full when it has no <dimension>, recognised or not)."""
+    reader = ExcelReader(str(path), read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [(str(sheet.name), str(sheet.state or "visible"), str(rel.target))
+                  for sheet, rel in reader.parser.find_sheets()
+                  if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+    except BaseException:
+        reader.archive.close()
+        raise
+    workbook: Any = reader.wb  # its date and style tables are private attributes
+    return _XlsxBook(reader.archive, reader.shared_strings, workbook.epoch, workbook._date_formats,
+                     workbook._timedelta_formats, _percent_styles(workbook), sheets)
+
+
+def _xlsx_lines(book: _XlsxBook, part: str, bounds: _Bounds) -> tuple[list[tuple[int, list[Any]]], _CellParser]:
     """Stream one worksheet: its lines holding a value, within the caps."""
-    bounds = _Bounds()
+    bounds.new_sheet()
     lines: list[tuple[int, list[Any]]] = []
-    with workbook._archive.open(worksheet._worksheet_path) as source:
-        parser = _CellParser(source, worksheet._shared_strings, data_only=True, epoch=workbook.epoch,
-                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+    with book.archive.open(part) as source:
+        parser = _CellParser(source, book.shared_strings, data_only=True, epoch=book.epoch,
+                             date_formats=book.date_formats, timedelta_formats=book.timedelta_formats)
         for number, cells in parser.parse():
             values: dict[int, Any] = {}
             for cell in cells:
                 value = cell["value"]
                 if value is None or (isinstance(value, str) and value == ""):
                     continue
-                if (cell["style_id"] in percent_styles and isinstance(value, (int, float))
+                if (cell["style_id"] in book.percent_styles and isinstance(value, (int, float))
                         and not isinstance(value, bool)):
                     value = Percent(float(value))
                 values[cell["column"]] = value
@@ -282,16 +324,18 @@ def _hidden_columns(parser: _CellParser, width: int) -> set[int]:
 def _read_xlsx(path: Path, name: str) -> FileContent:
     content = FileContent()
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = _open_xlsx(path)
     except Exception:  # openpyxl raises many kinds (KeyError, ValueError, XML errors…) on a damaged file
         content.problems.append(_unreadable(name, ".xlsx"))
         return content
+    bounds = _Bounds()
     try:
-        percent_styles = _percent_styles(workbook)
-        for worksheet in workbook.worksheets:
-            _read_xlsx_sheet(workbook, worksheet, percent_styles, content)
+        for title, state, part in book.sheets:
+            sheet = _sheet_to_read(title, state, content)
+            if sheet is not None:
+                _read_xlsx_sheet(book, sheet, title, part, bounds, content)
     finally:
-        workbook.close()
+        book.archive.close()
     return content
 
 
@@ -311,24 +355,22 @@ def _sheet_to_read(title: str, state: str, content: FileContent) -> Sheet | None
     return sheet
 
 
-def _read_xlsx_sheet(workbook: Any, worksheet: Any, percent_styles: set[int], content: FileContent) -> None:
-    sheet = _sheet_to_read(worksheet.title, worksheet.sheet_state, content)
-    if sheet is None:
-        return
+def _read_xlsx_sheet(book: _XlsxBook, sheet: Sheet, title: str, part: str, bounds: _Bounds,
+                     content: FileContent) -> None:
     try:
-        lines, parser = _xlsx_lines(workbook, worksheet, percent_styles)
+        lines, parser = _xlsx_lines(book, part, bounds)
     except _TooLarge as exc:
-        content.problems.append(_too_large(worksheet.title, str(exc)))
+        content.problems.append(_too_large(title, str(exc)))
         return
     except Exception:  # malformed sheet XML, a bad shared-string index, an impossible date…
-        content.problems.append(Problem(worksheet.title, None, None, None,
+        content.problems.append(Problem(title, None, None, None,
                                         "feuille illisible : son contenu XML est endommagé ; ouvrez le classeur "
                                         "puis enregistrez-le de nouveau dans Excel ou LibreOffice"))
         return
     hidden_rows = {int(number) for number, attrs in parser.row_dimensions.items()
                    if attrs.get("hidden") in _HIDDEN}
     width = max((len(cells) for _, cells in lines), default=0)
-    content.tables.append(RawTable(sheet, worksheet.title, lines, hidden_rows, _hidden_columns(parser, width)))
+    content.tables.append(RawTable(sheet, title, lines, hidden_rows, _hidden_columns(parser, width)))
 
 
 # ------------------------------------------------------------------------- .ods
@@ -337,33 +379,45 @@ def _ods_cell_has_value(cell: Any) -> bool:
 
 
 def _ods_count(path: Path) -> dict[str, str]:
-    """Stream content.xml and count each table's filled rows and cells (repeats included):
-    the tables past a cap, with what passed it."""
-    too_large: dict[str, str] = {}
+    """Stream content.xml and count what calamine would expand (repeats included): each table's
+    filled rows, and the cells of every table up to its last filled row and column. The first
+    table past a cap, with what passed it (empty when none is)."""
     table_tag, row_tag = f"{_ODS_TABLE}table", f"{_ODS_TABLE}table-row"
     bounds, current = _Bounds(), ""
+    height = last_row = widest = 0
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
                 if element.tag == table_tag:
-                    bounds, current = _Bounds(), element.get(f"{_ODS_TABLE}name", "")
+                    bounds.new_sheet()
+                    current, height, last_row, widest = element.get(f"{_ODS_TABLE}name", ""), 0, 0, 0
                 continue
-            if element.tag == row_tag and current not in too_large:
+            if element.tag == row_tag:
                 repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
-                position = width = 0
-                for cell in element:
-                    position += int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
-                    if _ods_cell_has_value(cell):
-                        width = position
+                width = _ods_row_width(element)
+                height += repeat
+                if width:
+                    last_row, widest = height, max(widest, width)
+                    bounds.rows += repeat
                 try:
-                    if width:
-                        bounds.add(width, repeat)
+                    bounds.check(pending_cells=last_row * widest)
                 except _TooLarge as exc:
-                    too_large[current] = str(exc)
+                    return {current: str(exc)}  # the file is refused: no need to read further
                 element.clear()
             elif element.tag == table_tag:
+                bounds.cells += last_row * widest
                 element.clear()
-    return too_large
+    return {}
+
+
+def _ods_row_width(row: Any) -> int:
+    """The position of a row's last cell holding a value (repeated cells included)."""
+    position = width = 0
+    for cell in row:
+        position += int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+        if _ods_cell_has_value(cell):
+            width = position
+    return width
 
 
 def _ods_state(visible: Any) -> str:
@@ -385,21 +439,23 @@ def _read_ods(path: Path, name: str) -> FileContent:
     content = FileContent(notes=[ODS_LIMITS])
     try:
         too_large = _ods_count(path)
+    except Exception:  # the XML parser and zipfile raise their own kinds on a damaged file
+        content.problems.append(_unreadable(name, ".ods"))
+        return content
+    if too_large:  # calamine expands every table on opening: a table past the caps is never handed to it
+        content.problems.extend(_too_large(table, what) for table, what in too_large.items())
+        return content
+    try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception:  # calamine and the XML parser raise their own kinds on a damaged file
+    except Exception:  # calamine raises its own kinds (and OSError) on a damaged file
         content.problems.append(_unreadable(name, ".ods"))
         return content
     try:
         for metadata in workbook.sheets_metadata:
-            state = _ods_state(metadata.visible)
-            sheet = _sheet_to_read(metadata.name, state, content)
-            if sheet is None:
-                continue
-            if metadata.name in too_large:
-                content.problems.append(_too_large(metadata.name, too_large[metadata.name]))
-                continue
-            lines = list(_ods_lines(workbook.get_sheet_by_name(metadata.name)))
-            content.tables.append(RawTable(sheet, metadata.name, lines))
+            sheet = _sheet_to_read(metadata.name, _ods_state(metadata.visible), content)
+            if sheet is not None:
+                lines = list(_ods_lines(workbook.get_sheet_by_name(metadata.name)))
+                content.tables.append(RawTable(sheet, metadata.name, lines))
     except CalamineError:
         content.problems.append(_unreadable(name, ".ods"))
     finally:

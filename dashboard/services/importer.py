@@ -64,6 +64,8 @@ PERCENT_COLUMNS = {
     (CRITERION_VALUES.key, "value"),
     (CRITERIA.key, "lower"), (CRITERIA.key, "upper"), (CRITERIA.key, "derogation_lower"),
 }
+# A report lists this many ignored sheets and columns, then counts the others.
+MAX_LISTED_IGNORED = 50
 _CRITERION_FIELDS = ("group", "unit", "direction", "lower", "upper", "derogation_lower")
 
 
@@ -310,7 +312,12 @@ def _read_header(table: RawTable, parsed: ParsedFile) -> _Header | None:
     if header.number != 1:
         parsed.notes.append(f"{label} : en-têtes lus ligne {header.number}")
     for column in sheet.columns:
-        if column.key not in header.positions:
+        if column.key in header.positions:
+            continue
+        if column.key in sheet.key_columns:  # the Récusations' « Dossier »: every row declares no conflict
+            parsed.notes.append(f"{label} : colonne « {column.header} » absente : chaque ligne déclare "
+                                "« aucun conflit » pour son appel")
+        else:
             parsed.notes.append(f"{label} : colonne « {column.header} » absente : valeurs existantes conservées")
     return header
 
@@ -577,6 +584,9 @@ def _check_recusals(parsed: ParsedFile, known: _References, recused: set[tuple[s
     """A known juror, call and dossier of that call; no « aucun conflit » next to conflicts.
     Adds the file's recusals to `recused` (for `_check_ratings`)."""
     declarations: dict[tuple[str, str], set[bool]] = {}
+    stored: dict[tuple[str, str | None], list[str]] = {}
+    for juror, dossier_id in sorted(recused):
+        stored.setdefault((juror, known.dossier_calls.get(dossier_id)), []).append(dossier_id)
     for number, record in parsed.rows.get(RECUSALS.key, []):
         if record["juror_id"] not in known.jurors:
             _report(parsed, RECUSALS, number, "juror_id", record["juror_id"], "juré inconnu")
@@ -590,6 +600,12 @@ def _check_recusals(parsed: ParsedFile, known: _References, recused: set[tuple[s
                 _report(parsed, RECUSALS, number, "dossier_id", dossier,
                         f"ce dossier relève de l'appel « {known.dossier_calls[dossier]} »")
             recused.add((record["juror_id"], dossier))
+        already = stored.get((record["juror_id"], record["call_id"]))
+        if dossier is None and already:
+            _report(parsed, RECUSALS, number, "dossier_id", None,
+                    f"« aucun conflit » alors que le juré est récusé pour {', '.join(already[:3])}"
+                    f"{' …' if len(already) > 3 else ''} dans cet appel : retirez d'abord ces récusations "
+                    "(page Administration)")
         flags = declarations.setdefault((record["juror_id"], record["call_id"]), set())
         flags.add(dossier is not None)
         if flags == {True, False}:
@@ -702,7 +718,9 @@ class ImportReport:
         if not self.summary.changed_anything:
             out.append("Aucun changement : la base contenait déjà ces données.")
         out.extend(f"  – {note}" for note in self.notes)
-        out.extend(f"  (ignoré : {item})" for item in self.ignored)
+        out.extend(f"  (ignoré : {item})" for item in self.ignored[:MAX_LISTED_IGNORED])
+        if len(self.ignored) > MAX_LISTED_IGNORED:
+            out.append(f"  (ignoré : … et {fr_number(len(self.ignored) - MAX_LISTED_IGNORED)} autres)")
         return out
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from dashboard.core.formatting import fr_number
 from dashboard.errors import ImportRejected
-from dashboard.services.import_reader import MAX_FILE_BYTES, MAX_PART_BYTES, MAX_ROWS
+from dashboard.services.import_reader import MAX_CELLS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_ROWS
 from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
@@ -33,6 +33,8 @@ BOMBS = {                          # name: (writer, data rows)
     "rows_3m.xlsx": (write_rows_bomb, 3_000_000),
     "rows_250k.xlsx": (write_rows_bomb, 250_000),
     "rows_3m.ods": (write_ods_rows_bomb, 3_000_000),
+    # ten tables each under the row cap, that calamine would all expand on opening (600 MB)
+    "tables_10.ods": (lambda path, rows: write_ods_rows_bomb(path, rows, tables=10), 199_000),
 }
 
 # Imports one file into a fresh store and prints one JSON line: what was refused, the store's hash
@@ -175,3 +177,12 @@ def test_a_refusal_lists_200_problems_and_counts_the_others(store: Store, tmp_pa
     assert len(lines) == 1 + 200 + 1
     assert lines[-1] == "  – … et 2\u202f800 autres problèmes"
     assert lines[-1].endswith(f"… et {fr_number(2800)} autres problèmes")
+
+
+def test_ods_of_many_tables_under_the_row_cap_is_refused_by_the_file_cap(
+        outcomes: dict[str, dict[str, Any]]) -> None:
+    outcome = outcomes["tables_10.ods"]
+    problem = _refused_once(outcome)
+    assert problem.startswith(f"Feuille « Feuille6 » : fichier trop grand (plus de {fr_number(MAX_CELLS)} cellules"
+                              ), problem
+    assert outcome["maxrss_kib"] - outcome["baseline_kib"] < 100 * 1024, _peak_mib(outcome)

@@ -376,3 +376,16 @@ def test_a_column_twice_and_a_file_too_large_are_refused(filled: Store, database
     large.write_text(NOTES_CSV + "x" * (3 * 1024 * 1024 // 2), encoding="utf-8")
     assert refused(large, filled, database) == [
         "Fichier « large.csv » : trop volumineux (1,5 Mo ; au plus 1 Mo)"]
+
+
+def test_no_conflict_over_stored_recusals_is_refused(filled: Store, database: Database, tmp_path: Path) -> None:
+    csv_path = tmp_path / "Récusations.csv"  # J-BDT is recused from AMI1-003 in the store
+    csv_path.write_text("Juré;Appel;Date de déclaration\nJ-BDT;AMI1;03/06/2019\n", encoding="utf-8")
+    assert refused(csv_path, filled, database) == [
+        "Feuille « Récusations », ligne 2, colonne « Dossier » : « aucun conflit » alors que le juré est récusé "
+        "pour AMI1-003 dans cet appel : retirez d'abord ces récusations (page Administration)"]
+    csv_path.write_text("Juré;Appel;Date de déclaration\nJ-CNAM;AMI1;03/06/2019\n", encoding="utf-8")
+    report = import_file(csv_path, filled, actor=OPERATOR)
+    assert ("  – Récusations : colonne « Dossier » absente : chaque ligne déclare « aucun conflit » pour son appel"
+            in report.lines())
+    assert report.summary.changes["conflict_declarations"].updated == 1  # its date, 01/06 → 03/06
