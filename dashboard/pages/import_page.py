@@ -23,12 +23,14 @@ INTRODUCTION = (
     "écriture : au moindre problème, rien n'est importé. Réimporter le même fichier ne change rien ; une "
     "colonne absente du fichier laisse les valeurs enregistrées telles quelles."
 )
-LIMITS = (
-    f"Au plus {MAX_FILE_BYTES // 1024 // 1024} Mo par fichier, {fr_number(MAX_ROWS)} lignes par feuille ; "
-    "les en-têtes sont cherchés dans les 10 premières lignes. CSV : UTF-8, UTF-16 ou Windows-1252, "
-    "séparateur « ; », « , » ou tabulation."
-)
 OUTCOME_KEY = "import_outcome"
+
+
+def _limits() -> str:
+    """What a file may hold, in one sentence."""
+    return (f"Au plus {MAX_FILE_BYTES // 1024 // 1024} Mo par fichier, {fr_number(MAX_ROWS)} lignes par feuille ; "
+            "les en-têtes sont cherchés dans les 10 premières lignes. CSV : UTF-8, UTF-16 ou Windows-1252, "
+            "séparateur « ; », « , » ou tabulation.")
 
 
 def _render_format() -> None:
@@ -37,7 +39,7 @@ def _render_format() -> None:
         for sheet in SHEETS:
             columns = ", ".join(f"{c.header}{'' if c.required else ' (facultatif)'}" for c in sheet.columns)
             st.markdown(f"- **{sheet.name}** : {columns}")
-        st.caption(LIMITS)
+        st.caption(_limits())
 
 
 def _import(upload: UploadedFile, store: Store, actor: Actor) -> None:

@@ -11,15 +11,20 @@ from tests.helpers.browser import no_exception, open_page, sign_in
 pytestmark = pytest.mark.e2e
 
 
+def upload(page, app_url: str, path: Path) -> None:
+    """Sign in as the administration and import `path` on /import."""
+    sign_in(page, app_url, "admin")
+    open_page(page, "Import")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_role("button", name="Importer").click()
+
+
 def test_import_page_reports_problems_and_writes_nothing(page, app_url: str, tmp_path: Path) -> None:
     damaged = tmp_path / "Notes.csv"
     damaged.write_text("Juré;Dossier;Critère;Note;Commentaire\n"
                        "J-INCONNU;AMI1-001;J01;3;essai\n"
                        "J-INCONNU;AMI1-002;J01;7;essai\n", encoding="utf-8")
-    sign_in(page, app_url, "admin")
-    open_page(page, "Import")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(damaged))
-    page.get_by_role("button", name="Importer").click()
+    upload(page, app_url, damaged)
     page.get_by_text("Import refusé").wait_for()
     page.get_by_text("juré inconnu").wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
@@ -46,10 +51,7 @@ def test_import_page_takes_an_ods_and_says_what_it_noticed(page, app_url: str, t
     workbook.save(tmp_path / "jures.xlsx")
     ods = libreoffice_convert(tmp_path / "jures.xlsx", "ods", tmp_path / "lo")
 
-    sign_in(page, app_url, "admin")
-    open_page(page, "Import")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(ods))
-    page.get_by_role("button", name="Importer").click()
+    upload(page, app_url, ods)
     page.get_by_text("Import de « jures.ods » réussi.").wait_for()
     page.get_by_text("(ignoré : feuille « Lisez-moi »)").wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
