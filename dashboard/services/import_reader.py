@@ -59,6 +59,7 @@ _HIDDEN = ("1", "true")
 _IMPLAUSIBLE_CP1252 = set("ƒˆ‰Š‹ŽšžŸ˜™†‡¢£¤¥¦¨¯´¸¹¼½¾¿×÷ÐÞð")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
+_NOT_CSV = "illisible : ce n'est pas un fichier texte CSV"
 
 
 # --------------------------------------------------------------------- markers
@@ -134,14 +135,12 @@ def read_file(path: Path, original_name: str | None = None) -> FileContent:
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         hint = " (enregistrez-le au format .xlsx)" if suffix in (".xls", ".xlsm", ".xlsb") else ""
-        return FileContent(problems=[_file_problem(name, None, None, suffix or name,
-                                             "format non pris en charge : fournissez un classeur .xlsx ou .ods, "
-                                             f"ou un fichier .csv{hint}")])
+        return FileContent(problems=[_file_problem(name, "format non pris en charge : fournissez un classeur "
+                                                   f".xlsx ou .ods, ou un fichier .csv{hint}", suffix or name)])
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return FileContent(problems=[_file_problem(name, None, None, None,
-                                             f"trop volumineux ({fr_number(size / 1024 / 1024, 1)} Mo ; "
-                                             f"au plus {MAX_FILE_BYTES // 1024 // 1024} Mo)")])
+        return FileContent(problems=[_file_problem(name, f"trop volumineux ({fr_number(size / 1024 / 1024, 1)} Mo ; "
+                                                   f"au plus {MAX_FILE_BYTES // 1024 // 1024} Mo)")])
     if suffix == ".csv":
         return _read_csv(path, name)
     archive_problem = _check_archive(path, name, suffix)
@@ -150,22 +149,21 @@ def read_file(path: Path, original_name: str | None = None) -> FileContent:
     content = _read_xlsx(path, name) if suffix == ".xlsx" else _read_ods(path, name)
     if not content.tables and not content.problems:
         expected = ", ".join(f"« {s.name} »" for s in SHEETS)
-        content.problems.append(_file_problem(name, None, None, ", ".join(content.ignored),
-                                        f"aucune feuille reconnue ; feuilles attendues : {expected}"))
+        content.problems.append(_file_problem(name, f"aucune feuille reconnue ; feuilles attendues : {expected}",
+                                              ", ".join(content.ignored)))
     return content
 
 
 # --------------------------------------------------------------------- archives
-def _file_problem(name: str, row: int | None, column: str | None, value: object, message: str) -> Problem:
+def _file_problem(name: str, message: str, value: object = None, row: int | None = None) -> Problem:
     """A problem of the whole file (« Fichier « x.csv » : … »)."""
-    return Problem(name, row, column, value, message, place="fichier")
+    return Problem(name, row, None, value, message, place="fichier")
 
 
 def _unreadable(name: str, suffix: str) -> Problem:
     kind = "classeur .xlsx" if suffix == ".xlsx" else "classeur .ods"
-    return _file_problem(name, None, None, None,
-                   f"illisible : ce n'est pas un {kind} valide (fichier endommagé, ou d'un autre "
-                   "format renommé) ; ouvrez-le puis enregistrez-le de nouveau dans Excel ou LibreOffice")
+    return _file_problem(name, f"illisible : ce n'est pas un {kind} valide (fichier endommagé, ou d'un autre "
+                               "format renommé) ; ouvrez-le puis enregistrez-le de nouveau dans Excel ou LibreOffice")
 
 
 def _check_archive(path: Path, name: str, suffix: str) -> Problem | None:
@@ -178,10 +176,10 @@ def _check_archive(path: Path, name: str, suffix: str) -> Problem | None:
     for part in parts:
         limit = MAX_STRINGS_BYTES if part.filename.endswith("sharedStrings.xml") else MAX_PART_BYTES
         if part.file_size > limit:
-            return _file_problem(name, None, None, part.filename,
-                           f"contenu trop volumineux une fois décompressé ({part.file_size // 1024 // 1024} Mo ; "
-                           f"au plus {limit // 1024 // 1024} Mo par partie) : le fichier dépasse ce qu'un import "
-                           f"accepte ({fr_number(MAX_ROWS)} lignes par feuille)")
+            unpacked, most = part.file_size // 1024 // 1024, limit // 1024 // 1024
+            return _file_problem(name, f"contenu trop volumineux une fois décompressé ({unpacked} Mo ; au plus {most} "
+                                       "Mo par partie) : le fichier dépasse ce qu'un import accepte "
+                                       f"({fr_number(MAX_ROWS)} lignes par feuille)", part.filename)
     return None
 
 
@@ -378,10 +376,10 @@ def _ods_cell_has_value(cell: Any) -> bool:
     return cell.get(f"{_ODS_OFFICE}value-type") is not None or len(cell) > 0
 
 
-def _ods_count(path: Path) -> dict[str, str]:
+def _ods_count(path: Path) -> tuple[str, str] | None:
     """Stream content.xml and count what calamine would expand (repeats included): each table's
     filled rows, and the cells of every table up to its last filled row and column. The first
-    table past a cap, with what passed it (empty when none is)."""
+    table past a cap, with what passed it, or None."""
     table_tag, row_tag = f"{_ODS_TABLE}table", f"{_ODS_TABLE}table-row"
     bounds, current = _Bounds(), ""
     height = last_row = widest = 0
@@ -402,12 +400,12 @@ def _ods_count(path: Path) -> dict[str, str]:
                 try:
                     bounds.check(pending_cells=last_row * widest)
                 except _TooLarge as exc:
-                    return {current: str(exc)}  # the file is refused: no need to read further
+                    return current, str(exc)  # the file is refused: no need to read further
                 element.clear()
             elif element.tag == table_tag:
                 bounds.cells += last_row * widest
                 element.clear()
-    return {}
+    return None
 
 
 def _ods_row_width(row: Any) -> int:
@@ -442,8 +440,8 @@ def _read_ods(path: Path, name: str) -> FileContent:
     except Exception:  # the XML parser and zipfile raise their own kinds on a damaged file
         content.problems.append(_unreadable(name, ".ods"))
         return content
-    if too_large:  # calamine expands every table on opening: a table past the caps is never handed to it
-        content.problems.extend(_too_large(table, what) for table, what in too_large.items())
+    if too_large is not None:  # calamine expands every table on opening: a file past the caps never reaches it
+        content.problems.append(_too_large(*too_large))
         return content
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -507,12 +505,10 @@ def _delimiter(lines: list[str]) -> str:
 def _read_csv(path: Path, name: str) -> FileContent:
     text, failure = _decode(path.read_bytes())
     if failure == "encodage":
-        return FileContent(problems=[_file_problem(name, None, None, None,
-                                             "encodage non reconnu : enregistrez le fichier au format "
-                                             "« CSV UTF-8 » (ou « CSV (séparateur : point-virgule) »)")])
+        return FileContent(problems=[_file_problem(name, "encodage non reconnu : enregistrez le fichier au format "
+                                                         "« CSV UTF-8 » (ou « CSV (séparateur : point-virgule) »)")])
     if failure == "binaire" or text is None:
-        return FileContent(problems=[_file_problem(name, None, None, None,
-                                             "illisible : ce n'est pas un fichier texte CSV")])
+        return FileContent(problems=[_file_problem(name, _NOT_CSV)])
     physical = text.splitlines()
     first_number, delimiter = 1, None
     declared = re.fullmatch(r'\s*"?sep=(.)"?\s*', physical[0]) if physical else None
@@ -535,16 +531,16 @@ def _read_csv(path: Path, name: str) -> FileContent:
     except _TooLarge as exc:
         return FileContent(problems=[_too_large(name, str(exc))])
     except csv.Error:
-        return FileContent(problems=[_file_problem(name, None, None, None,
-                                             "illisible : ce n'est pas un fichier texte CSV")])
+        return FileContent(problems=[_file_problem(name, _NOT_CSV)])
     if not lines:
-        return FileContent(problems=[_file_problem(name, 1, None, None, "vide : ligne d'en-tête absente")])
+        return FileContent(problems=[_file_problem(name, "vide : ligne d'en-tête absente", row=1)])
     sheet = sheet_by_name(Path(name).stem) or _sheet_from_headers(lines)
     if sheet is None:
-        return FileContent(problems=[_file_problem(name, lines[0][0], None, ", ".join(str(c) for c in lines[0][1] if c),
-                                             "en-têtes non reconnus : nommez le fichier comme une feuille du "
-                                             "classeur (par exemple « Notes.csv ») ou utilisez les en-têtes "
-                                             "d'une feuille")])
+        first_number, first_cells = lines[0]
+        return FileContent(problems=[_file_problem(
+            name, "en-têtes non reconnus : nommez le fichier comme une feuille du classeur (par exemple "
+                  "« Notes.csv ») ou utilisez les en-têtes d'une feuille",
+            ", ".join(str(c) for c in first_cells if c), row=first_number)])
     return FileContent(tables=[RawTable(sheet, sheet.name, lines)])
 
 
