@@ -11,7 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from dashboard.core.formatting import fr_number
 from dashboard.errors import ImportRejected
 from dashboard.report.workbook_format import SHEETS
-from dashboard.services.import_reader import MAX_FILE_BYTES, MAX_ROWS
+from dashboard.services.import_reader import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS
 from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import Actor
@@ -29,8 +29,8 @@ OUTCOME_KEY = "import_outcome"
 def _limits() -> str:
     """What a file may hold, in one sentence."""
     return (f"Au plus {MAX_FILE_BYTES // 1024 // 1024} Mo par fichier, {fr_number(MAX_ROWS)} lignes par feuille ; "
-            "les en-têtes sont cherchés dans les 10 premières lignes. CSV : UTF-8, UTF-16 ou Windows-1252, "
-            "séparateur « ; », « , » ou tabulation.")
+            f"les en-têtes sont cherchés dans les {HEADER_SEARCH_ROWS} premières lignes. CSV : UTF-8, UTF-16 ou "
+            "Windows-1252, séparateur « ; », « , » ou tabulation.")
 
 
 def _render_format() -> None:

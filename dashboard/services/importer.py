@@ -119,14 +119,18 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def _decimal_text(text: str) -> str:
+    """A number as typed in France (« 12 345,6 ») as Python reads it (« 12345.6 »)."""
+    return _SPACES.sub("", text).replace(",", ".")
+
+
 def _parse_number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    text = _SPACES.sub("", str(value)).replace(",", ".")
     try:
-        return float(text)
+        return float(_decimal_text(str(value)))
     except ValueError:
         return None
 
@@ -137,7 +141,7 @@ def _percent_from_text(value: Any) -> Percent | None:
     if match is None:
         return None
     try:
-        shown = Decimal(_SPACES.sub("", match.group(1)).replace(",", "."))
+        shown = Decimal(_decimal_text(match.group(1)))
     except InvalidOperation:
         return None
     return Percent(float(shown / 100))
@@ -254,7 +258,8 @@ class _Header:
     """Where a sheet's header is and which column holds each field."""
 
     number: int
-    positions: dict[str, int]
+    cells: list[Any]
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def _folded(cells: list[Any]) -> list[str]:
@@ -275,10 +280,10 @@ def _find_header(table: RawTable, parsed: ParsedFile) -> _Header | None:
         folded = set(_folded(cells))
         found = sum(normalise_header(c.header) in folded for c in required)
         if found == len(required):
-            return _Header(number, {})
+            return _Header(number, cells)
         if found > best_found:
             best_number, best_found = number, found
-    folded_best = set(_folded(dict(candidates)[best_number]))
+    folded_best = set(_folded(next(cells for number, cells in candidates if number == best_number)))
     searched = f"en-têtes cherchés dans les {HEADER_SEARCH_ROWS} premières lignes"
     for column in required:
         if normalise_header(column.header) not in folded_best:
@@ -292,8 +297,7 @@ def _read_header(table: RawTable, parsed: ParsedFile) -> _Header | None:
     header = _find_header(table, parsed)
     if header is None:
         return None
-    sheet, label = table.sheet, table.label
-    cells = dict(table.lines)[header.number]
+    sheet, label, cells = table.sheet, table.label, header.cells
     folded = _folded(cells)
     known = {normalise_header(c.header): c for c in sheet.columns}
     for position, fold in enumerate(folded):
@@ -336,12 +340,17 @@ def _check_blank_headers(table: RawTable, header: _Header, folded: list[str], pa
                                         "donnez un en-tête à cette colonne ou videz-la"), structural=True)
 
 
+def _row_list(numbers: list[int], shown: int = 20) -> str:
+    """« 3, 5, 12 », or the first rows and how many there are in all."""
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    return listed if len(numbers) <= shown else f"{listed} … ({len(numbers)} au total)"
+
+
 def _hidden_notes(table: RawTable, header: _Header, parsed: ParsedFile) -> None:
     """Hidden rows and columns are imported like the others, and said so."""
     rows = [number for number, _ in table.lines if number > header.number and number in table.hidden_rows]
     if rows:
-        shown = ", ".join(str(n) for n in rows[:20]) + (f" … ({len(rows)} au total)" if len(rows) > 20 else "")
-        parsed.notes.append(f"{table.label} : lignes masquées importées : {shown}")
+        parsed.notes.append(f"{table.label} : lignes masquées importées : {_row_list(rows)}")
     columns = [table.sheet.column(key).header for key, position in header.positions.items()
                if position + 1 in table.hidden_columns]
     if columns:
@@ -530,9 +539,8 @@ def _apply_percentages(parsed: ParsedFile, known: _References) -> None:
                     f"valeur au format pourcentage alors que l'unité du critère « {criterion_id} » est "
                     f"« {unit or 'non renseignée'} » : saisissez le nombre sans format pourcentage")
     for label, numbers in converted.items():
-        shown = ", ".join(str(n) for n in numbers[:20]) + (" …" if len(numbers) > 20 else "")
         parsed.notes.append(f"{label} : {len(numbers)} valeur(s) au format pourcentage lue(s) comme le nombre "
-                            f"affiché (0,103 affiché « 10,3 % » → 10,3, unité en %) : lignes {shown}")
+                            f"affiché (0,103 affiché « 10,3 % » → 10,3, unité en %) : lignes {_row_list(numbers)}")
 
 
 def _check_candidates(parsed: ParsedFile, known: _References) -> None:
@@ -647,10 +655,8 @@ def _split(value: str | None) -> list[str]:
 
 
 def _within(value: float, criterion: dict[str, Any]) -> bool:
-    lower, upper = criterion.get("lower"), criterion.get("upper")
-    if lower is not None and lower == lower and value < lower:
-        return False
-    return not (upper is not None and upper == upper and value > upper)
+    lower, upper = criterion["lower"], criterion["upper"]
+    return (lower is None or value >= lower) and (upper is None or value <= upper)
 
 
 # ---------------------------------------------------------------- assembling
