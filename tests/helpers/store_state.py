@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import duckdb
+import pytest
+
+from dashboard.errors import ImportRejected
+from dashboard.services.importer import import_file
+from dashboard.store import Database, Store
+from dashboard.store.access import OPERATOR
 
 
 def table_digests(cursor: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -19,3 +26,12 @@ def table_digests(cursor: duckdb.DuckDBPyConnection) -> dict[str, str]:
             digest.update(repr(row).encode())
         digests[table] = digest.hexdigest()
     return digests
+
+
+def refused_import(path: Path, store: Store, database: Database) -> list[str]:
+    """The problems of a refused import, after checking that no table changed (journal included)."""
+    before = table_digests(database.cursor())
+    with pytest.raises(ImportRejected) as info:
+        import_file(path, store, actor=OPERATOR)
+    assert table_digests(database.cursor()) == before, "a refused import must leave every table as it was"
+    return [str(p) for p in info.value.problems]

@@ -18,12 +18,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dashboard.errors import ImportRejected
 from dashboard.services.importer import ImportReport, import_file
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.libreoffice import libreoffice_convert
-from tests.helpers.store_state import table_digests
+from tests.helpers.store_state import refused_import as refused
 from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
 
 
@@ -32,15 +31,6 @@ def filled(store: Store, tiny_workbook: Path) -> Store:
     """The tiny call imported: the stored values a bad file must not touch."""
     import_file(tiny_workbook, store, actor=OPERATOR)
     return store
-
-
-def refused(path: Path, store: Store, database: Database) -> list[str]:
-    """The problems of a refused import, after checking that no table changed."""
-    before = table_digests(database.cursor())
-    with pytest.raises(ImportRejected) as info:
-        import_file(path, store, actor=OPERATOR)
-    assert table_digests(database.cursor()) == before, "a refused import must leave every table as it was"
-    return [str(p) for p in info.value.problems]
 
 
 def edited(path: Path, edit: Any) -> Path:

@@ -7,21 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.errors import ImportRejected
 from dashboard.services.importer import import_file
-from dashboard.store import Store
+from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
+from tests.helpers.store_state import refused_import
 from tests.helpers.workbooks import tiny_tables, write_workbook
-
-
-def _rejected(path: Path, store: Store) -> list[str]:
-    before = store.content_hash()
-    audit_before = len(store.audit_log(OPERATOR))
-    with pytest.raises(ImportRejected) as info:
-        import_file(path, store, actor=OPERATOR)
-    assert store.content_hash() == before, "a refused import must leave the store as it was"
-    assert len(store.audit_log(OPERATOR)) == audit_before
-    return [str(p) for p in info.value.problems]
 
 
 def test_valid_workbook_is_imported_whole(store: Store, tiny_workbook: Path) -> None:
@@ -117,37 +107,38 @@ def test_tolerant_headers_decimal_commas_and_blank_lines(store: Store, tmp_path:
          "unknown-criterion", "unknown-call", "bad-date", "recused-rating", "rating-non-jury-criterion",
          "bad-choice", "missing-required"],
 )
-def test_each_class_of_bad_input_is_named_and_nothing_is_written(store: Store, tmp_path: Path,
+def test_each_class_of_bad_input_is_named_and_nothing_is_written(store: Store, database: Database, tmp_path: Path,
                                                                 mutate, expected: str) -> None:
     tables = tiny_tables()
     mutate(tables)
-    problems = _rejected(write_workbook(tmp_path / "bad.xlsx", tables), store)
+    problems = refused_import(write_workbook(tmp_path / "bad.xlsx", tables), store, database)
     assert any(p.startswith(expected) for p in problems), problems
 
 
-def test_bad_input_on_a_filled_store_leaves_it_unchanged(store: Store, tiny_workbook: Path, tmp_path: Path) -> None:
+def test_bad_input_on_a_filled_store_leaves_it_unchanged(store: Store, database: Database, tiny_workbook: Path,
+                                                         tmp_path: Path) -> None:
     import_file(tiny_workbook, store, actor=OPERATOR)
     tables = tiny_tables()
     tables["ratings"][0]["score"] = 1      # a valid change…
     tables["ratings"][1]["score"] = 9      # …and a bad one: neither lands
-    problems = _rejected(write_workbook(tmp_path / "bad.xlsx", tables), store)
+    problems = refused_import(write_workbook(tmp_path / "bad.xlsx", tables), store, database)
     assert len(problems) == 1
     assert store.ratings(OPERATOR).set_index(["juror_id", "dossier_id"]).loc[("J-CNAM", "AMI1-001"), "score"] == 4
 
 
-def test_missing_column_and_unknown_format(store: Store, tmp_path: Path) -> None:
+def test_missing_column_and_unknown_format(store: Store, database: Database, tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "nocol.xlsx", tiny_tables())
     import openpyxl
     workbook = openpyxl.load_workbook(path)
     workbook["Notes"].delete_cols(4)  # « Note »
     workbook.save(path)
-    problems = _rejected(path, store)
+    problems = refused_import(path, store, database)
     assert problems == ["Feuille « Notes », ligne 1, colonne « Note » : colonne obligatoire absente "
                         "(en-têtes cherchés dans les 10 premières lignes)"]
     other = tmp_path / "dossiers.xls"
     other.write_bytes(b"not a workbook")
-    assert "format non pris en charge" in _rejected(other, store)[0]
-    assert "enregistrez-le au format .xlsx" in _rejected(other, store)[0]
+    assert "format non pris en charge" in refused_import(other, store, database)[0]
+    assert "enregistrez-le au format .xlsx" in refused_import(other, store, database)[0]
 
 
 def test_failure_while_writing_rolls_everything_back(store: Store, tiny_workbook: Path, monkeypatch) -> None:
@@ -169,7 +160,8 @@ def test_failure_while_writing_rolls_everything_back(store: Store, tiny_workbook
     assert store.calls().empty
 
 
-def test_csv_of_one_table_with_semicolons(store: Store, tiny_workbook: Path, tmp_path: Path) -> None:
+def test_csv_of_one_table_with_semicolons(store: Store, database: Database, tiny_workbook: Path,
+                                          tmp_path: Path) -> None:
     import_file(tiny_workbook, store, actor=OPERATOR)
     csv_path = tmp_path / "Notes.csv"
     csv_path.write_text("Juré;Dossier;Critère;Note;Commentaire\nJ-BDT;AMI1-002;J01;4;Revu à la hausse\n",
@@ -178,5 +170,5 @@ def test_csv_of_one_table_with_semicolons(store: Store, tiny_workbook: Path, tmp
     assert report.summary.changes["ratings"].updated == 1
     bad = tmp_path / "Notes2.csv"
     bad.write_text("Juré;Dossier;Critère;Note\nJ-BDT;AMI1-002;J01;3,5\n", encoding="utf-8")
-    problems = _rejected(bad, store)
+    problems = refused_import(bad, store, database)
     assert problems == ["Feuille « Notes », ligne 2, colonne « Note », valeur « 3,5 » : nombre entier attendu"]
