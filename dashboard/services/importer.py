@@ -687,8 +687,8 @@ def _declarations_and_recusals(parsed: ParsedFile) -> dict[str, list[dict[str, A
     """The Récusations sheet as the conflict register: one declaration per juror and call,
     one recusal per dossier named."""
     declarations: dict[tuple[str, str], dict[str, Any]] = {}
-    recusals = []
-    with_reason = "reason" in parsed.present.get("recusals", set())
+    recusals: list[dict[str, Any]] = []
+    present = parsed.present["recusals"]
     for _, record in parsed.rows["recusals"]:
         juror_call = (record["juror_id"], record["call_id"])
         entry = declarations.setdefault(juror_call, {"juror_id": juror_call[0], "call_id": juror_call[1],
@@ -697,11 +697,9 @@ def _declarations_and_recusals(parsed: ParsedFile) -> dict[str, list[dict[str, A
         entry["declared_on"] = max(entry["declared_on"], record["declared_on"])
         if record["dossier_id"] is not None:
             entry["has_conflicts"] = True
-            recusal = {"juror_id": record["juror_id"], "dossier_id": record["dossier_id"],
-                       "declared_on": record["declared_on"]}
-            if with_reason:
-                recusal["reason"] = record["reason"]
-            recusals.append(recusal)
+            # like every table: only the columns the file holds (an absent « Motif » keeps the stored one)
+            recusals.append({k: record[k] for k in ("juror_id", "dossier_id", "reason", "declared_on")
+                             if k in present})
     tables = {"conflict_declarations": list(declarations.values())}
     if recusals:
         tables["recusals"] = recusals
