@@ -21,32 +21,18 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 from dashboard.errors import ImportRejected, JuryError
 from dashboard.resources import DEMO_WORKBOOK, resource
 from dashboard.services.accounts import hash_password
 from dashboard.services.importer import import_file
+from dashboard.services.incidents import OPERATOR_ERRORS, configure_incident_log, record_incident
 from dashboard.store import Database, Store, default_db_path
 from dashboard.store.access import OPERATOR, ROLES
 
 DEMO_PASSWORD = "demo-jury-2019"
 
-# What `jury serve` passes to Streamlit itself (`.streamlit/config.toml` says the same for a
-# plain `streamlit run` from the checkout): the 20 MB upload cap, no usage statistics, the
-# minimal toolbar and the programme's theme.
-SERVER_SETTINGS: dict[str, object] = {
-    "server.headless": True,
-    "server.maxUploadSize": 20,
-    "server.runOnSave": False,
-    "browser.gatherUsageStats": False,
-    "client.toolbarMode": "minimal",
-    "theme.base": "light",
-    "theme.primaryColor": "#c1002a",
-    "theme.backgroundColor": "#ffffff",
-    "theme.secondaryBackgroundColor": "#f3f4f7",
-    "theme.textColor": "#1d1d2c",
-}
 DEMO_STAFF = (
     ("direction", "Direction du Cnam (démonstration)", "direction", "Cnam"),
     ("admin", "Secrétariat du programme (démonstration)", "admin", "Cnam"),
@@ -252,28 +238,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve_arguments(port: int, address: str) -> list[str]:
-    """`streamlit run` arguments for the dashboard: the entry script inside the package and
-    every server setting it needs, so that they hold from any working directory."""
-    entry = Path(__file__).resolve().parent / "ui" / "app.py"
-    options = {**SERVER_SETTINGS, "server.port": port, "server.address": address}
-    return ["run", str(entry)] + [f"--{name}={_option_text(value)}" for name, value in options.items()]
-
-
-def _option_text(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the dashboard (as `streamlit run dashboard/ui/app.py`), database checked first."""
-    database = Database(args.db)  # a locked or too new file stops here, with a French message
-    path = database.path
-    database.close()
-    os.environ["JURY_DB"] = str(path)
-    from streamlit.web import cli as streamlit_cli
+    """Serve the dashboard through `st.App` (`dashboard/ui/server.py`). The database is
+    opened, checked and so locked before the server listens: a second server or a writing
+    command on the same file is refused from then on, whether or not anyone has logged in."""
+    database = Database(args.db)  # a locked, damaged or too new file stops here, in French
+    from dashboard.ui.server import serve
 
-    sys.argv = ["streamlit", *serve_arguments(args.port, args.address)]
-    return cast(int, streamlit_cli.main())  # click exits the process itself; untyped
+    log = configure_incident_log(database.path)
+    print(f"Base : {database.path} (ouverte et verrouillée). Incidents consignés dans : {log}", flush=True)
+    serve(database, args.port, args.address)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,14 +300,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `jury` command: its exit code, never a traceback (0 done, 2 refused,
+    1 unexpected error, 130 interrupted, 141 when the reader of the output went away)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         func: Callable[[argparse.Namespace], int] = args.func
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # `jury audit --json | head`: the reader has what it wanted; stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
     except JuryError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
+        # A store failure keeps DuckDB's own words out of its message: they go to the log.
+        logged = exc.__cause__ is not None and not isinstance(exc, OPERATOR_ERRORS)
+        print(f"Erreur : {exc}{_consigned(args, exc) if logged else ''}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        print(f"Erreur inattendue{_consigned(args, exc) or f' ({type(exc).__name__})'}.", file=sys.stderr)
+        return 1
+
+
+def _consigned(args: argparse.Namespace, exc: BaseException) -> str:
+    """Record `exc` in the incident log beside the command's database; where, in a few words."""
+    db_path = Path(getattr(args, "db", None) or default_db_path())
+    try:
+        log = configure_incident_log(db_path)
+        return f" (détail consigné dans « {log} », référence {record_incident(exc, where=f'jury {args.command}')})"
+    except OSError:
+        return ""
 
 
 if __name__ == "__main__":

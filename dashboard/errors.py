@@ -2,9 +2,13 @@
 expected and what was found.
 
     JuryError
-    ├── StoreError            a database operation failed (keeps SQL context)
+    ├── StoreError            a database operation failed (the detail goes to the log)
     │   ├── DatabaseLockedError   another process holds the database file
-    │   └── SchemaTooNewError     the file was written by a newer version
+    │   ├── SchemaTooNewError     the file was written by a newer version
+    │   ├── DamagedDatabaseError  the file is truncated, corrupt or not a database
+    │   ├── DiskFullError         the disk is full: the write was undone
+    │   ├── WriteConflictError    simultaneous writes still clashed after the retries
+    │   └── DatabaseFailedError   DuckDB invalidated the open database (a fatal error)
     ├── ImportRejected        an import file has problems; nothing was written
     ├── AccessDenied          the acting user's role or a recusal forbids the action
     ├── StaleWrite            a save was based on a value someone changed since
@@ -33,6 +37,22 @@ class DatabaseLockedError(StoreError):
 
 class SchemaTooNewError(StoreError):
     """The database was written by a newer version of the application."""
+
+
+class DamagedDatabaseError(StoreError):
+    """The file cannot be read whole: truncated, corrupt, or not a DuckDB database."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full; the transaction was undone."""
+
+
+class WriteConflictError(StoreError):
+    """Another session kept writing the same rows through every retry; nothing was written."""
+
+
+class DatabaseFailedError(StoreError):
+    """DuckDB invalidated the open database after a fatal error (it must be reopened)."""
 
 
 @dataclass(frozen=True)

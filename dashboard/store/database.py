@@ -1,9 +1,12 @@
-"""The DuckDB file: opening it once per process, schema migrations, cursors.
+"""The DuckDB file: opening it once per process, checking it is whole, schema
+migrations, cursors, and reopening it after a fatal error.
 
 Schema files live in `sql/NNN_name.sql` beside this module and are applied in
 order, each in one transaction, and recorded in `schema_version`. A database
-whose version is newer than the code is refused. Reference communes are loaded
-from the package data (`dashboard/resources/communes.csv`) when the table is empty.
+whose version is newer than the code is refused, and so is a file that cannot be
+read whole (truncated, corrupt, or not a DuckDB database). Reference communes are
+loaded from the package data (`dashboard/resources/communes.csv`) when the table
+is empty.
 """
 
 from __future__ import annotations
@@ -18,12 +21,29 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard.errors import DatabaseLockedError, SchemaTooNewError, StoreError
+from dashboard.core.formatting import fr_number
+from dashboard.errors import (
+    DamagedDatabaseError,
+    DatabaseFailedError,
+    DatabaseLockedError,
+    SchemaTooNewError,
+    StoreError,
+)
 from dashboard.resources import COMMUNES, resource
+from dashboard.store.failures import is_fatal, rollback_quietly, translate
 
 DEFAULT_DB_NAME = Path("data") / "jury.duckdb"
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+# DuckDB names the process holding the lock: « Conflicting lock is held in … (PID 5534) ».
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+# A DuckDB file starts with three 4 KiB headers, then holds its blocks.
+_FILE_HEADERS_BYTES = 3 * 4096
+# What DuckDB says when it opens a file that is not whole.
+_DAMAGE_TEXTS = ("not a valid duckdb database file", "could not read enough bytes", "corrupt",
+                 "checksum", "invalid block", "serialization error", "deserializ")
+DAMAGED_ADVICE = "Restaurez une sauvegarde de la base (ou recréez-la avec « jury init » si elle est neuve)."
 
 
 def default_db_path() -> Path:
@@ -48,20 +68,51 @@ def migrations() -> list[tuple[int, str, str]]:
 LATEST_VERSION = len(migrations())
 
 
+def _damaged(path: Path, reason: str) -> DamagedDatabaseError:
+    return DamagedDatabaseError(f"Base endommagée : « {path} » {reason}. {DAMAGED_ADVICE}")
+
+
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file, translating a lock held by another process."""
+    """Open the DuckDB file, translating a lock held by another process and a damaged file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+    except duckdb.Error as exc:
+        text = str(exc).lower()
+        if isinstance(exc, duckdb.IOException) and "lock" in text:
+            holder = _LOCK_HOLDER.search(str(exc))
             raise DatabaseLockedError(
-                f"La base « {path} » est déjà ouverte par un autre processus "
-                f"(un autre serveur ou une commande « jury » en cours). "
-                f"Arrêtez-le avant de continuer. Détail : {exc}"
+                f"La base « {path} » est déjà ouverte par un autre processus"
+                f"{f' (n° {holder.group(1)})' if holder else ''} : un serveur « jury serve » ou une "
+                "commande « jury » en cours. Arrêtez-le avant de continuer."
             ) from exc
+        if any(damage in text for damage in _DAMAGE_TEXTS):
+            raise _damaged(path, "n'est pas un fichier DuckDB lisible en entier (tronqué, corrompu "
+                                 "ou d'un autre format)") from exc
         raise StoreError(f"Impossible d'ouvrir la base « {path} » : {exc}") from exc
+
+
+def check_whole(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a file that DuckDB opened but cannot read whole.
+
+    A file cut short can still open (its catalogue is read, its tables later):
+    its size must hold every block DuckDB counts, and every column of every table
+    is read once, which also checks each block's checksum (about 20 ms on the demo)."""
+    try:
+        block_size, blocks = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size() "
+            "WHERE database_name = current_database()").fetchall()[0]
+        expected = _FILE_HEADERS_BYTES + int(block_size) * int(blocks) if blocks else 0
+        if path.stat().st_size < expected:
+            raise _damaged(path, f"est tronquée ({fr_number(path.stat().st_size)} octets au lieu d'au moins "
+                                 f"{fr_number(expected)} octets)")
+        tables = [row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+        for table in tables:
+            con.execute(f'SELECT max(hash(COLUMNS(*))) FROM "{table}"').fetchall()
+    except duckdb.Error as exc:
+        raise _damaged(path, "ne peut pas être lue en entier (bloc illisible ou corrompu)") from exc
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -104,8 +155,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             )
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"Échec de la migration {version:03d}_{name} : {exc}") from exc
+            rollback_quietly(con)
+            raise translate(exc, f"Migration {version:03d}_{name} impossible") from exc
         applied.append(version)
     return applied
 
@@ -129,26 +180,76 @@ def load_communes(con: duckdb.DuckDBPyConnection) -> int:
         con.unregister("incoming_communes")
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"Chargement des communes de référence impossible : {exc}") from exc
+        rollback_quietly(con)
+        raise translate(exc, "Chargement des communes de référence impossible") from exc
     return len(frame)
 
 
 class Database:
-    """One open DuckDB file for the whole process; hand out one cursor per session."""
+    """One open DuckDB file for the whole process; hand out one cursor per session.
+
+    After a fatal DuckDB error every query fails until the file is reopened:
+    `reopen_if_failed()` closes every cursor and opens the file again, and
+    `generation` counts the reopenings so that sessions know their cursor is gone."""
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         self.is_new = not self.path.exists()
-        self._con = connect(self.path)
+        self.generation = 0
         self._lock = threading.Lock()
-        migrate(self._con)
-        load_communes(self._con)
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._con = self._open()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        con = connect(self.path)
+        try:
+            if not self.is_new:
+                check_whole(con, self.path)
+            migrate(con)
+            load_communes(con)
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for one session or thread."""
         with self._lock:
-            return self._con.cursor()
+            cursor = self._con.cursor()
+            self._cursors.append(cursor)
+            return cursor
+
+    def failed(self) -> bool:
+        """Whether DuckDB has invalidated the open database (a cheap probe)."""
+        try:
+            with self._lock:
+                self._con.execute("SELECT 1").fetchall()
+        except duckdb.Error as exc:
+            return is_fatal(exc)
+        return False
+
+    def reopen_if_failed(self) -> bool:
+        """Reopen the file after a fatal error (every cursor handed out is closed);
+        True when it was reopened. Raises DatabaseFailedError when it cannot be."""
+        if not self.failed():
+            return False
+        with self._lock:
+            self._close_all()
+            try:
+                self._con = self._open()
+            except StoreError as exc:
+                raise DatabaseFailedError(
+                    "La base n'a pas pu être rouverte après une erreur grave : l'administrateur doit "
+                    "libérer de la place sur le disque si besoin, puis redémarrer le serveur.") from exc
+            self.generation += 1
+        return True
+
+    def _close_all(self) -> None:
+        for cursor in self._cursors:
+            cursor.close()
+        self._cursors.clear()
+        self._con.close()
 
     def close(self) -> None:
-        self._con.close()
+        with self._lock:
+            self._close_all()

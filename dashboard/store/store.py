@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,8 +22,9 @@ import pandas as pd
 
 from dashboard.core.formatting import display_name
 from dashboard.core.labels import JURY_PROFILE
-from dashboard.errors import AccessDenied, StaleWrite, StoreError
+from dashboard.errors import AccessDenied, StaleWrite, StoreError, WriteConflictError
 from dashboard.store.access import Actor, may, require, require_juror
+from dashboard.store.failures import is_conflict, rollback_quietly, translate
 
 # Import sheet key -> (table, key columns, value columns) in table column names.
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -44,6 +46,14 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 T = TypeVar("T")
+
+# A write that meets a conflict is tried this many times in all before it is named.
+WRITE_ATTEMPTS = 3
+
+
+def pause_before_retry(attempt: int) -> None:
+    """Let the other session's transaction finish: 20 ms, then 40 ms."""
+    time.sleep(0.02 * 2 ** (attempt - 1))
 
 # Values of these columns in the database are maintained by the store itself.
 _RATING_BOOKKEEPING = ("rated_at", "version")
@@ -129,13 +139,13 @@ class Store:
         try:
             return self._cur.execute(sql, list(params)).df()
         except duckdb.Error as exc:
-            raise StoreError(f"Lecture impossible : {exc}\nRequête : {sql}\nParamètres : {list(params)}") from exc
+            raise translate(exc, "Lecture impossible") from exc
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._cur.execute(sql, list(params)).fetchall()
         except duckdb.Error as exc:
-            raise StoreError(f"Lecture impossible : {exc}\nRequête : {sql}\nParamètres : {list(params)}") from exc
+            raise translate(exc, "Lecture impossible") from exc
 
     def _table_columns(self, table: str) -> list[tuple[str, str]]:
         return [(name, dtype) for name, dtype in self._rows(
@@ -294,25 +304,19 @@ class Store:
         file twice changes nothing. Any failure rolls everything back.
         """
         require(actor, "import_data")
-        summary = ImportSummary(source=source)
-        now = datetime.now()
-        try:
-            self._cur.execute("BEGIN TRANSACTION")
+
+        def work() -> ImportSummary:
+            summary = ImportSummary(source=source)
+            now = datetime.now()
             for sheet_key, (table, keys, values) in TABLES.items():
                 rows = tables.get(sheet_key)
-                if not rows:
-                    continue
-                summary.changes[table] = self._upsert(table, keys, values, rows, now)
+                if rows:
+                    summary.changes[table] = self._upsert(table, keys, values, rows, now)
             self._append_audit(actor, "import", "workbook", source, None,
                                {"source": source, "tables": summary.as_dict()})
-            self._cur.execute("COMMIT")
-        except duckdb.Error as exc:
-            self._cur.execute("ROLLBACK")
-            raise StoreError(f"L'import de « {source} » a échoué, rien n'a été écrit : {exc}") from exc
-        except BaseException:
-            self._cur.execute("ROLLBACK")
-            raise
-        return summary
+            return summary
+
+        return self._transaction(work, doing=f"L'import de « {source} » a échoué, rien n'a été écrit")
 
     def _upsert(self, table: str, keys: tuple[str, ...], values: tuple[str, ...],
                 rows: list[dict[str, Any]], now: datetime) -> TableChange:
@@ -387,8 +391,10 @@ class Store:
         self._transaction(work)
 
     def record_login_success(self, login: str) -> None:
-        self._cur.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
-                          "WHERE login = ? AND failed_attempts > 0", [login])
+        def work() -> None:
+            self._cur.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
+                              "WHERE login = ? AND failed_attempts > 0", [login])
+        self._transaction(work)
 
     def users(self, actor: Actor) -> pd.DataFrame:
         require(actor, "manage_accounts")
@@ -429,16 +435,32 @@ class Store:
             self._append_audit(actor, "changement de mot de passe", "user", login, None, None)
         self._transaction(work)
 
-    def _transaction(self, work: Callable[[], T]) -> T:
-        """Run `work()` in one transaction; roll back on any error."""
-        self._cur.execute("BEGIN TRANSACTION")
-        try:
-            result = work()
-            self._cur.execute("COMMIT")
-            return result
-        except BaseException:
-            self._cur.execute("ROLLBACK")
-            raise
+    def _transaction(self, work: Callable[[], T], doing: str = "Enregistrement impossible") -> T:
+        """Run `work()` in one transaction; roll back on any error.
+
+        A write conflict (another session wrote the same rows at that moment) runs
+        `work()` again, up to WRITE_ATTEMPTS times in all, since `work()` reads what it
+        needs inside the transaction; then it is named. A full disk and a fatal error
+        are named too, and a ROLLBACK that fails never hides the error that caused it."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                self._cur.execute("BEGIN TRANSACTION")
+                result = work()
+                self._cur.execute("COMMIT")
+                return result
+            except duckdb.Error as exc:
+                rollback_quietly(self._cur)
+                if not is_conflict(exc):
+                    raise translate(exc, doing) from exc
+                if attempt == WRITE_ATTEMPTS:
+                    raise WriteConflictError(
+                        f"{doing} : d'autres enregistrements simultanés sur les mêmes données ont empêché "
+                        f"l'écriture après {WRITE_ATTEMPTS} essais ; rien n'a été écrit. Recommencez.") from exc
+                pause_before_retry(attempt)
+            except BaseException:
+                rollback_quietly(self._cur)
+                raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     # ---------------------------------------------------------------- recusals
     def _is_recused(self, juror_id: str, dossier_id: str) -> bool:
@@ -633,12 +655,9 @@ class Store:
                 versions[entry.criterion_id] = version
             return versions
 
-        try:
-            return self._transaction(work)
-        except duckdb.TransactionException as exc:
-            # Another session committed the same ratings first.
-            raise StaleWrite("Enregistrement refusé : une autre fenêtre vient d'enregistrer ces notes ; "
-                             "rien n'a été écrit.", current_values()) from exc
+        # A conflict with another session saving these ratings at the same moment is
+        # retried: `work` then sees that session's versions and refuses a stale save.
+        return self._transaction(work)
 
     # ------------------------------------------------- weights and decisions
     def save_weight_profile(self, actor: Actor, call_id: str, name: str, profile: dict[str, Any]) -> None:

@@ -12,9 +12,11 @@ import streamlit as st
 
 from dashboard.errors import StoreError
 from dashboard.services.accounts import session_expired
+from dashboard.services.incidents import record_incident, user_message
 from dashboard.services.meeting import CallData, load_call
 from dashboard.store import Database, Store
 from dashboard.store.access import Action, Actor, may
+from dashboard.ui.server import served_database
 
 # --------------------------------------------------------------------------- session keys
 
@@ -44,19 +46,30 @@ def shortlist_key(call_id: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def get_database() -> Database:
-    """The process's one open database file."""
+def _opened_here() -> Database:
+    """The database opened at the first page, when no server opened it (AppTest, `streamlit run`)."""
     return Database()
 
 
+def get_database() -> Database:
+    """The process's one open database file: the one `jury serve` opened before listening."""
+    return served_database() or _opened_here()
+
+
 def get_store() -> Store:
-    """This session's store, on a cursor of its own; stops the page if the file is unavailable."""
-    if "store" not in st.session_state:
-        try:
-            st.session_state["store"] = Store(get_database().cursor())
-        except StoreError as exc:
-            st.error(str(exc))
-            st.stop()
+    """This session's store, on a cursor of its own; stops the page if the file is unavailable.
+
+    After a fatal DuckDB error the file is reopened here, at the next page shown, and
+    every session then takes a new cursor (the database's `generation` moved on)."""
+    try:
+        database = get_database()
+        database.reopen_if_failed()
+    except StoreError as exc:
+        st.error(user_message(exc, record_incident(exc, where="ouverture de la base")))
+        st.stop()
+    if st.session_state.get("store_generation") != database.generation or "store" not in st.session_state:
+        st.session_state["store"] = Store(database.cursor())
+        st.session_state["store_generation"] = database.generation
     store: Store = st.session_state["store"]
     return store
 
@@ -81,7 +94,7 @@ def sign_in(actor: Actor) -> None:
 def sign_out(expired: bool = False) -> None:
     """Forget everything this session held, keep only the reason."""
     for key in list(st.session_state.keys()):
-        if key != "store":
+        if key not in ("store", "store_generation"):
             del st.session_state[key]
     if expired:
         st.session_state["signed_out_reason"] = "Session expirée après inactivité : reconnectez-vous."

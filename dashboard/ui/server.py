@@ -1,0 +1,128 @@
+"""The web server: `st.App` around the entry script, as `jury serve` (and so `make run`) starts it.
+
+It owns what holds for every request and every page:
+- the database, opened (and so locked by DuckDB) by `jury serve` before the server
+  listens, handed to the pages through `served_database()` and closed at shutdown;
+- the server settings, passed in code (`SERVER_SETTINGS`), so they hold from any
+  working directory;
+- security headers on every HTTP response, and Streamlit's metrics endpoint closed;
+- the error boundary: an exception no page caught is written to the incident log and
+  the page shows a French sentence with its reference, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dashboard.services.incidents import record_incident, user_message
+from dashboard.store import Database
+
+ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
+
+# `.streamlit/config.toml` says the same for a plain `streamlit run dashboard/ui/app.py` from the
+# checkout (a test keeps the two in agreement): the 20 MB upload cap, no usage statistics, no file
+# watching, the minimal toolbar, no error detail (the boundary below shows its own), and the theme.
+SERVER_SETTINGS: dict[str, object] = {
+    "server.headless": True,
+    "server.maxUploadSize": 20,
+    "server.runOnSave": False,
+    "server.fileWatcherType": "none",
+    "browser.gatherUsageStats": False,
+    "client.toolbarMode": "minimal",
+    "client.showErrorDetails": "none",
+    "theme.base": "light",
+    "theme.primaryColor": "#c1002a",
+    "theme.backgroundColor": "#ffffff",
+    "theme.secondaryBackgroundColor": "#f3f4f7",
+    "theme.textColor": "#1d1d2c",
+}
+
+# On every HTTP response: no framing (clickjacking of the log-in and rating pages),
+# no MIME sniffing, no full URL sent to other sites.
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+# Streamlit's internal counters (sessions, cache sizes) are nobody's business outside.
+CLOSED_PATHS = frozenset({"/_stcore/metrics"})
+
+_served: Database | None = None
+
+
+def served_database() -> Database | None:
+    """The database `jury serve` opened for this process, None outside a server (AppTest)."""
+    return _served
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP response, and 404 on closed paths.
+    (Plain ASGI rather than Starlette's BaseHTTPMiddleware, which buffers responses.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        if scope["path"] in CLOSED_PATHS:
+            await send_with_headers({"type": "http.response.start", "status": 404,
+                                     "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send_with_headers({"type": "http.response.body", "body": b"Introuvable."})
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def show_script_error(exc: Exception) -> bool:
+    """`on_script_error`: log the error under a reference and show a French sentence
+    in its place; True tells Streamlit to show nothing of its own."""
+    reference = record_incident(exc, where=_page_address())
+    st.error(user_message(exc, reference), icon=":material/error:")
+    return True
+
+
+def _page_address() -> str:
+    try:
+        return f"page {st.context.url}"
+    except Exception:  # no request context (a callback after the session closed)
+        return "page inconnue"
+
+
+def build_app(database: Database) -> st.App:
+    """The ASGI application serving the dashboard on an open `database`."""
+
+    @asynccontextmanager
+    async def lifespan(_app: st.App) -> AsyncIterator[dict[str, Any] | None]:
+        global _served
+        _served = database
+        try:
+            yield None
+        finally:
+            _served = None
+            database.close()
+
+    return st.App(ENTRY_SCRIPT, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)],
+                  on_script_error=show_script_error)
+
+
+def serve(database: Database, port: int, address: str) -> None:
+    """Serve the dashboard on `address:port` until stopped; closes `database` at the end."""
+    build_app(database).run(config={**SERVER_SETTINGS, "server.port": port, "server.address": address})
