@@ -116,11 +116,15 @@ def check_whole(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    """The single integer a `SELECT count(*)`-like query returns."""
-    row = con.execute(sql).fetchone()
-    if row is None:  # an aggregate always returns one row
+    """The single integer a `SELECT count(*)`-like query returns.
+
+    The result is read to its end (`fetchall`): a result left open keeps its transaction
+    open, and an open transaction on the process's main connection stops DuckDB from ever
+    checkpointing its journal into the file."""
+    rows = con.execute(sql).fetchall()
+    if not rows:  # an aggregate always returns one row
         raise StoreError(f"Requête sans résultat : {sql}")
-    return int(row[0])
+    return int(rows[0][0])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

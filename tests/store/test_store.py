@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +82,28 @@ def test_second_process_gets_a_french_message(tmp_path: Path) -> None:
         db.close()
     assert result.returncode == 2
     assert "déjà ouverte par un autre processus" in result.stderr
+    assert f"(n° {os.getpid()})" in result.stderr  # the process to stop, named
+    assert "Arrêtez-le avant de continuer." in result.stderr
+    assert "Conflicting lock" not in result.stderr  # DuckDB's English stays out
     assert "Traceback" not in result.stderr
+
+
+def test_the_journal_is_folded_into_the_file_while_the_database_is_open(tmp_path: Path,
+                                                                        tiny_workbook: Path) -> None:
+    """Nothing the process's own connection read at open keeps a transaction open: DuckDB can
+    checkpoint while the server runs (it could not when a migration check left its result
+    unread, so the journal beside the file grew until the server stopped)."""
+    path = tmp_path / "open.duckdb"
+    Database(path).close()
+    db = Database(path)  # an existing file, as at every server start
+    try:
+        import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
+        assert path.with_name("open.duckdb.wal").stat().st_size > 0
+        db.cursor().execute("CHECKPOINT")
+        wal = path.with_name("open.duckdb.wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    finally:
+        db.close()
 
 
 def test_locked_error_type(tmp_path: Path) -> None:
