@@ -126,3 +126,55 @@ def test_serve_passes_the_settings_of_the_checkout_config_itself() -> None:
     assert flat == SERVER_SETTINGS
     assert SERVER_SETTINGS["client.showErrorDetails"] == "none"
     assert ENTRY_SCRIPT == REPO_ROOT / "dashboard" / "ui" / "app.py"
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(demo_db: Path) -> None:
+    """`jury audit --json | head`: the pipe is closed before the command writes; it stops
+    with 141 (as Unix tools do when their reader leaves), no traceback."""
+    process = subprocess.Popen([sys.executable, "-m", "dashboard", "audit", "--json", "--db", str(demo_db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait(timeout=300) == 141
+    assert error == ""
+
+
+def test_an_unexpected_error_is_one_french_line_and_its_detail_is_consigned(
+        demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard import cli
+
+    def broken(args: object) -> int:
+        raise KeyError(f"colonne absente de {tmp_path}/secret.xlsx")
+
+    monkeypatch.setattr(cli, "cmd_summary", broken)
+    db = tmp_path / "jury.duckdb"
+    assert cli.main(["summary", "--db", str(db)]) == 1
+    error = capsys.readouterr().err
+    log = tmp_path / "jury.incidents.log"
+    assert error.startswith(f"Erreur inattendue (détail consigné dans « {log} », référence ")
+    assert error.count("\n") == 1 and "Traceback" not in error and "secret.xlsx" not in error
+    reference = error.split("référence ")[1].split(")")[0]
+    logged = log.read_text(encoding="utf-8")
+    assert f"référence {reference} — jury summary — KeyError" in logged and "Traceback" in logged
+
+
+def test_a_store_failure_keeps_duckdb_words_for_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    from dashboard import cli
+    from dashboard.store.failures import translate
+
+    def failing(args: object) -> int:
+        try:
+            raise duckdb.IOException('IO Error: Could not read from file "/srv/jury.duckdb": Input/output error')
+        except duckdb.Error as exc:
+            raise translate(exc, "Lecture impossible") from exc
+
+    monkeypatch.setattr(cli, "cmd_summary", failing)
+    assert cli.main(["summary", "--db", str(tmp_path / "jury.duckdb")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Erreur : Lecture impossible : la base a refusé l'opération")
+    assert "IO Error" not in error and error.count("\n") == 1
+    assert "Input/output error" in (tmp_path / "jury.incidents.log").read_text(encoding="utf-8")

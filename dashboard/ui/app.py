@@ -1,4 +1,4 @@
-"""Entry script: `streamlit run dashboard/ui/app.py` (what `jury serve` runs) — sign-in gate and navigation.
+"""Entry script that `jury serve` runs through `st.App` (`dashboard/ui/server.py`): sign-in gate and navigation.
 
 Without a session only the log-in page exists, so every URL shows it. With a
 session, the pages offered depend on the user's role.
@@ -6,19 +6,16 @@ session, the pages offered depend on the user's role.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TypeAlias
 
 import streamlit as st
 from streamlit.navigation.page import Page
 
-# `streamlit run` puts this script's folder on the path, not the folder holding the package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.store.access import Action, Actor, may
 from dashboard.ui.login import render_login_page
+from dashboard.ui.server import CURRENT_PAGE_KEY
 from dashboard.ui.session import sign_out, signed_in_actor
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -101,6 +98,7 @@ def main() -> None:
     navigation = build_navigation(actor)
     if actor is not None:
         _render_user_box(actor)
+    st.session_state[CURRENT_PAGE_KEY] = f"/{navigation.url_path}"
     navigation.run()
 
 

@@ -56,6 +56,9 @@ SECURITY_HEADERS: dict[str, str] = {
 # Streamlit's internal counters (sessions, cache sizes) are nobody's business outside.
 CLOSED_PATHS = frozenset({"/_stcore/metrics"})
 
+# Where the entry script notes the page it is about to run, for the incident log.
+CURRENT_PAGE_KEY = "current_page"
+
 _served: Database | None = None
 
 
@@ -100,10 +103,9 @@ def show_script_error(exc: Exception) -> bool:
 
 
 def _page_address() -> str:
-    try:
-        return f"page {st.context.url}"
-    except Exception:  # no request context (a callback after the session closed)
-        return "page inconnue"
+    """The page that failed, as the entry script recorded it (`st.context.url` keeps the
+    address the browser tab was opened on, not the page it has moved to)."""
+    return f"page « {st.session_state.get(CURRENT_PAGE_KEY, '?')} »"
 
 
 def build_app(database: Database) -> st.App:
