@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.formatting import fr_number
-from dashboard.errors import AccessDenied, StaleWrite
+from dashboard.errors import AccessDenied, DiskFullError, StaleWrite, WriteConflictError
 from dashboard.services.meeting import CallData
 from dashboard.store import RatingEntry, Store
 from dashboard.store.access import Actor
@@ -145,6 +145,8 @@ def _save(form: RatingForm) -> None:
     except AccessDenied as refused:
         st.error(str(refused))
         st.stop()
+    except (DiskFullError, WriteConflictError) as failed:
+        st.error(f"{failed} Vos notes restent saisies dans le formulaire : enregistrez-les à nouveau.")
     else:
         st.session_state[form.loaded_key] = {**st.session_state[form.loaded_key], **versions}
         st.session_state.pop(STALE_KEY, None)

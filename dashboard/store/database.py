@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import weakref
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -201,7 +202,8 @@ class Database:
         self.is_new = not self.path.exists()
         self.generation = 0
         self._lock = threading.Lock()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        # The cursors in use (a session's cursor goes when its session does).
+        self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._con = self._open()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -220,7 +222,7 @@ class Database:
         """A cursor of its own for one session or thread."""
         with self._lock:
             cursor = self._con.cursor()
-            self._cursors.append(cursor)
+            self._cursors.add(cursor)
             return cursor
 
     def failed(self) -> bool:
@@ -249,7 +251,7 @@ class Database:
         return True
 
     def _close_all(self) -> None:
-        for cursor in self._cursors:
+        for cursor in list(self._cursors):
             cursor.close()
         self._cursors.clear()
         self._con.close()

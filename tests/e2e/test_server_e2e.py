@@ -25,7 +25,7 @@ import pytest
 from dashboard.services.incidents import incident_log_path
 from dashboard.ui.server import SECURITY_HEADERS
 from tests.helpers.browser import no_exception, sign_in
-from tests.helpers.server import free_port, wait_healthy
+from tests.helpers.server import free_port, serving
 from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
 if TYPE_CHECKING:
@@ -57,23 +57,9 @@ def served_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def faulty_url(served_db: Path) -> Iterator[str]:
-    port = free_port()
-    log = served_db.with_name("server.log")
-    with log.open("w") as handle:
-        server = subprocess.Popen(
-            [sys.executable, str(FAULTY_SERVER), "serve", "--db", str(served_db), "--port", str(port),
-             "--address", "127.0.0.1"],
-            cwd=REPO_ROOT, env=dict(os.environ), stdout=handle, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", server, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with serving([sys.executable], program=[str(FAULTY_SERVER)], cwd=REPO_ROOT,
+                 env={**os.environ, "JURY_DB": str(served_db)}, log=served_db.with_name("server.log")) as url:
+        yield url
 
 
 def _jury(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -149,5 +135,6 @@ def test_failing_page_shows_a_reference_and_no_detail(faulty_url: str, served_db
 
     log = incident_log_path(served_db).read_text(encoding="utf-8")
     entry = log[log.index(reference):]
+    assert entry.startswith(f"{reference} — page « / » — RuntimeError")  # the page that failed
     for detail in ("RuntimeError", "panne simulée", "Traceback"):
         assert detail in entry, detail

@@ -33,14 +33,16 @@ def wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float =
 
 
 @contextmanager
-def serving(python: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path) -> Iterator[str]:
-    """Run `<python> -m dashboard serve` on a free port from `cwd`; yield its base URL.
+def serving(python: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path,
+            program: Sequence[str] = ("-m", "dashboard")) -> Iterator[str]:
+    """Run `<python> <program> serve` (`jury serve`, or a test launcher that wraps it) on a
+    free port from `cwd`; yield its base URL.
 
     The server writes to `log` (a pipe could fill up and block it)."""
     port = free_port()
     with log.open("w") as handle:
         server = subprocess.Popen(
-            [*python, "-m", "dashboard", "serve", "--port", str(port), "--address", "127.0.0.1"],
+            [*python, *program, "serve", "--port", str(port), "--address", "127.0.0.1"],
             cwd=cwd, env=dict(env), stdout=handle, stderr=subprocess.STDOUT,
         )
     try:

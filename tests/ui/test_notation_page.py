@@ -78,3 +78,34 @@ def test_recused_dossier_cannot_be_opened_by_url(demo: Store) -> None:
     assert "notation_dossier" not in [s.key for s in at.selectbox]
     allowed = _page(juror, call="AMI1").run()
     assert dossier not in allowed.selectbox(key="notation_dossier").options
+
+
+def test_a_full_disk_on_save_is_named_and_the_entered_scores_stay_in_the_form(
+        demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's full-disk refusal (a real one: tests/store/test_disk_full.py) reaches the
+    juror as such, never as « another window saved », and nothing they entered is lost."""
+    from dashboard.errors import DiskFullError
+    from dashboard.store.failures import DISK_FULL_MESSAGE
+
+    def disk_full(*args: object) -> None:
+        raise DiskFullError(DISK_FULL_MESSAGE)
+
+    juror = _actor(demo, "celine.ravaud")
+    at = _page(juror).run()
+    dossier = at.selectbox(key="notation_dossier").value
+    for c in ("J01", "J02", "J03", "J04", "J05", "J06"):
+        at.radio(key=f"score_{dossier}_{c}").set_value(2)
+    at.text_input(key=f"comment_{dossier}_J02").input("Budget incomplet")
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "save_ratings", disk_full)
+        at.button[0].click().run()
+    assert not at.exception
+    shown = [error.value for error in at.error]
+    assert shown == [f"{DISK_FULL_MESSAGE} Vos notes restent saisies dans le formulaire : enregistrez-les à nouveau."]
+    assert not any("fenêtre" in text for text in shown)
+    assert at.radio(key=f"score_{dossier}_J01").value == 2
+    assert at.text_input(key=f"comment_{dossier}_J02").value == "Budget incomplet"
+    at.button[0].click().run()  # room made: the same entries save
+    assert not at.exception and not at.error
+    assert demo.own_ratings(juror, "AMI2-P3").set_index(["dossier_id", "criterion_id"]).loc[
+        (dossier, "J02"), "comment"] == "Budget incomplet"
