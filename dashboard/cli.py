@@ -27,7 +27,7 @@ from dashboard.errors import ImportRejected, JuryError
 from dashboard.resources import DEMO_WORKBOOK, resource
 from dashboard.services.accounts import hash_password
 from dashboard.services.importer import import_file
-from dashboard.services.incidents import OPERATOR_ERRORS, configure_incident_log, record_incident
+from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
 from dashboard.store import Database, Store, default_db_path
 from dashboard.store.access import OPERATOR, ROLES
 
@@ -317,9 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrompu.", file=sys.stderr)
         return 130
     except JuryError as exc:
-        # A store failure keeps DuckDB's own words out of its message: they go to the log.
-        logged = exc.__cause__ is not None and not isinstance(exc, OPERATOR_ERRORS)
-        print(f"Erreur : {exc}{_consigned(args, exc) if logged else ''}", file=sys.stderr)
+        print(f"Erreur : {exc}{_consigned(args, exc) if hides_detail(exc) else ''}", file=sys.stderr)
         return 2
     except Exception as exc:
         print(f"Erreur inattendue{_consigned(args, exc) or f' ({type(exc).__name__})'}.", file=sys.stderr)

@@ -13,6 +13,7 @@ from dashboard.services.accounts import hash_password
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import ROLES, Actor, Role
+from dashboard.ui.server import show_refusal
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
 
@@ -51,7 +52,7 @@ def _render_add_recusal(store: Store, actor: Actor, juror_names: dict[str, str],
             try:
                 dropped = store.add_recusal(actor, juror, dossier, reason, declared_on)
             except JuryError as exc:
-                st.error(str(exc))
+                show_refusal(exc)
             else:
                 st.success(f"{juror_names[juror]} est récusé·e pour {names[dossier]}."
                            + (f" {dropped} note(s) déjà saisie(s) ne comptent plus (conservées et tracées)."
@@ -72,7 +73,7 @@ def _render_remove_recusal(store: Store, actor: Actor, call_id: str, juror_names
         try:
             store.remove_recusal(actor, *chosen)
         except JuryError as exc:
-            st.error(str(exc))
+            show_refusal(exc)
         else:
             st.rerun()
 
@@ -89,7 +90,7 @@ def _render_no_conflict(store: Store, actor: Actor, call_id: str, juror_names: d
             try:
                 store.declare_no_conflict(actor, juror, call_id, declared_on)
             except JuryError as exc:
-                st.error(str(exc))
+                show_refusal(exc)
             else:
                 st.success(f"Déclaration enregistrée pour {juror_names[juror]}.")
 
@@ -110,7 +111,9 @@ def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) ->
         if st.form_submit_button("Créer le compte", type="primary"):
             try:
                 store.add_user(actor, login, name, role, hash_password(password), organisation or None, juror)
-            except (JuryError, ValueError) as exc:
+            except JuryError as exc:
+                show_refusal(exc)
+            except ValueError as exc:  # the password rules
                 st.error(str(exc))
             else:
                 st.success(f"Compte « {login.strip().lower()} » créé.")

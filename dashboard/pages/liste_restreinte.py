@@ -25,10 +25,12 @@ from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import FORCING_ACTIONS, METHOD_LABELS
 from dashboard.errors import JuryError
 from dashboard.services import meeting as meeting_service
+from dashboard.services.incidents import refusal_message
 from dashboard.store import Store
 from dashboard.store.access import may
 from dashboard.store.store import DECISIONS
 from dashboard.ui.meeting import MeetingPage, open_meeting_page, ranking
+from dashboard.ui.server import page_address, show_refusal
 from dashboard.ui.session import shortlist_key
 from scoring import ScoringError
 from scoring.shortlist import ShortlistResult
@@ -138,7 +140,7 @@ def _render_forcing_form(page: MeetingPage, ranked: scoring.RankResult, names: d
         try:
             page.store.set_forcing(page.actor, call_id, dossier, kind, justification or "")
         except JuryError as exc:
-            st.error(str(exc))
+            show_refusal(exc)
         else:
             st.success(f"« {names.get(dossier, dossier)} » : {FORCING_ACTIONS[kind].lower()} — enregistré.")
 
@@ -154,7 +156,7 @@ def _render_release(page: MeetingPage, forcings: pd.DataFrame, names: dict[str, 
         try:
             page.store.set_forcing(page.actor, call_id, released, None)
         except JuryError as exc:
-            st.error(str(exc))
+            show_refusal(exc)
         else:
             st.success(f"Forçage levé : « {names.get(released, released)} ».")
 
@@ -265,7 +267,7 @@ def _save_decisions(page: MeetingPage, rows: list[tuple[str, str, str]], names: 
         try:
             page.store.record_decision(page.actor, page.call.call_id, dossier_id, decision, rationale)
         except JuryError as exc:
-            refused.append(f"{names.get(dossier_id, dossier_id)} : {exc}")
+            refused.append(f"{names.get(dossier_id, dossier_id)} : {refusal_message(exc, page_address())}")
         else:
             saved_count += 1
     if not rows:

@@ -15,9 +15,11 @@ import streamlit as st
 
 from dashboard.core.formatting import fr_number
 from dashboard.errors import AccessDenied, DiskFullError, StaleWrite, WriteConflictError
+from dashboard.services.incidents import refusal_message
 from dashboard.services.meeting import CallData
 from dashboard.store import RatingEntry, Store
 from dashboard.store.access import Actor
+from dashboard.ui.server import page_address
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import dossier_card
 
@@ -146,7 +148,8 @@ def _save(form: RatingForm) -> None:
         st.error(str(refused))
         st.stop()
     except (DiskFullError, WriteConflictError) as failed:
-        st.error(f"{failed} Vos notes restent saisies dans le formulaire : enregistrez-les à nouveau.")
+        st.error(f"{refusal_message(failed, page_address())} Vos notes restent saisies dans le formulaire : "
+                 "enregistrez-les à nouveau.")
     else:
         st.session_state[form.loaded_key] = {**st.session_state[form.loaded_key], **versions}
         st.session_state.pop(STALE_KEY, None)

@@ -34,6 +34,7 @@ from dashboard.errors import AccessDenied, StoreError
 from dashboard.store.access import may
 from dashboard.ui import meeting
 from dashboard.ui.meeting import MeetingPage
+from dashboard.ui.server import show_refusal
 from scoring.spec import PREFERENCE_FUNCTIONS
 
 W = "pond_w_"            # prefix of the editor's widget keys
@@ -313,7 +314,7 @@ def _render_save(page: MeetingPage, profile: WeightProfile) -> None:
     try:
         page.store.save_weight_profile(actor, page.inputs.call_id, to_save, profile.to_dict())
     except (AccessDenied, StoreError) as refused:
-        st.error(str(refused))
+        show_refusal(refused)
     else:
         st.success(f"Profil « {to_save.strip()} » enregistré.")
 

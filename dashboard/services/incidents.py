@@ -21,6 +21,7 @@ from dashboard.errors import (
     DatabaseLockedError,
     JuryError,
     SchemaTooNewError,
+    StoreError,
 )
 
 LOG_SUFFIX = ".incidents.log"
@@ -73,6 +74,20 @@ def record_incident(exc: BaseException, where: str) -> str:
     _logger.log(level, "référence %s — %s — %s: %s", reference, where, type(exc).__name__, exc,
                 exc_info=(type(exc), exc, exc.__traceback__))
     return reference
+
+
+def hides_detail(exc: BaseException) -> bool:
+    """Whether the message leaves out a detail the log must keep: a store failure, whose
+    DuckDB words (SQL, file paths) were kept out of what people read."""
+    return isinstance(exc, StoreError) and exc.__cause__ is not None and not isinstance(exc, OPERATOR_ERRORS)
+
+
+def refusal_message(exc: JuryError, where: str) -> str:
+    """What a page says of a refusal it expected: the error's own message, with the
+    reference of its incident when the message leaves a detail out."""
+    if not hides_detail(exc):
+        return str(exc)
+    return f"{exc} (référence {record_incident(exc, where)})"
 
 
 def user_message(exc: BaseException, reference: str) -> str:

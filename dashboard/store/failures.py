@@ -54,7 +54,8 @@ def translate(exc: duckdb.Error, doing: str) -> StoreError:
         return DatabaseFailedError(FATAL_DISK_FULL_MESSAGE if is_disk_full(exc) else FATAL_MESSAGE)
     if is_disk_full(exc):
         return DiskFullError(DISK_FULL_MESSAGE)
-    return StoreError(f"{doing} : la base a refusé l'opération (détail consigné dans le journal du serveur).")
+    return StoreError(f"{doing} : la base a refusé l'opération ; le détail est consigné dans le journal des "
+                      "incidents du serveur.")
 
 
 def rollback_quietly(cursor: duckdb.DuckDBPyConnection) -> None:

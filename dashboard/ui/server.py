@@ -22,7 +22,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboard.services.incidents import record_incident, user_message
+from dashboard.errors import JuryError
+from dashboard.services.incidents import record_incident, refusal_message, user_message
 from dashboard.store import Database
 
 ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
@@ -97,12 +98,18 @@ class SecurityHeaders:
 def show_script_error(exc: Exception) -> bool:
     """`on_script_error`: log the error under a reference and show a French sentence
     in its place; True tells Streamlit to show nothing of its own."""
-    reference = record_incident(exc, where=_page_address())
+    reference = record_incident(exc, where=page_address())
     st.error(user_message(exc, reference), icon=":material/error:")
     return True
 
 
-def _page_address() -> str:
+def show_refusal(exc: JuryError) -> None:
+    """Say on the page why an action it offered was refused or failed (a store failure
+    gets the reference under which the incident log keeps its detail)."""
+    st.error(refusal_message(exc, where=page_address()))
+
+
+def page_address() -> str:
     """The page that failed, as the entry script recorded it (`st.context.url` keeps the
     address the browser tab was opened on, not the page it has moved to)."""
     return f"page « {st.session_state.get(CURRENT_PAGE_KEY, '?')} »"

@@ -69,6 +69,41 @@ def test_an_error_meant_for_the_operator_names_no_file_on_a_page(incident_log: P
         assert "/srv" not in shown
 
 
+def _refusing_page(with_store_failure: bool) -> None:
+    """A page that expects a refusal and shows it with `show_refusal`."""
+    import duckdb
+
+    from dashboard.errors import AccessDenied, JuryError
+    from dashboard.store.failures import translate
+    from dashboard.ui.server import show_refusal
+
+    try:
+        if with_store_failure:
+            try:
+                raise duckdb.ConstraintException('Constraint Error: NOT NULL constraint failed: "/srv/x".reason')
+            except duckdb.Error as exc:
+                raise translate(exc, "Enregistrement impossible") from exc
+        raise AccessDenied("Action refusée : réservé à la présidence.")
+    except JuryError as refused:
+        show_refusal(refused)
+
+
+def test_a_refusal_a_page_expects_is_said_as_such_and_a_store_failure_gets_a_reference(
+        incident_log: Path) -> None:
+    at = AppTest.from_function(_refusing_page, args=(False,), default_timeout=30).run()
+    assert [error.value for error in at.error] == ["Action refusée : réservé à la présidence."]
+    assert not incident_log.exists() or "présidence" not in incident_log.read_text(encoding="utf-8")
+
+    at = AppTest.from_function(_refusing_page, args=(True,), default_timeout=30).run()
+    (shown,) = [error.value for error in at.error]
+    assert shown.startswith("Enregistrement impossible : la base a refusé l'opération ; le détail est consigné")
+    assert "/srv" not in shown and "Constraint" not in shown
+    match = REFERENCE.search(shown)
+    assert match is not None
+    logged = incident_log.read_text(encoding="utf-8")
+    assert f"référence {match.group(1)}" in logged and "NOT NULL constraint failed" in logged
+
+
 def test_the_incident_log_sits_beside_the_database_and_rotates(tmp_path: Path) -> None:
     from logging.handlers import RotatingFileHandler
 
