@@ -31,19 +31,14 @@ from dashboard.errors import (
     StoreError,
 )
 from dashboard.resources import COMMUNES, resource
-from dashboard.store.failures import is_fatal, rollback_quietly, translate
+from dashboard.store.failures import is_damaged, is_fatal, is_locked, lock_holder, rollback_quietly, translate
 
 DEFAULT_DB_NAME = Path("data") / "jury.duckdb"
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
-# DuckDB names the process holding the lock: « Conflicting lock is held in … (PID 5534) ».
-_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 # A DuckDB file starts with three 4 KiB headers, then holds its blocks.
 _FILE_HEADERS_BYTES = 3 * 4096
-# What DuckDB says when it opens a file that is not whole.
-_DAMAGE_TEXTS = ("not a valid duckdb database file", "could not read enough bytes", "corrupt",
-                 "checksum", "invalid block", "serialization error", "deserializ")
 DAMAGED_ADVICE = "Restaurez une sauvegarde de la base (ou recréez-la avec « jury init » si elle est neuve)."
 
 
@@ -80,15 +75,14 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
     except duckdb.Error as exc:
-        text = str(exc).lower()
-        if isinstance(exc, duckdb.IOException) and "lock" in text:
-            holder = _LOCK_HOLDER.search(str(exc))
+        if is_locked(exc):
+            holder = lock_holder(exc)
             raise DatabaseLockedError(
                 f"La base « {path} » est déjà ouverte par un autre processus"
-                f"{f' (n° {holder.group(1)})' if holder else ''} : un serveur « jury serve » ou une "
+                f"{f' (n° {holder})' if holder else ''} : un serveur « jury serve » ou une "
                 "commande « jury » en cours. Arrêtez-le avant de continuer."
             ) from exc
-        if any(damage in text for damage in _DAMAGE_TEXTS):
+        if is_damaged(exc):
             raise _damaged(path, "n'est pas un fichier DuckDB lisible en entier (tronqué, corrompu "
                                  "ou d'un autre format)") from exc
         raise StoreError(f"Impossible d'ouvrir la base « {path} » : {exc}") from exc

@@ -1,7 +1,9 @@
 """What a DuckDB error means for the person who caused it: the one place that reads
 DuckDB's error texts and turns them into the application's French errors.
 
-Three failures are told apart because each calls for a different answer:
+At open, a file held by another process and a file that is not whole are told apart
+(`dashboard.store.database` words their messages). Then three failures, because each
+calls for a different answer:
 - a full disk (`No space left on device`): the write is undone, say so;
 - a write conflict (two sessions writing the same rows at once): retry;
 - a fatal error (DuckDB invalidates the whole database): reopen it.
@@ -13,6 +15,7 @@ which the incident log records.
 from __future__ import annotations
 
 import contextlib
+import re
 
 import duckdb
 
@@ -31,6 +34,27 @@ _DISK_FULL_TEXTS = ("no space left on device", "disk quota exceeded", "not enoug
 # and a COMMIT that finds the key it inserted taken meanwhile by another session.
 _CONFLICT_TEXTS = ("conflict on", "write-write conflict", "failed to commit: primary key or unique constraint")
 _INVALIDATED_TEXT = "database has been invalidated"
+# What DuckDB says when it opens a file that is not whole.
+_DAMAGE_TEXTS = ("not a valid duckdb database file", "could not read enough bytes", "corrupt",
+                 "checksum", "invalid block", "serialization error", "deserializ")
+# DuckDB names the process holding the lock: « Conflicting lock is held in … (PID 5534) ».
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Another process has the file open."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def lock_holder(exc: BaseException) -> str | None:
+    """The number of the process holding the file, when DuckDB gives it."""
+    found = _LOCK_HOLDER.search(str(exc))
+    return found.group(1) if found else None
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """The file is truncated, corrupt, or not a DuckDB database."""
+    return any(text in str(exc).lower() for text in _DAMAGE_TEXTS)
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -47,6 +47,9 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 
 T = TypeVar("T")
 
+# Values of these columns in the database are maintained by the store itself.
+_RATING_BOOKKEEPING = ("rated_at", "version")
+
 # A write that meets a conflict is tried this many times in all before it is named.
 WRITE_ATTEMPTS = 3
 
@@ -54,9 +57,6 @@ WRITE_ATTEMPTS = 3
 def pause_before_retry(attempt: int) -> None:
     """Let the other session's transaction finish: 20 ms, then 40 ms."""
     time.sleep(0.02 * 2 ** (attempt - 1))
-
-# Values of these columns in the database are maintained by the store itself.
-_RATING_BOOKKEEPING = ("rated_at", "version")
 
 
 @dataclass
