@@ -128,22 +128,22 @@ def _export(demo_path: Path, anonymise: bool) -> tuple[str, bytes]:
         db.close()
 
 
-@pytest.fixture(scope="module")
-def exported(demo_path: Path, expected: Expected, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work = tmp_path_factory.mktemp("workbook")
-    name, content = _export(demo_path, anonymise=False)
+def _written_and_read_back(demo_path: Path, work: Path, anonymise: bool) -> dict:
+    """The exported workbook written under its own name in `work`, and its sheets as LibreOffice reads them."""
+    name, content = _export(demo_path, anonymise=anonymise)
     path = work / name
     path.write_bytes(content)
     return {"name": name, "path": path, "sheets": libreoffice_sheets(path, work)}
 
 
 @pytest.fixture(scope="module")
+def exported(demo_path: Path, expected: Expected, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return _written_and_read_back(demo_path, tmp_path_factory.mktemp("workbook"), anonymise=False)
+
+
+@pytest.fixture(scope="module")
 def anonymised(demo_path: Path, expected: Expected, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work = tmp_path_factory.mktemp("anonymised")
-    name, content = _export(demo_path, anonymise=True)
-    path = work / name
-    path.write_bytes(content)
-    return {"path": path, "sheets": libreoffice_sheets(path, work)}
+    return _written_and_read_back(demo_path, tmp_path_factory.mktemp("anonymised"), anonymise=True)
 
 
 # --------------------------------------------------------------------------- read back by LibreOffice
