@@ -87,7 +87,7 @@ def refusal_message(exc: JuryError, where: str) -> str:
     reference of its incident when the message leaves a detail out."""
     if not hides_detail(exc):
         return str(exc)
-    return f"{exc} (référence {record_incident(exc, where)})"
+    return user_message(exc, record_incident(exc, where))
 
 
 def user_message(exc: BaseException, reference: str) -> str:

@@ -12,11 +12,10 @@ import streamlit as st
 
 from dashboard.errors import StoreError
 from dashboard.services.accounts import session_expired
-from dashboard.services.incidents import record_incident, user_message
 from dashboard.services.meeting import CallData, load_call
 from dashboard.store import Database, Store
 from dashboard.store.access import Action, Actor, may
-from dashboard.ui.server import served_database
+from dashboard.ui.server import served_database, show_script_error
 
 # --------------------------------------------------------------------------- session keys
 
@@ -65,7 +64,7 @@ def get_store() -> Store:
         database = get_database()
         database.reopen_if_failed()
     except StoreError as exc:
-        st.error(user_message(exc, record_incident(exc, where="ouverture de la base")))
+        show_script_error(exc)
         st.stop()
     if st.session_state.get("store_generation") != database.generation or "store" not in st.session_state:
         st.session_state["store"] = Store(database.cursor())
