@@ -187,9 +187,10 @@ def load_communes(con: duckdb.DuckDBPyConnection) -> int:
 class Database:
     """One open DuckDB file for the whole process; hand out one cursor per session.
 
-    After a fatal DuckDB error every query fails until the file is reopened:
-    `reopen_if_failed()` closes every cursor and opens the file again, and
-    `generation` counts the reopenings so that sessions know their cursor is gone."""
+    After a fatal DuckDB error every query fails until the file is reopened. A store
+    that meets one says so (`mark_failed`, its `on_fatal`); `reopen_if_failed()` then
+    checks, closes every cursor and opens the file again, and `generation` counts the
+    reopenings so that sessions know their cursor is gone."""
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_db_path()
@@ -198,12 +199,14 @@ class Database:
         self._lock = threading.Lock()
         # The cursors in use (a session's cursor goes when its session does).
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+        self._failure_met = False
         self._con = self._open()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
+        existed = self.path.exists()
         con = connect(self.path)
         try:
-            if not self.is_new:
+            if existed:
                 check_whole(con, self.path)
             migrate(con)
             load_communes(con)
@@ -228,10 +231,18 @@ class Database:
             return is_fatal(exc)
         return False
 
+    def mark_failed(self) -> None:
+        """A cursor met a fatal error: the next `reopen_if_failed()` looks."""
+        self._failure_met = True
+
     def reopen_if_failed(self) -> bool:
         """Reopen the file after a fatal error (every cursor handed out is closed);
-        True when it was reopened. Raises DatabaseFailedError when it cannot be."""
+        True when it was reopened. Raises DatabaseFailedError when it cannot be.
+        Until a store has met a fatal error, it returns at once (it runs at every page)."""
+        if not self._failure_met:
+            return False
         if not self.failed():
+            self._failure_met = False
             return False
         with self._lock:
             self._close_all()
@@ -242,6 +253,7 @@ class Database:
                     "La base n'a pas pu être rouverte après une erreur grave : l'administrateur doit "
                     "libérer de la place sur le disque si besoin, puis redémarrer le serveur.") from exc
             self.generation += 1
+            self._failure_met = False
         return True
 
     def _close_all(self) -> None:

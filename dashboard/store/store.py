@@ -22,7 +22,7 @@ import pandas as pd
 
 from dashboard.core.formatting import display_name
 from dashboard.core.labels import JURY_PROFILE
-from dashboard.errors import AccessDenied, StaleWrite, StoreError, WriteConflictError
+from dashboard.errors import AccessDenied, DatabaseFailedError, StaleWrite, StoreError, WriteConflictError
 from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.failures import is_conflict, rollback_quietly, translate
 
@@ -131,21 +131,30 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
 class Store:
     """The jury's data, read and written through one cursor."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, on_fatal: Callable[[], None] | None = None) -> None:
+        """`on_fatal` is told when DuckDB invalidates the database (`Database.mark_failed`)."""
         self._cur = cursor
+        self._on_fatal = on_fatal
 
     # ----------------------------------------------------------------- helpers
+    def _failure(self, exc: duckdb.Error, doing: str) -> StoreError:
+        """The French error for a DuckDB failure (`failures.translate`); a fatal one is reported."""
+        error = translate(exc, doing)
+        if isinstance(error, DatabaseFailedError) and self._on_fatal is not None:
+            self._on_fatal()
+        return error
+
     def _frame(self, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
         try:
             return self._cur.execute(sql, list(params)).df()
         except duckdb.Error as exc:
-            raise translate(exc, "Lecture impossible") from exc
+            raise self._failure(exc, "Lecture impossible") from exc
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._cur.execute(sql, list(params)).fetchall()
         except duckdb.Error as exc:
-            raise translate(exc, "Lecture impossible") from exc
+            raise self._failure(exc, "Lecture impossible") from exc
 
     def _table_columns(self, table: str) -> list[tuple[str, str]]:
         return [(name, dtype) for name, dtype in self._rows(
@@ -451,7 +460,7 @@ class Store:
             except duckdb.Error as exc:
                 rollback_quietly(self._cur)
                 if not is_conflict(exc):
-                    raise translate(exc, doing) from exc
+                    raise self._failure(exc, doing) from exc
                 if attempt == WRITE_ATTEMPTS:
                     raise WriteConflictError(
                         f"{doing} : d'autres enregistrements simultanés sur les mêmes données ont empêché "

@@ -43,6 +43,8 @@ def shortlist_key(call_id: str) -> str:
 
 # --------------------------------------------------------------------------- database and user
 
+STORE_KEY = "store"
+
 
 @st.cache_resource(show_spinner=False)
 def _opened_here() -> Database:
@@ -66,11 +68,12 @@ def get_store() -> Store:
     except StoreError as exc:
         show_script_error(exc)
         st.stop()
-    if st.session_state.get("store_generation") != database.generation or "store" not in st.session_state:
-        st.session_state["store"] = Store(database.cursor())
-        st.session_state["store_generation"] = database.generation
-    store: Store = st.session_state["store"]
-    return store
+    # (generation of the open file, the store on a cursor of it)
+    held: tuple[int, Store] | None = st.session_state.get(STORE_KEY)
+    if held is None or held[0] != database.generation:
+        held = (database.generation, Store(database.cursor(), on_fatal=database.mark_failed))
+        st.session_state[STORE_KEY] = held
+    return held[1]
 
 
 def signed_in_actor() -> Actor | None:
@@ -93,7 +96,7 @@ def sign_in(actor: Actor) -> None:
 def sign_out(expired: bool = False) -> None:
     """Forget everything this session held, keep only the reason."""
     for key in list(st.session_state.keys()):
-        if key not in ("store", "store_generation"):
+        if key != STORE_KEY:
             del st.session_state[key]
     if expired:
         st.session_state["signed_out_reason"] = "Session expirée après inactivité : reconnectez-vous."

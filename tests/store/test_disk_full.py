@@ -30,7 +30,7 @@ SCENARIO = textwrap.dedent('''
     folder, demo = sys.argv[1], sys.argv[2]
     shutil.copy(demo, f"{folder}/jury.duckdb")
     database = Database(f"{folder}/jury.duckdb")
-    store = Store(database.cursor())
+    store = Store(database.cursor(), on_fatal=database.mark_failed)  # as a page's store is
     actor = store.credentials("celine.ravaud")["actor"]
     dossiers = list(store.dossiers_to_rate(actor, "AMI1")["dossier_id"][:2])
     criterion = store.criteria().query("criterion_group == 'jury'")["criterion_id"].iloc[0]

@@ -131,19 +131,49 @@ def _store_page() -> None:
 def test_after_a_fatal_error_the_next_page_reopens_the_database_on_a_new_cursor(
         demo_app_store, monkeypatch: pytest.MonkeyPatch) -> None:
     """DuckDB invalidates a database after a fatal error (a full disk at a checkpoint:
-    tests/store/test_disk_full.py makes a real one). Here the probe says so once; the
-    reopening that follows is real: every cursor closed, the file opened again, and the
-    session given a store on a new cursor."""
+    tests/store/test_disk_full.py makes a real one). Here a store reports one and the
+    probe confirms it once; the reopening that follows is real: every cursor closed, the
+    file opened again, and the session given a store on a new cursor."""
+    from dashboard.ui.session import get_database
+
     at = AppTest.from_function(_store_page, default_timeout=30).run()
     first, calls = at.markdown[0].value, at.markdown[1].value
     assert calls == "4 appel(s)"  # the demo's four calls
     verdicts = iter([True])
     real_failed = Database.failed
     monkeypatch.setattr(Database, "failed", lambda self: next(verdicts, None) or real_failed(self))
+    get_database().mark_failed()  # what the session's store does when DuckDB says so
     at.run()
     assert not at.exception
     assert at.markdown[0].value != first  # a new store, on a cursor of the reopened file
     assert at.markdown[1].value == calls  # read whole from the reopened file
-    from dashboard.ui.session import get_database
-
     assert get_database().generation == 1
+
+
+def test_no_page_probes_the_database_until_a_store_has_met_a_fatal_error(
+        demo_app_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_probe(self: Database) -> bool:
+        raise AssertionError("probed without a fatal error")
+
+    monkeypatch.setattr(Database, "failed", no_probe)
+    at = AppTest.from_function(_store_page, default_timeout=30).run()
+    at.run()
+    assert not at.exception and at.markdown[1].value == "4 appel(s)"
+
+
+def test_a_store_reports_a_fatal_error_to_its_database() -> None:
+    import duckdb
+
+    from dashboard.errors import DatabaseFailedError
+    from dashboard.store import Store
+
+    class Invalidated:
+        def execute(self, *args: object) -> None:
+            raise duckdb.FatalException("FATAL Error: Failed: database has been invalidated because of a "
+                                        "previous fatal error.")
+
+    reported: list[bool] = []
+    store = Store(Invalidated(), on_fatal=lambda: reported.append(True))
+    with pytest.raises(DatabaseFailedError):
+        store.calls()
+    assert reported == [True]
