@@ -3,7 +3,7 @@
 Subcommands: `init` (create the database; on a new one, import the demo call
 and create the demo accounts), `serve` (the dashboard), `import FILE`,
 `summary [--json]`, `export --call … --size … --out …` (the shortlist
-workbook), `user add|passwd|list`, `audit --json`. Every subcommand that
+workbook), `user add|passwd|list`, `audit [--json] [--verify [--head H]]`. Every subcommand that
 opens the database takes `--db PATH`.
 The operator at the server's shell acts as an administrator. Errors are French,
 exit code 2, never a traceback.
@@ -23,13 +23,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dashboard.errors import ImportRejected, JuryError
+from dashboard.errors import ImportRejected, JournalKeyError, JuryError
 from dashboard.resources import DEMO_WORKBOOK, resource
 from dashboard.services.accounts import hash_password
 from dashboard.services.importer import import_file
 from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
 from dashboard.store import Database, Store, default_db_path
 from dashboard.store.access import OPERATOR, ROLES
+from dashboard.store.journal import key_warning
 
 DEMO_PASSWORD = "demo-jury-2019"
 
@@ -72,7 +73,7 @@ def _opened(args: argparse.Namespace) -> Iterator[tuple[Database, Store]]:
     """The database named by --db (or the default) and a store on it, closed afterwards."""
     database = Database(args.db)
     try:
-        yield database, Store(database.cursor())
+        yield database, database.store()
     finally:
         database.close()
 
@@ -173,17 +174,54 @@ def _audit_entry(row: dict[Hashable, Any]) -> dict[str, Any]:
             "after": json.loads(row["after"]) if isinstance(row["after"], str) else None}
 
 
+def _database_exists(args: argparse.Namespace) -> bool:
+    """Whether the database named by --db exists; if not, says so (a command that only reads
+    must not create an empty one)."""
+    db_path = Path(args.db) if args.db else default_db_path()
+    if not db_path.is_file():
+        print(f"Erreur : base introuvable « {db_path} » (créez-la avec « jury init »).", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
-    with _opened(args) as (_, store):
-        log = store.audit_log(OPERATOR)
-    entries = [_audit_entry(row) for row in log.to_dict("records")]
+    """The journal, or with --verify its check (exit 0 intact, 1 altered, 2 bad input). The
+    listing warns on standard error when the chain does not verify."""
+    if not _database_exists(args):
+        return 2
+    try:
+        with _opened(args) as (database, store):
+            verdict = store.verify_journal(OPERATOR, args.head)
+            log = None if args.verify else store.audit_log(OPERATOR)
+    except JournalKeyError as exc:
+        if not args.verify:
+            raise
+        print(f"Journal invérifiable : {exc}", file=sys.stderr)
+        return 1
+    warning = key_warning(database.path)
+    if warning:
+        print(warning, file=sys.stderr)
+    if args.verify:
+        print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) if args.json else verdict.report())
+        return 0 if verdict.intact else 1
+    entries = [_audit_entry(row) for row in log.to_dict("records")] if log is not None else []
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
     else:
         for entry in entries:
             print(f"{entry['at']}  {entry['actor']:<24} {entry['action']:<26} "
                   f"{entry['entity']} {entry['entity_id'] or ''}")
+    if not verdict.intact:
+        print(f"Attention : ce journal ne passe pas la vérification ({verdict.problems[0]}) "
+              "Voir « jury audit --verify ».", file=sys.stderr)
     return 0
+
+
+def _head(text: str) -> str:
+    value = text.strip().lower()
+    if len(value) != 64 or any(ch not in "0123456789abcdef" for ch in value):
+        raise argparse.ArgumentTypeError(f"empreinte de 64 chiffres hexadécimaux attendue, reçu « {text} »")
+    return value
 
 
 def _size(text: str) -> int:
@@ -217,9 +255,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not isinstance(constraints, dict):
             print(f"Erreur : contraintes « {path} » : un objet JSON {{…}} est attendu.", file=sys.stderr)
             return 2
-    db_path = Path(args.db) if args.db else default_db_path()
-    if not db_path.is_file():
-        print(f"Erreur : base introuvable « {db_path} » (créez-la avec « jury init »).", file=sys.stderr)
+    if not _database_exists(args):
         return 2
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -265,8 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", parents=[common], help="résume le contenu de la base par appel")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=cmd_summary)
-    p = sub.add_parser("audit", parents=[common], help="affiche le journal des modifications")
+    p = sub.add_parser("audit", parents=[common], help="affiche ou vérifie le journal des modifications")
     p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.add_argument("--verify", action="store_true",
+                   help="vérifie le chaînage et les sceaux du journal et l'état des données "
+                        "(code 0 : intact ; 1 : altéré)")
+    p.add_argument("--head", action="append", default=[], type=_head, metavar="EMPREINTE",
+                   help="empreinte de tête relevée ailleurs (Manifeste d'un export) : elle doit figurer "
+                        "dans le journal (option répétable)")
     p.set_defaults(func=cmd_audit)
     p = sub.add_parser("export", parents=[common], help="écrit le classeur Excel de la liste restreinte d'un appel")
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")

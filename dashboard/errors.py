@@ -8,6 +8,7 @@ expected and what was found.
     │   ├── DamagedDatabaseError  the file is truncated, corrupt or not a database
     │   ├── DiskFullError         the disk is full: the write was undone
     │   ├── WriteConflictError    simultaneous writes still clashed after the retries
+    │   ├── JournalKeyError       the journal's key file is missing or unreadable
     │   └── DatabaseFailedError   DuckDB invalidated the open database (a fatal error)
     ├── ImportRejected        an import file has problems; nothing was written
     ├── AccessDenied          the acting user's role or a recusal forbids the action
@@ -49,6 +50,10 @@ class DiskFullError(StoreError):
 
 class WriteConflictError(StoreError):
     """Another session kept writing the same rows through every retry; nothing was written."""
+
+
+class JournalKeyError(StoreError):
+    """The key file that seals the journal is missing, unreadable or malformed."""
 
 
 class DatabaseFailedError(StoreError):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.store import Database, Store
+from tests.helpers.databases import copy_database
 from tests.helpers.packaging import InstalledPackage, build_and_install
 from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
 
@@ -20,12 +21,17 @@ from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
 def database(tmp_path: Path):
     db = Database(tmp_path / "jury.duckdb")
     yield db
-    db.close()
+    try:
+        # The digests the writes kept up to date part by part are those of the data read whole:
+        # a write that forgot to name the table it changed would show here.
+        assert db.chain.state() == db.store().state_hash()
+    finally:
+        db.close()
 
 
 @pytest.fixture
 def store(database: Database) -> Store:
-    return Store(database.cursor())
+    return database.store()
 
 
 @pytest.fixture
@@ -42,7 +48,7 @@ def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     db = Database(path)
-    store = Store(db.cursor())
+    store = db.store()
     import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
     create_demo_accounts(store)
     db.close()
@@ -56,13 +62,13 @@ def demo_app_store(demo_database_file: Path, tmp_path: Path, monkeypatch: pytest
     import streamlit as st
 
     path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_database_file.read_bytes())
+    copy_database(demo_database_file, path)
     monkeypatch.setenv("JURY_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()
     from dashboard.ui.session import get_database
 
-    yield Store(get_database().cursor())
+    yield get_database().store()
     st.cache_resource.clear()
     st.cache_data.clear()
 

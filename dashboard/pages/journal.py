@@ -1,4 +1,4 @@
-"""Journal: the append-only audit trail of every write, with filters."""
+"""Journal: the append-only audit trail of every write, its verification, and filters."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.formatting import fr_number
+from dashboard.store import Store
+from dashboard.store.access import Actor
 from dashboard.ui.session import get_store, require_actor
 
 INTRODUCTION = ("Chaque écriture (note, pondération, décision, import, compte, récusation) y ajoute une ligne : "
-                "quand, qui, quoi, avant, après. Aucun utilisateur ne peut la modifier ni la supprimer.")
+                "quand, qui, quoi, avant, après. Aucun utilisateur ne peut la modifier ni la supprimer ; "
+                "chaque ligne est chaînée à la précédente et scellée, si bien qu'une modification faite "
+                "directement dans le fichier de la base est détectée par la vérification.")
 
 
 def _render_filters(log: pd.DataFrame) -> pd.DataFrame:
@@ -42,12 +46,29 @@ def _render_table(shown: pd.DataFrame, total: int) -> None:
     }), hide_index=True, width="stretch")
 
 
+def _render_verification(store: Store, actor: Actor) -> None:
+    """The check of the chain, on demand (it reads every line and every protected table)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        checked = st.button("Vérifier l'intégrité du journal", key="journal_verify")
+        st.caption("Même vérification que « jury audit --verify » sur le serveur.")
+    if not checked:
+        return
+    verdict = store.verify_journal(actor)
+    lines = verdict.report().splitlines()
+    if verdict.intact:
+        st.success("\n\n".join(lines[:-1]))
+    else:
+        st.error("\n\n".join(lines[:-1]))
+    st.caption(lines[-1])
+
+
 def main() -> None:
-    """The page: what the journal holds, the filters, the lines."""
+    """The page: what the journal holds, its verification, the filters, the lines."""
     actor = require_actor("read_journal")
     store = get_store()
     st.title("Journal des modifications")
     st.caption(INTRODUCTION)
+    _render_verification(store, actor)
     log = store.audit_log(actor)
     shown = _render_filters(log)
     _render_table(shown, len(log))

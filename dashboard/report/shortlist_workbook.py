@@ -5,7 +5,7 @@ Public API
 
 ``build_workbook(*, call, inputs, profile, profile_name, result, shortlist,
 constraints, forcings, ratings, decisions, content_hash, user,
-aggregation=None, anonymise=False, generated_at=None) -> bytes``
+journal_head=None, aggregation=None, anonymise=False, generated_at=None) -> bytes``
     The workbook as bytes (what the /liste-restreinte download button serves).
 
     * ``call``: ``{"id": "AMI1", "label": "AMI 1 — 2019", "results_on": date | None}``
@@ -22,6 +22,8 @@ aggregation=None, anonymise=False, generated_at=None) -> bytes``
       None when the user may not read them); ``decisions``:
       `Store.decisions(actor, call)`;
     * ``content_hash``: `Store.content_hash()`; ``user``: who exports;
+    * ``journal_head``: `Store.journal_head()`, the seal of the journal's last entry, written
+      beside the content hash so that `jury audit --verify --head` can check it later;
     * ``aggregation``: how the jury criteria were aggregated (default: mean);
     * ``anonymise``: jurors become J1…Jn (by sorted juror id), their names,
       organisations and the authors of decisions and forcings are left out;
@@ -125,6 +127,7 @@ SHEETS = (SHEET_SHORTLIST, SHEET_RANKING, SHEET_INELIGIBLE, SHEET_WEIGHTS, SHEET
 SPEC_LABEL = "Spécification (JSON, fichier --spec)"
 CONSTRAINTS_LABEL = "Contraintes (JSON, format du moteur)"
 HASH_LABEL = "Empreinte du contenu de la base (SHA-256)"
+HEAD_LABEL = "Empreinte de tête du journal (à vérifier par « jury audit --verify --head »)"
 
 # A « label : value » line of a sheet: label, value, number format of the value.
 _Line: TypeAlias = "tuple[str, Any, str | None]"
@@ -189,6 +192,7 @@ class _Context:
     aggregation: AggregationSettings
     anonymise: bool
     generated_at: datetime
+    journal_head: str | None = None
     register: pd.DataFrame | None = None
     pseudonyms: dict[str, str] = field(default_factory=dict)
 
@@ -713,6 +717,7 @@ def _write_manifest(wb: Workbook, ctx: _Context, ranking: Table) -> None:
         ("Dossiers classés / non éligibles", f"{len(ctx.result.scores)} classés ; "
          f"{int((ctx.inputs.eligibility['status'] == decision.INELIGIBLE).sum())} non éligibles", None),
         (HASH_LABEL, ctx.content_hash, None),
+        (HEAD_LABEL, ctx.journal_head or "(journal vide)", None),
         ("Utilisateur", "(masqué : export anonymisé)" if ctx.anonymise else ctx.user, None),
         ("Export anonymisé", "oui — jurés J1…Jn, sans noms ni organisations ; auteurs des décisions masqués"
          if ctx.anonymise else "non", None),
@@ -745,7 +750,8 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
                    profile_name: str, result: scoring.RankResult, shortlist: ShortlistResult | None,
                    constraints: Mapping[str, Any] | None, forcings: pd.DataFrame | None,
                    ratings: pd.DataFrame | None, decisions: pd.DataFrame | None, content_hash: str,
-                   user: str, aggregation: AggregationSettings | None = None, anonymise: bool = False,
+                   user: str, journal_head: str | None = None, aggregation: AggregationSettings | None = None,
+                   anonymise: bool = False,
                    generated_at: datetime | None = None, register: pd.DataFrame | None = None) -> bytes:
     """The shortlist workbook as .xlsx bytes (see the module docstring for the arguments)."""
     call_id = str(call.get("id") or call.get("call_id") or inputs.call_id)
@@ -764,6 +770,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
         ratings=ratings,
         decisions=decisions if decisions is not None else pd.DataFrame(),
         content_hash=content_hash,
+        journal_head=journal_head,
         user=user,
         aggregation=aggregation or AggregationSettings(),
         anonymise=anonymise,

@@ -1,11 +1,18 @@
 """Accounts: password hashing (bcrypt), log-in with throttling of repeated
 failures, session expiry policy. The store keeps the accounts; this module
 never writes SQL.
+
+The attempts on one account run one at a time (`_account_lock`): the wait is read,
+the password checked and the failure counted before the next attempt starts, so N
+sessions trying at once get no more guesses than one. DuckDB lets a single process
+open the database, so a lock of this process covers every attempt on the file.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import threading
 from datetime import datetime, timedelta
 
 import bcrypt
@@ -46,27 +53,47 @@ def throttle_delay(failed_attempts: int) -> float:
     return min(BASE_DELAY_SECONDS * 2.0 ** (failed_attempts - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
 
 
+_ACCOUNT_LOCKS: dict[str, threading.Lock] = {}
+_ACCOUNT_LOCKS_GUARD = threading.Lock()
+
+
+def _account_lock(login: str) -> threading.Lock:
+    """The lock that orders the log-in attempts on one account."""
+    with _ACCOUNT_LOCKS_GUARD:
+        return _ACCOUNT_LOCKS.setdefault(login, threading.Lock())
+
+
+def _remaining_wait(failed_attempts: int, last_failed_at: datetime | None, now: datetime) -> float:
+    """Seconds left before the account's next password check (0: none imposed)."""
+    delay = throttle_delay(failed_attempts)
+    if not delay or last_failed_at is None:
+        return 0.0
+    return max((last_failed_at + timedelta(seconds=delay) - now).total_seconds(), 0.0)
+
+
 def authenticate(store: Store, login: str, password: str, now: datetime | None = None) -> Actor:
-    """The account's actor, or LoginRefused (wrong credentials or wait imposed)."""
-    now = now or datetime.now()
+    """The account's actor, or LoginRefused (wrong credentials or wait imposed).
+
+    Every refusal on an existing account is counted and journalled; during a wait the
+    password is not even checked, and the attempt counts as one more failure."""
     login = login.strip().lower()
-    account = store.credentials(login)
-    if account is None:
-        bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH)
-        raise LoginRefused("Identifiant ou mot de passe incorrect.")
-    delay = throttle_delay(account["failed_attempts"])
-    if delay and account["last_failed_at"] is not None:
-        wait_until = account["last_failed_at"] + timedelta(seconds=delay)
-        if now < wait_until:
-            remaining = (wait_until - now).total_seconds()
-            raise LoginRefused(
-                f"Trop de tentatives infructueuses : réessayez dans {int(remaining) + 1} secondes.",
-                retry_after=remaining)
-    if not bcrypt.checkpw(password.encode()[:72], account["password_hash"].encode()):
-        store.record_login_failure(login, now)
-        raise LoginRefused("Identifiant ou mot de passe incorrect.")
-    store.record_login_success(login)
-    return account["actor"]
+    with _account_lock(login):
+        moment = now or datetime.now()  # taken once the attempts before this one are done
+        account = store.credentials(login)
+        if account is None:
+            bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH)
+            raise LoginRefused("Identifiant ou mot de passe incorrect.")
+        remaining = _remaining_wait(account["failed_attempts"], account["last_failed_at"], moment)
+        if remaining:
+            store.record_login_failure(login, moment, password_checked=False)
+            seconds = math.ceil(remaining)
+            raise LoginRefused(f"Trop de tentatives infructueuses : réessayez dans {seconds} "
+                               f"seconde{'s' if seconds > 1 else ''}.", retry_after=remaining)
+        if not bcrypt.checkpw(password.encode()[:72], account["password_hash"].encode()):
+            store.record_login_failure(login, moment)
+            raise LoginRefused("Identifiant ou mot de passe incorrect.")
+        store.record_login_success(login)
+        return account["actor"]
 
 
 def session_expired(last_seen: datetime | None, now: datetime | None = None) -> bool:

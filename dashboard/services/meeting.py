@@ -190,6 +190,7 @@ class ExportRequest:
     decisions: pd.DataFrame
     register: pd.DataFrame | None
     content_hash: str
+    journal_head: str | None
     user: str
     scope: str
     aggregation: AggregationSettings
@@ -238,6 +239,7 @@ def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionI
         ratings=store.ratings(actor, call_id) if may(actor, "read_all_ratings") else None,
         decisions=store.decisions(actor, call_id), register=_conflict_register(store, actor, inputs),
         content_hash=content_hash if content_hash is not None else store.content_hash(),
+        journal_head=store.journal_head(),
         user=f"{actor.name} ({actor.login})", scope=export_scope(actor), aggregation=aggregation,
         anonymise=anonymise)
 
@@ -253,7 +255,8 @@ def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
         call=request.call, inputs=request.inputs, profile=request.profile, profile_name=request.profile_name,
         result=request.ranking, shortlist=request.shortlist, constraints=request.constraints,
         forcings=request.forcings, ratings=request.ratings, decisions=request.decisions,
-        content_hash=request.content_hash, user=request.user, aggregation=request.aggregation,
+        content_hash=request.content_hash, journal_head=request.journal_head, user=request.user,
+        aggregation=request.aggregation,
         anonymise=request.anonymise, generated_at=generated_at, register=request.register)
 
 

@@ -1,5 +1,6 @@
 """The DuckDB file: opening it once per process, checking it is whole, schema
-migrations, cursors, and reopening it after a fatal error.
+migrations, the journal's key and its checks at opening, stores on cursors, and
+reopening it after a fatal error.
 
 Schema files live in `sql/NNN_name.sql` beside this module and are applied in
 order, each in one transaction, and recorded in `schema_version`. A database
@@ -31,7 +32,9 @@ from dashboard.errors import (
     StoreError,
 )
 from dashboard.resources import COMMUNES, resource
+from dashboard.store import journal
 from dashboard.store.failures import is_damaged, is_fatal, is_locked, lock_holder, rollback_quietly, translate
+from dashboard.store.store import Store
 
 DEFAULT_DB_NAME = Path("data") / "jury.duckdb"
 
@@ -62,6 +65,8 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 LATEST_VERSION = len(migrations())
+# From this schema version on, the journal is a chain (`sql/004_journal_chain.sql`).
+CHAIN_VERSION = 4
 
 
 def _damaged(path: Path, reason: str) -> DamagedDatabaseError:
@@ -184,6 +189,28 @@ def load_communes(con: duckdb.DuckDBPyConnection) -> int:
     return len(frame)
 
 
+# The files a `Database` of this process holds open: a second opening of one is refused,
+# since the journal's tip and digests are kept by the first (`journal.ChainState`).
+_OPEN_FILES: set[Path] = set()
+_OPEN_FILES_LOCK = threading.Lock()
+
+
+def _hold(path: Path) -> Path:
+    """Note `path` as open in this process; refuse it when it already is."""
+    key = path.resolve()
+    with _OPEN_FILES_LOCK:
+        if key in _OPEN_FILES:
+            raise DatabaseLockedError(f"La base « {path} » est déjà ouverte par ce processus : utilisez "
+                                      "la base ouverte plutôt que de l'ouvrir une seconde fois.")
+        _OPEN_FILES.add(key)
+    return key
+
+
+def _release(key: Path) -> None:
+    with _OPEN_FILES_LOCK:
+        _OPEN_FILES.discard(key)
+
+
 class Database:
     """One open DuckDB file for the whole process; hand out one cursor per session.
 
@@ -196,20 +223,38 @@ class Database:
         self.path = Path(path) if path is not None else default_db_path()
         self.is_new = not self.path.exists()
         self.generation = 0
+        self.chain = journal.ChainState(b"")  # its key read or created, its digests computed, by `_open`
         self._lock = threading.Lock()
         # The cursors in use (a session's cursor goes when its session does).
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._failure_met = False
-        self._con = self._open()
+        self._held = _hold(self.path)
+        try:
+            self._con = self._open()
+        except BaseException:
+            _release(self._held)
+            raise
 
     def _open(self) -> duckdb.DuckDBPyConnection:
+        """Open, check, migrate; load the journal's key, record a change made to the file while
+        no process held it, and seal the journal after a migration."""
         existed = self.path.exists()
         con = connect(self.path)
         try:
             if existed:
                 check_whole(con, self.path)
-            migrate(con)
+            chained = schema_version(con) >= CHAIN_VERSION
+            signed = chained and _count(con, "SELECT count(*) FROM audit_log WHERE entry_hash IS NOT NULL") > 0
+            self.chain = journal.ChainState(journal.load_key(self.path, chain_signed=signed))
+            store = Store(con, chain=self.chain)
+            if chained:  # compared before a migration changes what the digest covers
+                self.chain.reset(store.state_parts(), store.chain_tip())
+                store.record_outside_change()
+            applied = migrate(con)
             load_communes(con)
+            if applied:  # the migrated tables, read whole
+                self.chain.reset(store.state_parts(), store.chain_tip())
+                store.seal_after_migration(applied)
         except BaseException:
             con.close()
             raise
@@ -221,6 +266,11 @@ class Database:
             cursor = self._con.cursor()
             self._cursors.add(cursor)
             return cursor
+
+    def store(self) -> Store:
+        """A store on a cursor of its own, sealing with the journal's key and telling
+        this database when it meets a fatal error."""
+        return Store(self.cursor(), chain=self.chain, on_fatal=self.mark_failed)
 
     def failed(self) -> bool:
         """Whether DuckDB has invalidated the open database (a cheap probe)."""
@@ -265,3 +315,4 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._close_all()
+        _release(self._held)

@@ -3,7 +3,11 @@ that holds SQL. Values are always bound parameters or registered frames; the
 only names put into SQL text are the table and column names defined here.
 
 A `Store` works on one DuckDB cursor (one per Streamlit session or thread).
-Writes are transactions: an import lands whole or not at all.
+Writes are transactions: an import lands whole or not at all. They run one at a
+time in the process (DuckDB lets one process open the file, so this orders every
+write to it), and each one's journal entries are sealed into the chain
+(`journal.py`) with the digest of the protected tables after it, just before it
+commits.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ import pandas as pd
 from dashboard.core.formatting import display_name
 from dashboard.core.labels import JURY_PROFILE
 from dashboard.errors import AccessDenied, DatabaseFailedError, StaleWrite, StoreError, WriteConflictError
+from dashboard.store import journal
 from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.failures import is_conflict, rollback_quietly, translate
 
@@ -44,6 +50,30 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "recusals": ("recusals", ("juror_id", "dossier_id"), ("reason", "declared_on")),
     "ratings": ("ratings", ("juror_id", "dossier_id", "criterion_id"), ("score", "comment")),
 }
+
+# The tables whose content the journal's state digest covers, each with the columns
+# left out (an account's failed log-ins change at every attempt). A table joins this
+# list with the migration that creates it, so that a digest recorded before never
+# covered it. Every other table is in UNPROTECTED_TABLES (a test keeps the two whole).
+PROTECTED_TABLES: dict[str, tuple[str, ...]] = {
+    **{table: () for table, _, _ in TABLES.values()},
+    "weight_profiles": (), "decisions": (), "shortlist_forcings": (),
+    "users": ("failed_attempts", "last_failed_at"),
+}
+# Reference communes come from the package; the journal and the schema are checked by the chain.
+UNPROTECTED_TABLES = ("communes", "audit_log", "schema_version")
+# Large protected tables are digested in parts, by this column, so that a write recomputes
+# only the parts it changed (one dossier's ratings, not every rating).
+PARTITIONS = {"ratings": "dossier_id", "criterion_values": "dossier_id"}
+
+# A failed log-in is journalled but changes no data: `data_version` ignores it.
+LOGIN_FAILURE = "échec de connexion"
+
+_JOURNAL_COLUMNS = ("audit_id, occurred_at, actor, action, entity, entity_id, before, after, "
+                    "prev_hash, state_hash, entry_hash, legacy")
+
+# One write transaction at a time in this process (see the module docstring).
+_WRITES = threading.RLock()
 
 T = TypeVar("T")
 
@@ -131,10 +161,18 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
 class Store:
     """The jury's data, read and written through one cursor."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, on_fatal: Callable[[], None] | None = None) -> None:
-        """`on_fatal` is told when DuckDB invalidates the database (`Database.mark_failed`)."""
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, *, chain: journal.ChainState,
+                 on_fatal: Callable[[], None] | None = None) -> None:
+        """`chain` is the open database's journal key and state digests (`Database.chain`);
+        `on_fatal` is told when DuckDB invalidates the database (`Database.mark_failed`)."""
         self._cur = cursor
+        self._chain = chain
         self._on_fatal = on_fatal
+        # The entries of the transaction under way, sealed just before it commits, and the
+        # parts of protected tables it wrote: (table, partition value, or None for the whole table).
+        self._pending: list[tuple[datetime, str, str, str, str | None, str | None, str | None]] | None = None
+        self._touched: set[tuple[str, str | None]] = set()
+        self._tip: tuple[int, str] = (0, journal.GENESIS)
 
     # ----------------------------------------------------------------- helpers
     def _failure(self, exc: duckdb.Error, doing: str) -> StoreError:
@@ -163,14 +201,65 @@ class Store:
 
     def _append_audit(self, actor: Actor | str, action: str, entity: str, entity_id: str | None,
                       before: Any, after: Any) -> None:
+        """Add an entry to the journal; it is sealed into the chain when its transaction commits."""
+        if self._pending is None:
+            raise StoreError("Écriture du journal hors d'une transaction : rien n'a été écrit.")
         who = actor.login if isinstance(actor, Actor) else actor
-        self._cur.execute(
-            "INSERT INTO audit_log (occurred_at, actor, action, entity, entity_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [datetime.now(), who, action, entity, entity_id,
-             None if before is None else json.dumps(before, default=_json_default, ensure_ascii=False),
-             None if after is None else json.dumps(after, default=_json_default, ensure_ascii=False)],
-        )
+        self._pending.append((
+            datetime.now(), who, action, entity, entity_id,
+            None if before is None else json.dumps(before, default=_json_default, ensure_ascii=False),
+            None if after is None else json.dumps(after, default=_json_default, ensure_ascii=False)))
+
+    def _write(self, sql: str, params: Iterable[Any], table: str, *parts: str) -> None:
+        """Execute one write to a protected table, noting the parts it changes (values of the
+        table's partition column; none given: any row) so that the state digest is recomputed
+        for them before the transaction commits."""
+        if table not in PROTECTED_TABLES:
+            raise StoreError(f"Table « {table} » non protégée par le journal : écriture refusée.")
+        if table in PARTITIONS and parts:
+            self._touched.update((table, part) for part in parts)
+        else:
+            self._touched.add((table, None))
+        self._cur.execute(sql, list(params))
+
+    def _changed_parts(self) -> dict[journal.PartKey, str | None]:
+        """The digests of the parts this transaction wrote, as it leaves them (None: now empty)."""
+        changes: dict[journal.PartKey, str | None] = {}
+        for table, part in sorted(self._touched, key=lambda t: (t[0], t[1] or "")):
+            if part is None:
+                changes.update(dict.fromkeys(self._chain.parts_of(table)))
+                changes.update(self._table_parts(table))
+            else:
+                rows = self._rows(f"SELECT {self._protected_columns(table)} FROM {table} "
+                                  f"WHERE {PARTITIONS[table]} = ? ORDER BY ALL", [part])
+                changes[(table, part)] = journal.part_digest(rows) if rows else None
+        return changes
+
+    def _seal_pending(self) -> dict[journal.PartKey, str | None]:
+        """Write the transaction's entries after the chain's tip, each chained to the one before
+        and carrying the digest of the protected tables as the transaction leaves them; return
+        the parts changed (the new tip is in `_tip`)."""
+        changes = self._changed_parts()
+        pending, self._pending = self._pending or [], []
+        if not pending:
+            return changes
+        state = self._chain.state(changes)
+        last_id, prev_hash = self._tip
+        for occurred_at, actor, action, entity, entity_id, before, after in pending:
+            last_id += 1  # the chain numbers its entries: one writer, in order
+            entry = journal.Entry(last_id, occurred_at, actor, action, entity, entity_id, before, after,
+                                  prev_hash, state, None, False)
+            prev_hash = journal.seal(self._chain.key, entry)
+            self._cur.execute(f"INSERT INTO audit_log ({_JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              [last_id, occurred_at, actor, action, entity, entity_id, before, after,
+                               entry.prev_hash, state, prev_hash, False])
+        self._tip = (last_id, prev_hash)
+        return changes
+
+    def chain_tip(self) -> tuple[int, str]:
+        """(number, seal) of the journal's last entry, read from the file."""
+        rows = self._rows("SELECT audit_id, entry_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1")
+        return (int(rows[0][0]), rows[0][1] or journal.GENESIS) if rows else (0, journal.GENESIS)
 
     # ------------------------------------------------------------------- reads
     def calls(self) -> pd.DataFrame:
@@ -259,8 +348,10 @@ class Store:
         )
 
     def data_version(self) -> int:
-        """Changes whenever anything is written (every write is audited): a cache key."""
-        return int(self._rows("SELECT coalesce(max(audit_id), 0) FROM audit_log")[0][0])
+        """Changes whenever data are written (every write is journalled): a cache key.
+        A failed log-in, journalled too, changes no data and leaves it alone."""
+        return int(self._rows("SELECT coalesce(max(audit_id), 0) FROM audit_log WHERE action <> ?",
+                              [LOGIN_FAILURE])[0][0])
 
     def audit_log(self, actor: Actor) -> pd.DataFrame:
         require(actor, "read_journal")
@@ -370,12 +461,12 @@ class Store:
         types = dict(table_columns)
         select = ", ".join(f"CAST({n} AS {types[n]}) AS {n}" for n in names)
         updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in keys)
+        sql = (f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM incoming_rows "
+               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}")
         self._cur.register("incoming_rows", frame)
         try:
-            self._cur.execute(
-                f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM incoming_rows "
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-            )
+            parts = sorted({str(row[PARTITIONS[table]]) for row in rows}) if table in PARTITIONS else []
+            self._write(sql, [], table, *parts)
         finally:
             self._cur.unregister("incoming_rows")
 
@@ -391,18 +482,24 @@ class Store:
         return {"actor": Actor(login=login, name=name, role=role, juror_id=juror_id),
                 "password_hash": password_hash, "failed_attempts": failed, "last_failed_at": last_failed}
 
-    def record_login_failure(self, login: str, now: datetime) -> None:
+    def record_login_failure(self, login: str, now: datetime, password_checked: bool = True) -> None:
+        """Count a refused log-in and journal it. A password checked and wrong also starts
+        the wait over (`last_failed_at`); an attempt refused during the wait only counts."""
         def work() -> None:
-            self._cur.execute(
-                "UPDATE users SET failed_attempts = failed_attempts + 1, last_failed_at = ? WHERE login = ?",
-                [now, login])
-            self._append_audit(login, "échec de connexion", "user", login, None, None)
+            if password_checked:
+                self._write("UPDATE users SET failed_attempts = failed_attempts + 1, last_failed_at = ? "
+                            "WHERE login = ?", [now, login], "users")
+            else:
+                self._write("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE login = ?",
+                            [login], "users")
+            self._append_audit(login, LOGIN_FAILURE, "user", login, None,
+                               {"motif": "mot de passe incorrect" if password_checked else "attente imposée"})
         self._transaction(work)
 
     def record_login_success(self, login: str) -> None:
         def work() -> None:
-            self._cur.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
-                              "WHERE login = ? AND failed_attempts > 0", [login])
+            self._write("UPDATE users SET failed_attempts = 0, last_failed_at = NULL "
+                        "WHERE login = ? AND failed_attempts > 0", [login], "users")
         self._transaction(work)
 
     def users(self, actor: Actor) -> pd.DataFrame:
@@ -425,10 +522,10 @@ class Store:
         if self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
             raise StoreError(f"L'identifiant « {login} » existe déjà.")
         def work() -> None:
-            self._cur.execute(
+            self._write(
                 "INSERT INTO users (login, name, role, organisation, juror_id, password_hash, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [login, name, role, organisation, juror_id, password_hash, datetime.now()])
+                [login, name, role, organisation, juror_id, password_hash, datetime.now()], "users")
             self._append_audit(actor, "création de compte", "user", login, None,
                                {"name": name, "role": role, "organisation": organisation, "juror_id": juror_id})
         self._transaction(work)
@@ -439,37 +536,144 @@ class Store:
         if not self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
             raise StoreError(f"Compte « {login} » inconnu.")
         def work() -> None:
-            self._cur.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, "
-                              "last_failed_at = NULL WHERE login = ?", [password_hash, login])
+            self._write("UPDATE users SET password_hash = ?, failed_attempts = 0, "
+                        "last_failed_at = NULL WHERE login = ?", [password_hash, login], "users")
             self._append_audit(actor, "changement de mot de passe", "user", login, None, None)
         self._transaction(work)
 
     def _transaction(self, work: Callable[[], T], doing: str = "Enregistrement impossible") -> T:
-        """Run `work()` in one transaction; roll back on any error.
+        """Run `work()` in one transaction, its journal entries sealed before it commits;
+        roll back on any error. Transactions of the process run one at a time.
 
-        A write conflict (another session wrote the same rows at that moment) runs
-        `work()` again, up to WRITE_ATTEMPTS times in all, since `work()` reads what it
-        needs inside the transaction; then it is named. A full disk and a fatal error
+        A write conflict (something outside the store wrote the same rows at that moment)
+        runs `work()` again, up to WRITE_ATTEMPTS times in all, since `work()` reads what
+        it needs inside the transaction; then it is named. A full disk and a fatal error
         are named too, and a ROLLBACK that fails never hides the error that caused it."""
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                self._cur.execute("BEGIN TRANSACTION")
-                result = work()
-                self._cur.execute("COMMIT")
-                return result
-            except duckdb.Error as exc:
-                rollback_quietly(self._cur)
-                if not is_conflict(exc):
-                    raise self._failure(exc, doing) from exc
-                if attempt == WRITE_ATTEMPTS:
-                    raise WriteConflictError(
-                        f"{doing} : d'autres enregistrements simultanés sur les mêmes données ont empêché "
-                        f"l'écriture après {WRITE_ATTEMPTS} essais ; rien n'a été écrit. Recommencez.") from exc
-                pause_before_retry(attempt)
-            except BaseException:
-                rollback_quietly(self._cur)
-                raise
+        with _WRITES:
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                self._pending, self._touched, self._tip = [], set(), self._chain.tip()
+                try:
+                    self._cur.execute("BEGIN TRANSACTION")
+                    result = work()
+                    changes = self._seal_pending()
+                    self._cur.execute("COMMIT")
+                    self._chain.apply(changes, self._tip)
+                    return result
+                except duckdb.Error as exc:
+                    rollback_quietly(self._cur)
+                    if not is_conflict(exc):
+                        raise self._failure(exc, doing) from exc
+                    if attempt == WRITE_ATTEMPTS:
+                        raise WriteConflictError(
+                            f"{doing} : d'autres enregistrements simultanés sur les mêmes données ont empêché "
+                            f"l'écriture après {WRITE_ATTEMPTS} essais ; rien n'a été écrit. Recommencez.") from exc
+                    pause_before_retry(attempt)
+                except BaseException:
+                    rollback_quietly(self._cur)
+                    raise
+                finally:
+                    self._pending, self._touched = None, set()
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    # ----------------------------------------------------------------- journal
+    @staticmethod
+    def _protected_columns(table: str) -> str:
+        left_out = PROTECTED_TABLES[table]
+        return f"* EXCLUDE ({', '.join(left_out)})" if left_out else "*"
+
+    def _table_parts(self, table: str) -> dict[journal.PartKey, str]:
+        """The digest of each part of one protected table, read whole."""
+        rows = self._rows(f"SELECT {self._protected_columns(table)} FROM {table} ORDER BY ALL")
+        if table not in PARTITIONS:
+            return {(table, ""): journal.part_digest(rows)} if rows else {}
+        position = [name for name, _ in self._table_columns(table)
+                    if name not in PROTECTED_TABLES[table]].index(PARTITIONS[table])
+        grouped: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            grouped.setdefault(str(row[position]), []).append(row)
+        return {(table, part): journal.part_digest(part_rows) for part, part_rows in grouped.items()}
+
+    def state_parts(self) -> dict[journal.PartKey, str]:
+        """Every part of the protected tables, read whole (tables not created yet are skipped)."""
+        parts: dict[journal.PartKey, str] = {}
+        for table in self._present_protected_tables():
+            parts.update(self._table_parts(table))
+        return parts
+
+    def _present_protected_tables(self) -> list[str]:
+        present = {row[0] for row in self._rows(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()")}
+        return [table for table in PROTECTED_TABLES if table in present]
+
+    def state_hash(self) -> str:
+        """The digest of the protected tables (every column but those PROTECTED_TABLES leaves
+        out) computed from the data themselves, as the journal's entries record it."""
+        return journal.combine(self.state_parts())
+
+    def journal_entries(self) -> list[journal.Entry]:
+        """The whole chain, in order (for its verification)."""
+        return [journal.Entry(*row) for row in self._rows(
+            f"SELECT {_JOURNAL_COLUMNS} FROM audit_log ORDER BY audit_id")]
+
+    def journal_head(self) -> str | None:
+        """The seal of the journal's last entry, the head hash exports record (None: empty)."""
+        rows = self._rows("SELECT entry_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1")
+        return rows[0][0] if rows else None
+
+    def verify_journal(self, actor: Actor, heads: Iterable[str] = ()) -> journal.Verdict:
+        """The chain checked entry by entry, the live data against its last state digest, and
+        each head hash recorded elsewhere (a « Manifeste ») against its entries."""
+        require(actor, "read_journal")
+        return journal.verify(self.journal_entries(), self._chain.key, self.state_hash(), list(heads))
+
+    def journal_signed(self) -> bool:
+        """Whether the journal holds sealed entries (then its key file must stay with it)."""
+        return bool(self._rows("SELECT 1 FROM audit_log WHERE entry_hash IS NOT NULL LIMIT 1"))
+
+    def record_outside_change(self) -> bool:
+        """At opening: when the protected tables no longer match the last state digest, the
+        file was changed while no process of the application held it; say so in the chain.
+        True when it was recorded."""
+        last = self._rows("SELECT audit_id, state_hash FROM audit_log WHERE state_hash IS NOT NULL "
+                          "ORDER BY audit_id DESC LIMIT 1")
+        if not last:
+            return False
+        since, recorded = last[0]
+        live = self._chain.state()
+        if live == recorded:
+            return False
+
+        def work() -> None:
+            self._append_audit(journal.SYSTEM_ACTOR, journal.OUTSIDE_CHANGE, "journal", None,
+                               {"etat": recorded}, {"etat": live, "depuis_entree": since})
+        self._transaction(work, doing="Consignation d'une modification hors de l'application impossible")
+        return True
+
+    def seal_after_migration(self, applied: list[int]) -> None:
+        """After schema migrations: seal the entries written before the chain existed (marked
+        `legacy`), then record the migration with the digest of the migrated tables."""
+        def work() -> None:
+            unsealed = self._rows(f"SELECT {_JOURNAL_COLUMNS} FROM audit_log WHERE entry_hash IS NULL "
+                                  "ORDER BY audit_id")
+            if not unsealed and not self.journal_signed():
+                return  # a new database: nothing to seal, no state recorded to follow
+            previous = self._rows("SELECT entry_hash FROM audit_log WHERE entry_hash IS NOT NULL "
+                                  "ORDER BY audit_id DESC LIMIT 1")
+            prev_hash = previous[0][0] if previous else journal.GENESIS
+            entry = None
+            for row in unsealed:
+                audit_id, occurred_at, actor, action, entity, entity_id, before, after = row[:8]
+                entry = journal.Entry(audit_id, occurred_at, actor, action, entity, entity_id, before, after,
+                                      prev_hash, None, None, True)
+                sealed = journal.seal(self._chain.key, entry)
+                self._cur.execute("UPDATE audit_log SET prev_hash = ?, entry_hash = ?, legacy = true "
+                                  "WHERE audit_id = ?", [prev_hash, sealed, entry.audit_id])
+                prev_hash = sealed
+            if entry is not None:
+                self._tip = (entry.audit_id, prev_hash)
+            self._append_audit(journal.SYSTEM_ACTOR, "migration du schéma", "schema", str(max(applied)), None,
+                               {"versions": applied, "entrees_anciennes_scellees": len(unsealed)})
+        self._transaction(work, doing="Chaînage du journal impossible")
 
     # ---------------------------------------------------------------- recusals
     def _is_recused(self, juror_id: str, dossier_id: str) -> bool:
@@ -502,14 +706,14 @@ class Store:
             "ORDER BY criterion_id", [juror_id, dossier_id])
 
         def work() -> None:
-            self._cur.execute(
+            self._write(
                 "INSERT INTO recusals VALUES (?, ?, ?, ?) ON CONFLICT (juror_id, dossier_id) "
                 "DO UPDATE SET reason = excluded.reason, declared_on = excluded.declared_on",
-                [juror_id, dossier_id, reason, declared_on])
-            self._cur.execute(
+                [juror_id, dossier_id, reason, declared_on], "recusals")
+            self._write(
                 "INSERT INTO conflict_declarations VALUES (?, ?, true, ?) ON CONFLICT (juror_id, call_id) "
                 "DO UPDATE SET has_conflicts = true, declared_on = excluded.declared_on",
-                [juror_id, call_id, declared_on])
+                [juror_id, call_id, declared_on], "conflict_declarations")
             self._append_audit(actor, "récusation", "recusal", f"{juror_id}/{dossier_id}", None,
                                {"reason": reason, "declared_on": declared_on,
                                 "ratings_no_longer_counted": [
@@ -525,7 +729,8 @@ class Store:
             raise StoreError(f"Aucune récusation de « {juror_id} » pour « {dossier_id} ».")
 
         def work() -> None:
-            self._cur.execute("DELETE FROM recusals WHERE juror_id = ? AND dossier_id = ?", [juror_id, dossier_id])
+            self._write("DELETE FROM recusals WHERE juror_id = ? AND dossier_id = ?", [juror_id, dossier_id],
+                        "recusals")
             self._append_audit(actor, "levée de récusation", "recusal", f"{juror_id}/{dossier_id}",
                                {"reason": before[0][0], "declared_on": before[0][1]}, None)
         self._transaction(work)
@@ -538,10 +743,10 @@ class Store:
             raise StoreError(f"« {juror_id} » a des récusations pour « {call_id} » : levez-les d'abord.")
 
         def work() -> None:
-            self._cur.execute(
+            self._write(
                 "INSERT INTO conflict_declarations VALUES (?, ?, false, ?) ON CONFLICT (juror_id, call_id) "
                 "DO UPDATE SET has_conflicts = false, declared_on = excluded.declared_on",
-                [juror_id, call_id, declared_on])
+                [juror_id, call_id, declared_on], "conflict_declarations")
             self._append_audit(actor, "déclaration sans conflit", "conflict_declaration",
                                f"{juror_id}/{call_id}", None, {"declared_on": declared_on})
         self._transaction(work)
@@ -653,12 +858,13 @@ class Store:
                     versions[entry.criterion_id] = before["version"]
                     continue
                 version = (before["version"] if before else 0) + 1
-                self._cur.execute(
+                self._write(
                     "INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (juror_id, dossier_id, criterion_id) DO UPDATE SET "
                     "score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at, "
                     "version = excluded.version",
-                    [juror_id, dossier_id, entry.criterion_id, entry.score, comment, now, version])
+                    [juror_id, dossier_id, entry.criterion_id, entry.score, comment, now, version],
+                    "ratings", dossier_id)
                 self._append_audit(actor, "notation", "rating", f"{juror_id}/{dossier_id}/{entry.criterion_id}",
                                    before, {"score": entry.score, "comment": comment, "version": version})
                 versions[entry.criterion_id] = version
@@ -681,10 +887,11 @@ class Store:
         payload = json.dumps(profile, ensure_ascii=False, sort_keys=True)
 
         def work() -> None:
-            self._cur.execute(
+            self._write(
                 "INSERT INTO weight_profiles VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, call_id) "
                 "DO UPDATE SET spec = excluded.spec, saved_at = excluded.saved_at",
-                [name, call_id, existing[0][0] if existing else actor.login, payload, datetime.now()])
+                [name, call_id, existing[0][0] if existing else actor.login, payload, datetime.now()],
+                "weight_profiles")
             self._append_audit(actor, "profil de pondération", "weight_profile", f"{call_id}/{name}",
                                json.loads(existing[0][1]) if existing else None, profile)
         self._transaction(work)
@@ -723,11 +930,11 @@ class Store:
                             [call_id, dossier_id])
 
         def work() -> None:
-            self._cur.execute(
+            self._write(
                 "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id, dossier_id) DO UPDATE SET "
                 "decision = excluded.decision, rationale = excluded.rationale, decided_by = excluded.decided_by, "
                 "decided_at = excluded.decided_at",
-                [call_id, dossier_id, decision, rationale.strip(), actor.login, datetime.now()])
+                [call_id, dossier_id, decision, rationale.strip(), actor.login, datetime.now()], "decisions")
             self._append_audit(actor, "décision", "decision", f"{call_id}/{dossier_id}",
                                {"decision": before[0][0], "rationale": before[0][1]} if before else None,
                                {"decision": decision, "rationale": rationale.strip()})
@@ -751,11 +958,12 @@ class Store:
                             [call_id, dossier_id])
 
         def work() -> None:
-            self._cur.execute("DELETE FROM shortlist_forcings WHERE call_id = ? AND dossier_id = ?",
-                              [call_id, dossier_id])
+            self._write("DELETE FROM shortlist_forcings WHERE call_id = ? AND dossier_id = ?",
+                        [call_id, dossier_id], "shortlist_forcings")
             if kind:
-                self._cur.execute("INSERT INTO shortlist_forcings VALUES (?, ?, ?, ?, ?, ?)",
-                                  [call_id, dossier_id, kind, justification.strip(), actor.login, datetime.now()])
+                self._write("INSERT INTO shortlist_forcings VALUES (?, ?, ?, ?, ?, ?)",
+                            [call_id, dossier_id, kind, justification.strip(), actor.login, datetime.now()],
+                            "shortlist_forcings")
             self._append_audit(actor, "forçage de la liste restreinte", "shortlist_forcing", f"{call_id}/{dossier_id}",
                                {"kind": before[0][0], "justification": before[0][1]} if before else None,
                                {"kind": kind, "justification": justification.strip()} if kind else None)

@@ -71,7 +71,7 @@ def get_store() -> Store:
     # (generation of the open file, the store on a cursor of it)
     held: tuple[int, Store] | None = st.session_state.get(STORE_KEY)
     if held is None or held[0] != database.generation:
-        held = (database.generation, Store(database.cursor(), on_fatal=database.mark_failed))
+        held = (database.generation, database.store())
         st.session_state[STORE_KEY] = held
     return held[1]
 

@@ -30,7 +30,7 @@ def _inputs(store: Store, call_id: str) -> DecisionInputs:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DecisionInputs]:
     path: Path = tmp_path_factory.mktemp("shortlist") / "demo.duckdb"
     db = Database(path)
-    store = Store(db.cursor())
+    store = db.store()
     import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
     inputs = {call: _inputs(store, call) for call in store.calls()["call_id"]}
     db.close()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers.browser import choose_call, no_exception, open_page, sign_in, sign_out
+from tests.helpers.databases import copy_database
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +20,7 @@ def _recused_pair(db: Path) -> tuple[str, str]:
     """A demo juror's login and a dossier of AMI1 they are recused from (read with a separate process)."""
     script = (
         "import sys; from dashboard.store import Database, Store; from dashboard.store.access import OPERATOR;"
-        "db = Database(sys.argv[1]); s = Store(db.cursor());"
+        "db = Database(sys.argv[1]); s = db.store();"
         "r = s.recusals(OPERATOR, 'AMI1').iloc[0]; u = s.users(OPERATOR);"
         "print(u[u.juror_id == r.juror_id].login.iloc[0], r.dossier_id); db.close()"
     )
@@ -32,7 +33,7 @@ def test_rating_recusal_and_concertation(page, app_url: str, demo_db: Path) -> N
     # only if we ask before the first page load, so the pair is computed from a copy.
     copy = demo_db.with_name("copy-for-read.duckdb")
     if not copy.exists():
-        copy.write_bytes(demo_db.read_bytes())
+        copy_database(demo_db, copy)
     recused_login, recused_dossier = _recused_pair(copy)
 
     sign_in(page, app_url, "celine.ravaud")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.browser import no_exception, open_page, sign_in
+from tests.helpers.databases import copy_database
 from tests.helpers.libreoffice import libreoffice_sheets, table
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +30,7 @@ from dashboard.core import decision
 from dashboard.services import meeting
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
-db = Database(sys.argv[1]); s = Store(db.cursor())
+db = Database(sys.argv[1]); s = db.store()
 inputs = meeting.call_inputs(s, OPERATOR, meeting.load_call(s, OPERATOR, "AMI1"), decision.AggregationSettings())
 equal = decision.default_profile(inputs)
 without = decision.WeightProfile(weights={**equal.weights, "D03": 0.0}, enabled=equal.enabled)
@@ -43,7 +44,7 @@ db.close()
 
 def _expected(db: Path) -> dict:
     copy = db.with_name("copy-for-meeting.duckdb")
-    copy.write_bytes(db.read_bytes())
+    copy_database(db, copy)
     return json.loads(subprocess.run([sys.executable, "-c", EXPECTED, str(copy)], capture_output=True,
                                      text=True, check=True).stdout)
 

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from dashboard.core.decision import AggregationSettings
 from dashboard.report.shortlist_workbook import (
     CONSTRAINTS_LABEL,
     HASH_LABEL,
+    HEAD_LABEL,
     SHEETS,
     SPEC_LABEL,
     build_workbook,
@@ -33,8 +33,9 @@ from dashboard.report.shortlist_workbook import (
 from dashboard.services import meeting
 from dashboard.services.importer import import_file
 from dashboard.services.meeting import export_call
-from dashboard.store import Database, RatingEntry, Store
+from dashboard.store import Database, RatingEntry
 from dashboard.store.access import OPERATOR, Actor
+from tests.helpers.databases import copy_database
 from tests.helpers.libreoffice import libreoffice_sheets, table
 from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
@@ -68,6 +69,7 @@ class Expected:
     selected: tuple[str, ...]
     ratings: pd.DataFrame
     content_hash: str
+    journal_head: str | None
     forced_in: str
     decided: str
     regions: set[str]
@@ -81,7 +83,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database with a forcing, decisions, a comment typed as a formula and a late recusal."""
     path = tmp_path_factory.mktemp("export") / "jury.duckdb"
     db = Database(path)
-    store = Store(db.cursor())
+    store = db.store()
     import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
     # A juror's comment typed as a formula (through the rating API, with the version they saw).
     mine = store.own_ratings(JUROR, CALL)
@@ -98,7 +100,7 @@ def expected(demo_path: Path) -> Expected:
     """Forcing and decisions recorded by the president, then the shortlist computed independently."""
     db = Database(demo_path)
     try:
-        store = Store(db.cursor())
+        store = db.store()
         inputs = meeting.call_inputs(store, OPERATOR, meeting.load_call(store, OPERATOR, CALL), AggregationSettings())
         result = decision.rank_call(inputs, decision.default_profile(inputs))
         # Force in the weakest ranked dossier; record a decision whose rationale looks like a formula.
@@ -113,7 +115,7 @@ def expected(demo_path: Path) -> Expected:
                                         {"min_per_group": {"region": 1}, "force_in": [forced_in]})
         assert independent.feasible and forced_in in independent.selected
         return Expected(inputs, result, tuple(map(str, independent.selected)), store.ratings(OPERATOR, CALL),
-                        store.content_hash(), forced_in, decided,
+                        store.content_hash(), store.journal_head(), forced_in, decided,
                         set(inputs.attributes.loc[eligible, "region"]))
     finally:
         db.close()
@@ -122,7 +124,7 @@ def expected(demo_path: Path) -> Expected:
 def _export(demo_path: Path, anonymise: bool) -> tuple[str, bytes]:
     db = Database(demo_path)
     try:
-        return export_call(Store(db.cursor()), OPERATOR, CALL, None, SIZE, {"min_per_group": {"region": 1}},
+        return export_call(db.store(), OPERATOR, CALL, None, SIZE, {"min_per_group": {"region": 1}},
                            anonymise=anonymise, generated_at=GENERATED_AT)
     finally:
         db.close()
@@ -266,6 +268,8 @@ def test_anonymised_export_has_no_juror_name_and_consistent_pseudonyms(
 def test_manifest_makes_the_result_reproducible(exported: dict, expected: Expected) -> None:
     info = manifest(exported["sheets"]["Manifeste"])
     assert info[HASH_LABEL] == expected.content_hash
+    # The journal's head beside it: an entry of the chain, which `jury audit --verify --head` finds.
+    assert info[HEAD_LABEL] == expected.journal_head and len(info[HEAD_LABEL]) == 64
     assert info["Version de l'application"] == __import__("dashboard").__version__
     assert info["Appel"].startswith("AMI1 — ")
     assert info["Profil de pondération"] == "poids égaux"
@@ -341,10 +345,10 @@ def test_header_style_frozen_header_autofilter_widths_and_formats(exported: dict
 
 def test_saved_jury_profile_is_used_and_ahp_consistency_is_shown(demo_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.duckdb"
-    shutil.copy(demo_path, copy)
+    copy_database(demo_path, copy)
     db = Database(copy)
     try:
-        store = Store(db.cursor())
+        store = db.store()
         criteria = ["C02", "C06", "J01"]
         matrix = [[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]
         ahp = scoring.weights("ahp", pairwise=pd.DataFrame(matrix, index=criteria, columns=criteria))
@@ -444,7 +448,7 @@ def test_jury_export_bad_constraints_file(demo_path: Path, tmp_path: Path) -> No
 def test_conflict_register_sheet_lists_every_juror_and_recusal(exported: dict, demo_path: Path) -> None:
     db = Database(demo_path)
     try:
-        store = Store(db.cursor())
+        store = db.store()
         jurors = store.jurors()
         declarations = store.conflict_declarations(OPERATOR, CALL).set_index("juror_id")
         recusals = store.recusals(OPERATOR, CALL)

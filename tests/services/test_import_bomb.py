@@ -58,7 +58,7 @@ def peak_kib():
 
 path, database = Path(sys.argv[1]), Path(sys.argv[2])
 db = Database(database)
-store = Store(db.cursor())
+store = db.store()
 outcome = {"hash_before": table_digests(db.cursor()), "audit_before": len(store.audit_log(OPERATOR)),
            "baseline_kib": peak_kib()}
 try:

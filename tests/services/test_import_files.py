@@ -350,7 +350,7 @@ def test_an_ods_saved_by_libreoffice_imports_like_the_xlsx(store: Store, tmp_pat
     report = import_file(ods, store, actor=OPERATOR)
     assert "  – feuille masquée importée : Jurés" in report.lines()
     assert any("classeur .ods : les contrôles des formules sans valeur calculée" in line for line in report.lines())
-    other = Store(Database(tmp_path / "other.duckdb").cursor())
+    other = Database(tmp_path / "other.duckdb").store()
     import_file(xlsx, other, actor=OPERATOR)
     assert store.content_hash() == other.content_hash()
 

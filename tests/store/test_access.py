@@ -144,13 +144,18 @@ def test_log_in_checks_the_password_and_slows_repeated_failures(filled: Store) -
             authenticate(filled, "paul.leroy", "mauvais", now + timedelta(seconds=attempt))
     with pytest.raises(LoginRefused, match="Trop de tentatives") as info:
         authenticate(filled, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=3))
-    assert info.value.retry_after > 0
-    later = now + timedelta(seconds=2 + 6)
+    assert info.value.retry_after == 4  # 5 s after the 3rd failure, at 2 s
+    # Each attempt made during the wait counts too and doubles it: 4 failures, 10 s from 2 s;
+    # 5 failures, 20 s from 2 s (the password is not checked then).
+    with pytest.raises(LoginRefused, match="réessayez dans 4 secondes"):
+        authenticate(filled, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=2 + 6))
+    later = now + timedelta(seconds=2 + 20)
     assert authenticate(filled, "paul.leroy", "motdepasse-solide", later) == JUROR
     with pytest.raises(LoginRefused, match="incorrect"):
         authenticate(filled, "inconnu", "motdepasse-solide", later)
     failures = filled.audit_log(OPERATOR)
-    assert (failures["action"] == "échec de connexion").sum() == 3
+    assert (failures["action"] == "échec de connexion").sum() == 5
+    assert filled.credentials("paul.leroy")["failed_attempts"] == 0  # the success started over
 
 
 @pytest.mark.parametrize("action", sorted(access.PERMISSIONS))

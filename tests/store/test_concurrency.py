@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.services.importer import import_file
-from dashboard.store import Database, Store
+from dashboard.store import Database
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.workbooks import tiny_tables, write_workbook
 
@@ -38,14 +38,14 @@ def crowded_tables() -> dict:
 def test_twenty_jurors_write_ten_thousand_ratings_at_once(tmp_path: Path) -> None:
     db = Database(tmp_path / "crowd.duckdb")
     try:
-        setup = Store(db.cursor())
+        setup = db.store()
         import_file(write_workbook(tmp_path / "crowd.xlsx", crowded_tables()), setup, actor=OPERATOR)
         audit_before = len(setup.audit_log(OPERATOR))
         errors: list[BaseException] = []
         start = threading.Barrier(JURORS)
 
         def juror_session(index: int) -> None:
-            store = Store(db.cursor())  # one cursor per session, as in the server
+            store = db.store()  # one cursor per session, as in the server
             actor = Actor(f"jure{index}", f"Juré {index}", "jure", f"J{index:02d}")
             start.wait()
             try:
@@ -89,7 +89,7 @@ CHILD = textwrap.dedent("""
             time.sleep(120)
     Store._write_rows = slow_write
     db = Database(sys.argv[1])
-    import_file(sys.argv[2], Store(db.cursor()), actor=OPERATOR)
+    import_file(sys.argv[2], db.store(), actor=OPERATOR)
     print("committed", flush=True)
 """)
 
@@ -98,9 +98,9 @@ def test_process_killed_mid_import_leaves_the_database_as_before(tmp_path: Path)
     path = tmp_path / "killed.duckdb"
     first = tiny_tables()
     db = Database(path)
-    import_file(write_workbook(tmp_path / "first.xlsx", first), Store(db.cursor()), actor=OPERATOR)
-    before = Store(db.cursor()).content_hash()
-    before_summary = Store(db.cursor()).summary()
+    import_file(write_workbook(tmp_path / "first.xlsx", first), db.store(), actor=OPERATOR)
+    before = db.store().content_hash()
+    before_summary = db.store().summary()
     db.close()
 
     second = crowded_tables()  # 100 dossiers, 20 jurors: a different content
@@ -116,7 +116,7 @@ def test_process_killed_mid_import_leaves_the_database_as_before(tmp_path: Path)
 
     db = Database(path)
     try:
-        store = Store(db.cursor())
+        store = db.store()
         assert store.content_hash() == before
         assert store.summary() == before_summary
         assert len(store.dossiers(OPERATOR, "AMI1")) == 3

@@ -13,6 +13,7 @@ import pytest
 
 from dashboard.errors import DamagedDatabaseError
 from dashboard.store import Database
+from tests.helpers.databases import copy_database
 from tests.helpers.workbooks import DEMO_WORKBOOK
 
 BLOCK = 262_144  # DuckDB's block size
@@ -54,7 +55,7 @@ def test_a_damaged_file_is_refused_at_open_and_left_untouched(demo_database_file
 def test_the_whole_file_opens_after_the_check(demo_database_file: Path, tmp_path: Path) -> None:
     """The check refuses damage, not a sound file: the demo opens and stays byte-identical."""
     path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_database_file.read_bytes())
+    copy_database(demo_database_file, path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     Database(path).close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

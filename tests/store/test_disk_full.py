@@ -29,8 +29,9 @@ SCENARIO = textwrap.dedent('''
 
     folder, demo = sys.argv[1], sys.argv[2]
     shutil.copy(demo, f"{folder}/jury.duckdb")
+    shutil.copy(demo.replace(".duckdb", ".journal.key"), f"{folder}/jury.journal.key")
     database = Database(f"{folder}/jury.duckdb")
-    store = Store(database.cursor(), on_fatal=database.mark_failed)  # as a page's store is
+    store = database.store()  # as a page's store is
     actor = store.credentials("celine.ravaud")["actor"]
     dossiers = list(store.dossiers_to_rate(actor, "AMI1")["dossier_id"][:2])
     criterion = store.criteria().query("criterion_group == 'jury'")["criterion_id"].iloc[0]
@@ -79,7 +80,7 @@ SCENARIO = textwrap.dedent('''
     os.remove(filler)
     results["reopened"] = database.reopen_if_failed()
     results["generation"] = database.generation
-    fresh = Store(database.cursor())
+    fresh = database.store()
     results["after reopen"] = [score(fresh, dossiers[0]), score(fresh, dossiers[1])]
     results["reopen again"] = database.reopen_if_failed()
     database.close()

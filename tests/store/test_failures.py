@@ -16,6 +16,7 @@ from dashboard.store import Database, Store
 from dashboard.store import store as store_module
 from dashboard.store.access import OPERATOR, Actor
 from dashboard.store.store import WRITE_ATTEMPTS, RatingEntry
+from tests.helpers.databases import copy_database
 from tests.helpers.store_state import table_digests
 
 LOGIN = "celine.ravaud"
@@ -24,7 +25,7 @@ LOGIN = "celine.ravaud"
 @pytest.fixture
 def demo_db(demo_database_file: Path, tmp_path: Path) -> Iterator[Database]:
     path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_database_file.read_bytes())
+    copy_database(demo_database_file, path)
     database = Database(path)
     yield database
     database.close()
@@ -52,10 +53,10 @@ def test_a_write_conflict_is_retried_and_lands_once_the_other_session_is_done(
         other.execute("COMMIT")
 
     monkeypatch.setattr(store_module, "pause_before_retry", other_commits)
-    Store(demo_db.cursor()).record_login_failure(LOGIN, store_module.datetime.now())
+    demo_db.store().record_login_failure(LOGIN, store_module.datetime.now())
     assert pauses == [1]  # one conflict, one retry
     assert _failed_attempts(demo_db) == 2  # both sessions' failures counted
-    journal = Store(demo_db.cursor()).audit_log(OPERATOR)
+    journal = demo_db.store().audit_log(OPERATOR)
     assert (journal["action"] == "échec de connexion").sum() == 1
 
 
@@ -64,7 +65,7 @@ def test_a_conflict_that_lasts_is_named_after_three_attempts_and_nothing_is_writ
     other = _hold_user_row(demo_db)
     pauses: list[int] = []
     monkeypatch.setattr(store_module, "pause_before_retry", pauses.append)
-    store = Store(demo_db.cursor())
+    store = demo_db.store()
     journal_before = len(store.audit_log(OPERATOR))
     with pytest.raises(WriteConflictError) as refused:
         store.record_login_failure(LOGIN, store_module.datetime.now())
@@ -92,7 +93,7 @@ def test_two_sessions_saving_the_same_rating_at_once_end_in_a_stale_refusal_with
         demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The conflict is retried; the retry then sees the other session's save, and the juror
     is told their view is out of date, with the current value (not « another window »)."""
-    first, second = Store(demo_db.cursor()), Store(demo_db.cursor())
+    first, second = demo_db.store(), demo_db.store()
     actor, dossier, criterion, seen = _juror(first)
     other = demo_db.cursor()
     other.execute("BEGIN TRANSACTION")
@@ -131,12 +132,12 @@ class _FailingCommit:
 
 
 def test_a_full_disk_on_a_rating_save_says_so_and_nothing_is_written(demo_db: Database) -> None:
-    reader = Store(demo_db.cursor())
+    reader = demo_db.store()
     actor, dossier, criterion, seen = _juror(reader)
     before = table_digests(demo_db.cursor())
     failing = _FailingCommit(demo_db.cursor())
     with pytest.raises(DiskFullError) as full:
-        Store(failing).save_ratings(actor, dossier, [RatingEntry(criterion, 2, "note", seen)])
+        Store(failing, chain=demo_db.chain).save_ratings(actor, dossier, [RatingEntry(criterion, 2, "note", seen)])
     message = str(full.value)
     assert message.startswith("Disque plein sur le serveur : rien n'a été écrit.")
     assert "fenêtre" not in message and "/srv" not in message and "rollback" not in message.lower()
@@ -150,13 +151,13 @@ def test_a_full_disk_during_an_import_is_named_and_the_store_is_unchanged(demo_d
 
     before = table_digests(demo_db.cursor())
     with pytest.raises(DiskFullError):
-        import_file(DEMO_WORKBOOK, Store(_FailingCommit(demo_db.cursor())), actor=OPERATOR)
+        import_file(DEMO_WORKBOOK, Store(_FailingCommit(demo_db.cursor()), chain=demo_db.chain), actor=OPERATOR)
     assert table_digests(demo_db.cursor()) == before
 
 
 def test_a_failed_read_names_the_operation_but_neither_the_sql_nor_a_path(demo_db: Database) -> None:
     cursor = demo_db.cursor()
-    store = Store(cursor)
+    store = Store(cursor, chain=demo_db.chain)
     cursor.close()
     with pytest.raises(StoreError) as failed:
         store.calls()

@@ -12,9 +12,12 @@ import pytest
 
 from dashboard.errors import DatabaseLockedError, SchemaTooNewError
 from dashboard.services.importer import import_file
-from dashboard.store import Database, Store, schema_version
+from dashboard.store import Database, schema_version
 from dashboard.store.access import OPERATOR
 from dashboard.store.database import LATEST_VERSION, migrations
+
+# The journal's columns before it became a chain (schema 3 and earlier).
+LEGACY_JOURNAL = "audit_id, occurred_at, actor, action, entity, entity_id, before, after"
 
 
 def test_new_file_gets_every_migration_and_reference_communes(tmp_path: Path) -> None:
@@ -24,7 +27,7 @@ def test_new_file_gets_every_migration_and_reference_communes(tmp_path: Path) ->
         assert schema_version(cur) == LATEST_VERSION
         names = [row[0] for row in cur.execute("SELECT name FROM schema_version ORDER BY version").fetchall()]
         assert names == [name for _, name, _ in migrations()]
-        communes = Store(cur).communes().set_index("insee_code")
+        communes = db.store().communes().set_index("insee_code")
         assert communes.loc["15014", "name"] == "Aurillac"
         assert communes.loc["97412", "overseas"]
         assert not communes.loc["68297", "overseas"]
@@ -35,13 +38,13 @@ def test_new_file_gets_every_migration_and_reference_communes(tmp_path: Path) ->
 def test_reopening_applies_nothing_and_keeps_data(tmp_path: Path, tiny_workbook: Path) -> None:
     path = tmp_path / "keep.duckdb"
     db = Database(path)
-    import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
-    before = Store(db.cursor()).content_hash()
+    import_file(tiny_workbook, db.store(), actor=OPERATOR)
+    before = db.store().content_hash()
     db.close()
     db = Database(path)
     try:
         assert not db.is_new
-        assert Store(db.cursor()).content_hash() == before
+        assert db.store().content_hash() == before
         assert schema_version(db.cursor()) == LATEST_VERSION
     finally:
         db.close()
@@ -97,7 +100,7 @@ def test_the_journal_is_folded_into_the_file_while_the_database_is_open(tmp_path
     Database(path).close()
     db = Database(path)  # an existing file, as at every server start
     try:
-        import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
+        import_file(tiny_workbook, db.store(), actor=OPERATOR)
         assert path.with_name("open.duckdb.wal").stat().st_size > 0
         db.cursor().execute("CHECKPOINT")
         wal = path.with_name("open.duckdb.wal")
@@ -145,8 +148,9 @@ def test_each_older_schema_upgrades_and_keeps_its_data(tmp_path: Path, tiny_work
 
     reference = tmp_path / "reference.duckdb"
     db = Database(reference)
-    import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
+    import_file(tiny_workbook, db.store(), actor=OPERATOR)
     rows = db.cursor().execute("SELECT * FROM ratings ORDER BY ALL").fetchall()
+    legacy_entries = db.cursor().execute("SELECT count(*) FROM audit_log").fetchall()[0][0]
     db.close()
     for version in range(1, LATEST_VERSION):
         path = tmp_path / f"schema_{version}.duckdb"
@@ -159,8 +163,11 @@ def test_each_older_schema_upgrades_and_keeps_its_data(tmp_path: Path, tiny_work
         load_communes(con)
         con.execute("ATTACH ? AS source (READ_ONLY)", [str(reference)])
         for table in ("calls", "criteria", "candidates", "dossiers", "criterion_values", "jurors",
-                      "conflict_declarations", "recusals", "ratings", "audit_log"):
+                      "conflict_declarations", "recusals", "ratings"):
             con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
+        # The journal as the schema before its chain held it, its sequence moved on as writes move it.
+        con.execute(f"INSERT INTO audit_log SELECT {LEGACY_JOURNAL} FROM source.audit_log")
+        con.execute("SELECT nextval('audit_seq') FROM source.audit_log").fetchall()
         con.execute("DETACH source")
         con.close()
         upgraded = Database(path)
@@ -168,8 +175,11 @@ def test_each_older_schema_upgrades_and_keeps_its_data(tmp_path: Path, tiny_work
             cur = upgraded.cursor()
             assert schema_version(cur) == LATEST_VERSION
             assert cur.execute("SELECT * FROM ratings ORDER BY ALL").fetchall() == rows
-            assert Store(cur).summary()[0]["dossiers"] == 3
+            assert upgraded.store().summary()[0]["dossiers"] == 3
             assert cur.execute("SELECT count(*) FROM users").fetchone()[0] == 0  # table of schema 2
             assert cur.execute("SELECT count(*) FROM shortlist_forcings").fetchone()[0] == 0  # schema 3
+            verdict = upgraded.store().verify_journal(OPERATOR)
+            assert verdict.intact, verdict.report()
+            assert verdict.legacy == legacy_entries and verdict.entries == legacy_entries + 1  # + the migration
         finally:
             upgraded.close()

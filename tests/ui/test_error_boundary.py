@@ -173,7 +173,9 @@ def test_a_store_reports_a_fatal_error_to_its_database() -> None:
                                         "previous fatal error.")
 
     reported: list[bool] = []
-    store = Store(Invalidated(), on_fatal=lambda: reported.append(True))
+    from dashboard.store.journal import ChainState
+
+    store = Store(Invalidated(), chain=ChainState(bytes(32)), on_fatal=lambda: reported.append(True))
     with pytest.raises(DatabaseFailedError):
         store.calls()
     assert reported == [True]

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.services.importer import import_file
-from dashboard.store import Database, Store
+from dashboard.store import Database
 from dashboard.store.access import OPERATOR, Actor
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
@@ -20,7 +20,7 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
 def app_db(tmp_path: Path, tiny_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "app.duckdb"
     db = Database(path)
-    import_file(tiny_workbook, Store(db.cursor()), actor=OPERATOR)
+    import_file(tiny_workbook, db.store(), actor=OPERATOR)
     db.close()
     monkeypatch.setenv("JURY_DB", str(path))
     st.cache_resource.clear()
@@ -106,3 +106,28 @@ def test_import_page_is_refused_to_a_direction_user(app_db: Path) -> None:
     page.run()
     assert page.error and "pas accessible" in page.error[0].value
     assert not page.get("file_uploader")
+
+
+def test_journal_page_verifies_the_chain_and_names_a_change_made_in_the_file(app_db: Path) -> None:
+    at = app_as(ADMIN).run()
+    at.switch_page("../pages/journal.py").run()
+    assert not at.exception
+    at.button(key="journal_verify").click().run()
+    assert at.success[0].value.startswith("Journal intact : 1 entrée(s) chaînée(s) et scellée(s).")
+    assert not at.error
+    # Someone edits the file while no server holds it; the page opens it afresh and says so.
+    import duckdb
+
+    from dashboard.ui.session import get_database
+
+    get_database().close()  # the pages' database, as a server stopped
+    st.cache_resource.clear()
+    con = duckdb.connect(str(app_db))
+    con.execute("UPDATE ratings SET score = 1 WHERE dossier_id = 'AMI1-001'")
+    con.close()
+    at = app_as(ADMIN).run()
+    at.switch_page("../pages/journal.py").run()
+    at.button(key="journal_verify").click().run()
+    assert not at.exception and not at.success
+    assert at.error[0].value.startswith("Journal altéré : données modifiées hors de l'application depuis "
+                                        "l'entrée n° 1, constaté à l'ouverture de la base")
