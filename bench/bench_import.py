@@ -90,7 +90,7 @@ def main() -> int:
         undeclared = write_rows_bomb(folder / "rows_250k_sans_dimension.xlsx", 250_000, dimension=False)
         tables = write_ods_rows_bomb(folder / "tables_10.ods", 199_000, tables=10)
         database = Database(folder / "refusals.duckdb")
-        store = Store(database.cursor())
+        store = database.store()
         cases = [
             ("xlsx de 3 000 000 lignes refusé", bomb, "trop volumineux une fois décompressé", args.repeat, TARGET_S),
             ("ods d'une ligne répétée 3 000 000 fois refusé", ods, "lignes remplies", args.repeat, TARGET_S),
@@ -114,7 +114,7 @@ def main() -> int:
 
         def demo_import() -> None:
             db = fresh_store()
-            report = import_file(DEMO_WORKBOOK, Store(db.cursor()), actor=OPERATOR)
+            report = import_file(DEMO_WORKBOOK, db.store(), actor=OPERATOR)
             assert report.summary.changed_anything
             db.close()
 

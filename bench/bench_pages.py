@@ -34,7 +34,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import create_demo_accounts
 from dashboard.services.importer import import_file
-from dashboard.store import Database, Store
+from dashboard.store import Database
 from dashboard.store.access import OPERATOR
 from tests.helpers.workbooks import DEMO_WORKBOOK, write_workbook
 
@@ -90,7 +90,7 @@ def generated_call(size: int, seed: int = 7) -> dict:
 def database_with(tables_or_demo, folder: Path, name: str) -> Path:
     path = folder / f"{name}.duckdb"
     db = Database(path)
-    store = Store(db.cursor())
+    store = db.store()
     workbook = DEMO_WORKBOOK if tables_or_demo is None else write_workbook(folder / f"{name}.xlsx", tables_or_demo)
     import_file(workbook, store, actor=OPERATOR)
     if tables_or_demo is None:
@@ -117,7 +117,7 @@ def _president(db: Path):
     if db not in _PRESIDENTS:
         from dashboard.store.access import Actor
         database = Database(db)
-        jurors = Store(database.cursor()).jurors()
+        jurors = database.store().jurors()
         database.close()
         president = jurors[jurors["role"] == "president"].iloc[0]
         _PRESIDENTS[db] = Actor("bench", president["name"], "president", president["juror_id"])

@@ -283,6 +283,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     log = configure_incident_log(database.path)
     print(f"Base : {database.path} (ouverte et verrouillée). Incidents consignés dans : {log}", flush=True)
+    warning = key_warning(database.path)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     serve(database, args.port, args.address)
     return 0
 

@@ -7,7 +7,7 @@ expected and what was found.
     │   ├── SchemaTooNewError     the file was written by a newer version
     │   ├── DamagedDatabaseError  the file is truncated, corrupt or not a database
     │   ├── DiskFullError         the disk is full: the write was undone
-    │   ├── WriteConflictError    simultaneous writes still clashed after the retries
+    │   ├── WriteConflictError    a write clashed with one made outside the store
     │   ├── JournalKeyError       the journal's key file is missing or unreadable
     │   └── DatabaseFailedError   DuckDB invalidated the open database (a fatal error)
     ├── ImportRejected        an import file has problems; nothing was written
@@ -49,7 +49,7 @@ class DiskFullError(StoreError):
 
 
 class WriteConflictError(StoreError):
-    """Another session kept writing the same rows through every retry; nothing was written."""
+    """A write clashed with another made on the same rows outside the store; nothing was written."""
 
 
 class JournalKeyError(StoreError):

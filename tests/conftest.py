@@ -17,16 +17,31 @@ from tests.helpers.packaging import InstalledPackage, build_and_install
 from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
 
 
+@pytest.fixture(autouse=True, scope="session")
+def digests_checked_at_every_close():
+    """Every database a test closes (in this process) is checked: the state digests its writes
+    kept up to date part by part must be those of the data read whole. A write that forgot to
+    name the table it changed would show here, in whichever test made it."""
+    original = Database.close
+
+    def checked_close(self: Database) -> None:
+        try:
+            if not self._failure_met and not self.failed():
+                kept, whole = self.chain.state(), self.store().state_hash()
+                assert kept == whole, f"digests kept by the writes differ from the data of {self.path}"
+        finally:
+            original(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Database, "close", checked_close)
+        yield
+
+
 @pytest.fixture
 def database(tmp_path: Path):
     db = Database(tmp_path / "jury.duckdb")
     yield db
-    try:
-        # The digests the writes kept up to date part by part are those of the data read whole:
-        # a write that forgot to name the table it changed would show here.
-        assert db.chain.state() == db.store().state_hash()
-    finally:
-        db.close()
+    db.close()
 
 
 @pytest.fixture

@@ -212,7 +212,8 @@ def _release(key: Path) -> None:
 
 
 class Database:
-    """One open DuckDB file for the whole process; hand out one cursor per session.
+    """One open DuckDB file for the whole process (a second opening of it is refused);
+    hand out one store, on a cursor of its own, per session.
 
     After a fatal DuckDB error every query fails until the file is reopened. A store
     that meets one says so (`mark_failed`, its `on_fatal`); `reopen_if_failed()` then

@@ -5,7 +5,7 @@ At open, a file held by another process and a file that is not whole are told ap
 (`dashboard.store.database` words their messages). Then three failures, because each
 calls for a different answer:
 - a full disk (`No space left on device`): the write is undone, say so;
-- a write conflict (two sessions writing the same rows at once): retry;
+- a write conflict (a write made outside the store on the same rows): named;
 - a fatal error (DuckDB invalidates the whole database): reopen it.
 Anything else on a read or a write is a plain `StoreError` whose message names the
 operation but never the SQL or the file path; DuckDB's own text stays in `__cause__`,

@@ -276,7 +276,8 @@ def verify(entries: Sequence[Entry], key: bytes, live_state: str, heads: Sequenc
     for entry in entries:
         if entry.action == OUTSIDE_CHANGE and entry.actor == SYSTEM_ACTOR:
             since = json.loads(entry.after or "{}").get("depuis_entree")
-            problems.append(f"données modifiées hors de l'application depuis l'entrée n° {fr_number(since)}, "
+            shown = fr_number(since) if isinstance(since, int) else "?"
+            problems.append(f"données modifiées hors de l'application depuis l'entrée n° {shown}, "
                             f"constaté à l'ouverture de la base par {entry.label()}.")
     stated = [e for e in entries if e.state_hash is not None]
     state_entry = stated[-1] if stated else None

@@ -16,7 +16,6 @@ import hashlib
 import json
 import math
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -65,6 +64,8 @@ UNPROTECTED_TABLES = ("communes", "audit_log", "schema_version")
 # Large protected tables are digested in parts, by this column, so that a write recomputes
 # only the parts it changed (one dossier's ratings, not every rating).
 PARTITIONS = {"ratings": "dossier_id", "criterion_values": "dossier_id"}
+# A transaction that wrote more parts of a table than this reads the table whole instead.
+PARTS_READ_ONE_BY_ONE = 8
 
 # A failed log-in is journalled but changes no data: `data_version` ignores it.
 LOGIN_FAILURE = "échec de connexion"
@@ -79,15 +80,6 @@ T = TypeVar("T")
 
 # Values of these columns in the database are maintained by the store itself.
 _RATING_BOOKKEEPING = ("rated_at", "version")
-
-# A write that meets a conflict is tried this many times in all before it is named.
-WRITE_ATTEMPTS = 3
-
-
-def pause_before_retry(attempt: int) -> None:
-    """Let the other session's transaction finish: 20 ms, then 40 ms."""
-    time.sleep(0.02 * 2 ** (attempt - 1))
-
 
 @dataclass
 class TableChange:
@@ -223,13 +215,16 @@ class Store:
         self._cur.execute(sql, list(params))
 
     def _changed_parts(self) -> dict[journal.PartKey, str | None]:
-        """The digests of the parts this transaction wrote, as it leaves them (None: now empty)."""
+        """The digests of the parts this transaction wrote, as it leaves them (None: now empty).
+        A table written whole, or in many parts (an import), is read whole, in one query."""
         changes: dict[journal.PartKey, str | None] = {}
-        for table, part in sorted(self._touched, key=lambda t: (t[0], t[1] or "")):
-            if part is None:
+        for table in sorted({table for table, _ in self._touched}):
+            parts = {part for name, part in self._touched if name == table}
+            if None in parts or len(parts) > PARTS_READ_ONE_BY_ONE:
                 changes.update(dict.fromkeys(self._chain.parts_of(table)))
                 changes.update(self._table_parts(table))
-            else:
+                continue
+            for part in sorted(p for p in parts if p is not None):
                 rows = self._rows(f"SELECT {self._protected_columns(table)} FROM {table} "
                                   f"WHERE {PARTITIONS[table]} = ? ORDER BY ALL", [part])
                 changes[(table, part)] = journal.part_digest(rows) if rows else None
@@ -245,14 +240,16 @@ class Store:
             return changes
         state = self._chain.state(changes)
         last_id, prev_hash = self._tip
+        values: list[Any] = []
         for occurred_at, actor, action, entity, entity_id, before, after in pending:
             last_id += 1  # the chain numbers its entries: one writer, in order
             entry = journal.Entry(last_id, occurred_at, actor, action, entity, entity_id, before, after,
                                   prev_hash, state, None, False)
             prev_hash = journal.seal(self._chain.key, entry)
-            self._cur.execute(f"INSERT INTO audit_log ({_JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              [last_id, occurred_at, actor, action, entity, entity_id, before, after,
-                               entry.prev_hash, state, prev_hash, False])
+            values += [last_id, occurred_at, actor, action, entity, entity_id, before, after,
+                       entry.prev_hash, state, prev_hash, False]
+        rows = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(pending))
+        self._cur.execute(f"INSERT INTO audit_log ({_JOURNAL_COLUMNS}) VALUES {rows}", values)
         self._tip = (last_id, prev_hash)
         return changes
 
@@ -543,37 +540,30 @@ class Store:
 
     def _transaction(self, work: Callable[[], T], doing: str = "Enregistrement impossible") -> T:
         """Run `work()` in one transaction, its journal entries sealed before it commits;
-        roll back on any error. Transactions of the process run one at a time.
-
-        A write conflict (something outside the store wrote the same rows at that moment)
-        runs `work()` again, up to WRITE_ATTEMPTS times in all, since `work()` reads what
-        it needs inside the transaction; then it is named. A full disk and a fatal error
-        are named too, and a ROLLBACK that fails never hides the error that caused it."""
+        roll back on any error. Transactions of the process run one at a time, so the store's
+        writes never clash; a clash with a write made outside the store is named, as are a full
+        disk and a fatal error, and a ROLLBACK that fails never hides the error that caused it."""
         with _WRITES:
-            for attempt in range(1, WRITE_ATTEMPTS + 1):
-                self._pending, self._touched, self._tip = [], set(), self._chain.tip()
-                try:
-                    self._cur.execute("BEGIN TRANSACTION")
-                    result = work()
-                    changes = self._seal_pending()
-                    self._cur.execute("COMMIT")
-                    self._chain.apply(changes, self._tip)
-                    return result
-                except duckdb.Error as exc:
-                    rollback_quietly(self._cur)
-                    if not is_conflict(exc):
-                        raise self._failure(exc, doing) from exc
-                    if attempt == WRITE_ATTEMPTS:
-                        raise WriteConflictError(
-                            f"{doing} : d'autres enregistrements simultanés sur les mêmes données ont empêché "
-                            f"l'écriture après {WRITE_ATTEMPTS} essais ; rien n'a été écrit. Recommencez.") from exc
-                    pause_before_retry(attempt)
-                except BaseException:
-                    rollback_quietly(self._cur)
-                    raise
-                finally:
-                    self._pending, self._touched = None, set()
-        raise AssertionError("unreachable: the last attempt returns or raises")
+            self._pending, self._touched, self._tip = [], set(), self._chain.tip()
+            try:
+                self._cur.execute("BEGIN TRANSACTION")
+                result = work()
+                changes = self._seal_pending()
+                self._cur.execute("COMMIT")
+                self._chain.apply(changes, self._tip)
+                return result
+            except duckdb.Error as exc:
+                rollback_quietly(self._cur)
+                if is_conflict(exc):
+                    raise WriteConflictError(
+                        f"{doing} : un autre enregistrement simultané sur les mêmes données a empêché "
+                        "l'écriture ; rien n'a été écrit. Recommencez.") from exc
+                raise self._failure(exc, doing) from exc
+            except BaseException:
+                rollback_quietly(self._cur)
+                raise
+            finally:
+                self._pending, self._touched = None, set()
 
     # ----------------------------------------------------------------- journal
     @staticmethod
@@ -851,6 +841,7 @@ class Store:
                     "rechargez avant de modifier.", current)
             now = datetime.now()
             versions = {}
+            written: dict[str, list[Any]] = {}  # criterion -> its row (one statement writes them all)
             for entry in entries:
                 before = current.get(entry.criterion_id)
                 comment = (entry.comment or "").strip() or None
@@ -858,20 +849,22 @@ class Store:
                     versions[entry.criterion_id] = before["version"]
                     continue
                 version = (before["version"] if before else 0) + 1
-                self._write(
-                    "INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (juror_id, dossier_id, criterion_id) DO UPDATE SET "
-                    "score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at, "
-                    "version = excluded.version",
-                    [juror_id, dossier_id, entry.criterion_id, entry.score, comment, now, version],
-                    "ratings", dossier_id)
+                written[entry.criterion_id] = [juror_id, dossier_id, entry.criterion_id, entry.score, comment, now,
+                                               version]
                 self._append_audit(actor, "notation", "rating", f"{juror_id}/{dossier_id}/{entry.criterion_id}",
                                    before, {"score": entry.score, "comment": comment, "version": version})
                 versions[entry.criterion_id] = version
+            if written:
+                self._write(
+                    f"INSERT INTO ratings VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?)'] * len(written))} "
+                    "ON CONFLICT (juror_id, dossier_id, criterion_id) DO UPDATE SET "
+                    "score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at, "
+                    "version = excluded.version",
+                    [value for row in written.values() for value in row], "ratings", dossier_id)
             return versions
 
-        # A conflict with another session saving these ratings at the same moment is
-        # retried: `work` then sees that session's versions and refuses a stale save.
+        # Another session saving these ratings at the same moment writes first (writes run one
+        # at a time): `work` then sees that session's versions and refuses a stale save.
         return self._transaction(work)
 
     # ------------------------------------------------- weights and decisions

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.services.importer import import_file
-from dashboard.store import Database
+from dashboard.store import Database, RatingEntry
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.workbooks import tiny_tables, write_workbook
 
@@ -49,9 +49,9 @@ def test_twenty_jurors_write_ten_thousand_ratings_at_once(tmp_path: Path) -> Non
             actor = Actor(f"jure{index}", f"Juré {index}", "jure", f"J{index:02d}")
             start.wait()
             try:
-                for d in range(1, DOSSIERS + 1):
-                    for k in range(1, CRITERIA + 1):
-                        store.save_rating(actor, f"AMI1-{d:03d}", f"J0{k}", 1 + (d + k + index) % 5, None, None)
+                for d in range(1, DOSSIERS + 1):  # a dossier's ratings at once, as the rating page saves them
+                    store.save_ratings(actor, f"AMI1-{d:03d}", [
+                        RatingEntry(f"J0{k}", 1 + (d + k + index) % 5, None, None) for k in range(1, CRITERIA + 1)])
             except BaseException as exc:  # collected and asserted below
                 errors.append(exc)
 
@@ -78,7 +78,7 @@ def test_twenty_jurors_write_ten_thousand_ratings_at_once(tmp_path: Path) -> Non
 CHILD = textwrap.dedent("""
     import sys, time
     from dashboard.services.importer import import_file
-    from dashboard.store import Database, Store
+    from dashboard.store import Database, RatingEntry, Store
     from dashboard.store.access import OPERATOR
 
     original = Store._write_rows

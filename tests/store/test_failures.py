@@ -1,9 +1,10 @@
-"""Write failures named for what they are: a write conflict retried then named, a full
-disk that says nothing was written (never « another window saved »), and a ROLLBACK that
-never hides the error that caused it."""
+"""Write failures named for what they are: two sessions saving at once, a clash with a write
+made outside the store, a full disk that says nothing was written (never « another window
+saved »), and a ROLLBACK that never hides the error that caused it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from dashboard.errors import DiskFullError, StaleWrite, StoreError, WriteConflic
 from dashboard.store import Database, Store
 from dashboard.store import store as store_module
 from dashboard.store.access import OPERATOR, Actor
-from dashboard.store.store import WRITE_ATTEMPTS, RatingEntry
+from dashboard.store.store import RatingEntry
 from tests.helpers.databases import copy_database
 from tests.helpers.store_state import table_digests
 
@@ -36,42 +37,22 @@ def _failed_attempts(database: Database) -> int:
 
 
 def _hold_user_row(database: Database) -> duckdb.DuckDBPyConnection:
-    """Another session in the middle of a transaction that changed the account's row."""
+    """A write made outside the store, in the middle of a transaction that changed the account's row."""
     other = database.cursor()
     other.execute("BEGIN TRANSACTION")
     other.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE login = ?", [LOGIN])
     return other
 
 
-def test_a_write_conflict_is_retried_and_lands_once_the_other_session_is_done(
-        demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clash_with_a_write_made_outside_the_store_is_named_and_nothing_is_written(demo_db: Database) -> None:
     other = _hold_user_row(demo_db)
-    pauses: list[int] = []
-
-    def other_commits(attempt: int) -> None:
-        pauses.append(attempt)
-        other.execute("COMMIT")
-
-    monkeypatch.setattr(store_module, "pause_before_retry", other_commits)
-    demo_db.store().record_login_failure(LOGIN, store_module.datetime.now())
-    assert pauses == [1]  # one conflict, one retry
-    assert _failed_attempts(demo_db) == 2  # both sessions' failures counted
-    journal = demo_db.store().audit_log(OPERATOR)
-    assert (journal["action"] == "échec de connexion").sum() == 1
-
-
-def test_a_conflict_that_lasts_is_named_after_three_attempts_and_nothing_is_written(
-        demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    other = _hold_user_row(demo_db)
-    pauses: list[int] = []
-    monkeypatch.setattr(store_module, "pause_before_retry", pauses.append)
     store = demo_db.store()
     journal_before = len(store.audit_log(OPERATOR))
     with pytest.raises(WriteConflictError) as refused:
         store.record_login_failure(LOGIN, store_module.datetime.now())
-    assert pauses == list(range(1, WRITE_ATTEMPTS))
     message = str(refused.value)
-    assert f"après {WRITE_ATTEMPTS} essais ; rien n'a été écrit" in message
+    assert message.endswith("un autre enregistrement simultané sur les mêmes données a empêché l'écriture ; "
+                            "rien n'a été écrit. Recommencez.")
     assert "Conflict" not in message and "TransactionContext" not in message
     other.execute("ROLLBACK")
     assert _failed_attempts(demo_db) == 0
@@ -89,23 +70,38 @@ def _juror(store: Store) -> tuple[Actor, str, str, int | None]:
     return actor, dossier, criterion, int(own.loc[(dossier, criterion)]) if (dossier, criterion) in own.index else None
 
 
-def test_two_sessions_saving_the_same_rating_at_once_end_in_a_stale_refusal_with_the_values(
-        demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The conflict is retried; the retry then sees the other session's save, and the juror
-    is told their view is out of date, with the current value (not « another window »)."""
-    first, second = demo_db.store(), demo_db.store()
-    actor, dossier, criterion, seen = _juror(first)
-    other = demo_db.cursor()
-    other.execute("BEGIN TRANSACTION")
-    assert seen is not None  # the demo juror has rated it: the other session changes that rating
-    other.execute("UPDATE ratings SET score = 1, version = version + 1 WHERE juror_id = ? AND dossier_id = ? "
-                  "AND criterion_id = ?", [actor.juror_id, dossier, criterion])
-    monkeypatch.setattr(store_module, "pause_before_retry", lambda attempt: other.execute("COMMIT"))
-    with pytest.raises(StaleWrite) as stale:
-        second.save_ratings(actor, dossier, [RatingEntry(criterion, 5, None, seen)])
-    assert "modifiées ailleurs" in str(stale.value) and f"{criterion} : 1" in str(stale.value)
-    assert "une autre fenêtre" not in str(stale.value)
-    assert stale.value.current is not None and stale.value.current[criterion]["score"] == 1
+def test_two_sessions_saving_the_same_rating_at_once_one_lands_the_other_is_told_the_value(
+        demo_db: Database) -> None:
+    """Writes run one at a time: the second sees the first's save, and its juror is told their
+    view is out of date, with the current value (not « another window »)."""
+    sessions = [demo_db.store(), demo_db.store()]
+    actor, dossier, criterion, seen = _juror(sessions[0])
+    assert seen is not None  # the demo juror has rated it: both sessions change that rating
+    current = int(sessions[0].dossier_ratings(actor, dossier).set_index("criterion_id").loc[criterion, "score"])
+    scores = [current % 5 + 1, (current + 1) % 5 + 1]  # two new scores, both unlike the stored one
+    start = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def save(index: int) -> None:
+        start.wait()
+        try:
+            entry = RatingEntry(criterion, scores[index], None, seen)
+            outcomes[index] = sessions[index].save_ratings(actor, dossier, [entry])
+        except BaseException as exc:  # collected and asserted below
+            outcomes[index] = exc
+
+    threads = [threading.Thread(target=save, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (landed,) = [index for index, outcome in enumerate(outcomes) if isinstance(outcome, dict)]
+    stale = outcomes[1 - landed]
+    assert isinstance(stale, StaleWrite), stale
+    assert "modifiées ailleurs" in str(stale) and f"{criterion} : {scores[landed]}" in str(stale)
+    assert "une autre fenêtre" not in str(stale)
+    assert stale.current is not None and stale.current[criterion]["score"] == scores[landed]
+    assert stale.current[criterion]["version"] == seen + 1
 
 
 class _FailingCommit:

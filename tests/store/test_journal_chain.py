@@ -313,3 +313,12 @@ def test_the_check_tells_an_insertion_from_a_change_and_lists_every_problem() ->
     assert journal.verify(entries, key, "f" * 64).problems == [
         "données modifiées hors de l'application depuis l'entrée n° 6 (elles ne correspondent plus à l'état "
         "qu'elle a enregistré)."]
+
+
+def test_a_key_readable_by_others_is_pointed_out(chained: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key_file = journal.key_path(chained)
+    key_file.chmod(0o644)
+    code, _, err = _verify(chained, capsys)
+    assert code == 0
+    assert err.startswith(f"Attention : la clé du journal « {key_file} » est accessible à d'autres comptes "
+                          f"(droits 644) ; « chmod 600 {key_file} »")

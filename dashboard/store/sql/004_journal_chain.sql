@@ -8,6 +8,3 @@ ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR;
 ALTER TABLE audit_log ADD COLUMN state_hash VARCHAR;
 ALTER TABLE audit_log ADD COLUMN entry_hash VARCHAR;
 ALTER TABLE audit_log ADD COLUMN legacy BOOLEAN DEFAULT false;
-
--- Two entries can never follow the same one: the chain cannot fork.
-CREATE UNIQUE INDEX audit_log_prev_hash ON audit_log (prev_hash);
