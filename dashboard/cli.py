@@ -73,9 +73,18 @@ def _opened(args: argparse.Namespace) -> Iterator[tuple[Database, Store]]:
     """The database named by --db (or the default) and a store on it, closed afterwards."""
     database = Database(args.db)
     try:
+        _warn_outside_change(database)
         yield database, database.store()
     finally:
         database.close()
+
+
+def _warn_outside_change(database: Database) -> None:
+    """Tell the operator when opening found the data changed outside the application."""
+    if database.outside_change_found:
+        print(f"Attention : les données de « {database.path} » ont été modifiées hors de l'application "
+              "depuis la dernière écriture journalisée ; c'est inscrit au journal (voir « jury audit --verify »).",
+              file=sys.stderr, flush=True)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -286,6 +295,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warning = key_warning(database.path)
     if warning:
         print(warning, file=sys.stderr, flush=True)
+    _warn_outside_change(database)
     serve(database, args.port, args.address)
     return 0
 

@@ -225,6 +225,8 @@ class Database:
         self.is_new = not self.path.exists()
         self.generation = 0
         self.chain = journal.ChainState(b"")  # its key read or created, its digests computed, by `_open`
+        # Whether an opening found data changed while no process held the file (it is journalled).
+        self.outside_change_found = False
         self._lock = threading.Lock()
         # The cursors in use (a session's cursor goes when its session does).
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
@@ -250,7 +252,7 @@ class Database:
             store = Store(con, chain=self.chain)
             if chained:  # compared before a migration changes what the digest covers
                 self.chain.reset(store.state_parts(), store.chain_tip())
-                store.record_outside_change()
+                self.outside_change_found = store.record_outside_change() or self.outside_change_found
             applied = migrate(con)
             load_communes(con)
             if applied:  # the migrated tables, read whole

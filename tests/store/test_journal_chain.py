@@ -122,14 +122,16 @@ def test_a_rating_changed_in_the_file_is_caught_at_the_next_opening(
         chained: Path, capsys: pytest.CaptureFixture[str]) -> None:
     last = _entries(chained)[-1]
     _tamper(chained, "UPDATE ratings SET score = 1 WHERE juror_id = 'J-BDT' AND dossier_id = 'AMI1-002'")
-    code, out, _ = _verify(chained, capsys)
+    code, out, err = _verify(chained, capsys)
     assert code == 1
     assert out.startswith(f"Journal altéré : données modifiées hors de l'application depuis l'entrée n° "
                           f"{last.audit_id}, constaté à l'ouverture de la base")
+    assert err.startswith(f"Attention : les données de « {chained} » ont été modifiées hors de l'application")
     # The opening recorded it in the chain: the finding stays, whoever opens the file next.
     recorded = _entries(chained)[-1]
     assert (recorded.actor, recorded.action) == (journal.SYSTEM_ACTOR, journal.OUTSIDE_CHANGE)
-    assert _verify(chained, capsys)[0] == 1
+    code, _, err = _verify(chained, capsys)
+    assert code == 1 and "Attention" not in err  # found once, at the opening after the change
     # The application's own writes since then do not hide it.
     db = Database(chained)
     try:
