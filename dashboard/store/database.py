@@ -96,12 +96,13 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 def check_whole(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Refuse a file that DuckDB opened but cannot read whole.
 
-    A file cut short can still open (its catalogue is read, its tables later):
-    its size must hold every block DuckDB counts, and every column of every table
-    is read once, which also checks each block's checksum (about 20 ms on the demo)."""
+    A file cut short can still open (its catalogue is read, its tables later): its
+    size must hold every block in use (free blocks at its end are cut off when DuckDB
+    checkpoints), and every column of every table is read once, which also checks each
+    block's checksum (about 20 ms on the demo)."""
     try:
         block_size, blocks = con.execute(
-            "SELECT block_size, total_blocks FROM pragma_database_size() "
+            "SELECT block_size, total_blocks - free_blocks FROM pragma_database_size() "
             "WHERE database_name = current_database()").fetchall()[0]
         expected = _FILE_HEADERS_BYTES + int(block_size) * int(blocks) if blocks else 0
         if path.stat().st_size < expected:
@@ -257,7 +258,7 @@ class Database:
             load_communes(con)
             if applied:  # the migrated tables, read whole
                 self.chain.reset(store.state_parts(), store.chain_tip())
-                store.seal_after_migration(applied)
+                store.seal_after_migration(applied, chain_created=CHAIN_VERSION in applied)
         except BaseException:
             con.close()
             raise

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboard.errors import DamagedDatabaseError
@@ -70,3 +71,20 @@ def test_commands_refuse_a_damaged_file_in_one_french_line(demo_database_file: P
         assert result.stderr.startswith(f"Erreur : Base endommagée : « {path} » est tronquée")
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
         assert "Restaurez une sauvegarde" in result.stderr
+
+
+def test_a_file_whose_last_blocks_were_freed_and_cut_off_opens(demo_database_file: Path, tmp_path: Path) -> None:
+    """DuckDB cuts free blocks off the end of the file when it checkpoints: the file is then
+    shorter than its block count, and whole all the same."""
+    path = copy_database(demo_database_file, tmp_path / "demo.duckdb")
+    for sql in ("CREATE TABLE scratch AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(300000)",
+                "DROP TABLE scratch"):
+        con = duckdb.connect(str(path))
+        con.execute(sql)
+        con.close()
+    con = duckdb.connect(str(path))
+    block_size, total, free = con.execute(
+        "SELECT block_size, total_blocks, free_blocks FROM pragma_database_size()").fetchall()[0]
+    con.close()
+    assert free > 0 and path.stat().st_size < 3 * 4096 + total * block_size  # the case at hand
+    Database(path).close()
