@@ -607,8 +607,8 @@ class Store:
 
     def journal_head(self) -> str | None:
         """The seal of the journal's last entry, the head hash exports record (None: empty)."""
-        rows = self._rows("SELECT entry_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1")
-        return rows[0][0] if rows else None
+        last_id, head = self.chain_tip()
+        return head if last_id else None
 
     def verify_journal(self, actor: Actor, heads: Iterable[str] = ()) -> journal.Verdict:
         """The chain checked entry by entry, the live data against its last state digest, and
@@ -639,28 +639,25 @@ class Store:
         self._transaction(work, doing="Consignation d'une modification hors de l'application impossible")
         return True
 
-    def seal_after_migration(self, applied: list[int]) -> None:
-        """After schema migrations: seal the entries written before the chain existed (marked
-        `legacy`), then record the migration with the digest of the migrated tables."""
+    def seal_after_migration(self, applied: list[int], chain_created: bool) -> None:
+        """After schema migrations: when they created the chain, seal the entries written before
+        it (marked `legacy`, chained from the start); then record the migration with the digest
+        of the migrated tables. An entry without a seal in a chained journal is left as it is:
+        the verification names it."""
         def work() -> None:
             unsealed = self._rows(f"SELECT {_JOURNAL_COLUMNS} FROM audit_log WHERE entry_hash IS NULL "
-                                  "ORDER BY audit_id")
+                                  "ORDER BY audit_id") if chain_created else []
             if not unsealed and not self.journal_signed():
                 return  # a new database: nothing to seal, no state recorded to follow
-            previous = self._rows("SELECT entry_hash FROM audit_log WHERE entry_hash IS NOT NULL "
-                                  "ORDER BY audit_id DESC LIMIT 1")
-            prev_hash = previous[0][0] if previous else journal.GENESIS
-            entry = None
+            prev_hash = journal.GENESIS
             for row in unsealed:
                 audit_id, occurred_at, actor, action, entity, entity_id, before, after = row[:8]
                 entry = journal.Entry(audit_id, occurred_at, actor, action, entity, entity_id, before, after,
                                       prev_hash, None, None, True)
-                sealed = journal.seal(self._chain.key, entry)
+                prev_hash = journal.seal(self._chain.key, entry)
                 self._cur.execute("UPDATE audit_log SET prev_hash = ?, entry_hash = ?, legacy = true "
-                                  "WHERE audit_id = ?", [prev_hash, sealed, entry.audit_id])
-                prev_hash = sealed
-            if entry is not None:
-                self._tip = (entry.audit_id, prev_hash)
+                                  "WHERE audit_id = ?", [entry.prev_hash, prev_hash, audit_id])
+                self._tip = (audit_id, prev_hash)
             self._append_audit(journal.SYSTEM_ACTOR, "migration du schéma", "schema", str(max(applied)), None,
                                {"versions": applied, "entrees_anciennes_scellees": len(unsealed)})
         self._transaction(work, doing="Chaînage du journal impossible")

@@ -18,7 +18,7 @@ from dashboard.cli import main
 from dashboard.services.importer import import_file
 from dashboard.store import Database, RatingEntry, journal
 from dashboard.store.access import OPERATOR, Actor
-from dashboard.store.database import load_communes, migrations
+from dashboard.store.database import CHAIN_VERSION, load_communes, migrations
 from dashboard.store.store import PROTECTED_TABLES, UNPROTECTED_TABLES
 
 JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")
@@ -324,3 +324,19 @@ def test_a_key_readable_by_others_is_pointed_out(chained: Path, capsys: pytest.C
     assert code == 0
     assert err.startswith(f"Attention : la clé du journal « {key_file} » est accessible à d'autres comptes "
                           f"(droits 644) ; « chmod 600 {key_file} »")
+
+
+def test_a_later_migration_never_seals_an_entry_slipped_into_a_chained_journal(
+        chained: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    forged = _entries(chained)[-1].audit_id + 1
+    _tamper(chained, "INSERT INTO audit_log (audit_id, occurred_at, actor, action, entity, entity_id) "
+                     f"VALUES ({forged}, now(), 'claire.martin', 'décision', 'decision', 'AMI1/AMI1-002')")
+    db = Database(chained)
+    try:
+        db.store().seal_after_migration([CHAIN_VERSION + 1], chain_created=False)  # as a schema 5 would
+    finally:
+        db.close()
+    slipped = next(e for e in _entries(chained) if e.audit_id == forged)
+    assert slipped.entry_hash is None and not slipped.legacy
+    code, out, err = _verify(chained, capsys)
+    assert code == 1 and out.startswith(f"Journal altéré : l'entrée n° {forged} (décision, "), (out, err)
