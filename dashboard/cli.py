@@ -201,7 +201,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     try:
         with _opened(args) as (database, store):
             verdict = store.verify_journal(OPERATOR, args.head)
-            log = None if args.verify else store.audit_log(OPERATOR)
+            entries = [] if args.verify else [_audit_entry(row) for row in store.audit_log(OPERATOR).to_dict("records")]
     except JournalKeyError as exc:
         if not args.verify:
             raise
@@ -213,7 +213,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.verify:
         print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) if args.json else verdict.report())
         return 0 if verdict.intact else 1
-    entries = [_audit_entry(row) for row in log.to_dict("records")] if log is not None else []
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
     else:

@@ -254,13 +254,12 @@ def _chain_problems(entries: Sequence[Entry], key: bytes) -> list[str]:
         if not sealed[index]:
             if following is not None and following.prev_hash == expected:
                 problems.append(f"{entry.label()} a été insérée hors de l'application (le chaînage la contourne).")
-            elif following is None:
+                continue  # the chain goes on from the entry before it
+            if following is None:
                 problems.append(f"{entry.label()}, la dernière, a été ajoutée ou modifiée hors de l'application.")
             else:
                 problems.append(f"{entry.label()} a été modifiée hors de l'application (son sceau ne correspond "
                                 "plus à son contenu).")
-            if following is not None and following.prev_hash == expected:
-                continue  # an inserted entry: the chain goes on from the entry before it
         elif entry.prev_hash != expected:
             where = f"entre {previous.label()} et {entry.label()}" if previous else f"avant {entry.label()}"
             problems.append(f"une ou plusieurs entrées ont été supprimées {where}.")

@@ -616,10 +616,6 @@ class Store:
         require(actor, "read_journal")
         return journal.verify(self.journal_entries(), self._chain.key, self.state_hash(), list(heads))
 
-    def journal_signed(self) -> bool:
-        """Whether the journal holds sealed entries (then its key file must stay with it)."""
-        return bool(self._rows("SELECT 1 FROM audit_log WHERE entry_hash IS NOT NULL LIMIT 1"))
-
     def record_outside_change(self) -> bool:
         """At opening: when the protected tables no longer match the last state digest, the
         file was changed while no process of the application held it; say so in the chain.
@@ -647,8 +643,8 @@ class Store:
         def work() -> None:
             unsealed = self._rows(f"SELECT {_JOURNAL_COLUMNS} FROM audit_log WHERE entry_hash IS NULL "
                                   "ORDER BY audit_id") if chain_created else []
-            if not unsealed and not self.journal_signed():
-                return  # a new database: nothing to seal, no state recorded to follow
+            if self._tip == (0, journal.GENESIS):
+                return  # an empty journal (a new database): nothing to seal, no state recorded to follow
             prev_hash = journal.GENESIS
             for row in unsealed:
                 audit_id, occurred_at, actor, action, entity, entity_id, before, after = row[:8]
