@@ -18,12 +18,12 @@ from dashboard.cli import main
 from dashboard.services.importer import import_file
 from dashboard.store import Database, RatingEntry, journal
 from dashboard.store.access import OPERATOR, Actor
-from dashboard.store.database import CHAIN_VERSION, load_communes, migrations
+from dashboard.store.database import CHAIN_VERSION
 from dashboard.store.store import PROTECTED_TABLES, UNPROTECTED_TABLES
+from tests.helpers.databases import older_schema_file
 
 JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")
 PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
-LEGACY_JOURNAL = "audit_id, occurred_at, actor, action, entity, entity_id, before, after"
 
 
 @pytest.fixture
@@ -215,33 +215,10 @@ def test_the_listing_warns_when_the_journal_does_not_verify(chained: Path,
                           "supprimées avant l'entrée n° ")
 
 
-def _schema_3_file(path: Path, source: Path) -> int:
-    """A file as the application left it at schema 3 (before the chain), with `source`'s data
-    and journal; returns the number of journal entries."""
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-                    "applied_at TIMESTAMP NOT NULL)")
-        for number, name, sql in migrations()[:3]:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [number, name])
-        load_communes(con)
-        con.execute("ATTACH ? AS source (READ_ONLY)", [str(source)])
-        for table in PROTECTED_TABLES:
-            con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
-        con.execute(f"INSERT INTO audit_log SELECT {LEGACY_JOURNAL} FROM source.audit_log")
-        count = con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0]
-        con.execute("SELECT nextval('audit_seq') FROM source.audit_log").fetchall()
-        con.execute("DETACH source")
-        return int(count)
-    finally:
-        con.close()
-
-
 def test_a_database_upgraded_from_schema_3_verifies(chained: Path, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     old = tmp_path / "schema3.duckdb"
-    legacy = _schema_3_file(old, chained)
+    legacy = older_schema_file(old, chained, CHAIN_VERSION - 1)
     code, out, _ = _verify(old, capsys)  # the command opens it, so migrates and seals it
     assert code == 0, out
     assert out.startswith(f"Journal intact : {legacy + 1} entrée(s) chaînée(s) et scellée(s), dont {legacy} "

@@ -15,9 +15,7 @@ from dashboard.services.importer import import_file
 from dashboard.store import Database, schema_version
 from dashboard.store.access import OPERATOR
 from dashboard.store.database import LATEST_VERSION, migrations
-
-# The journal's columns before it became a chain (schema 3 and earlier).
-LEGACY_JOURNAL = "audit_id, occurred_at, actor, action, entity, entity_id, before, after"
+from tests.helpers.databases import older_schema_file
 
 
 def test_new_file_gets_every_migration_and_reference_communes(tmp_path: Path) -> None:
@@ -144,32 +142,15 @@ def test_second_server_on_the_same_file_stops_with_a_french_message(tmp_path: Pa
 def test_each_older_schema_upgrades_and_keeps_its_data(tmp_path: Path, tiny_workbook: Path) -> None:
     """A file left at each earlier schema version (built with only the first k migrations,
     then filled) opens at the latest version with its data intact."""
-    from dashboard.store.database import load_communes
-
     reference = tmp_path / "reference.duckdb"
     db = Database(reference)
     import_file(tiny_workbook, db.store(), actor=OPERATOR)
     rows = db.cursor().execute("SELECT * FROM ratings ORDER BY ALL").fetchall()
-    legacy_entries = db.cursor().execute("SELECT count(*) FROM audit_log").fetchall()[0][0]
     db.close()
     for version in range(1, LATEST_VERSION):
         path = tmp_path / f"schema_{version}.duckdb"
-        con = duckdb.connect(str(path))
-        con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-                    "applied_at TIMESTAMP NOT NULL)")
-        for number, name, sql in migrations()[:version]:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [number, name])
-        load_communes(con)
-        con.execute("ATTACH ? AS source (READ_ONLY)", [str(reference)])
-        for table in ("calls", "criteria", "candidates", "dossiers", "criterion_values", "jurors",
-                      "conflict_declarations", "recusals", "ratings"):
-            con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
-        # The journal as the schema before its chain held it, its sequence moved on as writes move it.
-        con.execute(f"INSERT INTO audit_log SELECT {LEGACY_JOURNAL} FROM source.audit_log")
-        con.execute("SELECT nextval('audit_seq') FROM source.audit_log").fetchall()
-        con.execute("DETACH source")
-        con.close()
+        legacy_entries = older_schema_file(path, reference, version)
+        assert legacy_entries >= 1  # the import, at least
         upgraded = Database(path)
         try:
             cur = upgraded.cursor()
