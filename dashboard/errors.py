@@ -128,3 +128,11 @@ class LoginRefused(JuryError):
 
 class ExportError(JuryError):
     """The workbook cannot be built (unknown call or profile, bad constraints…)."""
+
+
+class BackupError(JuryError):
+    """A copy of the database cannot be made, checked or restored (nothing was replaced)."""
+
+
+class OperatorRouteError(JuryError):
+    """The running server refused, or did not answer, an operator command."""

@@ -10,6 +10,11 @@ name survives every e-mail client, USB key and Windows share:
   (`trial_scope`), ``cli`` for the operator's command (`OPERATOR_SCOPE`);
 - the time the export was made, to the minute.
 
+A copy of the database follows the same grammar with the database's name in place
+of the call: ``sauvegarde_{base}_{scope}_{YYYY-MM-DD_HHhMM}.duckdb``, the scope
+being ``auto`` (the server's automatic copies), ``cli`` (`jury backup` into a
+folder) or ``avant-restauration`` (the database `jury restore` replaced).
+
 Underscores separate the parts, so no part holds one: accents are dropped,
 anything else than letters, digits, dots and hyphens becomes a hyphen.
 """
@@ -20,11 +25,15 @@ import re
 import unicodedata
 from datetime import datetime
 
-__all__ = ["EXTENSIONS", "KINDS", "OPERATOR_SCOPE", "ascii_part", "product_file_name", "trial_scope"]
+__all__ = ["AUTO_SCOPE", "BACKUP_KIND", "BEFORE_RESTORE_SCOPE", "EXTENSIONS", "KINDS", "OPERATOR_SCOPE",
+           "ascii_part", "backup_file_name", "product_file_name", "trial_scope"]
 
 KINDS = ("liste-restreinte", "rapport", "proces-verbal")
 EXTENSIONS = ("xlsx", "pdf")
 OPERATOR_SCOPE = "cli"
+BACKUP_KIND = "sauvegarde"
+AUTO_SCOPE = "auto"
+BEFORE_RESTORE_SCOPE = "avant-restauration"
 
 
 def ascii_part(text: str) -> str:
@@ -51,3 +60,8 @@ def product_file_name(kind: str, call_id: str, scope: str, at: datetime, extensi
     if extension not in EXTENSIONS:
         raise ValueError(f"Extension « {extension} » inconnue : {', '.join(EXTENSIONS)}.")
     return f"{kind}_{ascii_part(call_id)}_{ascii_part(scope)}_{at:%Y-%m-%d_%Hh%M}.{extension}"
+
+
+def backup_file_name(database_stem: str, scope: str, at: datetime) -> str:
+    """« sauvegarde_jury_auto_2026-12-01_14h05.duckdb »."""
+    return f"{BACKUP_KIND}_{ascii_part(database_stem)}_{ascii_part(scope)}_{at:%Y-%m-%d_%Hh%M}.duckdb"

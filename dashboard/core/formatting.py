@@ -53,3 +53,17 @@ def display_name(name: str, departement_code: str | None) -> str:
     if is_missing(departement_code) or not departement_code:
         return str(name)
     return f"{name} ({departement_code})"
+
+
+def fr_size(size: int) -> str:
+    """A file size in binary units: `7352320` → `7,0 Mio`, `2048` → `2 Kio`."""
+    if size >= 1024 * 1024:
+        return f"{fr_number(size / (1024 * 1024), 1)}\u00a0Mio"
+    if size >= 1024:
+        return f"{fr_number(size / 1024)}\u00a0Kio"
+    return f"{fr_number(size)}\u00a0octets"
+
+
+def fr_datetime(value: datetime) -> str:
+    """`2026-12-01 14:05:09` → `01/12/2026 à 14:05`."""
+    return f"{value:%d/%m/%Y} à {value:%H:%M}"

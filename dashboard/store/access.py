@@ -48,7 +48,7 @@ class Permission:
 Action = Literal[
     "rate", "read_own_ratings", "read_ranking", "read_all_ratings", "save_profile", "save_jury_profile",
     "read_recusals", "read_conflicts", "read_journal", "hold_concertation", "record_decision", "force_dossier",
-    "import_data",
+    "import_data", "read_backups",
     "manage_accounts", "create_account", "set_other_password", "manage_recusals", "keep_conflict_register",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
@@ -71,6 +71,7 @@ PERMISSIONS: dict[Action, Permission] = {
     "force_dossier": Permission(("president",), "le forçage d'un dossier dans la liste restreinte"),
     "import_data": Permission(("admin",), "l'import de données"),
     "manage_accounts": Permission(("admin",), "la gestion des comptes"),
+    "read_backups": Permission(("admin",), "la consultation et le téléchargement des sauvegardes"),
     "create_account": Permission(("admin",), "la création de comptes"),
     "set_other_password": Permission(("admin",), "le changement du mot de passe d'un autre compte"),
     "manage_recusals": Permission(("admin",), "la gestion des récusations"),

@@ -16,7 +16,8 @@ import hashlib
 import json
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict, TypeVar
@@ -75,6 +76,13 @@ _JOURNAL_COLUMNS = ("audit_id, occurred_at, actor, action, entity, entity_id, be
 
 # One write transaction at a time in this process (see the module docstring).
 _WRITES = threading.RLock()
+
+
+@contextmanager
+def writes_held() -> Iterator[None]:
+    """No store of this process writes while the block runs (a consistent copy is made in it)."""
+    with _WRITES:
+        yield
 
 T = TypeVar("T")
 
@@ -353,6 +361,12 @@ class Store:
     def audit_log(self, actor: Actor) -> pd.DataFrame:
         require(actor, "read_journal")
         return self._frame("SELECT * FROM audit_log ORDER BY audit_id")
+
+    def row_counts(self) -> dict[str, int]:
+        """The number of rows of every table, by name (a copy of the file must have the same)."""
+        tables = [row[0] for row in self._rows(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY ALL")]
+        return {table: int(self._rows(f'SELECT count(*) FROM "{table}"')[0][0]) for table in tables}
 
     def summary(self) -> list[dict[str, Any]]:
         """One entry per call: dossiers, historical laureates, jurors, ratings."""
