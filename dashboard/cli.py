@@ -3,41 +3,39 @@
 Subcommands: `init` (create the database; on a new one, import the demo call
 and create the demo accounts), `serve` (the dashboard), `import FILE`,
 `summary [--json]`, `export --call … --size … --out …` (the shortlist
-workbook), `user add|passwd|list`, `audit [--json] [--verify [--head H]]`. Every subcommand that
-opens the database takes `--db PATH`.
-The operator at the server's shell acts as an administrator. Errors are French,
-exit code 2, never a traceback.
+workbook), `user add|passwd|list`, `audit [--json] [--verify [--head H]]`,
+`backup --out FILE`, `restore FILE [--yes]`. Every subcommand takes `--db PATH`.
+
+While `jury serve` holds the database, a command runs inside the server, through its
+operator route (`services/operator_link.py`); otherwise on the file it opens. Either way
+the same function does the work (`services/operations.py`): this module reads the
+arguments, the files and the password, and writes what the command hands back.
+`restore` runs only on a stopped server. The operator at the server's shell acts as an
+administrator. Errors are French, exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import getpass
 import json
 import os
 import sys
-import unicodedata
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dashboard.errors import ImportRejected, JournalKeyError, JuryError
-from dashboard.resources import DEMO_WORKBOOK, resource
+from dashboard.errors import JournalKeyError, JuryError
 from dashboard.services.accounts import hash_password
-from dashboard.services.importer import import_file
-from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
-from dashboard.store import Database, Store, default_db_path
-from dashboard.store.access import OPERATOR, ROLES
-from dashboard.store.journal import key_warning
-
-DEMO_PASSWORD = "demo-jury-2019"
-
-DEMO_STAFF = (
-    ("direction", "Direction du Cnam (démonstration)", "direction", "Cnam"),
-    ("admin", "Secrétariat du programme (démonstration)", "admin", "Cnam"),
-)
+from dashboard.services.backups import CopyCheck, backup_folder, restore
+from dashboard.services.incidents import configure_incident_log
+from dashboard.services.operations import Outcome, execute, failure_outcome
+from dashboard.services.operator_link import running_server, send
+from dashboard.store import Database, default_db_path
+from dashboard.store.access import ROLES
+from dashboard.store.journal import key_path, key_warning
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -46,35 +44,17 @@ class _FrenchParser(argparse.ArgumentParser):
         self.exit(2, f"Erreur : arguments invalides ({message}). Voir « {self.prog} --help ».\n")
 
 
-def demo_login(name: str) -> str:
-    """« Claire Martin-Dupré » → « claire.martin-dupre »."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
-    return ".".join("".join(ch for ch in part if ch.isalnum() or ch == "-") for part in folded.split())
-
-
-def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
-    """One account per demo juror plus a direction and an admin account."""
-    password_hash = hash_password(DEMO_PASSWORD)
-    created: list[tuple[str, str, str]] = []
-    for juror in store.jurors().to_dict("records"):
-        role = juror["role"] if juror["role"] in ("jure", "president") else "jure"
-        login = demo_login(juror["name"])
-        store.add_user(OPERATOR, login, juror["name"], role, password_hash, juror["organisation"], juror["juror_id"])
-        created.append((login, role, f"{juror['name']} — {juror['organisation']}"))
-    for login, name, role, organisation in DEMO_STAFF:
-        store.add_user(OPERATOR, login, name, role, password_hash, organisation)
-        created.append((login, role, name))
-    return created
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
 
 
 @contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[tuple[Database, Store]]:
-    """The database named by --db (or the default) and a store on it, closed afterwards."""
-    database = Database(args.db)
+def _opened(args: argparse.Namespace) -> Iterator[Database]:
+    """The database named by --db (or the default), closed afterwards."""
+    database = Database(_db_path(args))
     try:
         _warn_outside_change(database)
-        yield database, database.store()
+        yield database
     finally:
         database.close()
 
@@ -87,21 +67,28 @@ def _warn_outside_change(database: Database) -> None:
               file=sys.stderr, flush=True)
 
 
+def _dispatch(args: argparse.Namespace, command: str, request: dict[str, Any]) -> Outcome:
+    """Run `command` inside the server that holds the database, if one does (its operator
+    route), else on the file opened here: the same function either way."""
+    db_path = _db_path(args)
+    server = running_server(db_path)
+    if server is not None:
+        outcome = send(db_path, server, command, request)
+        if outcome is not None:
+            return outcome
+    with _opened(args) as database:
+        return execute(database, command, request)
+
+
+def _show(outcome: Outcome) -> int:
+    """Print a command's lines on their streams, in order; its exit code."""
+    for stream, text in outcome.messages:
+        print(text, file=sys.stderr if stream == "err" else sys.stdout, flush=True)
+    return outcome.code
+
+
 def cmd_init(args: argparse.Namespace) -> int:
-    with _opened(args) as (database, store):
-        if not store.calls().empty:
-            print(f"Base existante réutilisée : {database.path}")
-            return 0
-        with resources.as_file(resource(DEMO_WORKBOOK)) as workbook:
-            report = import_file(workbook, store, actor=OPERATOR)
-        accounts = create_demo_accounts(store)
-    print(f"Base créée : {database.path}")
-    print("\n".join(report.lines()))
-    print("\nComptes de DÉMONSTRATION (à ne jamais utiliser sur une base réelle), "
-          f"mot de passe commun « {DEMO_PASSWORD} » :")
-    for login, role, who in accounts:
-        print(f"  {login:<28} {role:<10} {who}")
-    return 0
+    return _show(_dispatch(args, "init", {}))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -109,28 +96,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Fichier introuvable : « {path} »", file=sys.stderr)
         return 2
-    with _opened(args) as (_, store):
-        try:
-            report = import_file(path, store, actor=OPERATOR)
-        except ImportRejected as rejected:
-            print(str(rejected), file=sys.stderr)
-            return 2
-    print("\n".join(report.lines()))
-    return 0
+    content = base64.b64encode(path.read_bytes()).decode("ascii")
+    return _show(_dispatch(args, "import", {"name": path.name, "content": content}))
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    with _opened(args) as (_, store):
-        summary = store.summary()
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
-        return 0
-    if not summary:
-        print("Aucun appel dans la base.")
-    for entry in summary:
-        print(f"{entry['call']:<8} {entry['label']} : {entry['dossiers']} dossiers, "
-              f"{entry['historical_laureates']} lauréats historiques, {entry['ratings']} notes")
-    return 0
+    return _show(_dispatch(args, "summary", {"json": args.json}))
 
 
 def _read_password(confirm: bool = True) -> str:
@@ -151,42 +122,23 @@ def _password_hash() -> str:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    password_hash = _password_hash()
-    with _opened(args) as (_, store):
-        store.add_user(OPERATOR, args.login, args.name, args.role, password_hash, args.organisation, args.juror)
-    print(f"Compte « {args.login.lower()} » créé ({args.role}).")
-    return 0
+    request = {"login": args.login, "name": args.name, "role": args.role, "organisation": args.organisation,
+               "juror": args.juror, "password_hash": _password_hash()}
+    return _show(_dispatch(args, "user add", request))
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
-    password_hash = _password_hash()
-    with _opened(args) as (_, store):
-        store.set_password(OPERATOR, args.login.lower(), password_hash)
-    print(f"Mot de passe de « {args.login.lower()} » changé.")
-    return 0
+    return _show(_dispatch(args, "user passwd", {"login": args.login, "password_hash": _password_hash()}))
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    with _opened(args) as (_, store):
-        users = store.users(OPERATOR)
-    for user in users.itertuples():
-        print(f"{user.login:<28} {user.role:<10} {user.name}"
-              + (f" — {user.organisation}" if isinstance(user.organisation, str) else ""))
-    return 0
-
-
-def _audit_entry(row: dict[Hashable, Any]) -> dict[str, Any]:
-    """One row of the audit log as `jury audit` shows it (`before` and `after` decoded from JSON)."""
-    return {"id": int(row["audit_id"]), "at": row["occurred_at"].isoformat(), "actor": row["actor"],
-            "action": row["action"], "entity": row["entity"], "entity_id": row["entity_id"],
-            "before": json.loads(row["before"]) if isinstance(row["before"], str) else None,
-            "after": json.loads(row["after"]) if isinstance(row["after"], str) else None}
+    return _show(_dispatch(args, "user list", {}))
 
 
 def _database_exists(args: argparse.Namespace) -> bool:
     """Whether the database named by --db exists; if not, says so (a command that only reads
     must not create an empty one)."""
-    db_path = Path(args.db) if args.db else default_db_path()
+    db_path = _db_path(args)
     if not db_path.is_file():
         print(f"Erreur : base introuvable « {db_path} » (créez-la avec « jury init »).", file=sys.stderr)
         return False
@@ -194,35 +146,17 @@ def _database_exists(args: argparse.Namespace) -> bool:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    """The journal, or with --verify its check (exit 0 intact, 1 altered, 2 bad input). The
-    listing warns on standard error when the chain does not verify."""
+    """The journal, or with --verify its check (exit 0 intact, 1 altered, 2 bad input)."""
     if not _database_exists(args):
         return 2
     try:
-        with _opened(args) as (database, store):
-            verdict = store.verify_journal(OPERATOR, args.head)
-            entries = [] if args.verify else [_audit_entry(row) for row in store.audit_log(OPERATOR).to_dict("records")]
+        outcome = _dispatch(args, "audit", {"json": args.json, "verify": args.verify, "heads": args.head})
     except JournalKeyError as exc:
         if not args.verify:
             raise
         print(f"Journal invérifiable : {exc}", file=sys.stderr)
         return 1
-    warning = key_warning(database.path)
-    if warning:
-        print(warning, file=sys.stderr)
-    if args.verify:
-        print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) if args.json else verdict.report())
-        return 0 if verdict.intact else 1
-    if args.json:
-        print(json.dumps(entries, ensure_ascii=False, indent=2))
-    else:
-        for entry in entries:
-            print(f"{entry['at']}  {entry['actor']:<24} {entry['action']:<26} "
-                  f"{entry['entity']} {entry['entity_id'] or ''}")
-    if not verdict.intact:
-        print(f"Attention : ce journal ne passe pas la vérification ({verdict.problems[0]}) "
-              "Voir « jury audit --verify ».", file=sys.stderr)
-    return 0
+    return _show(outcome)
 
 
 def _head(text: str) -> str:
@@ -243,8 +177,6 @@ def _size(text: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.services.meeting import export_call
-
     constraints = None
     if args.constraints is not None:
         path = Path(args.constraints)
@@ -269,16 +201,95 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"Erreur : dossier de destination introuvable « {out.parent} ».", file=sys.stderr)
         return 2
-    with _opened(args) as (_, store):
-        name, content = export_call(store, OPERATOR, args.call, args.profile, args.size, constraints,
-                                    anonymise=args.anonymise)
+    outcome = _dispatch(args, "export", {"call": args.call, "profile": args.profile, "size": args.size,
+                                         "constraints": constraints, "anonymise": args.anonymise})
+    if outcome.code != 0:
+        return _show(outcome)
+    [(name, content)] = outcome.files.items()
     target = out / name if out.is_dir() else out
     try:
         target.write_bytes(content)
     except OSError as exc:
         print(f"Erreur : écriture impossible de « {target} » ({exc.strerror}).", file=sys.stderr)
         return 2
+    _show(outcome)
     print(f"Classeur écrit : {target} ({len(content) // 1024} Kio)")
+    return 0
+
+
+def _write_new(path: Path, content: bytes, mode: int) -> None:
+    """Write a file that must not exist yet."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A checked copy of the database (made inside the server when one holds it), written to
+    --out with its journal key beside it (`<copie>.journal.key`)."""
+    if not _database_exists(args):
+        return 2
+    out = Path(args.out)
+    if not out.is_dir() and not out.parent.is_dir():
+        print(f"Erreur : dossier de destination introuvable « {out.parent} ».", file=sys.stderr)
+        return 2
+    if not out.is_dir() and out.suffix != ".duckdb":
+        print(f"Erreur : « {out} » : une sauvegarde est un fichier .duckdb.", file=sys.stderr)
+        return 2
+    if out.exists() and not out.is_dir():
+        print(f"Erreur : « {out} » existe déjà ; choisissez un autre nom (rien n'a été écrit).", file=sys.stderr)
+        return 2
+    outcome = _dispatch(args, "backup", {})
+    if outcome.code != 0:
+        return _show(outcome)
+    name = next(name for name in outcome.files if name.endswith(".duckdb"))
+    target = out / name if out.is_dir() else out
+    written: list[Path] = []
+    try:
+        for file_name, content in outcome.files.items():
+            path = target if file_name == name else key_path(target)
+            _write_new(path, content, 0o600)
+            written.append(path)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        print(f"Erreur : écriture impossible de « {target} » ({exc.strerror}) ; rien n'a été écrit.",
+              file=sys.stderr)
+        return 2
+    _show(outcome)
+    print(f"Sauvegarde écrite : {target}" + (f" (clé du journal : {key_path(target)})" if len(written) > 1 else ""))
+    return 0
+
+
+def _confirmed(check: CopyCheck, db_path: Path, yes: bool) -> bool:
+    """The operator's go-ahead for a restore: --yes, or « o » typed at the terminal."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise JuryError("Restauration non confirmée : sans terminal, ajoutez « --yes » (rien n'a été changé).")
+    print("\n".join(check.lines()))
+    answer = input(f"Remplacer « {db_path} » par cette sauvegarde ? La base actuelle sera gardée dans "
+                   f"« {backup_folder(db_path)} ». [o/N] ")
+    return answer.strip().lower() in ("o", "oui", "y", "yes")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the stopped database by a checked backup, the current one kept first."""
+    db_path = _db_path(args)
+    server = running_server(db_path)
+    if server is not None:
+        print(f"Erreur : un serveur « jury serve » ({server.describe()}) sert cette base : arrêtez-le d'abord "
+              f"(Ctrl-C dans son terminal, ou « kill {server.pid} »), puis relancez « jury restore ».",
+              file=sys.stderr)
+        return 2
+    restored = restore(db_path, Path(args.file), lambda check: _confirmed(check, db_path, args.yes))
+    if restored is None:
+        print("Restauration abandonnée : rien n'a été changé.")
+        return 1
+    print("\n".join(restored.check.lines()))
+    if restored.kept is not None:
+        print(f"Base précédente gardée : {restored.kept}")
+    print(f"Base restaurée : {db_path} (depuis « {args.file} »)")
     return 0
 
 
@@ -286,6 +297,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the dashboard through `st.App` (`dashboard/ui/server.py`). The database is
     opened, checked and so locked before the server listens: a second server or a writing
     command on the same file is refused from then on, whether or not anyone has logged in."""
+    server = running_server(_db_path(args))
+    if server is not None:
+        print(f"Erreur : un serveur ({server.describe()}) sert déjà « {_db_path(args)} ».", file=sys.stderr)
+        return 2
     database = Database(args.db)  # a locked, damaged or too new file stops here, in French
     from dashboard.ui.server import serve
 
@@ -331,6 +346,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--anonymise", action="store_true", help="jurés anonymisés (J1…Jn) dans « Notes du jury »")
     p.add_argument("--out", required=True, help="fichier .xlsx à écrire (ou dossier : nom automatique)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("backup", parents=[common],
+                       help="copie vérifiée de la base, serveur en marche ou non (avec la clé du journal)")
+    p.add_argument("--out", required=True, help="fichier .duckdb à écrire (ou dossier : nom automatique)")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common],
+                       help="remplace la base (serveur arrêté) par une sauvegarde vérifiée ; l'actuelle est gardée")
+    p.add_argument("file", help="sauvegarde .duckdb (sa clé « .journal.key » à côté, sinon celle de la base)")
+    p.add_argument("--yes", action="store_true", help="sans demander de confirmation")
+    p.set_defaults(func=cmd_restore)
     p = sub.add_parser("serve", parents=[common], help="sert le tableau de bord (http://localhost:8501)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="0.0.0.0", help="adresse d'écoute (défaut : toutes)")
@@ -370,22 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrompu.", file=sys.stderr)
         return 130
-    except JuryError as exc:
-        print(f"Erreur : {exc}{_consigned(args, exc) if hides_detail(exc) else ''}", file=sys.stderr)
-        return 2
     except Exception as exc:
-        print(f"Erreur inattendue{_consigned(args, exc) or f' ({type(exc).__name__})'}.", file=sys.stderr)
-        return 1
-
-
-def _consigned(args: argparse.Namespace, exc: BaseException) -> str:
-    """Record `exc` in the incident log beside the command's database; where, in a few words."""
-    db_path = Path(getattr(args, "db", None) or default_db_path())
-    try:
-        log = configure_incident_log(db_path)
-        return f" (détail consigné dans « {log} », référence {record_incident(exc, where=f'jury {args.command}')})"
-    except OSError:
-        return ""
+        return _show(failure_outcome(exc, Path(getattr(args, "db", None) or default_db_path()), args.command))
 
 
 if __name__ == "__main__":
