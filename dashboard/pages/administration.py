@@ -1,23 +1,27 @@
-"""Administration: conflict-of-interest register and recusals, accounts."""
+"""Administration: conflict-of-interest register and recusals, accounts, backups."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.core.formatting import fr_datetime, fr_size
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.errors import JuryError
 from dashboard.services.accounts import hash_password
+from dashboard.services.backups import BACKUP_INTERVAL, KEPT_AUTOMATIC, backup_folder, list_backups
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
-from dashboard.store.access import ROLES, Actor, Role
+from dashboard.store.access import ROLES, Actor, Role, may
 from dashboard.ui.server import show_refusal
-from dashboard.ui.session import current_call
+from dashboard.ui.session import current_call, get_database
 from dashboard.ui.widgets import conflict_register
 
-TABS = ["Registre des conflits d'intérêts", "Récusations", "Comptes"]
+TABS = ["Registre des conflits d'intérêts", "Récusations", "Comptes", "Sauvegardes"]
 ACCOUNT_COLUMNS = {
     "login": "Identifiant", "name": "Nom", "role": "Rôle", "organisation": "Organisation",
     "juror_id": "Membre du jury", "created_at": "Créé le", "failed_attempts": "Échecs de connexion"}
@@ -119,6 +123,29 @@ def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) ->
                 st.success(f"Compte « {login.strip().lower()} » créé.")
 
 
+def _render_backups(db_path: Path) -> None:
+    """The backups tab: every copy beside the database, newest first, and the download of one."""
+    minutes = int(BACKUP_INTERVAL.total_seconds() // 60)
+    st.caption(f"Le serveur copie la base toutes les {minutes} minutes quand les données ont changé et garde "
+               f"les {KEPT_AUTOMATIC} dernières copies automatiques, dans « {backup_folder(db_path)} ». La clé du "
+               "journal de chaque copie reste sur le serveur, à côté d'elle. Copie à la demande : "
+               "« jury backup --out FICHIER » ; restauration, serveur arrêté : « jury restore FICHIER ».")
+    backups = list_backups(db_path)
+    if not backups:
+        st.info("Aucune sauvegarde pour l'instant.", icon=":material/info:")
+        return
+    st.dataframe(pd.DataFrame({
+        "Faite le": [fr_datetime(backup.made_at) for backup in backups],
+        "Type": [backup.kind() for backup in backups],
+        "Taille": [fr_size(backup.size) for backup in backups],
+        "Fichier": [backup.path.name for backup in backups]}), hide_index=True, width="stretch")
+    chosen = st.selectbox("Sauvegarde à télécharger", range(len(backups)), key="backup_chosen",
+                          format_func=lambda index: backups[index].label())
+    backup = backups[chosen]
+    st.download_button("Télécharger la sauvegarde", data=partial(backup.path.read_bytes), file_name=backup.path.name,
+                       mime="application/octet-stream", key="backup_download", icon=":material/download:")
+
+
 def main() -> None:
     """The page: the register, the recusal forms and the accounts, each in its tab."""
     store, actor, call = current_call("manage_recusals")
@@ -128,7 +155,7 @@ def main() -> None:
     jurors = store.jurors()
     juror_names = _juror_names(jurors)
     names = _dossier_names(call)
-    register_tab, recusal_tab, accounts_tab = st.tabs(TABS)
+    register_tab, recusal_tab, accounts_tab, backups_tab = st.tabs(TABS)
     with register_tab:
         _render_register(store, actor, call.call_id, jurors, names)
     with recusal_tab:
@@ -137,6 +164,9 @@ def main() -> None:
         _render_no_conflict(store, actor, call.call_id, juror_names)
     with accounts_tab:
         _render_accounts(store, actor, juror_names)
+    with backups_tab:
+        if may(actor, "read_backups"):
+            _render_backups(get_database().path)
 
 
 main()

@@ -7,23 +7,34 @@ It owns what holds for every request and every page:
   working directory;
 - security headers on every HTTP response, and Streamlit's metrics endpoint closed;
 - the error boundary: an exception no page caught is written to the incident log and
-  the page shows a French sentence with its reference, never a traceback.
+  the page shows a French sentence with its reference, never a traceback;
+- the operator route (`operator_link.ROUTE`): the other `jury` commands, run here on the
+  open database for a caller that holds the secret written beside it at start-up;
+- the automatic backups (`backups.AutoBackup`), in a thread of their own.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.errors import JuryError
+from dashboard.services import operator_link
+from dashboard.services.backups import AutoBackup
 from dashboard.services.incidents import record_incident, refusal_message, user_message
+from dashboard.services.operations import execute
 from dashboard.store import Database
 
 ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
@@ -115,23 +126,55 @@ def page_address() -> str:
     return f"page « {st.session_state.get(CURRENT_PAGE_KEY, '?')} »"
 
 
-def build_app(database: Database) -> st.App:
-    """The ASGI application serving the dashboard on an open `database`."""
+def operator_endpoint(database: Database, token: str, address: str) -> Route:
+    """The operator route: a `jury` command from this machine, run on the open database.
+    Refused (403) through a proxy or from elsewhere, and (401) without the secret."""
+    expected = operator_link.token_digest(token)
+
+    async def run_command(request: Request) -> Response:
+        client = request.client.host if request.client else None
+        if not operator_link.direct_local_call(client, request.headers, address):
+            return PlainTextResponse("Commande d'opérateur refusée : elle se lance sur la machine du serveur, "
+                                     "sans intermédiaire.", status_code=403)
+        if not operator_link.authorised(expected, request.headers.get("authorization")):
+            return PlainTextResponse("Commande d'opérateur refusée : jeton absent ou faux.", status_code=401)
+        try:
+            body = await request.json()
+            command, arguments = str(body["command"]), dict(body["request"])
+        except (ValueError, KeyError, TypeError):
+            return PlainTextResponse("Commande d'opérateur illisible.", status_code=400)
+        outcome = await run_in_threadpool(execute, database, command, arguments)
+        return JSONResponse(outcome.to_json())
+
+    return Route(operator_link.ROUTE, run_command, methods=["POST"])
+
+
+def build_app(database: Database, port: int, address: str) -> st.App:
+    """The ASGI application serving the dashboard on an open `database`, on `address:port`."""
+    token = operator_link.new_token()
 
     @asynccontextmanager
     async def lifespan(_app: st.App) -> AsyncIterator[dict[str, Any] | None]:
         global _served
         _served = database
+        stop = threading.Event()
+        backups = threading.Thread(target=AutoBackup(database).run, args=(stop,), name="sauvegardes", daemon=True)
+        backups.start()
+        operator_link.publish(database.path, token, address, port)
         try:
             yield None
         finally:
+            operator_link.withdraw(database.path, token)
+            stop.set()
+            backups.join()
             _served = None
             database.close()
 
-    return st.App(ENTRY_SCRIPT, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)],
-                  on_script_error=show_script_error)
+    return st.App(ENTRY_SCRIPT, lifespan=lifespan, routes=[operator_endpoint(database, token, address)],
+                  middleware=[Middleware(SecurityHeaders)], on_script_error=show_script_error)
 
 
 def serve(database: Database, port: int, address: str) -> None:
     """Serve the dashboard on `address:port` until stopped; closes `database` at the end."""
-    build_app(database).run(config={**SERVER_SETTINGS, "server.port": port, "server.address": address})
+    build_app(database, port, address).run(
+        config={**SERVER_SETTINGS, "server.port": port, "server.address": address})
