@@ -26,7 +26,7 @@ def digests_checked_at_every_close():
 
     def checked_close(self: Database) -> None:
         try:
-            if not self._failure_met and not self.failed():
+            if not self.closed and not self._failure_met and not self.failed():
                 kept, whole = self.chain.state(), self.store().state_hash()
                 assert kept == whole, f"digests kept by the writes differ from the data of {self.path}"
         finally:

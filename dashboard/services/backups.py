@@ -69,7 +69,8 @@ class CopyCheck:
         rows = sum(self.counts.values())
         return [f"Copie vérifiée : schéma version {self.schema_version}, {len(self.counts)} tables, "
                 f"{fr_number(rows)} lignes{', autant que dans la base copiée' if self.matches_source else ''} ;",
-                f"journal intact ({fr_number(self.journal_entries)} entrées), empreinte de tête : "
+                f"journal intact ({fr_number(self.journal_entries)} entrée{'s' if self.journal_entries > 1 else ''}), "
+                f"empreinte de tête : "
                 f"{self.journal_head or '—'}"]
 
 

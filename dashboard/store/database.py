@@ -245,6 +245,7 @@ class Database:
         # The cursors in use (a session's cursor goes when its session does).
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._failure_met = False
+        self._closed = False
         self._held = _hold(self.path)
         try:
             self._con = self._open()
@@ -301,13 +302,12 @@ class Database:
         serving meanwhile: only writes wait (about 0,1 s on the demo)."""
         if target.exists():
             raise StoreError(f"« {target} » existe déjà : rien n'a été écrit.")
-        literal = "'" + str(target).replace("'", "''") + "'"
         with writes_held():
             cursor = self.cursor()
             try:
                 counts = Store(cursor, chain=self.chain).row_counts()
                 source = cursor.execute("SELECT current_database()").fetchall()[0][0]
-                cursor.execute(f"ATTACH {literal} AS jury_copy")
+                cursor.execute("ATTACH ? AS jury_copy", [str(target)])
                 try:
                     cursor.execute(f'COPY FROM DATABASE "{source}" TO jury_copy')
                 finally:
@@ -358,7 +358,15 @@ class Database:
         self._cursors.clear()
         self._con.close()
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
+        """Close every cursor and the file (a second call does nothing)."""
         with self._lock:
+            if self._closed:
+                return
             self._close_all()
+            self._closed = True
         _release(self._held)
