@@ -69,25 +69,25 @@ def _jury(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
     return done, time.monotonic() - started
 
 
-def _assert_refused_as_locked(done: subprocess.CompletedProcess[str]) -> None:
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    assert "est déjà ouverte par un autre processus" in done.stderr
-    assert "Arrêtez-le avant de continuer" in done.stderr
-    assert "Traceback" not in done.stdout + done.stderr
-
-
-def test_file_is_locked_before_anyone_logs_in(faulty_url: str, served_db: Path) -> None:
+def test_file_is_held_before_anyone_logs_in_and_commands_go_through_the_server(
+        faulty_url: str, served_db: Path) -> None:
     other_port = free_port()
     second, second_took = _jury("serve", "--db", str(served_db), "--port", str(other_port),
                                 "--address", "127.0.0.1")
     imported, import_took = _jury("import", str(DEMO_WORKBOOK), "--db", str(served_db))
-    print(f"\nsecond serve refused in {second_took:.2f} s, import refused in {import_took:.2f} s")
+    print(f"\nsecond serve refused in {second_took:.2f} s, import through the server in {import_took:.2f} s")
 
-    _assert_refused_as_locked(second)
+    assert second.returncode == 2, (second.stdout, second.stderr)
+    assert "sert déjà" in second.stderr and "Traceback" not in second.stdout + second.stderr
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", other_port), timeout=2):
         pass  # the second server never listened
-    _assert_refused_as_locked(imported)
-    assert imported.stdout.strip() == ""  # no import report
+    # The file stays held: a process that opens it itself is refused by DuckDB's lock.
+    opened = subprocess.run([sys.executable, "-c", "import sys; from dashboard.store import Database; "
+                             "Database(sys.argv[1])", str(served_db)], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert opened.returncode != 0 and "est déjà ouverte par un autre processus" in opened.stderr
+    assert imported.returncode == 0, imported.stderr  # run by the server, on the file it holds
+    assert "Aucun changement" in imported.stdout
     with urllib.request.urlopen(f"{faulty_url}/_stcore/health", timeout=5) as response:
         assert response.read().decode().strip() == "ok"  # the first server is still up
 

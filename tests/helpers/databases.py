@@ -20,6 +20,7 @@ def copy_database(source: Path, target: Path) -> Path:
     """Copy the DuckDB file and its journal key (as an operator copies a base); returns `target`."""
     shutil.copyfile(source, target)
     shutil.copyfile(key_path(source), key_path(target))
+    key_path(target).chmod(0o600)  # as the application writes it
     return target
 
 

@@ -131,3 +131,38 @@ def test_journal_page_verifies_the_chain_and_names_a_change_made_in_the_file(app
     assert not at.exception and not at.success
     assert at.error[0].value.startswith("Journal altéré : données modifiées hors de l'application depuis "
                                         "l'entrée n° 1, constaté à l'ouverture de la base")
+
+
+def test_administration_lists_the_backups_and_offers_one_for_download(app_db: Path) -> None:
+    from dashboard.services.backups import AutoBackup, backup_folder, make_backup
+
+    database = Database(app_db)
+    now = [datetime(2026, 12, 1, 9, 0)]
+    auto = AutoBackup(database, clock=lambda: now[0])
+    database.store().save_weight_profile(OPERATOR, "AMI1", "essai", {"method": "wsm"})
+    now[0] += timedelta(minutes=15)
+    automatic = auto.tick()
+    manual = backup_folder(app_db) / "sauvegarde_app_cli_2026-12-01_10h30.duckdb"
+    make_backup(database, manual)
+    database.close()
+
+    at = app_as(ADMIN).run()
+    at.switch_page("../pages/administration.py").run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs][-1] == "Sauvegardes"
+    listing = at.dataframe[-1].value
+    assert list(listing["Faite le"]) == ["01/12/2026 à 10:30", "01/12/2026 à 09:15"]
+    assert list(listing["Type"]) == ["à la demande", "automatique"]
+    assert list(listing["Fichier"]) == [manual.name, automatic.name]
+    assert all(size.endswith("Mio") for size in listing["Taille"])
+    assert "toutes les 15 minutes" in at.caption[-1].value and "les 12 dernières" in at.caption[-1].value
+    assert at.selectbox(key="backup_chosen").value == 0
+    download = at.get("download_button")
+    assert len(download) == 1 and download[0].proto.label == "Télécharger la sauvegarde"
+
+
+def test_administration_without_backups_says_so(app_db: Path) -> None:
+    at = app_as(ADMIN).run()
+    at.switch_page("../pages/administration.py").run()
+    assert not at.exception
+    assert any(info.value == "Aucune sauvegarde pour l'instant." for info in at.info)
