@@ -32,7 +32,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.cli import create_demo_accounts
+from dashboard.services.operations import create_demo_accounts
 from dashboard.services.importer import import_file
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR
