@@ -32,8 +32,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.services.operations import create_demo_accounts
 from dashboard.services.importer import import_file
+from dashboard.services.operations import create_demo_accounts
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR
 from tests.helpers.workbooks import DEMO_WORKBOOK, write_workbook

@@ -277,7 +277,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the stopped database by a checked backup, the current one kept first."""
     db_path = _db_path(args)
     server = running_server(db_path)
-    if server is not None:
+    if server is not None and server.listening():
         print(f"Erreur : un serveur « jury serve » ({server.describe()}) sert cette base : arrêtez-le d'abord "
               f"(Ctrl-C dans son terminal, ou « kill {server.pid} »), puis relancez « jury restore ».",
               file=sys.stderr)
@@ -298,7 +298,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     opened, checked and so locked before the server listens: a second server or a writing
     command on the same file is refused from then on, whether or not anyone has logged in."""
     server = running_server(_db_path(args))
-    if server is not None:
+    if server is not None and server.listening():
         print(f"Erreur : un serveur ({server.describe()}) sert déjà « {_db_path(args)} ».", file=sys.stderr)
         return 2
     database = Database(args.db)  # a locked, damaged or too new file stops here, in French

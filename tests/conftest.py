@@ -57,8 +57,8 @@ def tiny_workbook(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo call and its demo accounts in a database file built once per test run."""
-    from dashboard.services.operations import create_demo_accounts
     from dashboard.services.importer import import_file
+    from dashboard.services.operations import create_demo_accounts
     from dashboard.store.access import OPERATOR
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"

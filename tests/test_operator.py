@@ -29,7 +29,7 @@ from dashboard.services.operations import OPERATIONS, SERVER_REFUSED
 from dashboard.services.operator_link import ROUTE, discovery_path, token_digest, token_path
 from dashboard.store.journal import key_path
 from tests.helpers.databases import copy_database
-from tests.helpers.server import serving
+from tests.helpers.server import free_port, serving
 from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
 PASSWORD = "radium-1898\n"
@@ -269,3 +269,35 @@ def test_backup_while_serving_then_restore_after_stopping(demo_database_file: Pa
     assert "nouveau" not in _jury("user", "list", db=db).stdout
     verified = _jury("audit", "--verify", db=db)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_a_discovery_file_left_by_a_stopped_server_is_ignored(
+        demo_database_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server killed without its shutdown leaves its files: commands open the database."""
+    from dashboard.services.operator_link import new_token, publish
+
+    db = copy_database(demo_database_file, tmp_path / "jury.duckdb")
+    expected = run(capsys, monkeypatch, "summary", "--json", "--db", str(db))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    monkeypatch.setattr(os, "getpid", lambda: gone.pid)      # published as by that process, now gone
+    publish(db, new_token(), "127.0.0.1", free_port())
+    monkeypatch.undo()
+    assert run(capsys, monkeypatch, "summary", "--json", "--db", str(db)) == expected
+    publish(db, new_token(), "0.0.0.0", free_port())        # this live process, nothing listening
+    assert run(capsys, monkeypatch, "summary", "--json", "--db", str(db)) == expected
+    restored = run(capsys, monkeypatch, "restore", str(tmp_path / "absente.duckdb"), "--yes", "--db", str(db))
+    assert restored[0] == 2 and "Sauvegarde introuvable" in restored[2]      # not « a server serves it »
+
+
+def test_the_route_is_for_direct_calls_from_this_machine() -> None:
+    from dashboard.services.operator_link import authorised, direct_local_call
+
+    assert direct_local_call("127.0.0.1", {}, "0.0.0.0") and direct_local_call("::1", {}, "::")
+    assert direct_local_call("10.0.0.5", {}, "10.0.0.5")          # a server bound to its own address
+    assert not direct_local_call("10.0.0.7", {}, "0.0.0.0")       # another machine
+    assert not direct_local_call("127.0.0.1", {"x-real-ip": "203.0.113.9"}, "0.0.0.0")
+    assert not direct_local_call(None, {}, "0.0.0.0")
+    assert authorised(token_digest("s3cret"), "Bearer s3cret") and authorised(token_digest("s3cret"), "bearer  s3cret")
+    assert not authorised(token_digest("s3cret"), "Bearer ") and not authorised(token_digest("s3cret"), None)

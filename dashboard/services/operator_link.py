@@ -25,6 +25,7 @@ import ipaddress
 import json
 import os
 import secrets
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -113,6 +114,14 @@ class RunningServer:
 
     def describe(self) -> str:
         return f"processus n° {self.pid}, port {self.port}"
+
+    def listening(self) -> bool:
+        """Whether something answers on the announced port (a process number can be reused)."""
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2):
+                return True
+        except OSError:
+            return False
 
 
 def _alive(pid: int) -> bool:
