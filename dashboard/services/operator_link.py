@@ -141,6 +141,9 @@ def running_server(db_path: Path, check_process: bool = True) -> RunningServer |
         server = RunningServer(int(data["pid"]), str(data["host"]), int(data["port"]), str(data["token_sha256"]))
     except FileNotFoundError:
         return None
+    except PermissionError as exc:
+        raise OperatorRouteError(f"Un serveur a annoncé cette base dans « {discovery_path(db_path)} », lisible "
+                                 "seulement par le compte qui l'a lancé : lancez la commande sous ce compte.") from exc
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OperatorRouteError(f"Fichier de découverte du serveur illisible : « {discovery_path(db_path)} » "
                                  f"({exc}). Supprimez-le si aucun serveur ne tourne.") from exc
