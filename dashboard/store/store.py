@@ -362,11 +362,14 @@ class Store:
         require(actor, "read_journal")
         return self._frame("SELECT * FROM audit_log ORDER BY audit_id")
 
+    def _table_names(self) -> list[str]:
+        """Every table of the open file, by name."""
+        return [row[0] for row in self._rows(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY ALL")]
+
     def row_counts(self) -> dict[str, int]:
         """The number of rows of every table, by name (a copy of the file must have the same)."""
-        tables = [row[0] for row in self._rows(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY ALL")]
-        return {table: int(self._rows(f'SELECT count(*) FROM "{table}"')[0][0]) for table in tables}
+        return {table: int(self._rows(f'SELECT count(*) FROM "{table}"')[0][0]) for table in self._table_names()}
 
     def summary(self) -> list[dict[str, Any]]:
         """One entry per call: dossiers, historical laureates, jurors, ratings."""
@@ -605,8 +608,7 @@ class Store:
         return parts
 
     def _present_protected_tables(self) -> list[str]:
-        present = {row[0] for row in self._rows(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()")}
+        present = set(self._table_names())
         return [table for table in PROTECTED_TABLES if table in present]
 
     def state_hash(self) -> str:
