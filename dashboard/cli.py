@@ -29,10 +29,10 @@ from typing import Any, NoReturn
 
 from dashboard.errors import JournalKeyError, JuryError
 from dashboard.services.accounts import hash_password
-from dashboard.services.backups import CopyCheck, backup_folder, restore
+from dashboard.services.backups import CopyCheck, backup_folder, restore, write_new_private
 from dashboard.services.incidents import configure_incident_log
 from dashboard.services.operations import Outcome, execute, failure_outcome
-from dashboard.services.operator_link import running_server, send
+from dashboard.services.operator_link import answering_server, running_server, send
 from dashboard.store import Database, default_db_path
 from dashboard.store.access import ROLES
 from dashboard.store.journal import key_path, key_warning
@@ -217,13 +217,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_new(path: Path, content: bytes, mode: int) -> None:
-    """Write a file that must not exist yet."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     """A checked copy of the database (made inside the server when one holds it), written to
     --out with its journal key beside it (`<copie>.journal.key`)."""
@@ -248,7 +241,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         for file_name, content in outcome.files.items():
             path = target if file_name == name else key_path(target)
-            _write_new(path, content, 0o600)
+            write_new_private(path, content)
             written.append(path)
     except OSError as exc:
         for path in written:
@@ -276,8 +269,8 @@ def _confirmed(check: CopyCheck, db_path: Path, yes: bool) -> bool:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the stopped database by a checked backup, the current one kept first."""
     db_path = _db_path(args)
-    server = running_server(db_path)
-    if server is not None and server.listening():
+    server = answering_server(db_path)
+    if server is not None:
         print(f"Erreur : un serveur « jury serve » ({server.describe()}) sert cette base : arrêtez-le d'abord "
               f"(Ctrl-C dans son terminal, ou « kill {server.pid} »), puis relancez « jury restore ».",
               file=sys.stderr)
@@ -297,8 +290,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the dashboard through `st.App` (`dashboard/ui/server.py`). The database is
     opened, checked and so locked before the server listens: a second server or a writing
     command on the same file is refused from then on, whether or not anyone has logged in."""
-    server = running_server(_db_path(args))
-    if server is not None and server.listening():
+    server = answering_server(_db_path(args))
+    if server is not None:
         print(f"Erreur : un serveur ({server.describe()}) sert déjà « {_db_path(args)} ».", file=sys.stderr)
         return 2
     database = Database(args.db)  # a locked, damaged or too new file stops here, in French

@@ -84,12 +84,16 @@ def _companions(path: Path) -> tuple[Path, Path, Path]:
     return path, key_path(path), path.with_name(path.name + ".wal")
 
 
-def _copy_key(source: Path, target: Path) -> None:
-    """The journal's key of one file beside another (0600, never over an existing one)."""
-    content = source.read_bytes()
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def write_new_private(path: Path, content: bytes) -> None:
+    """Write a file that must not exist yet, readable by its owner only (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(content)
+
+
+def _copy_key(source: Path, target: Path) -> None:
+    """The journal's key of one file beside another (0600, never over an existing one)."""
+    write_new_private(target, source.read_bytes())
 
 
 def check_copy(path: Path, expected_counts: dict[str, int] | None = None) -> CopyCheck:
@@ -162,11 +166,11 @@ def list_backups(db_path: Path) -> list[BackupFile]:
     folder = backup_folder(db_path)
     found = []
     for path in folder.glob(f"{BACKUP_KIND}_*.duckdb") if folder.is_dir() else []:
-        match = _NAME.match(path.name)
+        match, status = _NAME.match(path.name), path.stat()
         made_at = (datetime.strptime(match.group("at"), "%Y-%m-%d_%Hh%M") if match
-                   else datetime.fromtimestamp(path.stat().st_mtime))
+                   else datetime.fromtimestamp(status.st_mtime))
         automatic = match is not None and match.group("scope") == AUTO_SCOPE
-        found.append(BackupFile(path, made_at, path.stat().st_size, automatic))
+        found.append(BackupFile(path, made_at, status.st_size, automatic))
     return sorted(found, key=lambda backup: (backup.made_at, backup.path.name), reverse=True)
 
 

@@ -152,6 +152,13 @@ def running_server(db_path: Path, check_process: bool = True) -> RunningServer |
     return server
 
 
+def answering_server(db_path: Path) -> RunningServer | None:
+    """The server announced beside `db_path` if it answers on its port: the one a second
+    server, or a restore, must not run beside."""
+    server = running_server(db_path)
+    return server if server is not None and server.listening() else None
+
+
 def _read_token(db_path: Path, server: RunningServer) -> str:
     path = token_path(db_path)
     try:
