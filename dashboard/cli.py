@@ -202,7 +202,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Erreur : dossier de destination introuvable « {out.parent} ».", file=sys.stderr)
         return 2
     outcome = _dispatch(args, "export", {"call": args.call, "profile": args.profile, "size": args.size,
-                                         "constraints": constraints, "anonymise": args.anonymise})
+                                         "constraints": constraints, "anonymise": args.anonymise,
+                                         "keep_motives": args.keep_motives})
     if outcome.code != 0:
         return _show(outcome)
     [(name, content)] = outcome.files.items()
@@ -336,7 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="profil de pondération enregistré (défaut : « profil du jury », sinon poids égaux)")
     p.add_argument("--size", required=True, type=_size, help="nombre de dossiers de la liste restreinte")
     p.add_argument("--constraints", default=None, help="contraintes JSON au format du moteur (facultatif)")
-    p.add_argument("--anonymise", action="store_true", help="jurés anonymisés (J1…Jn) dans « Notes du jury »")
+    p.add_argument("--anonymise", action="store_true",
+                   help="jurés anonymisés (J1…Jn tirés au hasard), motifs de récusation masqués")
+    p.add_argument("--keep-motives", action="store_true",
+                   help="avec --anonymise : garder les motifs de récusation dans « Conflits d'intérêts »")
     p.add_argument("--out", required=True, help="fichier .xlsx à écrire (ou dossier : nom automatique)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("backup", parents=[common],

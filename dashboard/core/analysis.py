@@ -83,7 +83,8 @@ def conflict_register(jurors: pd.DataFrame, declarations: pd.DataFrame, recusals
                       names: dict[str, str]) -> pd.DataFrame:
     """The conflict-of-interest register of a call, one row per juror: their
     declaration (with or without conflicts, or none yet), its date, and the
-    dossiers they are recused from with the reason."""
+    dossiers they are recused from with the reason (``recused_from``), and
+    the names of those dossiers alone (``recused_names``)."""
     declared = declarations.set_index("juror_id") if not declarations.empty else pd.DataFrame()
     rows = []
     for juror in jurors.itertuples():
@@ -102,6 +103,7 @@ def conflict_register(jurors: pd.DataFrame, declarations: pd.DataFrame, recusals
             "declared_on": when,
             "recused_from": "; ".join(f"{names.get(d, d)} — {r}"
                                       for d, r in zip(mine["dossier_id"], mine["reason"], strict=True)),
+            "recused_names": [names.get(d, d) for d in mine["dossier_id"]],
         })
     return pd.DataFrame(rows, columns=["juror_id", "name", "organisation", "declaration", "declared_on",
-                                       "recused_from"])
+                                       "recused_from", "recused_names"])

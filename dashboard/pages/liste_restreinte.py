@@ -319,6 +319,20 @@ def _render_decisions(page: MeetingPage, ranked: scoring.RankResult, selected: l
 # ----------------------------------------------------------------------------- export
 
 
+def _anonymisation_choice(page: MeetingPage) -> tuple[bool, bool]:
+    """(anonymise, keep the recusal motives): the second switch is the administration's alone."""
+    call_id = page.call.call_id
+    anonymise = st.toggle("Anonymiser les jurés (J1, J2… tirés au hasard)", value=False,
+                          key=f"export_anonymise_{call_id}",
+                          help="Noms, identifiants et organisations des jurés retirés, auteurs des décisions "
+                               "masqués, motifs de récusation remplacés par « motif non communiqué ». "
+                               "Les commentaires sont reproduits tels quels et peuvent révéler leur auteur.")
+    if not anonymise or not may(page.actor, "manage_recusals"):
+        return bool(anonymise), False
+    keep = st.toggle("Garder les motifs de récusation", value=False, key=f"export_keep_motives_{call_id}")
+    return True, bool(keep)
+
+
 def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: ShortlistResult | None,
                    constraints: dict[str, Any], forcings: pd.DataFrame) -> None:
     """The workbook's download button: the same request and writer as `jury export`."""
@@ -327,11 +341,11 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
         st.caption("Le classeur s'exporte une fois la liste restreinte calculée.")
         return
     store, call_id = page.store, page.call.call_id
-    anonymise = st.toggle("Anonymiser les jurés (J1, J2…)", value=False, key=f"export_anonymise_{call_id}")
+    anonymise, keep_motives = _anonymisation_choice(page)
     request = meeting_service.export_request(
         store, page.actor, page.call, page.inputs, page.profile, ranked, result, constraints, forcings,
-        aggregation=st.session_state.get("aggregation", AggregationSettings()), anonymise=bool(anonymise),
-        content_hash=_content_hash(store, store.data_version()))
+        aggregation=st.session_state.get("aggregation", AggregationSettings()), anonymise=anonymise,
+        keep_motives=keep_motives, content_hash=_content_hash(store, store.data_version()))
     # The name and the manifest carry the same time: when this export was prepared.
     at = datetime.now().replace(microsecond=0)
     file_name = meeting_service.export_file_name(request, at)

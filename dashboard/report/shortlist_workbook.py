@@ -25,8 +25,11 @@ journal_head=None, aggregation=None, anonymise=False, generated_at=None) -> byte
     * ``journal_head``: `Store.journal_head()`, the seal of the journal's last entry, written
       beside the content hash so that `jury audit --verify --head` can check it later;
     * ``aggregation``: how the jury criteria were aggregated (default: mean);
-    * ``anonymise``: jurors become J1…Jn (by sorted juror id), their names,
-      organisations and the authors of decisions and forcings are left out;
+    * ``anonymise``: jurors become J1…Jn, numbered at random for this export
+      (`dashboard.core.privacy`), rows in the order of the pseudonyms; their
+      names, logins, organisations and the authors of decisions and forcings
+      are left out, and the recusal motives are replaced by « motif non
+      communiqué » unless ``keep_motives``;
     * ``register``: `analysis.conflict_register(...)` for the call (None when
       the user may not read it).
 
@@ -89,6 +92,7 @@ from dashboard.core.labels import (
     PREFERENCE_LABELS,
     WEIGHTING_LABELS,
 )
+from dashboard.core.privacy import HIDDEN_MOTIVE, pseudonym_order, random_pseudonyms
 from dashboard.report.xlsx import (
     FORMAT_DATE,
     FORMAT_DATETIME,
@@ -117,6 +121,7 @@ SHEET_RANKING = "Classement"
 SHEET_INELIGIBLE = "Non éligibles"
 SHEET_WEIGHTS = "Pondérations"
 SHEET_RATINGS = "Notes du jury"
+PSEUDONYM_NOTE = "Export anonymisé : jurés numérotés J1…Jn au hasard pour ce seul export"
 SHEET_REGISTER = "Conflits d'intérêts"
 SHEET_CONSTRAINTS = "Contraintes"
 SHEET_MANIFEST = "Manifeste"
@@ -192,6 +197,7 @@ class _Context:
     aggregation: AggregationSettings
     anonymise: bool
     generated_at: datetime
+    keep_motives: bool = False
     journal_head: str | None = None
     register: pd.DataFrame | None = None
     pseudonyms: dict[str, str] = field(default_factory=dict)
@@ -344,18 +350,15 @@ def _ineligible_table(ctx: _Context) -> Table:
     return Table(columns, after=[] if len(ids) else ["Tous les dossiers de l'appel sont éligibles."])
 
 
-def juror_pseudonyms(ratings: pd.DataFrame) -> dict[str, str]:
-    """J1…Jn in the order of the sorted juror ids (the same jurors always get the same names)."""
-    jurors = sorted({str(j) for j in ratings["juror_id"].dropna()})
-    return {j: f"J{k}" for k, j in enumerate(jurors, start=1)}
-
-
 def _ratings_table(ctx: _Context) -> Table:
     ratings = ctx.ratings
     if ratings is None:
         return Table([Column("Dossier", []), Column("Critère", []), Column("Juré", []), Column("Note", [], "number")],
                       after=["Les notes individuelles des jurés ne sont pas accessibles à votre rôle."])
     frame = ratings.sort_values(["dossier_id", "criterion_id", "juror_id"], kind="stable")
+    if ctx.anonymise:  # rows in the order of the pseudonyms, which tells nothing
+        order = frame["juror_id"].astype(str).map(ctx.pseudonyms).map(pseudonym_order)
+        frame = frame.assign(_order=order).sort_values(["dossier_id", "criterion_id", "_order"], kind="stable")
     names = ctx.names
     labels = ctx.inputs.criteria["label"] if "label" in ctx.inputs.criteria else pd.Series(dtype=object)
     counts = frame["counts"].astype(bool) if "counts" in frame else pd.Series(True, index=frame.index)
@@ -367,7 +370,7 @@ def _ratings_table(ctx: _Context) -> Table:
     ]
     if ctx.anonymise:
         columns.append(Column("Juré", frame["juror_id"].astype(str).map(ctx.pseudonyms).tolist(),
-                            note="Export anonymisé : jurés numérotés J1…Jn, toujours dans le même ordre"))
+                            note=PSEUDONYM_NOTE))
     else:
         columns += [
             Column("Juré", frame["juror_id"].astype(str).tolist()),
@@ -402,8 +405,10 @@ def _register_table(ctx: _Context) -> Table:
         return Table([Column("Juré", []), Column("Déclaration", [])],
                       after=["Le registre des conflits d'intérêts n'est pas accessible à votre rôle."])
     if ctx.anonymise:
+        pseudonyms = register["juror_id"].astype(str).map(ctx.pseudonyms)
+        register = register.assign(_order=pseudonyms.map(pseudonym_order)).sort_values("_order", kind="stable")
         jurors = [Column("Juré", register["juror_id"].astype(str).map(ctx.pseudonyms).tolist(),
-                       note="Export anonymisé : jurés numérotés J1…Jn, comme dans « Notes du jury »")]
+                       note=PSEUDONYM_NOTE + ", comme dans « Notes du jury »")]
     else:
         jurors = [Column("Juré", register["juror_id"].astype(str).tolist()),
                   Column("Nom du juré", register["name"].tolist()),
@@ -412,10 +417,17 @@ def _register_table(ctx: _Context) -> Table:
         *jurors,
         Column("Déclaration", register["declaration"].tolist()),
         Column("Déclaré le", register["declared_on"].tolist(), "datetime", FORMAT_DATE),
-        Column("Récusé·e pour (dossier — motif)", register["recused_from"].tolist()),
+        Column("Récusé·e pour (dossier — motif)", _recusals(ctx, register)),
     ]
     return Table(columns, after=["Un juré récusé ne note pas le dossier et ne voit pas les notes des autres "
                                   "jurés sur ce dossier ; ses notes antérieures ne comptent plus."])
+
+
+def _recusals(ctx: _Context, register: pd.DataFrame) -> list[str]:
+    """Each juror's recusals, « dossier — motif »; an anonymised export hides the motives unless kept."""
+    if not ctx.anonymise or ctx.keep_motives:
+        return [str(r) for r in register["recused_from"]]
+    return ["; ".join(f"{name} — {HIDDEN_MOTIVE}" for name in names) for names in register["recused_names"]]
 
 
 def _pairwise_frame(weighting: Mapping[str, Any], enabled: Sequence[str]) -> pd.DataFrame | None:
@@ -719,8 +731,7 @@ def _write_manifest(wb: Workbook, ctx: _Context, ranking: Table) -> None:
         (HASH_LABEL, ctx.content_hash, None),
         (HEAD_LABEL, ctx.journal_head or "(journal vide)", None),
         ("Utilisateur", "(masqué : export anonymisé)" if ctx.anonymise else ctx.user, None),
-        ("Export anonymisé", "oui — jurés J1…Jn, sans noms ni organisations ; auteurs des décisions masqués"
-         if ctx.anonymise else "non", None),
+        ("Export anonymisé", _anonymisation_line(ctx), None),
         ("Matrice de décision", f"Feuille « {SHEET_RANKING} », plage A1:{last_letter}{ranking_rows + 1} : "
          f"colonne « id » puis une colonne par critère ({', '.join(criteria_ids)}) ; les autres colonnes "
          "sont ignorées par le moteur. Cellules vides = valeurs manquantes, complétées comme l'indique "
@@ -743,6 +754,17 @@ def _write_manifest(wb: Workbook, ctx: _Context, ranking: Table) -> None:
     ws.column_dimensions["B"].width = 100
 
 
+def _anonymisation_line(ctx: _Context) -> str:
+    """What the anonymised export hides, for the manifest."""
+    if not ctx.anonymise:
+        return "non"
+    motives = ("motifs de récusation conservés à la demande de l'administration" if ctx.keep_motives
+               else f"motifs de récusation remplacés par « {HIDDEN_MOTIVE} »")
+    return ("oui — jurés J1…Jn numérotés au hasard pour cet export (correspondance conservée nulle part), "
+            f"sans noms, identifiants ni organisations ; auteurs des décisions masqués ; {motives}. "
+            "Les commentaires et motivations sont reproduits tels quels et peuvent révéler leur auteur.")
+
+
 # --------------------------------------------------------------------------- public entry points
 
 
@@ -751,7 +773,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
                    constraints: Mapping[str, Any] | None, forcings: pd.DataFrame | None,
                    ratings: pd.DataFrame | None, decisions: pd.DataFrame | None, content_hash: str,
                    user: str, journal_head: str | None = None, aggregation: AggregationSettings | None = None,
-                   anonymise: bool = False,
+                   anonymise: bool = False, keep_motives: bool = False,
                    generated_at: datetime | None = None, register: pd.DataFrame | None = None) -> bytes:
     """The shortlist workbook as .xlsx bytes (see the module docstring for the arguments)."""
     call_id = str(call.get("id") or call.get("call_id") or inputs.call_id)
@@ -774,11 +796,12 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
         user=user,
         aggregation=aggregation or AggregationSettings(),
         anonymise=anonymise,
+        keep_motives=keep_motives,
         generated_at=(generated_at or datetime.now()).replace(microsecond=0, tzinfo=None),
         register=register,
-        pseudonyms=juror_pseudonyms(pd.concat(
-            [frame[["juror_id"]] for frame in (ratings, register) if frame is not None and not frame.empty]
-            or [pd.DataFrame({"juror_id": []})])),
+        pseudonyms=random_pseudonyms(
+            [j for frame in (ratings, register) if frame is not None for j in frame["juror_id"]]
+            if anonymise else []),
     )
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with

@@ -195,6 +195,7 @@ class ExportRequest:
     scope: str
     aggregation: AggregationSettings
     anonymise: bool
+    keep_motives: bool = False
 
 
 def export_scope(actor: Actor) -> str:
@@ -224,7 +225,8 @@ def _profile_name(store: Store, actor: Actor, inputs: DecisionInputs, profile: W
 def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionInputs, profile: WeightProfile,
                    ranking: scoring.RankResult, shortlist: ShortlistResult, constraints: Mapping[str, Any],
                    forcings: pd.DataFrame, *, aggregation: AggregationSettings, anonymise: bool = False,
-                   profile_name: str | None = None, content_hash: str | None = None) -> ExportRequest:
+                   keep_motives: bool = False, profile_name: str | None = None,
+                   content_hash: str | None = None) -> ExportRequest:
     """Gather the workbook's contents: the call, the solved shortlist (under `constraints`, the
     stored `forcings` united in) and what `actor` may read (every juror's ratings and the conflict
     register only for those allowed). Without `profile_name`, the profile is named after the
@@ -241,7 +243,7 @@ def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionI
         content_hash=content_hash if content_hash is not None else store.content_hash(),
         journal_head=store.journal_head(),
         user=f"{actor.name} ({actor.login})", scope=export_scope(actor), aggregation=aggregation,
-        anonymise=anonymise)
+        anonymise=anonymise, keep_motives=keep_motives)
 
 
 def export_file_name(request: ExportRequest, at: datetime) -> str:
@@ -257,12 +259,13 @@ def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
         forcings=request.forcings, ratings=request.ratings, decisions=request.decisions,
         content_hash=request.content_hash, journal_head=request.journal_head, user=request.user,
         aggregation=request.aggregation,
-        anonymise=request.anonymise, generated_at=generated_at, register=request.register)
+        anonymise=request.anonymise, keep_motives=request.keep_motives, generated_at=generated_at,
+        register=request.register)
 
 
 def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | None = None,
                 size: int | None = None, constraints: Mapping[str, Any] | None = None, anonymise: bool = False,
-                aggregation: AggregationSettings | None = None,
+                keep_motives: bool = False, aggregation: AggregationSettings | None = None,
                 generated_at: datetime | None = None) -> tuple[str, bytes]:
     """The workbook of a call straight from the store (`jury export`): (file name, bytes)."""
     call = load_call(store, actor, call_id)
@@ -275,6 +278,7 @@ def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | No
     merged = with_stored_forcings(constraints, forcings)
     ranking, result = solve(inputs, profile, _checked_size(inputs, size), merged)
     request = export_request(store, actor, call, inputs, profile, ranking, result, merged, forcings,
-                             aggregation=settings, anonymise=anonymise, profile_name=name)
+                             aggregation=settings, anonymise=anonymise, keep_motives=keep_motives,
+                             profile_name=name)
     at = (generated_at or datetime.now()).replace(microsecond=0)
     return export_file_name(request, at), build_export(request, at)

@@ -237,7 +237,8 @@ def run_export(database: Database, request: dict[str, Any]) -> Outcome:
     from dashboard.services.meeting import export_call
 
     name, content = export_call(database.store(), OPERATOR, request["call"], request.get("profile"),
-                                request["size"], request.get("constraints"), anonymise=bool(request.get("anonymise")))
+                                request["size"], request.get("constraints"), anonymise=bool(request.get("anonymise")),
+                                keep_motives=bool(request.get("keep_motives")))
     return Outcome(files={name: content})
 
 

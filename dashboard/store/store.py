@@ -27,6 +27,7 @@ import pandas as pd
 
 from dashboard.core.formatting import display_name
 from dashboard.core.labels import JURY_PROFILE
+from dashboard.core.privacy import random_pseudonyms
 from dashboard.errors import AccessDenied, DatabaseFailedError, StaleWrite, StoreError, WriteConflictError
 from dashboard.store import journal
 from dashboard.store.access import Actor, may, require, require_juror
@@ -789,8 +790,8 @@ class Store:
 
     def ratings_for_ranking(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """The ratings that count, as the engine aggregates them (juror, dossier,
-        criterion, score). A juror gets pseudonymous juror ids and nothing on
-        the dossiers they are recused from."""
+        criterion, score). A juror gets pseudonymous juror ids, drawn afresh at
+        each call, and nothing on the dossiers they are recused from."""
         frame = self._frame(
             "SELECT r.juror_id AS juror, r.dossier_id AS dossier, r.criterion_id AS criterion, r.score "
             "FROM ratings r JOIN dossiers d USING (dossier_id) WHERE d.call_id = ? AND NOT EXISTS ("
@@ -800,8 +801,7 @@ class Store:
             return frame
         require(actor, "read_ranking")
         frame = frame[~frame["dossier"].isin(self.recused_dossier_ids(actor, call_id))].copy()
-        pseudonyms = {j: f"J{i}" for i, j in enumerate(sorted(frame["juror"].unique()), start=1)}
-        frame["juror"] = frame["juror"].map(pseudonyms)
+        frame["juror"] = frame["juror"].map(random_pseudonyms(frame["juror"]))
         return frame
 
     def save_rating(self, actor: Actor, dossier_id: str, criterion_id: str, score: int,
