@@ -13,7 +13,6 @@ import io
 import zipfile
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
