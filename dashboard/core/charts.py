@@ -1,4 +1,10 @@
-"""Plotly figures shared by the pages (French labels)."""
+"""Plotly figures shared by the pages (French labels).
+
+Plotly reads a subset of HTML in every label and hover text (``<a href>``,
+``<b>``, ``<br>``): the names and labels drawn here (dossiers, criteria, from an
+import) go through `dashboard.core.text.chart_text`, and no hover template is
+built by concatenating them (a ``%{…}`` in a name would be read as a field).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.core.formatting import fr_number
+from dashboard.core.text import chart_text
 
 # --------------------------------------------------------------------------- selection meeting
 
@@ -21,7 +28,7 @@ def _criterion_colours(criteria: list[str]) -> dict[str, str]:
 def weights_bar(weights: pd.Series, labels: dict[str, str], height: int | None = None) -> go.Figure:
     """Horizontal bar of normalised weights (in %), heaviest on top."""
     ordered = weights.sort_values(ascending=True)
-    names = [labels.get(c, c) for c in ordered.index]
+    names = [chart_text(labels.get(c, c)) for c in ordered.index]
     colours = _criterion_colours(list(labels))
     figure = go.Figure(go.Bar(
         x=(100 * ordered).tolist(), y=names, orientation="h",
@@ -43,15 +50,15 @@ def contributions_bar(contributions: pd.DataFrame, names: list[str], labels: dic
     labels. Negative values stack to the left (barmode « relative »).
     """
     colours = _criterion_colours(list(labels))
+    rows = [chart_text(name) for name in names]
     traces = []
     for criterion in contributions.columns:
         values = contributions[criterion].to_numpy(dtype=float)
         traces.append(go.Bar(
-            name=labels.get(criterion, criterion), x=values, y=names, orientation="h",
+            name=chart_text(labels.get(criterion, criterion)), x=values, y=rows, orientation="h",
             marker={"color": colours.get(criterion)},
             customdata=[fr_number(v, 3) for v in values],
-            hovertemplate="%{y}<br>" + labels.get(criterion, criterion)
-            + " : %{customdata}<extra></extra>",
+            hovertemplate="%{y}<br>%{fullData.name} : %{customdata}<extra></extra>",
         ))
     figure = go.Figure(traces)
     figure.update_layout(
@@ -70,16 +77,16 @@ RADAR_COLOURS = ("#c1002a", "#2b6cb0", "#2f855a", "#b7791f")
 def radar_chart(values: pd.DataFrame, names: list[str], labels: dict[str, str],
                 value_range: tuple[float, float] = (0.0, 1.0)) -> go.Figure:
     """Scatterpolar of 2–4 dossiers (rows of `values`) over the criteria (columns)."""
-    axes = [labels.get(c, c) for c in values.columns]
+    axes = [chart_text(labels.get(c, c)) for c in values.columns]
     figure = go.Figure()
     for i, (name, (_, row)) in enumerate(zip(names, values.iterrows(), strict=True)):
         r = row.to_numpy(dtype=float).tolist()
         colour = RADAR_COLOURS[i % len(RADAR_COLOURS)]
         figure.add_trace(go.Scatterpolar(
-            r=r + r[:1], theta=axes + axes[:1], name=name, fill="toself", opacity=0.5,
+            r=r + r[:1], theta=axes + axes[:1], name=chart_text(name), fill="toself", opacity=0.5,
             line={"color": colour, "width": 2}, fillcolor=colour,
             customdata=[fr_number(v, 2) for v in r + r[:1]],
-            hovertemplate="%{theta}<br>%{customdata}<extra>" + name + "</extra>",
+            hovertemplate="%{theta}<br>%{customdata}<extra>%{fullData.name}</extra>",
         ))
     figure.update_layout(
         polar={"radialaxis": {"range": list(value_range), "tickformat": ".1f"}},
@@ -107,7 +114,7 @@ def stability_tornado(stability: pd.DataFrame, labels: dict[str, str] | None = N
     frame = stability.copy()
     frame["width"] = frame["high"] - frame["low"]
     frame = frame.sort_values(["width", "weight"], ascending=[True, False], kind="stable")
-    names = [labels.get(str(c), str(c)) for c in frame.index]
+    names = [chart_text(labels.get(str(c), str(c))) for c in frame.index]
     low, high, weight = 100 * frame["low"], 100 * frame["high"], 100 * frame["weight"]
     hover = [f"{name}<br>poids actuel : {fr_number(w, 1)} %<br>stable de {fr_number(lo, 1)} % "
              f"à {fr_number(hi, 1)} %" for name, w, lo, hi in zip(names, weight, low, high, strict=True)]
@@ -147,7 +154,7 @@ def rank_acceptability_heatmap(acceptability: pd.DataFrame, names: dict[str, str
     if top is not None:
         last = max(last, min(int(top) + 1, len(ranks)))
     probability, ranks = probability[:, :last], ranks[:last]
-    rows = [names.get(str(i), str(i)) for i in acceptability.index]
+    rows = [chart_text(names.get(str(i), str(i))) for i in acceptability.index]
     text = [[f"{row}<br>rang {rank} : {fr_number(100 * p, 1)} %" for rank, p in zip(ranks, line, strict=True)]
             for row, line in zip(rows, probability, strict=True)]
     # Colours span 0 to the largest probability shown (rounded up to 10 %), so that

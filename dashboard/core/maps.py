@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.core.formatting import fr_number, is_missing
+from dashboard.core.text import chart_text
 from dashboard.resources import CONTOURS, resource
 
 DECISION_COLOURS = {"lauréat": "#c1002a", "non retenu": "#7a8599", "sans décision": "#2b6cb0"}
@@ -219,8 +220,8 @@ def _add_panel_traces(figure: go.Figure, key: str, refs: tuple[str, str], here: 
             legendgroup=decision, showlegend=decision not in legend_shown,
             marker={"color": colour, "size": MARKER_SIZE["main" if key == "metro" else "inset"],
                     "line": {"color": "white", "width": 0.8}},
-            text=subset["display_name"].tolist(),
-            customdata=np.column_stack([subset["dossier_id"].astype(str),
+            text=[chart_text(name) for name in subset["display_name"]],
+            customdata=np.column_stack([[chart_text(d) for d in subset["dossier_id"].astype(str)],
                                         subset["population_fr"], subset["decision"]]),
             hovertemplate="<b>%{text}</b><br>Population : %{customdata[1]} hab."
                           "<br>Décision : %{customdata[2]}<extra></extra>",

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.formatting import fr_datetime, fr_size
+from dashboard.core.formatting import fr_datetime, fr_number, fr_size
 from dashboard.core.labels import ROLE_LABELS
+from dashboard.core.text import md, md_format, md_frame
 from dashboard.errors import JuryError
 from dashboard.services.accounts import hash_password
 from dashboard.services.backups import BACKUP_INTERVAL, KEPT_AUTOMATIC, backup_folder, list_backups
@@ -39,7 +40,7 @@ def _dossier_names(call: CallData) -> dict[str, str]:
 
 def _render_register(store: Store, actor: Actor, call_id: str, jurors: pd.DataFrame, names: dict[str, str]) -> None:
     """The register tab: one row per juror."""
-    st.table(conflict_register(store, actor, call_id, jurors, names).set_index("Juré"))
+    st.table(md_frame(conflict_register(store, actor, call_id, jurors, names).set_index("Juré")))
 
 
 def _render_add_recusal(store: Store, actor: Actor, juror_names: dict[str, str], names: dict[str, str]) -> None:
@@ -58,9 +59,9 @@ def _render_add_recusal(store: Store, actor: Actor, juror_names: dict[str, str],
             except JuryError as exc:
                 show_refusal(exc)
             else:
-                st.success(f"{juror_names[juror]} est récusé·e pour {names[dossier]}."
-                           + (f" {dropped} note(s) déjà saisie(s) ne comptent plus (conservées et tracées)."
-                              if dropped else ""))
+                st.success(md_format("{} est récusé·e pour {}.", juror_names[juror], names[dossier])
+                           + (f" {fr_number(dropped)} note(s) déjà saisie(s) ne comptent plus (conservées et "
+                              "tracées)." if dropped else ""))
 
 
 def _render_remove_recusal(store: Store, actor: Actor, call_id: str, juror_names: dict[str, str],
@@ -96,7 +97,7 @@ def _render_no_conflict(store: Store, actor: Actor, call_id: str, juror_names: d
             except JuryError as exc:
                 show_refusal(exc)
             else:
-                st.success(f"Déclaration enregistrée pour {juror_names[juror]}.")
+                st.success(md_format("Déclaration enregistrée pour {}.", juror_names[juror]))
 
 
 def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) -> None:
@@ -118,18 +119,19 @@ def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) ->
             except JuryError as exc:
                 show_refusal(exc)
             except ValueError as exc:  # the password rules
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                st.success(f"Compte « {login.strip().lower()} » créé.")
+                st.success(md_format("Compte « {} » créé.", login.strip().lower()))
 
 
 def _render_backups(db_path: Path) -> None:
     """The backups tab: every copy beside the database, newest first, and the download of one."""
     minutes = int(BACKUP_INTERVAL.total_seconds() // 60)
-    st.caption(f"Le serveur copie la base toutes les {minutes} minutes quand les données ont changé et garde "
-               f"les {KEPT_AUTOMATIC} dernières copies automatiques, dans « {backup_folder(db_path)} ». La clé du "
-               "journal de chaque copie reste sur le serveur, à côté d'elle. Copie à la demande : "
-               "« jury backup --out FICHIER » ; restauration, serveur arrêté : « jury restore FICHIER ».")
+    st.caption(md_format(
+        "Le serveur copie la base toutes les {} minutes quand les données ont changé et garde les {} dernières "
+        "copies automatiques, dans « {} ». La clé du journal de chaque copie reste sur le serveur, à côté "
+        "d'elle. Copie à la demande : `jury backup --out FICHIER` ; restauration, serveur arrêté : "
+        "`jury restore FICHIER`.", fr_number(minutes), fr_number(KEPT_AUTOMATIC), backup_folder(db_path)))
     backups = list_backups(db_path)
     if not backups:
         st.info("Aucune sauvegarde pour l'instant.", icon=":material/info:")

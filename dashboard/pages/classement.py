@@ -17,6 +17,7 @@ from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import EQUAL_WEIGHTS, METHOD_LABELS, WEIGHTING_LABELS
+from dashboard.core.text import md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import Actor
@@ -53,7 +54,7 @@ def _reference_ranking(store: Store, actor: Actor, inputs: DecisionInputs) -> tu
     try:
         return name, meeting.ranking(inputs, profile)
     except scoring.ScoringError as error:
-        st.warning(f"Le profil de référence « {name} » ne permet pas de classer l'appel : {error}")
+        st.warning(md_format("Le profil de référence « {} » ne permet pas de classer l'appel : {}", name, error))
         return name, None
 
 
@@ -62,8 +63,8 @@ def _render_headline(column: DeltaGenerator, table: pd.DataFrame, profile: Weigh
     """The leader and the three counts, in the top column."""
     leader = table.iloc[0]
     with column:
-        st.caption(f"En tête : **{leader['display_name']}** · {mv.score_label(profile.method).lower()} "
-                   f"{fr_number(leader['score'], mv.score_decimals(profile.method))}")
+        st.caption(md_format("En tête : **{}** · {} {}", leader["display_name"], mv.score_label(profile.method).lower(),
+                             fr_number(leader["score"], mv.score_decimals(profile.method))))
         columns = st.columns(3)
         columns[0].metric("Dossiers classés", fr_number(len(table)))
         columns[1].metric("Non éligibles", fr_number(len(ineligible)))
@@ -74,11 +75,11 @@ def _render_settings_caption(call: CallData, profile: WeightProfile, result: sco
                              reference_name: str) -> None:
     """The call, method, weighting and reference the ranking uses."""
     mode = profile.weighting.get("mode", "equal")
-    st.caption(f"{call.label} · méthode : {METHOD_LABELS.get(profile.method, profile.method)}"
-               + (f" (v = {fr_number(profile.v, 2)})" if profile.method == "vikor" else "")
-               + f" · pondération : {WEIGHTING_LABELS.get(mode, mode)} · {len(result.weights)} critères · "
-               f"référence des évolutions : {reference_name}"
-               + (" · Q VIKOR : plus bas = meilleur" if profile.method == "vikor" else ""))
+    st.caption(md(f"{call.label} · méthode : {METHOD_LABELS.get(profile.method, profile.method)}"
+                  + (f" (v = {fr_number(profile.v, 2)})" if profile.method == "vikor" else "")
+                  + f" · pondération : {WEIGHTING_LABELS.get(mode, mode)} · {len(result.weights)} critères · "
+                  f"référence des évolutions : {reference_name}"
+                  + (" · Q VIKOR : plus bas = meilleur" if profile.method == "vikor" else "")))
 
 
 def _render_filters(table: pd.DataFrame) -> mv.RankingFilters:
@@ -108,7 +109,8 @@ def _render_table(table: pd.DataFrame, filters: mv.RankingFilters, method: str, 
                  height=min(36 * (len(shown) + 1) + 3, 560),
                  column_config={"Rang": st.column_config.NumberColumn(format="%d", width="small"),
                                 "Évolution": st.column_config.TextColumn(
-                                    help=f"Places gagnées (▲) ou perdues (▼) par rapport à « {reference_name} »")})
+                                    help=md_format("Places gagnées (▲) ou perdues (▼) par rapport à « {} »",
+                                                   reference_name))})
     return shown
 
 
@@ -116,9 +118,9 @@ def _render_derogation_notice(derogations: pd.DataFrame) -> None:
     """The dossiers ranked subject to a jury decision, in one line."""
     if derogations.empty:
         return
-    st.info(f"{fr_number(len(derogations))} dossier(s) classé(s) sous réserve (« dérogation à examiner ») : "
-            + " ; ".join(f"{name} — {reason}" for name, reason in
-                         zip(derogations["Dossier"], derogations[mv.DEROGATION_REASON], strict=True)))
+    st.info(md(f"{fr_number(len(derogations))} dossier(s) classé(s) sous réserve (« dérogation à examiner ») : "
+               + " ; ".join(f"{name} — {reason}" for name, reason in
+                            zip(derogations["Dossier"], derogations[mv.DEROGATION_REASON], strict=True))))
 
 
 def _render_contributions(result: scoring.RankResult, table: pd.DataFrame, shown: pd.DataFrame,
@@ -132,14 +134,14 @@ def _render_contributions(result: scoring.RankResult, table: pd.DataFrame, shown
     if count > 5:
         count = st.slider("Dossiers dans le graphique", 5, min(count, 85), min(count, 20), key="classement_chart_n")
     ids = shown.index[:count].tolist()
-    contributions, explanation = mv.contribution_frame(result, ids)
+    contributions, caption_md = mv.contribution_frame(result, ids)   # a caption of ours
     ranks, display_names = table["rank"], table["display_name"]
     names = [f"{int(ranks[d])}. {mv.short_text(display_names[d], 50)}" for d in ids]
     st.plotly_chart(charts.contributions_bar(contributions, names, labels,
                                              "Q : S = somme des segments" if result.method == "vikor"
                                              else "Contribution"),
                     key="classement_contributions", width="stretch")
-    st.caption(explanation)
+    st.caption(caption_md)
 
 
 def _render_out_of_ranking(ineligible: pd.DataFrame, derogations: pd.DataFrame) -> None:

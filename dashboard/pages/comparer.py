@@ -13,7 +13,9 @@ import scoring
 from dashboard.core import charts
 from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
+from dashboard.core.formatting import fr_number
 from dashboard.core.labels import METHOD_LABELS
+from dashboard.core.text import md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui import meeting
 from dashboard.ui.widgets import ranking_or_stop
@@ -30,8 +32,8 @@ def _render_choice(call: CallData, inputs: DecisionInputs, result: scoring.RankR
         st.session_state[key] = [d for d in st.session_state[key] if d in ordered]
     chosen = st.multiselect("Dossiers à comparer (2 à 4)", ordered, max_selections=4, key=key,
                             format_func=lambda d: f"{names.get(d, d)} · {d}", placeholder="Choisissez des dossiers")
-    st.caption(f"{call.label} · méthode : {METHOD_LABELS.get(result.method, result.method)} · "
-               f"{len(result.weights)} critères pondérés (page Pondération).")
+    st.caption(md_format("{} · méthode : {} · {} critères pondérés (page Pondération).", call.label,
+                         METHOD_LABELS.get(result.method, result.method), fr_number(len(result.weights))))
     if len(chosen) < 2:
         st.info("Choisissez au moins deux dossiers à comparer.")
         st.stop()
@@ -42,20 +44,20 @@ def _render_sentences(inputs: DecisionInputs, result: scoring.RankResult, chosen
     """One sentence per pair: why one ranks above the other."""
     st.subheader("Pourquoi l'un devance l'autre")
     for sentence in mv.pair_sentences(inputs, result, chosen):
-        st.markdown(f"- {sentence}")
+        st.markdown(md_format("- {}", sentence))
 
 
 def _render_radar(inputs: DecisionInputs, profile: WeightProfile, result: scoring.RankResult,
                   chosen: list[str]) -> None:
     """The radar of the chosen dossiers' normalised criteria."""
     st.subheader("Profil des dossiers")
-    values, explanation = mv.radar_values(inputs, profile, result, chosen)
+    values, caption_md = mv.radar_values(inputs, profile, result, chosen)   # a caption of ours
     span = (-1.0, 1.0) if result.method == "promethee2" else (0.0, 1.0)
     columns = mv.column_names(inputs, chosen)
     legend = [f"{int(result.ranks[d])}. {name}" for d, name in zip(chosen, columns, strict=True)]
     labels = mv.criterion_labels(inputs, limit=22)
     st.plotly_chart(charts.radar_chart(values, legend, labels, span), key="comparer_radar", width="stretch")
-    st.caption(explanation)
+    st.caption(caption_md)
 
 
 def _render_values(inputs: DecisionInputs, result: scoring.RankResult, chosen: list[str]) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import AGGREGATION_LABELS
+from dashboard.core.text import md, md_frame
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings
@@ -25,7 +26,8 @@ AGREEMENT_NOTE = ("W de Kendall : 0 = aucun accord sur l'ordre des dossiers, 1 =
 def _render_summary(ratings: pd.DataFrame, settings: AggregationSettings) -> None:
     """How many ratings, by how many jurors, aggregated how; those no longer counted."""
     not_counted = ratings[~ratings["counts"].astype(bool)]
-    st.caption(f"{fr_number(int(ratings['counts'].sum()))} notes de {ratings['juror_id'].nunique()} jurés, "
+    st.caption(f"{fr_number(int(ratings['counts'].sum()))} notes de {fr_number(ratings['juror_id'].nunique())} "
+               "jurés, "
                f"agrégées par {AGGREGATION_LABELS[settings.method].lower()}"
                + (" après correction de sévérité" if settings.zscore else "")
                + (f" ; {fr_number(len(not_counted))} note(s) écartée(s) (juré récusé après notation)"
@@ -36,38 +38,38 @@ def _render_register(store: Store, actor: Actor, call_id: str, names: pd.Series)
     """The conflict-of-interest register, folded."""
     with st.expander("Registre des conflits d'intérêts"):
         register = conflict_register(store, actor, call_id, store.jurors(), cast(dict[str, str], names.to_dict()))
-        st.table(register.set_index("Juré"))
+        st.table(md_frame(register.set_index("Juré")))
 
 
 def _render_agreement(result: RatingsResult, labels: pd.Series) -> None:
     """Kendall's W and the ICC per criterion; the jurors left without severity correction."""
     st.subheader("Accord entre jurés")
     agreement = result.agreement.reset_index()
-    st.table(pd.DataFrame({
+    st.table(md_frame(pd.DataFrame({
         "Critère": agreement["criterion"] + " — " + agreement["criterion"].map(labels).fillna(""),
         "W de Kendall": agreement["kendall_w"].map(lambda v: fr_number(v, 2)),
         "CCI (2,1)": agreement["icc"].map(lambda v: fr_number(v, 2)),
         "Bloc complet": [f"{int(j)} jurés × {int(d)} dossiers"
                          for j, d in zip(agreement["jurors"], agreement["dossiers"], strict=True)],
-    }).set_index("Critère"))
+    }).set_index("Critère")))
     st.caption(AGREEMENT_NOTE)
     if result.flagged_jurors:
-        st.warning("Jurés laissés sans correction de sévérité : "
-                   + " ; ".join(f"{j} : {why}" for j, why in result.flagged_jurors.items()))
+        st.warning(md("Jurés laissés sans correction de sévérité : "
+                      + " ; ".join(f"{j} : {why}" for j, why in result.flagged_jurors.items())))
 
 
 def _render_recent(ratings: pd.DataFrame, names: pd.Series) -> None:
     """The twelve latest ratings."""
     st.subheader("Dernières notes enregistrées")
     recent = ratings.sort_values("rated_at", ascending=False).head(12)
-    st.table(pd.DataFrame({
+    st.table(md_frame(pd.DataFrame({
         "Date": recent["rated_at"].dt.strftime("%d/%m/%Y %H:%M"),
         "Juré": recent["juror_name"],
         "Dossier": [names.get(d, d) for d in recent["dossier_id"]],
         "Critère": recent["criterion_id"],
         "Note": recent["score"],
         "Commentaire": recent["comment"].fillna(""),
-    }).set_index("Date"))
+    }).set_index("Date")))
 
 
 def _render_to_discuss(result: RatingsResult, names: pd.Series) -> pd.DataFrame:
@@ -96,7 +98,7 @@ def _render_detail(ratings: pd.DataFrame, to_discuss: pd.DataFrame, names: pd.Se
                       for s, c in zip(detail["score"], detail["comment"], strict=True)]
     table = detail.pivot(index="juror_name", columns="criterion_id", values="cell").fillna("–")
     table.index.name = "Juré"
-    st.table(table)
+    st.table(md_frame(table))
 
 
 def main() -> None:

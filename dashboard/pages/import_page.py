@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard.core.formatting import fr_number
+from dashboard.core.text import md, md_format
 from dashboard.errors import ImportRejected
 from dashboard.report.workbook_format import SHEETS
 from dashboard.services.import_reader import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS
@@ -26,11 +27,11 @@ INTRODUCTION = (
 OUTCOME_KEY = "import_outcome"
 
 
-def _limits() -> str:
-    """What a file may hold, in one sentence."""
-    return (f"Au plus {MAX_FILE_BYTES // 1024 // 1024} Mo par fichier, {fr_number(MAX_ROWS)} lignes par feuille ; "
-            f"les en-têtes sont cherchés dans les {HEADER_SEARCH_ROWS} premières lignes. CSV : UTF-8, UTF-16 ou "
-            "Windows-1252, séparateur « ; », « , » ou tabulation.")
+def _limits_md() -> str:
+    """What a file may hold, in one sentence (Markdown of ours)."""
+    return md(f"Au plus {MAX_FILE_BYTES // 1024 // 1024} Mo par fichier, {fr_number(MAX_ROWS)} lignes par feuille ; "
+              f"les en-têtes sont cherchés dans les {HEADER_SEARCH_ROWS} premières lignes. CSV : UTF-8, UTF-16 ou "
+              "Windows-1252, séparateur « ; », « , » ou tabulation.")
 
 
 def _render_format() -> None:
@@ -38,8 +39,8 @@ def _render_format() -> None:
     with st.expander("Format attendu"):
         for sheet in SHEETS:
             columns = ", ".join(f"{c.header}{'' if c.required else ' (facultatif)'}" for c in sheet.columns)
-            st.markdown(f"- **{sheet.name}** : {columns}")
-        st.caption(_limits())
+            st.markdown(md_format("- **{}** : {}", sheet.name, columns))
+        st.caption(_limits_md())
 
 
 def _import(upload: UploadedFile, store: Store, actor: Actor) -> None:
@@ -69,9 +70,9 @@ def _render_outcome() -> None:
         return
     kind, lines = outcome
     if kind == "error":
-        st.error(lines[0])
+        st.error(md(lines[0]))
     else:
-        st.success(lines[0])
+        st.success(md(lines[0]))
     for line in lines[1:]:
         st.text(f"– {line.strip(' –')}")  # names and values from the file: shown as text, never Markdown
 

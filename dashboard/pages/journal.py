@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.formatting import fr_number
+from dashboard.core.text import md
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.session import get_store, require_actor
@@ -56,10 +57,10 @@ def _render_verification(store: Store, actor: Actor) -> None:
     verdict = store.verify_journal(actor)
     lines = verdict.report().splitlines()
     if verdict.intact:
-        st.success("\n\n".join(lines[:-1]))
+        st.success("\n\n".join(md(line) for line in lines[:-1]))
     else:
-        st.error("\n\n".join(lines[:-1]))
-    st.caption(lines[-1])
+        st.error("\n\n".join(md(line) for line in lines[:-1]))
+    st.caption(md(lines[-1]))
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from dashboard.core import shortlist as ms
 from dashboard.core.decision import AggregationSettings, DecisionInputs
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import FORCING_ACTIONS, METHOD_LABELS
+from dashboard.core.text import md, md_format, md_frame
 from dashboard.errors import JuryError
 from dashboard.services import meeting as meeting_service
 from dashboard.services.incidents import refusal_message
@@ -64,14 +65,14 @@ def _current_ranking(page: MeetingPage) -> scoring.RankResult:
     try:
         ranked = ranking(page.inputs, page.profile)
     except ScoringError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
     if ranked.scores.empty:
         st.info("Aucun dossier éligible dans cet appel : pas de liste restreinte possible.")
         st.stop()
     method = METHOD_LABELS.get(page.profile.method, page.profile.method)
-    st.caption(f"{page.call.label} · classement courant : {method}, "
-               f"{fr_number(len(ranked.scores))} dossiers éligibles (poids réglés sur la page Pondération).")
+    st.caption(md_format("{} · classement courant : {}, {} dossiers éligibles (poids réglés sur la page "
+                         "Pondération).", page.call.label, method, fr_number(len(ranked.scores))))
     return ranked
 
 
@@ -104,8 +105,8 @@ def _render_constraints(call_id: str, saved: ms.ShortlistChoices, eligible_count
                                    help="Par défaut, le nombre de lauréats historiques de l'appel (sinon 10).")
     every_region = columns[1].toggle("Toutes les régions", value=saved.every_region,
                                      key=f"sl_every_region_{call_id}",
-                                     help=f"Au moins un dossier dans chacune des {len(regions)} régions ayant un "
-                                          "dossier éligible : " + ", ".join(regions) + ".")
+                                     help=md_format("Au moins un dossier dans chacune des {} régions ayant un "
+                                                    "dossier éligible : {}.", len(regions), ", ".join(regions)))
     min_overseas = columns[2].number_input("Minimum d'outre-mer", min_value=0, max_value=eligible_count,
                                            value=saved.min_overseas, step=1, key=f"sl_min_overseas_{call_id}")
     ti_percent = columns[3].slider("Part minimale en Territoires d'industrie", min_value=0, max_value=100,
@@ -142,7 +143,8 @@ def _render_forcing_form(page: MeetingPage, ranked: scoring.RankResult, names: d
         except JuryError as exc:
             show_refusal(exc)
         else:
-            st.success(f"« {names.get(dossier, dossier)} » : {FORCING_ACTIONS[kind].lower()} — enregistré.")
+            st.success(md_format("« {} » : {} — enregistré.", names.get(dossier, dossier),
+                                 FORCING_ACTIONS[kind].lower()))
 
 
 def _render_release(page: MeetingPage, forcings: pd.DataFrame, names: dict[str, str]) -> None:
@@ -158,7 +160,7 @@ def _render_release(page: MeetingPage, forcings: pd.DataFrame, names: dict[str, 
         except JuryError as exc:
             show_refusal(exc)
         else:
-            st.success(f"Forçage levé : « {names.get(released, released)} ».")
+            st.success(md_format("Forçage levé : « {} ».", names.get(released, released)))
 
 
 def _render_forcings(page: MeetingPage, ranked: scoring.RankResult, names: dict[str, str]) -> pd.DataFrame:
@@ -185,7 +187,7 @@ def _with_forcings(choices: ms.ShortlistChoices, forcings: pd.DataFrame) -> ms.S
     try:
         return choices.with_forcings(forcings)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
 
 
@@ -198,7 +200,7 @@ def _render_metrics(inputs: DecisionInputs, result: ShortlistResult, regions: li
     metrics[0].metric("Score cédé", fr_number(result.objective_lost, 3),
                       help="Écart entre le score total des N premiers et celui de la sélection.")
     metrics[1].metric("Échanges", fr_number(len(result.swaps)))
-    metrics[2].metric("Régions représentées", f"{chosen['region'].nunique()} / {len(regions)}")
+    metrics[2].metric("Régions représentées", f"{fr_number(chosen['region'].nunique())} / {fr_number(len(regions))}")
     metrics[3].metric("Outre-mer", fr_number(int(chosen["overseas"].sum())))
     metrics[4].metric("Territoires d'industrie", fr_percent(chosen["ti"].mean()))
 
@@ -207,13 +209,13 @@ def _render_result(inputs: DecisionInputs, ranked: scoring.RankResult, result: S
                    size: int, regions: list[str]) -> None:
     """A feasible shortlist: its figures, the selection, the swaps and the constraints that cost."""
     call_id = inputs.call_id
-    st.info(ms.name_dossiers(result.message, inputs))
+    st.info(md(ms.name_dossiers(result.message, inputs)))
     _render_metrics(inputs, result, regions)
     # A static table: readable on the projector, and every row is in the page (and the workbook).
-    st.table(ms.selection_table(inputs, ranked, result))
+    st.table(md_frame(ms.selection_table(inputs, ranked, result)))
     if result.swaps:
-        st.markdown(f"**Échanges par rapport aux {size} premiers**")
-        st.table(ms.swaps_table(inputs, ranked, result).set_index("Entre"))
+        st.markdown(f"**Échanges par rapport aux {fr_number(size)} premiers**")
+        st.table(md_frame(ms.swaps_table(inputs, ranked, result).set_index("Entre")))
     if result.binding:
         st.markdown("**Contraintes qui coûtent** (score cédé si on la retire)")
         st.dataframe(ms.binding_table(inputs, result), hide_index=True, width="stretch", key=f"binding_{call_id}")
@@ -231,10 +233,10 @@ def _render_selection(page: MeetingPage, ranked: scoring.RankResult, choices: ms
         result: ShortlistResult = _solve(inputs, inputs.cache_key, page.profile.fingerprint(), ranked, choices.size,
                                          json.dumps(constraints, sort_keys=True))
     except ScoringError as exc:
-        st.error(ms.name_dossiers(str(exc), inputs))
+        st.error(md(ms.name_dossiers(str(exc), inputs)))
         return None
     if not result.feasible:
-        st.error(ms.name_dossiers(result.message, inputs))
+        st.error(md(ms.name_dossiers(result.message, inputs)))
     else:
         _render_result(inputs, ranked, result, choices.size, regions)
     return result
@@ -275,7 +277,7 @@ def _save_decisions(page: MeetingPage, rows: list[tuple[str, str, str]], names: 
     if saved_count:
         st.success(f"{fr_number(saved_count)} décision(s) enregistrée(s).")
     if refused:
-        st.error("Décision(s) refusée(s) :\n\n" + "\n\n".join(f"- {line}" for line in refused))
+        st.error("Décision(s) refusée(s) :\n\n" + "\n\n".join(md_format("- {}", line) for line in refused))
     elif saved_count:
         st.session_state[round_key] += 1
 
@@ -312,7 +314,7 @@ def _render_decisions(page: MeetingPage, ranked: scoring.RankResult, selected: l
         st.caption("Aucune décision enregistrée pour cet appel.")
         return
     counts = recorded["Décision"].value_counts()
-    st.caption(" · ".join(f"{d} : {fr_number(int(counts.get(d, 0)))}" for d in DECISIONS))
+    st.caption(" · ".join(f"{md(d)} : {fr_number(int(counts.get(d, 0)))}" for d in DECISIONS))
     st.dataframe(recorded, width="stretch", key=f"decisions_{call_id}")
 
 
@@ -351,8 +353,8 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
     file_name = meeting_service.export_file_name(request, at)
     st.download_button("Exporter le classeur", data=partial(meeting_service.build_export, request, at),
                        file_name=file_name, mime=XLSX, key=f"export_{call_id}", on_click="ignore", type="primary")
-    st.caption(f"Fichier « {file_name} » : liste restreinte, classement complet, pondérations, notes du jury, "
-               "contraintes et manifeste de reproductibilité.")
+    st.caption(md_format("Fichier « {} » : liste restreinte, classement complet, pondérations, notes du jury, "
+                         "contraintes et manifeste de reproductibilité.", file_name))
 
 
 def main() -> None:

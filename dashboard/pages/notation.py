@@ -1,8 +1,13 @@
 """Notation: a juror rates the dossiers of the call they are not recused from.
 
 The versions of the ratings shown are remembered when a dossier's form is
-first drawn; a save against values changed elsewhere (another window, another
-session) is refused with the current values, never silently overwritten.
+filled from the store; a save against values changed elsewhere (another
+window, another session) is refused with the current values, never silently
+overwritten. The form is filled from the store when it is first drawn, and
+again whenever Streamlit has let go of its widgets' values (after another
+dossier was shown), never over values the juror is entering. A save says
+exactly what it wrote: « 4 critères sur 6 enregistrés », with the scores, the
+criteria left to rate, and any comment left unsaved for want of a score.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.formatting import fr_number
+from dashboard.core.text import md, md_format
 from dashboard.errors import AccessDenied, DiskFullError, StaleWrite, WriteConflictError
 from dashboard.services.incidents import refusal_message
 from dashboard.services.meeting import CallData
@@ -50,6 +56,12 @@ class RatingForm:
     def comment_key(self, criterion_id: str) -> str:
         return f"comment_{self.dossier_id}_{criterion_id}"
 
+    def needs_load(self) -> bool:
+        """Whether the form must be filled from the store: never filled, or its widgets' values let go."""
+        state = st.session_state
+        return self.loaded_key not in state or any(
+            self.score_key(c) not in state or self.comment_key(c) not in state for c in self.criterion_ids)
+
     def load(self) -> None:
         """Fill the form with the stored values and remember their versions."""
         current = self.store.own_ratings(self.actor, self.call_id)
@@ -71,6 +83,17 @@ class RatingForm:
             for c in self.criterion_ids if st.session_state[self.score_key(c)] is not None
         ]
 
+    def unscored_comments(self) -> list[str]:
+        """The criteria with a comment typed but no score (a comment is saved with its score only)."""
+        state = st.session_state
+        return [c for c in self.criterion_ids
+                if state[self.score_key(c)] is None and str(state[self.comment_key(c)] or "").strip()]
+
+    @property
+    def saved_key(self) -> str:
+        """Where the message of the last save is kept, to be shown after the page is redrawn."""
+        return f"notation_saved_{self.dossier_id}"
+
 
 def _jury_criteria(call: CallData) -> pd.DataFrame:
     """The call's jury criteria, in their order."""
@@ -84,7 +107,7 @@ def _requested_dossier(store: Store, actor: Actor) -> str | None:
         try:
             store.check_may_rate(actor, requested)
         except AccessDenied as refused:
-            st.error(str(refused))
+            st.error(md(refused))
             st.query_params.clear()
             st.stop()
     return requested
@@ -127,34 +150,63 @@ def _render_form(form: RatingForm, criteria: pd.DataFrame) -> bool:
     st.markdown(f"#### Vos notes\n{SCORE_HELP}")
     with st.form(f"notation_form_{form.dossier_id}"):
         for criterion in criteria.itertuples():
-            st.radio(f"{criterion.criterion_id} — {criterion.label}", SCORES, horizontal=True,
+            st.radio(md(f"{criterion.criterion_id} — {criterion.label}"), SCORES, horizontal=True,
                      key=form.score_key(str(criterion.criterion_id)))
             st.text_input("Commentaire (facultatif)", key=form.comment_key(str(criterion.criterion_id)),
                           label_visibility="collapsed", placeholder="Commentaire (facultatif)")
         return st.form_submit_button("Enregistrer", type="primary")
 
 
-def _save(form: RatingForm) -> None:
+def saved_message(entries: list[RatingEntry], labels: dict[str, str], dossier_name: str,
+                  unscored_comments: list[str]) -> tuple[str, bool]:
+    """(the French sentence of a save, whether every criterion is rated): what was written, what is left."""
+    written = {e.criterion_id for e in entries}
+    missing = [c for c in labels if c not in written]
+    scores = " · ".join(f"{e.criterion_id} : {e.score}" for e in sorted(entries, key=lambda e: e.criterion_id))
+    sentence = (f"{len(written)} critère{'s' if len(written) > 1 else ''} sur {len(labels)} "
+                f"enregistré{'s' if len(written) > 1 else ''} pour {dossier_name} ({scores}).")
+    if missing:
+        sentence += " Restent à noter : " + " ; ".join(f"{c} — {labels[c]}" for c in missing) + "."
+    if unscored_comments:
+        sentence += (" Commentaire non enregistré faute de note : " + ", ".join(unscored_comments)
+                     + " (choisissez une note pour l'enregistrer).")
+    return sentence, not missing
+
+
+def _save(form: RatingForm, labels: dict[str, str]) -> None:
     """Save the entered scores; a stale form keeps the refusal for `_render_stale`."""
     entries = form.entries()
     if not entries:
-        st.warning("Aucune note saisie.")
+        st.warning("Aucune note enregistrée : choisissez une note de 1 à 5 pour au moins un critère.")
         return
     try:
         versions = form.store.save_ratings(form.actor, form.dossier_id, entries)
     except StaleWrite as stale:
         st.session_state[STALE_KEY] = str(stale)
     except AccessDenied as refused:
-        st.error(str(refused))
+        st.error(md(refused))
         st.stop()
     except (DiskFullError, WriteConflictError) as failed:
-        st.error(f"{refusal_message(failed, page_address())} Vos notes restent saisies dans le formulaire : "
-                 "enregistrez-les à nouveau.")
+        st.error(md_format("{} Vos notes restent saisies dans le formulaire : enregistrez-les à nouveau.",
+                           refusal_message(failed, page_address())))
     else:
         st.session_state[form.loaded_key] = {**st.session_state[form.loaded_key], **versions}
         st.session_state.pop(STALE_KEY, None)
-        st.toast(f"Notes de {form.dossier_name} enregistrées.")
+        st.session_state[form.saved_key] = saved_message(entries, labels, form.dossier_name,
+                                                         form.unscored_comments())
         st.rerun()
+
+
+def _render_saved(form: RatingForm) -> None:
+    """What the last save of this dossier wrote (kept across the redraw that follows it)."""
+    saved = st.session_state.pop(form.saved_key, None)
+    if saved is None:
+        return
+    sentence, complete = saved
+    if complete:
+        st.success(md(sentence), icon=":material/check:")
+    else:
+        st.warning(md(sentence))
 
 
 def _reload(form: RatingForm) -> None:
@@ -167,7 +219,7 @@ def _render_stale(form: RatingForm) -> None:
     """The refusal of a stale save, and the button reloading the current values."""
     stale_message = st.session_state.get(STALE_KEY)
     if stale_message:
-        st.error(stale_message)
+        st.error(md(stale_message))
         st.button("Recharger les valeurs actuelles", key="notation_reload", on_click=_reload, args=(form,))
 
 
@@ -185,14 +237,15 @@ def main() -> None:
     names: dict[str, str] = dict(zip(to_rate["dossier_id"], to_rate["display_name"], strict=True))
     chosen = _render_choice(to_rate, names, complete, requested)
     form = RatingForm(store, actor, call.call_id, criteria["criterion_id"].tolist(), chosen, names[chosen])
-    if form.loaded_key not in st.session_state:
+    if form.needs_load():
         form.load()
     card, form_column = st.columns([3, 2], gap="large")
     with card:
         dossier_card(cast(pd.Series, to_rate.set_index("dossier_id").loc[chosen]), call.values, call.criteria)
     with form_column:
+        _render_saved(form)
         if _render_form(form, criteria):
-            _save(form)
+            _save(form, dict(zip(criteria["criterion_id"].astype(str), criteria["label"].astype(str), strict=True)))
         _render_stale(form)
 
 

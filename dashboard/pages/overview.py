@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.core import analysis, maps
 from dashboard.core.analysis import CallFigures
 from dashboard.core.formatting import fr_date, fr_number, fr_percent
+from dashboard.core.text import chart_text, md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.ui.session import current_call
@@ -20,13 +21,13 @@ CALL_DATES = (("opens_on", "ouverture"), ("deadline", "date limite"), ("results_
 def _render_dates(store: Store, call: CallData) -> None:
     """The call's label and its known dates."""
     info = store.calls().set_index("call_id").loc[call.call_id].to_dict()
-    st.subheader(call.label)
+    st.subheader(md(call.label))
     dates = []
     for column, text in CALL_DATES:
         if info[column] is not None and str(info[column]) not in ("NaT", "None"):
             dates.append(f"{text} : {fr_date(info[column])}")
     if dates:
-        st.caption(" · ".join(dates))
+        st.caption(md(" · ".join(dates)))
 
 
 def _render_figures(figures: CallFigures) -> None:
@@ -37,16 +38,16 @@ def _render_figures(figures: CallFigures) -> None:
     cols[2].metric("En Territoires d'industrie", fr_percent(figures.ti_share))
     cols[3].metric("En Action cœur de ville", fr_percent(figures.acv_share))
     cols[4].metric("Outre-mer", fr_number(figures.overseas))
-    st.markdown(
-        "**Porteurs** : "
-        + " · ".join(f"{kind} {fr_percent(share)}" for kind, share in figures.kind_shares.items())
-        + f"  \n**Régions couvertes** : {len(figures.regions)} — {', '.join(figures.regions)}"
-    )
+    st.markdown(md_format(
+        "**Porteurs** : {}  \n**Régions couvertes** : {} — {}",
+        " · ".join(f"{kind} {fr_percent(share)}" for kind, share in figures.kind_shares.items()),
+        fr_number(len(figures.regions)), ", ".join(figures.regions)))
 
 
 def _bar(counts: pd.Series, axis: str, title: str) -> go.Figure:
     """A horizontal bar chart of dossier counts, largest at the top."""
     frame = counts.rename_axis(axis).reset_index(name="Dossiers")
+    frame[axis] = frame[axis].map(chart_text)   # sectors come from the import: shown as text
     return px.bar(frame, x="Dossiers", y=axis, orientation="h", title=title).update_yaxes(
         categoryorder="total ascending")
 

@@ -30,6 +30,7 @@ from dashboard.core.labels import (
     PREFERENCE_LABELS,
     WEIGHTING_LABELS,
 )
+from dashboard.core.text import md, md_format
 from dashboard.errors import AccessDenied, StoreError
 from dashboard.store.access import may
 from dashboard.ui import meeting
@@ -76,10 +77,10 @@ def _change_profile(page: MeetingPage, edited: WeightProfile | Refusal) -> Weigh
     current, or it is refused with its messages and the previous profile remains (the page stops)."""
     if isinstance(edited, Refusal):
         for message in edited.messages:
-            st.error(message)
+            st.error(md(message))
         method = METHOD_LABELS.get(page.profile.method, page.profile.method)
-        st.info(f"Le profil courant reste le précédent ({method}, {len(page.profile.enabled)} critères) : "
-                "le classement, la comparaison et la liste restreinte n'ont pas changé.")
+        st.info(md_format("Le profil courant reste le précédent ({}, {} critères) : le classement, la comparaison "
+                          "et la liste restreinte n'ont pas changé.", method, fr_number(len(page.profile.enabled))))
         st.stop()
     meeting.set_current_profile(page.inputs.call_id, edited)
     st.session_state[SYNCED] = f"{page.inputs.call_id}:{edited.fingerprint()}"
@@ -113,10 +114,11 @@ def _render_criteria(inputs: DecisionInputs, profile: WeightProfile, labels: Lab
         column.markdown(f"**{GROUP_LABELS.get(group, group)}**")
         for criterion in criteria:
             if criterion not in usable:
-                column.toggle(labels.short[criterion], value=False, disabled=True, key=f"pond_off_{criterion}",
+                column.toggle(md(labels.short[criterion]), value=False, disabled=True, key=f"pond_off_{criterion}",
                               help="Aucune valeur pour cet appel (pas encore de notes ?).")
-            elif column.toggle(labels.short[criterion], key=_init(f"on_{criterion}", criterion in profile.enabled),
-                               help=labels.full[criterion]):
+            elif column.toggle(md(labels.short[criterion]),
+                               key=_init(f"on_{criterion}", criterion in profile.enabled),
+                               help=md(labels.full[criterion])):
                 enabled_set.add(criterion)
     return [c for c in inputs.criteria.index if c in enabled_set]
 
@@ -135,28 +137,29 @@ def _render_points(weighting: dict[str, Any], current: dict[str, float], enabled
     columns = st.columns(2)
     for i, criterion in enumerate(enabled):
         share = fr_percent(points[criterion] / total, 1) if total else "–"
-        columns[i % 2].slider(f"{labels.short[criterion]} · {share}", 0, 10, step=1, key=keys[criterion])
+        columns[i % 2].slider(md(f"{labels.short[criterion]} · {share}"), 0, 10, step=1, key=keys[criterion])
     weighting["points"] = {**stored, **points}
 
 
 def _render_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
                 labels: Labels) -> pd.DataFrame:
     """The pairwise judgements; the full comparison matrix they give."""
-    st.caption("Pour chaque paire, combien le critère de la ligne est plus important que l'autre. "
-               + mv.SAATY_HELP + " Les réciproques sont déduites.")
+    st.caption(md("Pour chaque paire, combien le critère de la ligne est plus important que l'autre. "
+                  + mv.SAATY_HELP + " Les réciproques sont déduites."))
     if len(enabled) > 10:
-        st.warning(f"{len(enabled)} critères, soit {len(enabled) * (len(enabled) - 1) // 2} comparaisons : "
-                   "le ratio de cohérence n'est défini que jusqu'à 10 critères. Désactivez-en quelques-uns.")
+        st.warning(f"{fr_number(len(enabled))} critères, soit {fr_number(len(enabled) * (len(enabled) - 1) // 2)} "
+                   "comparaisons : le ratio de cohérence n'est défini que jusqu'à 10 critères. "
+                   "Désactivez-en quelques-uns.")
     pairwise = dict(weighting.get("pairwise", {}))
     start = mv.ahp_judgements_from_weights(enabled, current)
     for i, first in enumerate(enabled[:-1]):
-        st.markdown(f"**{labels.full[first]}** face à :")
+        st.markdown(md_format("**{}** face à :", labels.full[first]))
         columns = st.columns(3)
         for k, second in enumerate(enabled[i + 1:]):
             pair = mv.pair_key(first, second)
             known = pair in pairwise or mv.pair_key(second, first) in pairwise
             value = mv.saaty_label(mv.judgement(pairwise, first, second)) if known else start[pair]
-            columns[k % 3].select_slider(f"{first} face à {labels.short[second]}", options=mv.SAATY_LABELS,
+            columns[k % 3].select_slider(md(f"{first} face à {labels.short[second]}"), options=mv.SAATY_LABELS,
                                          key=_init(f"ahp_{first}_{second}", value))
             pairwise.pop(mv.pair_key(second, first), None)
             pairwise[pair] = st.session_state[W + f"ahp_{first}_{second}"]
@@ -176,9 +179,9 @@ def _render_roc(weighting: dict[str, Any], current: dict[str, float], enabled: l
                            placeholder="Choisissez le critère le plus important")
     left_out = [c for c in enabled if c not in order]
     if left_out:
-        st.caption("Placés en fin d'ordre (non rangés) : " + ", ".join(left_out))
+        st.caption(md("Placés en fin d'ordre (non rangés) : " + ", ".join(left_out)))
     weighting["order"] = mv.roc_order(enabled, order)
-    st.markdown("\n".join(f"{i}. {labels.full[c]}" for i, c in enumerate(weighting["order"], start=1)))
+    st.markdown("\n".join(f"{fr_number(i)}. {md(labels.full[c])}" for i, c in enumerate(weighting["order"], start=1)))
 
 
 def _render_mode_settings(mode: str, weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
@@ -193,7 +196,7 @@ def _render_mode_settings(mode: str, weighting: dict[str, Any], current: dict[st
     elif mode == "equal":
         st.caption("Chaque critère actif reçoit le même poids.")
     else:
-        st.caption(f"Poids calculés sur les valeurs des {eligible_count} dossiers éligibles : "
+        st.caption(f"Poids calculés sur les valeurs des {fr_number(eligible_count)} dossiers éligibles : "
                    + ("plus une colonne est dispersée (entropie faible), plus elle pèse."
                       if mode == "entropy" else
                       "plus un critère est dispersé et peu corrélé aux autres, plus il pèse (CRITIC)."))
@@ -208,11 +211,11 @@ def _render_consistency(weights: scoring.WeightsResult, ahp_grid: pd.DataFrame |
                   help="Saaty : les comparaisons sont jugées cohérentes jusqu'à 0,10.")
         diagnosis = mv.ahp_diagnosis(weights, ahp_grid, labels.full)
         if diagnosis:
-            st.warning(diagnosis)
+            st.warning(md(diagnosis))
         with st.expander("Matrice complète des comparaisons (réciproques déduites)"):
             st.dataframe(mv.ahp_matrix_labels(ahp_grid), key="pond_ahp_matrix")
     elif weights.warnings:
-        st.warning(weights.warning)
+        st.warning(md(weights.warning))
 
 
 def _render_preferences(inputs: DecisionInputs, profile: WeightProfile, enabled: list[str],
@@ -230,8 +233,8 @@ def _render_preferences(inputs: DecisionInputs, profile: WeightProfile, enabled:
             base = preferences.get(criterion, defaults[criterion])
             columns = st.columns([3, 2, 1, 1])
             unit = inputs.criteria.at[criterion, "unit"]
-            columns[0].markdown(f"{labels.short[criterion]}  \nétendue : {fr_number(spans[criterion], 2)} "
-                                f"{unit if isinstance(unit, str) else ''}")
+            columns[0].markdown(md_format("{}  \nétendue : {} {}", labels.short[criterion],
+                                          fr_number(spans[criterion], 2), unit if isinstance(unit, str) else ""))
             function = columns[1].selectbox("Fonction", PREFERENCE_FUNCTIONS,
                                             format_func=lambda f: PREFERENCE_LABELS[f],
                                             key=_init(f"fn_{criterion}", base.get("function", "linear")))
@@ -264,8 +267,9 @@ def _edited_profile(page: MeetingPage, labels: Labels) -> WeightProfile | Refusa
     if method == "wpm":
         zeros = mv.nonpositive_criteria(inputs, enabled)
         if zeros:
-            st.error("Le produit pondéré exige des valeurs strictement positives ; ces critères ont des valeurs "
-                     "nulles ou négatives : " + ", ".join(zeros) + ". Désactivez-les ou choisissez une autre méthode.")
+            st.error(md_format("Le produit pondéré exige des valeurs strictement positives ; ces critères ont des "
+                               "valeurs nulles ou négatives : {}. Désactivez-les ou choisissez une autre méthode.",
+                               ", ".join(zeros)))
     try:
         weights = mv.compute_weights(str(mode), enabled, weighting, inputs, missing)
     except scoring.ScoringError as error:
@@ -316,7 +320,7 @@ def _render_save(page: MeetingPage, profile: WeightProfile) -> None:
     except (AccessDenied, StoreError) as refused:
         show_refusal(refused)
     else:
-        st.success(f"Profil « {to_save.strip()} » enregistré.")
+        st.success(md_format("Profil « {} » enregistré.", to_save.strip()))
 
 
 def _profile_named(inputs: DecisionInputs, saved: pd.DataFrame, name: str) -> WeightProfile:
@@ -358,17 +362,18 @@ def _render_compare(page: MeetingPage, profile: WeightProfile, current: scoring.
     try:
         other_result = meeting.ranking(inputs, other)
     except scoring.ScoringError as error:
-        st.error(f"Le profil « {other_name} » ne permet pas de classer l'appel : {error}")
+        st.error(md_format("Le profil « {} » ne permet pas de classer l'appel : {}", other_name, error))
         return
     comparison = mv.compare_profiles(inputs, profile, other, current, other_result, int(top_n),
                                      names=("Profil courant", other_name))
     metrics = st.columns(2)
     metrics[0].metric("Corrélation des rangs (Spearman)", fr_number(comparison.spearman, 2))
-    metrics[1].metric(f"Dossiers communs aux {comparison.top_n} premiers", f"{comparison.overlap} / {comparison.top_n}")
+    metrics[1].metric(f"Dossiers communs aux {fr_number(comparison.top_n)} premiers",
+                      f"{fr_number(comparison.overlap)} / {fr_number(comparison.top_n)}")
     if comparison.only_first or comparison.only_second:
-        st.caption(f"Seulement dans les {comparison.top_n} premiers du profil courant : "
-                   f"{', '.join(comparison.only_first) or '–'} · seulement dans ceux de « {other_name} » : "
-                   f"{', '.join(comparison.only_second) or '–'}")
+        st.caption(md_format("Seulement dans les {} premiers du profil courant : {} · seulement dans ceux de "
+                             "« {} » : {}", fr_number(comparison.top_n), ", ".join(comparison.only_first) or "–",
+                             other_name, ", ".join(comparison.only_second) or "–"))
     st.dataframe(comparison.weights, hide_index=True, key="pond_compare_table", width="stretch")
 
 
@@ -392,16 +397,17 @@ def main() -> None:
     _sync_editor(inputs, page.profile)
     flash = st.session_state.pop("pond_flash", None)
     if flash:
-        st.success(flash)
-    st.caption(f"{page.call.label} — {len(inputs.eligible_ids)} dossiers classés. Chaque changement est repris "
-               "immédiatement par le classement, la comparaison et la liste restreinte.")
+        st.success(md(flash))
+    st.caption(md_format("{} — {} dossiers classés. Chaque changement est repris immédiatement par le classement, "
+                         "la comparaison et la liste restreinte.", page.call.label,
+                         fr_number(len(inputs.eligible_ids))))
     profile = _change_profile(page, _edited_profile(page, labels))
     _render_weights(inputs, profile, labels)
     try:
         current: scoring.RankResult | None = meeting.ranking(inputs, profile)
     except scoring.ScoringError as error:
         current = None
-        st.error(f"Ce profil ne permet pas de classer l'appel : {error}")
+        st.error(md_format("Ce profil ne permet pas de classer l'appel : {}", error))
     _render_profiles(page, profile, current)
 
 

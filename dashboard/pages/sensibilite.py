@@ -19,6 +19,7 @@ from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import METHOD_LABELS
 from dashboard.core.shortlist import default_size
+from dashboard.core.text import md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui.meeting import open_meeting_page
 from dashboard.ui.session import shortlist_key
@@ -67,9 +68,9 @@ def _render_scope(call: CallData, inputs: DecisionInputs, profile: WeightProfile
         st.info("Il faut au moins deux dossiers éligibles et un critère actif pour étudier la sensibilité "
                 "du classement.")
         st.stop()
-    st.caption(f"{call.label} · méthode : {METHOD_LABELS.get(profile.method, profile.method)} · "
-               f"{fr_number(len(spec['criteria']))} critères actifs · {fr_number(eligible)} dossiers éligibles. "
-               "Les poids viennent de la page Pondération.")
+    st.caption(md_format("{} · méthode : {} · {} critères actifs · {} dossiers éligibles. Les poids viennent de la "
+                         "page Pondération.", call.label, METHOD_LABELS.get(profile.method, profile.method),
+                         fr_number(len(spec["criteria"])), fr_number(eligible)))
     return eligible
 
 
@@ -97,7 +98,7 @@ def _analysis(inputs: DecisionInputs, profile: WeightProfile, settings: Settings
         return _sensitivity(inputs, inputs.cache_key, profile.fingerprint(), profile, settings.draws,
                             settings.concentration, settings.top, settings.seed)
     except ScoringError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
 
 
@@ -107,7 +108,7 @@ def _render_metrics(result: SensitivityResult, top: int) -> None:
     sure = int((probability >= 0.95).sum())
     uncertain = int(((probability > 0.05) & (probability < 0.95)).sum())
     metrics = st.columns(3)
-    metrics[0].metric(f"Presque sûrs d'être dans les {top} premiers", fr_number(sure),
+    metrics[0].metric(f"Presque sûrs d'être dans les {fr_number(top)} premiers", fr_number(sure),
                       help="Probabilité d'au moins 95 %.")
     metrics[1].metric("Dossiers incertains", fr_number(uncertain), help="Probabilité entre 5 % et 95 %.")
     stable_everywhere = int(((result.stability["low"] <= 1e-9) & (result.stability["high"] >= 1 - 1e-9)).sum())
@@ -122,7 +123,8 @@ def _render_stability(inputs: DecisionInputs, result: SensitivityResult, top: in
     labels = {c: f"{c} — {criterion_names[c]}" if c in inputs.criteria.index else c
               for c in result.stability.index}
     st.plotly_chart(charts.stability_tornado(result.stability, labels), width="stretch", key="sens_tornado")
-    st.caption(f"Pour chaque critère, l'intervalle de poids dans lequel les {top} premiers restent les mêmes, "
+    st.caption(f"Pour chaque critère, l'intervalle de poids dans lequel les {fr_number(top)} premiers restent "
+               "les mêmes, "
                "les autres poids gardant leurs proportions (trait rouge : poids actuel). "
                + ("Calcul exact (somme pondérée)." if result.stability_method == "exact"
                   else "Calcul par balayage et dichotomie."))
@@ -144,13 +146,13 @@ def _render_acceptability(result: SensitivityResult, order: pd.Index, names: dic
     st.plotly_chart(charts.rank_acceptability_heatmap(result.rank_acceptability.loc[shown], names, top),
                     width="stretch", key="sens_heatmap")
     st.caption(f"Probabilité de chaque rang sur {fr_number(result.samples)} tirages de poids "
-               f"(graine {result.seed}) ; les {len(shown)} dossiers au meilleur rang moyen.")
+               f"(graine {fr_number(result.seed)}) ; les {fr_number(len(shown))} dossiers au meilleur rang moyen.")
 
 
 def _render_top_table(inputs: DecisionInputs, result: SensitivityResult, order: pd.Index, names: dict[str, str],
                       top: int) -> None:
     """Each dossier's probability of being in the top N, and its mean rank."""
-    st.subheader(f"Probabilité d'être dans les {top} premiers")
+    st.subheader(f"Probabilité d'être dans les {fr_number(top)} premiers")
     table = pd.DataFrame({
         "Dossier": [names.get(i, i) for i in order],
         "Région": inputs.attributes["region"].reindex(order).to_numpy(),
@@ -161,7 +163,7 @@ def _render_top_table(inputs: DecisionInputs, result: SensitivityResult, order: 
     styled = table.style.format({"Probabilité": _percent_cell, "Rang moyen": _rank_cell})
     st.dataframe(styled, width="stretch", key="sens_top_table",
                  column_config={"Probabilité": st.column_config.NumberColumn(
-                     "Probabilité", help=f"Part des tirages où le dossier est dans les {top} premiers.")})
+                     "Probabilité", help=f"Part des tirages où le dossier est dans les {fr_number(top)} premiers.")})
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.navigation.page import Page
 
 from dashboard.core.labels import ROLE_LABELS
+from dashboard.core.text import md_format
 from dashboard.store.access import Action, Actor, may
 from dashboard.ui.login import render_login_page
 from dashboard.ui.server import CURRENT_PAGE_KEY
@@ -84,7 +85,7 @@ def build_navigation(actor: Actor | None) -> Page:
 def _render_user_box(actor: Actor) -> None:
     """The signed-in user and the sign-out button, in the sidebar."""
     with st.sidebar:
-        st.markdown(f"**{actor.name}**  \n{ROLE_LABELS.get(actor.role, actor.role)}")
+        st.markdown(md_format("**{}**  \n{}", actor.name, ROLE_LABELS.get(actor.role, actor.role)))
         if st.button("Se déconnecter", key="sign_out"):
             sign_out()
             st.rerun()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.core.text import md
 from dashboard.errors import LoginRefused
 from dashboard.services.accounts import authenticate
 from dashboard.ui.session import get_store, sign_in
@@ -16,7 +17,7 @@ def render_login_page() -> None:
                "à la direction du Cnam et au secrétariat du programme.")
     reason = st.session_state.pop("signed_out_reason", None)
     if reason:
-        st.info(reason)
+        st.info(md(reason))
     with st.form("connexion", border=True):
         login = st.text_input("Identifiant", key="login_name")
         password = st.text_input("Mot de passe", type="password", key="login_password")
@@ -25,7 +26,7 @@ def render_login_page() -> None:
         try:
             actor = authenticate(get_store(), login, password)
         except LoginRefused as refused:
-            st.error(str(refused))
+            st.error(md(refused))
         else:
             sign_in(actor)
             st.rerun()

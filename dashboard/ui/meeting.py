@@ -20,6 +20,7 @@ import scoring
 from dashboard.core import decision
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
 from dashboard.core.labels import JURY_PROFILE
+from dashboard.core.text import md
 from dashboard.errors import ExportError
 from dashboard.services import meeting as meeting_service
 from dashboard.services.meeting import CallData
@@ -100,7 +101,7 @@ def open_meeting_page(title: str) -> MeetingPage:
     the selected call (the page stops when the base holds none), the call's decision inputs and
     the weight profile the panel is working with."""
     store, actor, call = current_call()
-    st.title(title)
+    st.title(md(title))
     if call is None:
         st.stop()
     inputs = meeting_inputs(store, actor, call)

@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dashboard.core.text import md
 from dashboard.errors import JuryError
 from dashboard.services import operator_link
 from dashboard.services.backups import AutoBackup
@@ -110,14 +111,14 @@ def show_script_error(exc: Exception) -> bool:
     """`on_script_error`: log the error under a reference and show a French sentence
     in its place; True tells Streamlit to show nothing of its own."""
     reference = record_incident(exc, where=page_address())
-    st.error(user_message(exc, reference), icon=":material/error:")
+    st.error(md(user_message(exc, reference)), icon=":material/error:")
     return True
 
 
 def show_refusal(exc: JuryError) -> None:
     """Say on the page why an action it offered was refused or failed (a store failure
     gets the reference under which the incident log keeps its detail)."""
-    st.error(refusal_message(exc, where=page_address()))
+    st.error(md(refusal_message(exc, where=page_address())))
 
 
 def page_address() -> str:

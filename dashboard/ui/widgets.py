@@ -11,6 +11,7 @@ from dashboard.core import analysis
 from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_date, fr_number
 from dashboard.core.labels import KIND_LABELS
+from dashboard.core.text import md_format, md_frame, md_quote
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui import meeting
@@ -18,33 +19,34 @@ from dashboard.ui import meeting
 
 def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:
     """One dossier's full card: candidate, territory, project, criterion values."""
-    st.markdown(f"### {row['display_name']}")
-    st.markdown(
-        f"**Dossier** : {row.name} · **Porteur** : {KIND_LABELS.get(row['kind'], row['kind'])} — "
-        f"{row['candidate_name']}  \n"
-        f"**Région** : {row['region_name']} · **Département** : {row['departement_name']}  \n"
-        f"**Population** : {fr_number(row['population'])} habitants · "
-        f"**Intercommunalité** : {row['epci_name']} ({fr_number(row['epci_population'])} hab.)  \n"
-        f"**Pôle universitaire le plus proche** : {row['nearest_hub']} à {fr_number(row['dist_hub_km'], 1)} km  \n"
-        f"**Dépôt** : {fr_date(row['submitted_on'])} · "
-        f"**Décision historique** : {row['historical_decision'] or '–'}"
-    )
-    st.markdown(f"**Concept d'antenne** : {row['antenna_concept'] or '–'}  \n"
-                f"**Filières** : {row['sectors'] or '–'}  \n**Partenaires** : {row['partners'] or '–'}")
+    st.markdown(md_format("### {}", row["display_name"]))
+    st.markdown(md_format(
+        "**Dossier** : {dossier} · **Porteur** : {kind} — {candidate}  \n"
+        "**Région** : {region} · **Département** : {departement}  \n"
+        "**Population** : {population} habitants · **Intercommunalité** : {epci} ({epci_population} hab.)  \n"
+        "**Pôle universitaire le plus proche** : {hub} à {distance} km  \n"
+        "**Dépôt** : {submitted} · **Décision historique** : {decision}",
+        dossier=row.name, kind=KIND_LABELS.get(row["kind"], row["kind"]), candidate=row["candidate_name"],
+        region=row["region_name"], departement=row["departement_name"], population=fr_number(row["population"]),
+        epci=row["epci_name"], epci_population=fr_number(row["epci_population"]), hub=row["nearest_hub"],
+        distance=fr_number(row["dist_hub_km"], 1), submitted=fr_date(row["submitted_on"]),
+        decision=row["historical_decision"] or "–"))
+    st.markdown(md_format("**Concept d'antenne** : {}  \n**Filières** : {}  \n**Partenaires** : {}",
+                          row["antenna_concept"] or "–", row["sectors"] or "–", row["partners"] or "–"))
     if isinstance(row["summary"], str) and row["summary"]:
-        st.markdown(f"> {row['summary']}")
+        st.markdown(md_quote(row["summary"]))
     if not with_values:
         return
     own = values[values["dossier_id"] == row.name].merge(
         criteria[["criterion_id", "label", "unit"]], on="criterion_id").sort_values("criterion_id")
     if own.empty:
         return
-    st.table(pd.DataFrame({
+    st.table(md_frame(pd.DataFrame({
         "Critère": own["criterion_id"] + " — " + own["label"],
         "Valeur": [fr_number(v, 0 if float(v).is_integer() else 1) for v in own["value"]],
         "Unité": own["unit"].fillna(""),
         "Provenance": own["provenance"].fillna(""),
-    }).set_index("Critère"))
+    }).set_index("Critère")))
 
 
 def conflict_register(store: Store, actor: Actor, call_id: str, jurors: pd.DataFrame,
@@ -65,5 +67,6 @@ def ranking_or_stop(inputs: DecisionInputs, profile: WeightProfile) -> scoring.R
     try:
         return meeting.ranking(inputs, profile)
     except scoring.ScoringError as error:
-        st.error(f"Le profil courant ne permet pas de classer l'appel : {error} Modifiez-le sur la page Pondération.")
+        st.error(md_format("Le profil courant ne permet pas de classer l'appel : {} Modifiez-le sur la page "
+                           "Pondération.", error))
         st.stop()

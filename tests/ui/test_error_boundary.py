@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.services.incidents import configure_incident_log, incident_log_path
 from dashboard.store import Database
+from tests.helpers.rendered import rendered
 
 REFERENCE = re.compile(r"référence (\d{8}-\d{6}-[0-9A-F]{4})")
 
@@ -40,7 +41,7 @@ def _shown(error: str) -> str:
     at = AppTest.from_function(_failing_page, args=(error,), default_timeout=30).run()
     assert not at.exception
     assert len(at.error) == 1
-    return str(at.error[0].value)
+    return rendered(rendered(at.error[0].value))
 
 
 def test_an_unexpected_error_shows_a_sentence_and_a_reference_and_logs_the_detail(incident_log: Path) -> None:
@@ -91,11 +92,11 @@ def _refusing_page(with_store_failure: bool) -> None:
 def test_a_refusal_a_page_expects_is_said_as_such_and_a_store_failure_gets_a_reference(
         incident_log: Path) -> None:
     at = AppTest.from_function(_refusing_page, args=(False,), default_timeout=30).run()
-    assert [error.value for error in at.error] == ["Action refusée : réservé à la présidence."]
+    assert [rendered(error.value) for error in at.error] == ["Action refusée : réservé à la présidence."]
     assert not incident_log.exists() or "présidence" not in incident_log.read_text(encoding="utf-8")
 
     at = AppTest.from_function(_refusing_page, args=(True,), default_timeout=30).run()
-    (shown,) = [error.value for error in at.error]
+    (shown,) = [rendered(error.value) for error in at.error]
     assert shown.startswith("Enregistrement impossible : la base a refusé l'opération ; le détail est consigné")
     assert "/srv" not in shown and "Constraint" not in shown
     match = REFERENCE.search(shown)
@@ -137,7 +138,7 @@ def test_after_a_fatal_error_the_next_page_reopens_the_database_on_a_new_cursor(
     from dashboard.ui.session import get_database
 
     at = AppTest.from_function(_store_page, default_timeout=30).run()
-    first, calls = at.markdown[0].value, at.markdown[1].value
+    first, calls = rendered(at.markdown[0].value), rendered(at.markdown[1].value)
     assert calls == "4 appel(s)"  # the demo's four calls
     verdicts = iter([True])
     real_failed = Database.failed
@@ -145,8 +146,8 @@ def test_after_a_fatal_error_the_next_page_reopens_the_database_on_a_new_cursor(
     get_database().mark_failed()  # what the session's store does when DuckDB says so
     at.run()
     assert not at.exception
-    assert at.markdown[0].value != first  # a new store, on a cursor of the reopened file
-    assert at.markdown[1].value == calls  # read whole from the reopened file
+    assert rendered(at.markdown[0].value) != first  # a new store, on a cursor of the reopened file
+    assert rendered(at.markdown[1].value) == calls  # read whole from the reopened file
     assert get_database().generation == 1
 
 
@@ -158,7 +159,7 @@ def test_no_page_probes_the_database_until_a_store_has_met_a_fatal_error(
     monkeypatch.setattr(Database, "failed", no_probe)
     at = AppTest.from_function(_store_page, default_timeout=30).run()
     at.run()
-    assert not at.exception and at.markdown[1].value == "4 appel(s)"
+    assert not at.exception and rendered(at.markdown[1].value) == "4 appel(s)"
 
 
 def test_a_store_reports_a_fatal_error_to_its_database() -> None:

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core import filenames
 from dashboard.store import Store
 from dashboard.ui.session import get_database, shortlist_key
+from tests.helpers.rendered import rendered
 from tests.helpers.workbooks import REPO_ROOT
 
 SHORTLIST = str(REPO_ROOT / "dashboard" / "pages" / "liste_restreinte.py")
@@ -56,7 +57,7 @@ def _page_download(store: Store, login: str, monkeypatch: pytest.MonkeyPatch) ->
     at.run()
     at.number_input(key=f"sl_size_{CALL}").set_value(20)
     at.toggle(key=f"sl_every_region_{CALL}").set_value(True).run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [rendered(e.value) for e in at.error]
     served["constraints"] = at.session_state[shortlist_key(CALL)]["constraints"]
     return served
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.services.importer import import_file
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR, Actor
+from tests.helpers.rendered import rendered
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
 
@@ -43,7 +44,7 @@ def app_as(actor: Actor | None) -> AppTest:
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {rendered(m.label): rendered(m.value) for m in at.metric}
 
 
 def test_overview_shows_the_calls_key_figures(app_db: Path) -> None:
@@ -54,7 +55,7 @@ def test_overview_shows_the_calls_key_figures(app_db: Path) -> None:
     assert metrics["Lauréats historiques"] == "2"
     assert metrics["Outre-mer"] == "1"
     assert metrics["En Territoires d'industrie"] == "67\u00a0%"  # 2 of 3
-    assert any("Auvergne-Rhône-Alpes" in m.value for m in at.markdown)
+    assert any("Auvergne-Rhône-Alpes" in rendered(m.value) for m in at.markdown)
     charts = at.get("plotly_chart")
     assert charts, "the map and the bar charts are drawn"
 
@@ -68,14 +69,14 @@ def test_dossiers_page_filters_and_shows_a_card(app_db: Path) -> None:
     at.multiselect(key="dossiers_regions").set_value(["La Réunion"]).run()
     table = at.dataframe[0].value
     assert table["Candidat"].tolist() == ["Saint-Joseph (974)"]
-    assert any("Saint-Joseph (974)" in m.value for m in at.markdown)
+    assert any("Saint-Joseph (974)" in rendered(m.value) for m in at.markdown)
 
 
 def test_import_page_documents_every_sheet(app_db: Path) -> None:
     at = app_as(ADMIN).run()
     at.switch_page("../pages/import_page.py").run()
     assert not at.exception
-    text = "\n".join(m.value for m in at.markdown)
+    text = "\n".join(rendered(m.value) for m in at.markdown)
     for sheet in ("Appels", "Critères", "Candidats", "Dossiers", "Valeurs", "Jurés", "Récusations", "Notes"):
         assert f"**{sheet}**" in text
 
@@ -92,7 +93,7 @@ def test_idle_session_expires(app_db: Path) -> None:
     at.session_state["last_seen"] = datetime.now() - timedelta(hours=2)
     at.run()
     assert not at.metric
-    assert any("Session expirée" in i.value for i in at.info)
+    assert any("Session expirée" in rendered(i.value) for i in at.info)
     assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]
 
 
@@ -104,7 +105,7 @@ def test_import_page_is_refused_to_a_direction_user(app_db: Path) -> None:
     page.session_state["actor"] = DIRECTION
     page.session_state["last_seen"] = datetime.now()
     page.run()
-    assert page.error and "pas accessible" in page.error[0].value
+    assert page.error and "pas accessible" in rendered(page.error[0].value)
     assert not page.get("file_uploader")
 
 
@@ -113,7 +114,7 @@ def test_journal_page_verifies_the_chain_and_names_a_change_made_in_the_file(app
     at.switch_page("../pages/journal.py").run()
     assert not at.exception
     at.button(key="journal_verify").click().run()
-    assert at.success[0].value.startswith("Journal intact : 1 entrée(s) chaînée(s) et scellée(s).")
+    assert rendered(at.success[0].value).startswith("Journal intact : 1 entrée(s) chaînée(s) et scellée(s).")
     assert not at.error
     # Someone edits the file while no server holds it; the page opens it afresh and says so.
     import duckdb
@@ -129,7 +130,7 @@ def test_journal_page_verifies_the_chain_and_names_a_change_made_in_the_file(app
     at.switch_page("../pages/journal.py").run()
     at.button(key="journal_verify").click().run()
     assert not at.exception and not at.success
-    assert at.error[0].value.startswith("Journal altéré : données modifiées hors de l'application depuis "
+    assert rendered(at.error[0].value).startswith("Journal altéré : données modifiées hors de l'application depuis "
                                         "l'entrée n° 1, constaté à l'ouverture de la base")
 
 
@@ -155,7 +156,8 @@ def test_administration_lists_the_backups_and_offers_one_for_download(app_db: Pa
     assert list(listing["Type"]) == ["à la demande", "automatique"]
     assert list(listing["Fichier"]) == [manual.name, automatic.name]
     assert all(size.endswith("Mio") for size in listing["Taille"])
-    assert "toutes les 15 minutes" in at.caption[-1].value and "les 12 dernières" in at.caption[-1].value
+    caption = rendered(at.caption[-1].value)
+    assert "toutes les 15 minutes" in caption and "les 12 dernières" in caption
     assert at.selectbox(key="backup_chosen").value == 0
     download = at.get("download_button")
     assert len(download) == 1 and download[0].proto.label == "Télécharger la sauvegarde"

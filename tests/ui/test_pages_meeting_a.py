@@ -21,6 +21,7 @@ from dashboard.core.labels import JURY_PROFILE
 from dashboard.services import meeting
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
+from tests.helpers.rendered import rendered
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 CALL = "AMI1"
@@ -57,7 +58,7 @@ def _ranking(at: AppTest) -> pd.DataFrame:
 
 def _leader(at: AppTest) -> str:
     """The name /classement shows as « En tête : **name** »."""
-    text = next(c.value for c in at.caption if c.value.startswith("En tête"))
+    text = next(rendered(c.value) for c in at.caption if c.value.startswith("En tête"))
     return re.search(r"\*\*(.+?)\*\*", text).group(1)
 
 
@@ -81,7 +82,7 @@ def _enable(at: AppTest, criteria: list[str]) -> None:
 
 def _no_failure(at: AppTest) -> None:
     assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [rendered(e.value) for e in at.error]
 
 
 # ---------------------------------------------------------------- /ponderation
@@ -103,7 +104,7 @@ def test_points_sliders_drive_the_classement(demo: Store) -> None:
     _no_failure(at)
     weights = _frame_with(at, "Poids").set_index("Critère")["Poids"]
     assert weights[mv.criterion_labels(inputs)["C02"]] == "100,0\u00a0%"
-    assert at.slider(key="pond_w_points_C02").label.endswith("· 100,0\u00a0%")
+    assert rendered(at.slider(key="pond_w_points_C02").label).endswith("· 100,0\u00a0%")
     profile = at.session_state[f"profile_{CALL}"]
     assert profile.weighting["mode"] == "points" and profile.weighting["points"]["C02"] == 10
 
@@ -130,7 +131,7 @@ def test_method_change_reorders_the_classement(demo: Store) -> None:
     topsis_order = _ranking(topsis_page)["N° dossier"].tolist()
     assert sorted(wsm_order) == sorted(topsis_order) and wsm_order != topsis_order
     # TOPSIS has no additive contributions: the page says what the bars show.
-    assert any("pas de contributions additives" in c.value for c in topsis_page.caption)
+    assert any("pas de contributions additives" in rendered(c.value) for c in topsis_page.caption)
 
 
 def test_vikor_and_promethee_settings_reach_the_profile(demo: Store) -> None:
@@ -157,7 +158,7 @@ def test_vikor_and_promethee_settings_reach_the_profile(demo: Store) -> None:
     # A linear function with p below q is refused with the criterion named.
     at.selectbox(key="pond_w_fn_C02").set_value("linear")
     at.number_input(key="pond_w_q_C02").set_value(60.0).run()
-    assert at.error and at.error[0].value.startswith("C02 — ")
+    assert at.error and rendered(at.error[0].value).startswith("C02 — ")
     assert at.session_state[f"profile_{CALL}"].preferences["C02"]["function"] == "vshape"  # kept the valid one
 
 
@@ -169,7 +170,8 @@ def test_weighted_product_names_the_criteria_it_cannot_use(demo: Store) -> None:
     assert not at.exception
     zeros = mv.nonpositive_criteria(inputs, mv.usable_criteria(inputs))
     assert "C06" in zeros
-    assert at.error and "strictement positives" in at.error[0].value and ", ".join(zeros) in at.error[0].value
+    refusal = rendered(at.error[0].value) if at.error else ""
+    assert "strictement positives" in refusal and ", ".join(zeros) in refusal
     groups = mv.criteria_by_group(inputs)
     _enable(at, [c for c in groups["objectif"] + groups["dossier"] if c not in zeros])
     at.run()
@@ -200,7 +202,7 @@ def test_ahp_grid_shows_reciprocals_and_names_the_inconsistent_pair(demo: Store)
                                                              {"C01|C02": "9", "C02|D01": "5", "C01|D01": "1/3"}))
     assert expected.cr > 0.10
     assert at.metric[0].value == f"{expected.cr:.3f}".replace(".", ",")
-    warning = at.warning[0].value
+    warning = rendered(at.warning[0].value)
     first, second = expected.inconsistent_pair
     assert "CR =" in warning and f"« {labels[first]} » face à « {labels[second]} »" in warning
     assert mv.saaty_label(expected.suggested_value) in warning
@@ -222,7 +224,7 @@ def test_roc_order_and_objective_modes(demo: Store) -> None:
     _no_failure(at)
     weights = at.session_state[f"profile_{CALL}"].weights
     assert weights["C04"] == pytest.approx(11 / 18) and weights["C02"] == pytest.approx(5 / 18)
-    assert any("Placés en fin d'ordre" in c.value for c in at.caption)
+    assert any("Placés en fin d'ordre" in rendered(c.value) for c in at.caption)
     for mode in ("entropy", "critic"):
         at.radio(key="pond_w_mode").set_value(mode).run()
         _no_failure(at)
@@ -234,9 +236,9 @@ def _refused_and_kept(at: AppTest, previous: WeightProfile, message: str) -> Non
     """The editor's settings were refused with `message`; the page says the previous profile
     remains, and it is still the session's current profile."""
     assert not at.exception, at.exception
-    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert any(message in rendered(e.value) for e in at.error), [rendered(e.value) for e in at.error]
     assert any(i.value.startswith("Le profil courant reste le précédent") for i in at.info), \
-        [i.value for i in at.info]
+        [rendered(i.value) for i in at.info]
     assert at.session_state[f"profile_{CALL}"] == previous
     assert not at.dataframe or all("Poids" not in d.value.columns for d in at.dataframe)  # the page stopped
 
@@ -287,12 +289,12 @@ def test_juror_cannot_save_the_jury_profile_but_saves_their_own(demo: Store) -> 
     assert "pond_save_jury" not in [b.key for b in at.button]
     at.text_input(key="pond_save_name").input(JURY_PROFILE)
     at.button(key="pond_save").click().run()
-    assert at.error and "réservé" in at.error[0].value
+    assert at.error and "réservé" in rendered(at.error[0].value)
     assert demo.weight_profile(OPERATOR, CALL, JURY_PROFILE) is None
     at.text_input(key="pond_save_name").input("Mon essai")
     at.button(key="pond_save").click().run()
     _no_failure(at)
-    assert at.success and "Mon essai" in at.success[0].value
+    assert at.success and "Mon essai" in rendered(at.success[0].value)
     saved = demo.weight_profiles(OPERATOR, CALL).set_index("name")
     assert saved.at["Mon essai", "owner"] == juror.login
     assert WeightProfile.from_dict(saved.at["Mon essai", "profile"]) == at.session_state[f"profile_{CALL}"]
@@ -322,7 +324,7 @@ def test_direction_reads_without_save_buttons(demo: Store) -> None:
     _no_failure(at)
     keys = [b.key for b in at.button]
     assert "pond_save" not in keys and "pond_save_jury" not in keys and "pond_load" in keys
-    assert any("Consultation seule" in i.value for i in at.info)
+    assert any("Consultation seule" in rendered(i.value) for i in at.info)
 
 
 def test_load_resets_the_editor_and_compare_shows_both_profiles(demo: Store) -> None:
@@ -336,7 +338,7 @@ def test_load_resets_the_editor_and_compare_shows_both_profiles(demo: Store) -> 
     at.selectbox(key="pond_load_choice").set_value("Distance d'abord")
     at.button(key="pond_load").click().run()
     _no_failure(at)
-    assert "Distance d'abord" in at.success[0].value
+    assert "Distance d'abord" in rendered(at.success[0].value)
     assert at.selectbox(key="pond_w_method").value == "topsis"
     assert at.radio(key="pond_w_mode").value == "points"
     assert at.slider(key="pond_w_points_C02").value == 9
@@ -347,7 +349,7 @@ def test_load_resets_the_editor_and_compare_shows_both_profiles(demo: Store) -> 
     _no_failure(at)
     table = _frame_with(at, "Écart (points)").set_index("Critère")
     assert table.at[mv.criterion_labels(inputs)["C02"], "Profil courant"] == "75,0\u00a0%"
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {rendered(m.label): rendered(m.value) for m in at.metric}
     assert re.fullmatch(r"−?\d,\d\d", metrics["Corrélation des rangs (Spearman)"])
     overlap = metrics["Dossiers communs aux 10 premiers"]
     expected = mv.compare_profiles(inputs, at.session_state[f"profile_{CALL}"], decision.default_profile(inputs),
@@ -396,7 +398,7 @@ def test_ineligible_dossiers_are_listed_apart_and_derogations_flagged(demo: Stor
     table = _ranking(at).set_index("N° dossier")
     assert set(table.loc[list(derogations), "Éligibilité"]) == {decision.DEROGATION}
     assert set(_frame_with(at, mv.DEROGATION_REASON)["N° dossier"]) == derogations
-    assert any("dérogation à examiner" in i.value for i in at.info)
+    assert any("dérogation à examiner" in rendered(i.value) for i in at.info)
 
 
 def test_classement_contributions_and_rank_changes(demo: Store) -> None:
@@ -420,7 +422,7 @@ def test_classement_contributions_and_rank_changes(demo: Store) -> None:
     first = table.index[0]
     shown = sum(_numbers(t["x"])[0] for t in chart["data"])
     assert shown == pytest.approx(decision.rank_call(inputs, profile).scores[first])
-    assert any("s'additionnent jusqu'au score" in c.value for c in at.caption)
+    assert any("s'additionnent jusqu'au score" in rendered(c.value) for c in at.caption)
 
 
 # ---------------------------------------------------------------- /comparer
@@ -435,7 +437,7 @@ def test_comparer_explains_the_top_two(demo: Store) -> None:
     top = result.ranks.sort_values(kind="stable").index[:2].tolist()
     assert at.multiselect(key=f"comparer_dossiers_{CALL}").value == top
     names = [inputs.attributes.at[d, "display_name"] for d in top]
-    sentences = [m.value for m in at.markdown if "devance" in m.value]
+    sentences = [rendered(m.value) for m in at.markdown if "devance" in m.value]
     assert len(sentences) == 1
     sentence = sentences[0]
     assert sentence.startswith(f"- {names[0]} devance {names[1]} de ")
@@ -459,10 +461,10 @@ def test_comparer_takes_up_to_four_and_explains_other_methods(demo: Store) -> No
     chosen = decision.rank_call(inputs, profile).ranks.sort_values(kind="stable").index[[0, 5, 9]].tolist()
     picker.set_value(chosen).run()
     _no_failure(at)
-    sentences = [m.value for m in at.markdown if "devance" in m.value or "égalité" in m.value]
+    sentences = [rendered(m.value) for m in at.markdown if "devance" in m.value or "égalité" in m.value]
     assert len(sentences) == 3
     assert all("TOPSIS n'est pas additive" in s for s in sentences)
     assert len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"]) == 3
     picker = at.multiselect(key=f"comparer_dossiers_{CALL}")
     picker.set_value(chosen[:1]).run()
-    assert any("au moins deux" in i.value for i in at.info)
+    assert any("au moins deux" in rendered(i.value) for i in at.info)

@@ -15,6 +15,7 @@ from dashboard.core import decision
 from dashboard.core.decision import INELIGIBLE
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
+from tests.helpers.rendered import rendered, rendered_frame
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 SENSITIVITY = str(PAGES / "sensibilite.py")
@@ -50,9 +51,8 @@ def _eligible(store: Store) -> pd.DataFrame:
 
 
 def _table(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table (interactive or static) of the page that has `column`."""
-    for frame in [*at.table, *at.dataframe]:
-        value = frame.value
+    """The first table (interactive or static) of the page that has `column` (a static one as it reads)."""
+    for value in [*(rendered_frame(t.value) for t in at.table), *(d.value for d in at.dataframe)]:
         if column in value.columns:
             return value
     raise AssertionError(f"no table with a « {column} » column")
@@ -107,7 +107,7 @@ def test_sensitivity_concentration_and_draws(demo: Store) -> None:
         return int(((p < 0.05) | (p > 0.95)).sum())
 
     assert certain(concentrated) > certain(uniform.loc[concentrated.index])
-    assert "10\u202f000 tirages" in " ".join(c.value for c in at.caption)
+    assert "10\u202f000 tirages" in " ".join(rendered(c.value) for c in at.caption)
     tornado = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
     assert [trace.name for trace in tornado.data] == ["Intervalle de stabilité", "Poids actuel"]
     bars, marker = tornado.data
@@ -153,7 +153,7 @@ def test_impossible_constraint_shows_the_conflict_in_french(demo: Store) -> None
     at.number_input(key=f"sl_min_overseas_{CALL}").set_value(6)
     at.run()
     _no_exception(at)
-    messages = [e.value for e in at.error]
+    messages = [rendered(e.value) for e in at.error]
     assert any(m.startswith("Contraintes incompatibles") and "au moins 6 dossiers : outre-mer" in m
                and "taille de la sélection : 5 dossiers" in m for m in messages), messages
     assert at.session_state[f"shortlist_{CALL}"]["selected"] == []
@@ -174,7 +174,7 @@ def test_forcing_needs_a_justification_then_enters_the_selection_and_the_log(dem
     at.radio(key=f"forcing_kind_{CALL}").set_value("force_in")
     at.button(key=f"forcing_submit_{CALL}").click().run()
     _no_exception(at)
-    assert any("justification est obligatoire" in e.value for e in at.error)
+    assert any("justification est obligatoire" in rendered(e.value) for e in at.error)
     assert demo.forcings(president, CALL).empty
     assert len(demo.audit_log(OPERATOR)) == log_before
     assert dossier not in _table(at, "Dans les N premiers").index
@@ -219,7 +219,7 @@ def test_decisions_need_a_rationale(demo: Store) -> None:
                                 "added_rows": [], "deleted_rows": []}
     at.button(key=f"decisions_save_{CALL}").click().run()
     _no_exception(at)
-    assert any("motivation de la décision" in e.value and "obligatoire" in e.value for e in at.error)
+    assert any("motivation de la décision" in e.value and "obligatoire" in rendered(e.value) for e in at.error)
     assert demo.decisions(president, CALL).empty
 
     at.session_state[EDITOR] = {"edited_rows": {position: {"Décision": "ajourné – accompagnement proposé",
