@@ -15,8 +15,8 @@ goes through one of these before it is drawn:
 
 * `md(value)`: for Markdown (body, labels, help, captions): every ASCII
   punctuation character backslash-escaped (CommonMark allows it for all of
-  them), a zero-width space after a colon so that no ``:shortcode:`` or
-  ``:directive[…]`` forms, line breaks kept as hard breaks, leading spaces kept
+  them), a zero-width space after a colon that would open a ``:shortcode:``
+  or a ``:directive[…]`` (Streamlit reads those after the escapes), line breaks kept as hard breaks, leading spaces kept
   as no-break spaces (no indented code block);
 * `md_format(template, *values, **named)`: a Markdown template of ours with the
   values escaped (``md_format("**{name}** : {score}", name=town, score=…)``);
@@ -41,7 +41,8 @@ import pandas as pd
 ZERO_WIDTH_SPACE = "\u200b"
 NO_BREAK_SPACE = "\u00a0"
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-_COLON_BEFORE_WORD = re.compile(r"\\:(?=[\w+-])")
+# an escaped colon that opens « :name: » or « :name[ » once the escapes are read (emoji, icon, directive)
+_OPENING_COLON = re.compile(r"\\:(?=\S*?\\[:\[])")
 _LEADING_SPACES = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
@@ -50,7 +51,7 @@ def md(value: Any) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _PUNCTUATION.sub(r"\\\1", text)
-    text = _COLON_BEFORE_WORD.sub(lambda _: "\\:" + ZERO_WIDTH_SPACE, text)
+    text = _OPENING_COLON.sub(lambda _: "\\:" + ZERO_WIDTH_SPACE, text)
     text = _LEADING_SPACES.sub(lambda m: NO_BREAK_SPACE * len(m.group(0).expandtabs(4)), text)
     return "  \n".join(text.split("\n"))
 
