@@ -15,7 +15,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -46,7 +45,7 @@ def listener() -> Iterator[Listener]:
     found = Listener(free_port())
 
     class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             found.paths.append(self.path)
             self.send_response(204)
             self.end_headers()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import plotly.io
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import decision
@@ -249,3 +252,42 @@ def test_readers_see_no_write_controls(demo: Store, login: str) -> None:
     assert _table(at, "Motivation").loc[dossier, "Motivation"] == "Dossier exemplaire"
     assert len(_table(at, "Dans les N premiers")) > 0
     assert [b.label for b in at.get("download_button")] == ["Exporter le classeur"]
+
+
+def _served_export(store: Store, login: str, monkeypatch: pytest.MonkeyPatch, keep: bool | None) -> bytes:
+    """The workbook the page's button serves once « Anonymiser » is on (and « Garder les motifs »
+    set to `keep`, None when the switch must not be offered)."""
+    served: dict = {}
+    original = st.download_button
+
+    def catching(label: str, data, **kwargs):
+        served["data"] = data
+        return original(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", catching)
+    at = _page(SHORTLIST, _actor(store, login)).run()
+    at.toggle(key=f"export_anonymise_{CALL}").set_value(True).run()
+    keep_keys = [t.key for t in at.toggle if t.key == f"export_keep_motives_{CALL}"]
+    if keep is None:
+        assert not keep_keys
+    else:
+        assert keep_keys
+        at.toggle(key=f"export_keep_motives_{CALL}").set_value(keep).run()
+    _no_exception(at)
+    return served["data"]()
+
+
+@pytest.mark.parametrize(("login", "keep", "motive_shown"), [
+    ("helene.marchetti", None, False), ("admin", False, False), ("admin", True, True)])
+def test_an_anonymised_export_hides_the_motives_unless_the_administration_keeps_them(
+        demo: Store, monkeypatch: pytest.MonkeyPatch, login: str, keep: bool | None, motive_shown: bool) -> None:
+    motive = "A accompagné la préparation du dossier (témoin)"
+    dossier = _eligible(demo).index[0]
+    demo.add_recusal(OPERATOR, "JUR-06", dossier, motive, date(2019, 9, 1))
+    workbook = openpyxl.load_workbook(io.BytesIO(_served_export(demo, login, monkeypatch, keep)))
+    register = [str(c.value) for row in workbook["Conflits d'intérêts"].iter_rows() for c in row if c.value]
+    assert (motive in " ".join(register)) is motive_shown
+    assert ("motif non communiqué" in " ".join(register)) is not motive_shown
+    assert not any("Delorme" in cell for cell in register)
+    # The demo's motives name organisations (« … pour l'AdCF »): kept only when asked for.
+    assert any("AdCF" in cell for cell in register) is motive_shown
