@@ -625,3 +625,25 @@ def pair_sentences(inputs: DecisionInputs, result: scoring.RankResult, ids: Sequ
     """One sentence per pair of the chosen dossiers, best ranked pairs first."""
     ordered = sorted(ids, key=lambda d: (result.ranks[d], d))
     return [pair_sentence(inputs, result, a, b) for a, b in combinations(ordered, 2)]
+
+
+# ------------------------------------------------------------------ notation
+
+
+def rating_save_message(scores: Mapping[str, int], labels: Mapping[str, str], dossier_name: str,
+                        unscored_comments: Sequence[str]) -> tuple[str, bool]:
+    """(the sentence a juror reads after a save, whether every criterion of `labels` is rated).
+
+    It says what was written, exactly: « 4 critères sur 6 enregistrés pour Vire (J01 : 4 · …). »,
+    then the criteria left to rate and the comments not saved for want of a score."""
+    count = len(scores)
+    plural = "s" if count > 1 else ""
+    written = " · ".join(f"{c} : {scores[c]}" for c in sorted(scores))
+    sentence = f"{count} critère{plural} sur {len(labels)} enregistré{plural} pour {dossier_name} ({written})."
+    missing = [c for c in labels if c not in scores]
+    if missing:
+        sentence += " Restent à noter : " + " ; ".join(f"{c} — {labels[c]}" for c in missing) + "."
+    if unscored_comments:
+        sentence += (" Commentaire non enregistré faute de note : " + ", ".join(unscored_comments)
+                     + " (choisissez une note pour l'enregistrer).")
+    return sentence, not missing

@@ -20,6 +20,7 @@ import streamlit as st
 
 from dashboard.core.formatting import fr_number
 from dashboard.core.text import md, md_format
+from dashboard.core.views import rating_save_message
 from dashboard.errors import AccessDenied, DiskFullError, StaleWrite, WriteConflictError
 from dashboard.services.incidents import refusal_message
 from dashboard.services.meeting import CallData
@@ -157,22 +158,6 @@ def _render_form(form: RatingForm, criteria: pd.DataFrame) -> bool:
         return st.form_submit_button("Enregistrer", type="primary")
 
 
-def saved_message(entries: list[RatingEntry], labels: dict[str, str], dossier_name: str,
-                  unscored_comments: list[str]) -> tuple[str, bool]:
-    """(the French sentence of a save, whether every criterion is rated): what was written, what is left."""
-    written = {e.criterion_id for e in entries}
-    missing = [c for c in labels if c not in written]
-    scores = " · ".join(f"{e.criterion_id} : {e.score}" for e in sorted(entries, key=lambda e: e.criterion_id))
-    sentence = (f"{len(written)} critère{'s' if len(written) > 1 else ''} sur {len(labels)} "
-                f"enregistré{'s' if len(written) > 1 else ''} pour {dossier_name} ({scores}).")
-    if missing:
-        sentence += " Restent à noter : " + " ; ".join(f"{c} — {labels[c]}" for c in missing) + "."
-    if unscored_comments:
-        sentence += (" Commentaire non enregistré faute de note : " + ", ".join(unscored_comments)
-                     + " (choisissez une note pour l'enregistrer).")
-    return sentence, not missing
-
-
 def _save(form: RatingForm, labels: dict[str, str]) -> None:
     """Save the entered scores; a stale form keeps the refusal for `_render_stale`."""
     entries = form.entries()
@@ -192,8 +177,8 @@ def _save(form: RatingForm, labels: dict[str, str]) -> None:
     else:
         st.session_state[form.loaded_key] = {**st.session_state[form.loaded_key], **versions}
         st.session_state.pop(STALE_KEY, None)
-        st.session_state[form.saved_key] = saved_message(entries, labels, form.dossier_name,
-                                                         form.unscored_comments())
+        st.session_state[form.saved_key] = rating_save_message(
+            {e.criterion_id: e.score for e in entries}, labels, form.dossier_name, form.unscored_comments())
         st.rerun()
 
 
