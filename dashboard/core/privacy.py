@@ -11,12 +11,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
+from dashboard.core.formatting import is_missing
+
 HIDDEN_MOTIVE = "motif non communiqué"
 
 
 def random_pseudonyms(juror_ids: Iterable[object]) -> dict[str, str]:
     """J1…Jn for the distinct juror ids, in an order drawn at random (None and NaN left out)."""
-    jurors = sorted({str(j) for j in juror_ids if j is not None and j == j})
+    jurors = sorted({str(j) for j in juror_ids if not is_missing(j)})
     numbers = list(range(1, len(jurors) + 1))
     secrets.SystemRandom().shuffle(numbers)
     return {juror: f"J{number}" for juror, number in zip(jurors, numbers, strict=True)}
@@ -24,4 +26,4 @@ def random_pseudonyms(juror_ids: Iterable[object]) -> dict[str, str]:
 
 def pseudonym_order(pseudonym: str) -> int:
     """The number of « J7 », to sort rows by pseudonym (J2 before J10) rather than by the hidden id."""
-    return int(pseudonym[1:]) if pseudonym[1:].isdigit() else 0
+    return int(pseudonym.removeprefix("J"))

@@ -121,12 +121,13 @@ SHEET_RANKING = "Classement"
 SHEET_INELIGIBLE = "Non éligibles"
 SHEET_WEIGHTS = "Pondérations"
 SHEET_RATINGS = "Notes du jury"
-PSEUDONYM_NOTE = "Export anonymisé : jurés numérotés J1…Jn au hasard pour ce seul export"
 SHEET_REGISTER = "Conflits d'intérêts"
 SHEET_CONSTRAINTS = "Contraintes"
 SHEET_MANIFEST = "Manifeste"
 SHEETS = (SHEET_SHORTLIST, SHEET_RANKING, SHEET_INELIGIBLE, SHEET_WEIGHTS, SHEET_RATINGS,
           SHEET_REGISTER, SHEET_CONSTRAINTS, SHEET_MANIFEST)
+# The cell note of the « Juré » column of an anonymised export.
+PSEUDONYM_NOTE = "Export anonymisé : jurés numérotés J1…Jn au hasard pour ce seul export"
 
 # The label of the spec cell in « Manifeste » (tests and readers look for it).
 SPEC_LABEL = "Spécification (JSON, fichier --spec)"
@@ -350,15 +351,21 @@ def _ineligible_table(ctx: _Context) -> Table:
     return Table(columns, after=[] if len(ids) else ["Tous les dossiers de l'appel sont éligibles."])
 
 
+def _sorted_by_juror(ctx: _Context, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`frame` sorted by `keys`, then by juror: by pseudonym (J2 before J10) in an anonymised
+    export, so that the order of the rows tells nothing of the hidden ids; else by juror id."""
+    if not ctx.anonymise:
+        return frame.sort_values([*keys, "juror_id"], kind="stable")
+    number = frame["juror_id"].astype(str).map(ctx.pseudonyms).map(pseudonym_order)
+    return frame.assign(_pseudonym=number).sort_values([*keys, "_pseudonym"], kind="stable")
+
+
 def _ratings_table(ctx: _Context) -> Table:
     ratings = ctx.ratings
     if ratings is None:
         return Table([Column("Dossier", []), Column("Critère", []), Column("Juré", []), Column("Note", [], "number")],
                       after=["Les notes individuelles des jurés ne sont pas accessibles à votre rôle."])
-    frame = ratings.sort_values(["dossier_id", "criterion_id", "juror_id"], kind="stable")
-    if ctx.anonymise:  # rows in the order of the pseudonyms, which tells nothing
-        order = frame["juror_id"].astype(str).map(ctx.pseudonyms).map(pseudonym_order)
-        frame = frame.assign(_order=order).sort_values(["dossier_id", "criterion_id", "_order"], kind="stable")
+    frame = _sorted_by_juror(ctx, ratings, ["dossier_id", "criterion_id"])
     names = ctx.names
     labels = ctx.inputs.criteria["label"] if "label" in ctx.inputs.criteria else pd.Series(dtype=object)
     counts = frame["counts"].astype(bool) if "counts" in frame else pd.Series(True, index=frame.index)
@@ -405,8 +412,7 @@ def _register_table(ctx: _Context) -> Table:
         return Table([Column("Juré", []), Column("Déclaration", [])],
                       after=["Le registre des conflits d'intérêts n'est pas accessible à votre rôle."])
     if ctx.anonymise:
-        pseudonyms = register["juror_id"].astype(str).map(ctx.pseudonyms)
-        register = register.assign(_order=pseudonyms.map(pseudonym_order)).sort_values("_order", kind="stable")
+        register = _sorted_by_juror(ctx, register, [])
         jurors = [Column("Juré", register["juror_id"].astype(str).map(ctx.pseudonyms).tolist(),
                        note=PSEUDONYM_NOTE + ", comme dans « Notes du jury »")]
     else:
