@@ -42,9 +42,13 @@ class RatingForm:
     store: Store
     actor: Actor
     call_id: str
-    criterion_ids: list[str]
+    criteria: dict[str, str]   # id → label of the call's jury criteria, in their order
     dossier_id: str
     dossier_name: str
+
+    @property
+    def criterion_ids(self) -> list[str]:
+        return list(self.criteria)
 
     @property
     def loaded_key(self) -> str:
@@ -88,7 +92,7 @@ class RatingForm:
         """The criteria with a comment typed but no score (a comment is saved with its score only)."""
         state = st.session_state
         return [c for c in self.criterion_ids
-                if state[self.score_key(c)] is None and str(state[self.comment_key(c)] or "").strip()]
+                if state[self.score_key(c)] is None and state[self.comment_key(c)].strip()]
 
     @property
     def saved_key(self) -> str:
@@ -158,7 +162,7 @@ def _render_form(form: RatingForm, criteria: pd.DataFrame) -> bool:
         return st.form_submit_button("Enregistrer", type="primary")
 
 
-def _save(form: RatingForm, labels: dict[str, str]) -> None:
+def _save(form: RatingForm) -> None:
     """Save the entered scores; a stale form keeps the refusal for `_render_stale`."""
     entries = form.entries()
     if not entries:
@@ -178,7 +182,7 @@ def _save(form: RatingForm, labels: dict[str, str]) -> None:
         st.session_state[form.loaded_key] = {**st.session_state[form.loaded_key], **versions}
         st.session_state.pop(STALE_KEY, None)
         st.session_state[form.saved_key] = rating_save_message(
-            {e.criterion_id: e.score for e in entries}, labels, form.dossier_name, form.unscored_comments())
+            {e.criterion_id: e.score for e in entries}, form.criteria, form.dossier_name, form.unscored_comments())
         st.rerun()
 
 
@@ -221,7 +225,8 @@ def main() -> None:
     _render_progress(store, actor, call.call_id, len(complete), len(to_rate))
     names: dict[str, str] = dict(zip(to_rate["dossier_id"], to_rate["display_name"], strict=True))
     chosen = _render_choice(to_rate, names, complete, requested)
-    form = RatingForm(store, actor, call.call_id, criteria["criterion_id"].tolist(), chosen, names[chosen])
+    labels = dict(zip(criteria["criterion_id"].astype(str), criteria["label"].astype(str), strict=True))
+    form = RatingForm(store, actor, call.call_id, labels, chosen, names[chosen])
     if form.needs_load():
         form.load()
     card, form_column = st.columns([3, 2], gap="large")
@@ -230,7 +235,7 @@ def main() -> None:
     with form_column:
         _render_saved(form)
         if _render_form(form, criteria):
-            _save(form, dict(zip(criteria["criterion_id"].astype(str), criteria["label"].astype(str), strict=True)))
+            _save(form)
         _render_stale(form)
 
 
