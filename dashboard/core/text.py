@@ -16,8 +16,9 @@ goes through one of these before it is drawn:
 * `md(value)`: for Markdown (body, labels, help, captions): every ASCII
   punctuation character backslash-escaped (CommonMark allows it for all of
   them), a zero-width space after a colon that would open a ``:shortcode:``
-  or a ``:directive[…]`` (Streamlit reads those after the escapes), line breaks kept as hard breaks, leading spaces kept
-  as no-break spaces (no indented code block);
+  or a ``:directive[…]`` (Streamlit reads those after the escapes), line
+  breaks kept as hard breaks, leading spaces kept as no-break spaces (no
+  indented code block);
 * `md_format(template, *values, **named)`: a Markdown template of ours with the
   values escaped (``md_format("**{name}** : {score}", name=town, score=…)``);
 * `md_quote(value)`: a Markdown block quote of the text, line by line;

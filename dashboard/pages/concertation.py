@@ -27,8 +27,7 @@ def _render_summary(ratings: pd.DataFrame, settings: AggregationSettings) -> Non
     """How many ratings, by how many jurors, aggregated how; those no longer counted."""
     not_counted = ratings[~ratings["counts"].astype(bool)]
     st.caption(f"{fr_number(int(ratings['counts'].sum()))} notes de {fr_number(ratings['juror_id'].nunique())} "
-               "jurés, "
-               f"agrégées par {AGGREGATION_LABELS[settings.method].lower()}"
+               f"jurés, agrégées par {AGGREGATION_LABELS[settings.method].lower()}"
                + (" après correction de sévérité" if settings.zscore else "")
                + (f" ; {fr_number(len(not_counted))} note(s) écartée(s) (juré récusé après notation)"
                   if len(not_counted) else ""))
