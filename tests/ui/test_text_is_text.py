@@ -15,7 +15,6 @@ its file and line. The escaper itself is tested below, and in a browser by
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -107,38 +106,42 @@ def _streamlit_call(node: ast.Call) -> str | None:
     return func.attr if isinstance(root, ast.Name) and root.id not in NOT_STREAMLIT else None
 
 
-def unescaped(source: Path) -> list[str]:
-    """« file:line st.x(...) » for every Markdown argument not known to be safe."""
-    tree = ast.parse(source.read_text(encoding="utf-8"))
+def _drawn_as_markdown(node: ast.Call, name: str) -> list[ast.expr]:
+    """The arguments of the Streamlit call `name` that Streamlit renders as Markdown."""
+    drawn = list(node.args[:1])
+    if name in MARKDOWN_OPTIONS and len(node.args) > 1:
+        drawn.append(node.args[1])
+    for keyword in node.keywords:
+        if keyword.arg in MARKDOWN_KEYWORDS and not (keyword.arg == "value" and name in PLAIN_VALUE):
+            drawn.append(keyword.value)
+        if keyword.arg in ("options", "format_func") and name in MARKDOWN_OPTIONS:
+            drawn.append(keyword.value)
+    return drawn
+
+
+def unescaped(code: str) -> list[str]:
+    """« line st.x(...) » for every Markdown argument of `code` not known to be safe."""
     found = []
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(code)):
         if not isinstance(node, ast.Call):
             continue
         name = _streamlit_call(node)
         if name is None:
             continue
-        drawn = list(node.args[:1])
-        if name in MARKDOWN_OPTIONS and len(node.args) > 1:
-            drawn.append(node.args[1])
-        for keyword in node.keywords:
-            if keyword.arg in MARKDOWN_KEYWORDS and not (keyword.arg == "value" and name in PLAIN_VALUE):
-                drawn.append(keyword.value)
-            if keyword.arg == "options" and name in MARKDOWN_OPTIONS:
-                drawn.append(keyword.value)
-            if keyword.arg == "format_func" and name in MARKDOWN_OPTIONS:
-                drawn.append(keyword.value)
+        drawn = _drawn_as_markdown(node, name)
         if name == "table":
             ok = all(isinstance(a, ast.Call) and _called(a) == "md_frame" for a in drawn)
         else:
             ok = all(safe(a) for a in drawn)
         if not ok:
-            found.append(f"{source.relative_to(REPO_ROOT)}:{node.lineno} st.{name}({ast.unparse(drawn[0])[:70]}…)")
+            found.append(f"{node.lineno} st.{name}({ast.unparse(drawn[0])[:70]}…)")
     return found
 
 
 def test_the_pages_draw_no_value_into_markdown_unescaped() -> None:
     assert len(SOURCES) > 15
-    found = [line for source in SOURCES for line in unescaped(source)]
+    found = [f"{source.relative_to(REPO_ROOT)}:{line}" for source in SOURCES
+             for line in unescaped(source.read_text(encoding="utf-8"))]
     assert not found, "valeurs interpolées dans du Markdown sans `md` :\n" + "\n".join(found)
 
 
@@ -152,13 +155,8 @@ def test_the_pages_draw_no_value_into_markdown_unescaped() -> None:
     'st.button("Ok", help=comment)',
     'st.column_config.TextColumn("Motif", help=reason)',
 ])
-def test_the_scan_finds_a_value_drawn_unescaped(snippet: str, tmp_path: Path) -> None:
-    page = REPO_ROOT / "dashboard" / "pages" / "_scan_probe.py"
-    try:
-        page.write_text(snippet + "\n", encoding="utf-8")
-        assert unescaped(page), snippet
-    finally:
-        page.unlink()
+def test_the_scan_finds_a_value_drawn_unescaped(snippet: str) -> None:
+    assert unescaped(snippet), snippet
 
 
 @pytest.mark.parametrize("snippet", [
@@ -170,12 +168,7 @@ def test_the_scan_finds_a_value_drawn_unescaped(snippet: str, tmp_path: Path) ->
     'st.metric(md(label), "3")',
 ])
 def test_the_scan_accepts_escaped_values(snippet: str) -> None:
-    page = REPO_ROOT / "dashboard" / "pages" / "_scan_probe.py"
-    try:
-        page.write_text(snippet + "\n", encoding="utf-8")
-        assert not unescaped(page), snippet
-    finally:
-        page.unlink()
+    assert not unescaped(snippet), snippet
 
 
 # --------------------------------------------------------------------------- the escaper
