@@ -29,6 +29,7 @@ CALL = "AMI1"
 SIZE = 20
 MOTIVE = "Motif-témoin : a monté le dossier"
 JURORS = 9
+PSEUDONYMS = [f"J{k}" for k in range(1, JURORS + 1)]
 
 
 def _witness_name(k: int) -> str:
@@ -106,19 +107,20 @@ def test_two_exports_draw_different_pseudonyms_and_name_no_one(database: Databas
     mappings = [_pseudonym_of(database, content) for content in (first, second)]
     for mapping in mappings:
         assert sorted(mapping) == [f"JUR-0{k}" for k in range(1, JURORS + 1)]
-        assert sorted(mapping.values(), key=lambda p: int(p[1:])) == [f"J{k}" for k in range(1, JURORS + 1)]
+        assert sorted(mapping.values(), key=lambda p: int(p[1:])) == PSEUDONYMS
     # Drawn at random: the chance that both draws agree, or that one follows the sorted ids, is 1 / 9!.
     assert mappings[0] != mappings[1]
-    assert [m for m in mappings if list(m.values()) != [f"J{k}" for k in range(1, JURORS + 1)]]
+    assert [m for m in mappings if list(m.values()) != PSEUDONYMS]
+    identifying = _identifying(database)
     for content in (first, second):
         text = _package_text(content)
-        for identifying in _identifying(database):
-            assert identifying not in text
+        for value in identifying:
+            assert value not in text
         assert HIDDEN_MOTIVE in text
         workbook = openpyxl.load_workbook(io.BytesIO(content))
         properties = workbook.properties
-        assert not any(identifying in str(value) for identifying in _identifying(database)
-                       for value in (properties.creator, properties.lastModifiedBy, properties.title,
+        assert not any(value in str(field) for value in identifying
+                       for field in (properties.creator, properties.lastModifiedBy, properties.title,
                                      *workbook.sheetnames))
 
 
@@ -126,7 +128,7 @@ def test_rows_follow_the_pseudonyms_not_the_hidden_ids(database: Database) -> No
     workbook = openpyxl.load_workbook(io.BytesIO(_export(database)), read_only=True)
     register = list(workbook["Conflits d'intérêts"].iter_rows(min_row=2, max_row=JURORS + 1, max_col=1,
                                                                 values_only=True))
-    assert [row[0] for row in register if row[0]] == [f"J{k}" for k in range(1, JURORS + 1)]
+    assert [row[0] for row in register if row[0]] == PSEUDONYMS
     header, *rows = workbook["Notes du jury"].iter_rows(values_only=True)
     dossier, criterion, juror = (list(header).index(name) for name in ("Dossier", "Critère", "Juré"))
     groups: dict[tuple, list[int]] = {}
@@ -157,7 +159,7 @@ def test_a_juror_sees_pseudonyms_drawn_afresh(database: Database) -> None:
     draws = set()
     for _ in range(5):
         frame = store.ratings_for_ranking(juror, CALL)
-        assert set(frame["juror"]) <= {f"J{k}" for k in range(1, JURORS + 1)}
+        assert set(frame["juror"]) <= set(PSEUDONYMS)
         first = frame[(frame["dossier"] == "AMI1-001") & (frame["criterion"] == "J01")]
         draws.add(tuple(first["juror"]))
     assert len(draws) > 1   # 5 draws of 9! orders all equal: chance about 1e-22
