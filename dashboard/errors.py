@@ -13,6 +13,7 @@ expected and what was found.
     ├── ImportRejected        an import file has problems; nothing was written
     ├── AccessDenied          the acting user's role or a recusal forbids the action
     ├── StaleWrite            a save was based on a value someone changed since
+    ├── SeanceChanged         a move in the séance was based on a state that moved on since
     └── LoginRefused          wrong credentials, or too many failed attempts
 """
 
@@ -108,6 +109,10 @@ class ImportRejected(JuryError):
 
 class AccessDenied(JuryError):
     """The acting user may not do this; nothing was read or written."""
+
+
+class SeanceChanged(JuryError):
+    """Compare-and-set: the séance moved on since the page showed it; nothing was changed."""
 
 
 class StaleWrite(JuryError):

@@ -8,7 +8,9 @@ except the CLI `python -m scoring`):
 * `weights(method, **kwargs)` gives criteria weights: equal, points, AHP,
   ROC, entropy, CRITIC (`scoring.weighting`);
 * `aggregate_ratings(ratings, ...)` turns juror ratings into values with
-  agreement statistics (`scoring.ratings`);
+  agreement statistics and a per-dossier disagreement score (`scoring.ratings`);
+* `most_contested(disagreement, count, min_spread)` lists the most contested
+  dossiers of those ratings, by that score (`scoring.ratings`);
 * `sensitivity(matrix, spec, ...)` measures how robust a ranking is
   (`scoring.sensitivity`);
 * `shortlist(scores, attributes, size, constraints)` builds a balanced
@@ -19,7 +21,7 @@ Bad input raises `ScoringError`, a `ValueError` with a French message.
 
 from scoring.errors import ScoringError
 from scoring.ranking import RankResult, rank
-from scoring.ratings import RatingsResult, aggregate_ratings
+from scoring.ratings import RatingsResult, aggregate_ratings, most_contested
 from scoring.sensitivity import sensitivity
 from scoring.shortlist import shortlist
 from scoring.spec import CriterionSpec, Direction, Preference, Spec, parse_spec
@@ -35,6 +37,7 @@ __all__ = [
     "Spec",
     "WeightsResult",
     "aggregate_ratings",
+    "most_contested",
     "parse_spec",
     "rank",
     "sensitivity",

@@ -5,6 +5,25 @@ dossier, criterion, score 1-5) to one value per dossier x criterion, and the
 agreement statistics the jury reads before trusting those values: Kendall's W
 (tie-corrected) and ICC(2,1) per criterion, and a per-dossier disagreement
 flag for the « à discuter » list. Recused jurors simply have no rows.
+
+The disagreement score of a dossier, which orders the « à discuter » list
+(`RatingsResult.disagreement`, `most_contested`), is, in this order:
+
+1. ``max_spread``: the largest per-criterion spread of the jury's raw ratings,
+   max over criteria c of (max - min of the jurors' raw scores of the dossier
+   on c); then
+2. ``share``: the dossier's share of the within-dossier sum of squares of the
+   raw scores, i.e. with SS(d, c) = sum over the jurors who rated d on c of
+   (score - mean of those scores)^2, share_d = sum_c SS(d, c) / sum_{d, c}
+   SS(d, c): the part of the call's lack of agreement that lies in that
+   dossier. Shares sum to 1; they are all 0 when every juror agrees on every
+   dossier x criterion (the total is 0).
+
+``contest_rank`` numbers the dossiers 1..n, 1 = most contested: max_spread
+descending, then share descending, then dossier id ascending (a total order;
+shares equal to 12 decimals count as equal, so that floating-point noise
+never decides). Raw scores are used even when severity is corrected: the
+score measures what the jurors actually wrote.
 """
 
 from __future__ import annotations
@@ -26,12 +45,16 @@ __all__ = [
     "complete_block",
     "icc_2_1",
     "kendall_w",
+    "most_contested",
 ]
 
 AGGREGATION_METHODS: tuple[str, ...] = ("mean", "median", "trimmed_mean")
 SCALE_MIN = 1.0
 SCALE_MAX = 5.0
 _COLUMNS = ("juror", "dossier", "criterion", "score")
+_CONTEST_COLUMNS = ("max_spread", "share", "contest_rank")
+# Shares equal to this many decimals are tied for the contest rank (floating-point noise never decides).
+_SHARE_DECIMALS = 12
 
 
 @dataclass(frozen=True)
@@ -46,8 +69,18 @@ class RatingsResult:
     than 2 jurors or 2 dossiers in the complete block, or no variance).
     ``agreement``: per criterion, kendall_w, icc and the size of the block
     used (jurors, dossiers). ``spread``: dossier x criterion max - min of the
-    raw scores. ``disagreement``: per dossier, max_spread, the criteria whose
-    spread reaches the threshold, and ``flag`` (à discuter).
+    raw scores. ``disagreement``: per dossier (index), ``max_spread`` (the
+    largest per-criterion spread of the jury's raw ratings), ``criteria`` (the
+    criteria whose spread reaches the threshold, comma-separated), ``flag``
+    (à discuter: some criterion reaches the threshold), ``share`` (the
+    dossier's share of the within-dossier sum of squares of the raw scores:
+    sum_c SS(d, c) / sum_{d, c} SS(d, c), SS(d, c) = sum over jurors of
+    (score - mean of d x c)^2; 0 everywhere when that total is 0) and
+    ``contest_rank`` (1..n, 1 = most contested: max_spread descending, then
+    share descending, then dossier id ascending). The disagreement score is
+    that pair: the largest per-criterion spread of the jury's raw ratings,
+    then the dossier's share of the within-dossier sum of squares; see the
+    module docstring and `most_contested`.
     """
 
     values: pd.DataFrame
@@ -250,7 +283,85 @@ def _spread_and_disagreement(table: pd.DataFrame, spread_threshold: float) -> tu
         },
         index=spread.index,
     )
+    disagreement["share"] = _within_share(table).reindex(disagreement.index, fill_value=0.0)
+    disagreement["contest_rank"] = _contest_rank(disagreement)
     return spread, disagreement
+
+
+def _within_share(table: pd.DataFrame) -> pd.Series:
+    """Per dossier, its share of the within-dossier sum of squares of the raw scores (0 when the total is 0).
+
+    SS(d, c) = sum over the jurors who rated d on c of (score - their mean)^2;
+    share_d = sum_c SS(d, c) / sum_{d, c} SS(d, c).
+    """
+    cell_mean = table.groupby(["dossier", "criterion"], sort=True)["score"].transform("mean")
+    squares = (table["score"] - cell_mean) ** 2
+    per_dossier = squares.groupby(table["dossier"], sort=True).sum().astype(float)
+    total = float(per_dossier.sum())
+    if not total > 0:
+        return pd.Series(0.0, index=per_dossier.index, name="share")
+    return (per_dossier / total).rename("share")
+
+
+def _contest_rank(disagreement: pd.DataFrame) -> pd.Series:
+    """1..n, 1 = most contested: max_spread descending, then share descending, then dossier id ascending."""
+    keys = pd.DataFrame({
+        "max_spread": disagreement["max_spread"].to_numpy(dtype=float),
+        "share": disagreement["share"].round(_SHARE_DECIMALS).to_numpy(dtype=float),
+        "dossier": disagreement.index.to_numpy(),
+    })
+    order = keys.sort_values(["max_spread", "share", "dossier"], ascending=[False, False, True],
+                             kind="mergesort").index.to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1, dtype=np.int64)
+    return pd.Series(rank, index=disagreement.index, name="contest_rank")
+
+
+def _check_contest_settings(disagreement: object, count: object, min_spread: object) -> pd.DataFrame:
+    """`disagreement` holds the contest columns, `count` is None or an integer >= 0, `min_spread` finite >= 0."""
+    if not isinstance(disagreement, pd.DataFrame):
+        raise ScoringError(
+            f"Le tableau des désaccords doit être un tableau (DataFrame), reçu {type(disagreement).__name__}."
+        )
+    absent = [c for c in _CONTEST_COLUMNS if c not in disagreement.columns]
+    if absent:
+        raise ScoringError(
+            f"Colonne absente du tableau des désaccords : {', '.join(absent)} "
+            f"(attendu : {', '.join(_CONTEST_COLUMNS)}, tel que le donne aggregate_ratings)."
+        )
+    if count is not None and (
+        isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0
+    ):
+        raise ScoringError(
+            f"« count » (nombre de dossiers) doit être un entier positif ou nul, ou None, reçu {shown(count)}."
+        )
+    if (
+        isinstance(min_spread, bool)
+        or not isinstance(min_spread, (int, float, np.integer, np.floating))
+        or not math.isfinite(float(min_spread))
+        or float(min_spread) < 0
+    ):
+        raise ScoringError(
+            f"« min_spread » (écart minimal) doit être un nombre fini positif ou nul, reçu {shown(min_spread)}."
+        )
+    return disagreement
+
+
+def most_contested(disagreement: pd.DataFrame, count: int | None = None, min_spread: float = 0.0) -> pd.DataFrame:
+    """The most contested dossiers: rows of `disagreement` with ``max_spread >= min_spread``, by contest rank.
+
+    `disagreement` is `RatingsResult.disagreement` (columns max_spread, share,
+    contest_rank at least). Returns those rows sorted by ``contest_rank``
+    (1 = most contested), the first `count` of them (all when None; none
+    when 0), every column kept. Since the rank orders by max_spread first,
+    the rows kept are the dossiers ranked 1..k. Raises `ScoringError` for a
+    negative or non-integer `count` or a negative or non-finite `min_spread`.
+    """
+    frame = _check_contest_settings(disagreement, count, min_spread)
+    reaching = frame[frame["max_spread"] >= float(min_spread)].sort_values("contest_rank", kind="mergesort")
+    if count is None:
+        return reaching
+    return reaching.head(int(count))
 
 
 def _agreement(table: pd.DataFrame) -> pd.DataFrame:

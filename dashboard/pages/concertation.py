@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
-from dashboard.core.formatting import fr_number
+from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import AGGREGATION_LABELS
 from dashboard.core.text import md, md_frame
 from dashboard.store import Store
@@ -16,11 +16,15 @@ from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import conflict_register
-from scoring import RatingsResult
+from scoring import RatingsResult, most_contested
 
 AGREEMENT_NOTE = ("W de Kendall : 0 = aucun accord sur l'ordre des dossiers, 1 = accord parfait. "
                   "CCI (2,1) (Shrout et Fleiss, 1979) : accord absolu sur les notes d'un juré pris isolément. "
                   "Calculés sur le plus grand bloc de dossiers notés par les mêmes jurés.")
+TO_DISCUSS_NOTE = ("Classés du plus contesté au moins contesté : d'abord par le plus grand écart entre deux notes "
+                   "d'un même critère, puis par la part du désaccord, c'est-à-dire la part du dossier dans la "
+                   "somme, sur tout l'appel, des carrés des écarts entre chaque note et la moyenne des notes "
+                   "du dossier sur ce critère. Notes brutes, avant toute correction de sévérité.")
 
 
 def _render_summary(ratings: pd.DataFrame, settings: AggregationSettings) -> None:
@@ -71,19 +75,55 @@ def _render_recent(ratings: pd.DataFrame, names: pd.Series) -> None:
     }).set_index("Date")))
 
 
+def _criteria_over(spread: pd.DataFrame, min_spread: int) -> pd.Series:
+    """Per dossier, the criteria whose spread reaches `min_spread` (and at least 1 point), comma-separated."""
+    over = spread.ge(max(min_spread, 1))
+    return pd.Series([", ".join(str(c) for c in over.columns[row]) for row in over.to_numpy()],
+                     index=spread.index, dtype=object)
+
+
+def _to_discuss_caption(reaching: int, shown: int, min_spread: int) -> str:
+    """How many dossiers reach the spread and how many of the most contested are shown (plain text)."""
+    points = f"{fr_number(min_spread)} point" + ("s" if min_spread > 1 else "")
+    if reaching == 0:
+        return f"Aucun dossier n'a deux notes d'un même critère écartées d'au moins {points}."
+    if reaching == 1:
+        return f"1 dossier a deux notes d'un même critère écartées d'au moins {points} ; il est affiché."
+    head = f"{fr_number(reaching)} dossiers ont deux notes d'un même critère écartées d'au moins {points} ; "
+    if shown == reaching:
+        return head + "tous sont affichés, du plus contesté au moins contesté."
+    if shown == 1:
+        return head + "le plus contesté est affiché."
+    return head + f"les {fr_number(shown)} plus contestés sont affichés."
+
+
+def _to_discuss_settings(total: int) -> tuple[int, int]:
+    """The minimal spread (slider) and how many dossiers to show (number input), side by side."""
+    left, right = st.columns(2)
+    min_spread = left.slider("Écart minimal entre deux notes d'un même critère", min_value=0, max_value=4,
+                             value=2, step=1, key="concertation_min_spread")
+    count = right.number_input("Dossiers affichés", min_value=1, max_value=total, value=min(10, total),
+                               step=1, key="concertation_count")
+    return int(min_spread), int(count)
+
+
 def _render_to_discuss(result: RatingsResult, names: pd.Series) -> pd.DataFrame:
-    """The dossiers whose ratings disagree, widest spread first; returns them."""
+    """The most contested dossiers by the disagreement score (largest spread, then share); returns them."""
     st.subheader("À discuter")
-    to_discuss = result.disagreement[result.disagreement["flag"]].sort_values("max_spread", ascending=False)
-    st.caption(f"{fr_number(len(to_discuss))} dossier(s) où les notes d'un même critère s'écartent "
-               "d'au moins 2 points.")
+    st.caption(TO_DISCUSS_NOTE)
+    min_spread, count = _to_discuss_settings(len(result.disagreement))
+    reaching = most_contested(result.disagreement, min_spread=min_spread)
+    to_discuss = reaching.head(count)
+    st.caption(md(_to_discuss_caption(len(reaching), len(to_discuss), min_spread)))
     if to_discuss.empty:
         return to_discuss
     st.dataframe(pd.DataFrame({
+        "Rang": to_discuss["contest_rank"].astype(int),
         "Dossier": to_discuss.index,
         "Candidat": [names.get(d, d) for d in to_discuss.index],
         "Écart maximal": to_discuss["max_spread"].map(lambda v: fr_number(v)),
-        "Critères en désaccord": to_discuss["criteria"],
+        "Part du désaccord": to_discuss["share"].map(lambda v: fr_percent(v, 1)),
+        "Critères en désaccord": _criteria_over(result.spread, min_spread).reindex(to_discuss.index),
     }), hide_index=True, width="stretch")
     return to_discuss
 

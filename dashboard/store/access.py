@@ -48,7 +48,7 @@ class Permission:
 Action = Literal[
     "rate", "read_own_ratings", "read_ranking", "read_all_ratings", "save_profile", "save_jury_profile",
     "read_recusals", "read_conflicts", "read_journal", "hold_concertation", "record_decision", "force_dossier",
-    "import_data", "read_backups",
+    "import_data", "read_backups", "follow_seance", "run_seance", "reopen_seance",
     "manage_accounts", "create_account", "set_other_password", "manage_recusals", "keep_conflict_register",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
@@ -69,6 +69,9 @@ PERMISSIONS: dict[Action, Permission] = {
     "hold_concertation": Permission(("president", "admin"), "la concertation sur les écarts de notes"),
     "record_decision": Permission(("president",), "l'enregistrement des décisions"),
     "force_dossier": Permission(("president",), "le forçage d'un dossier dans la liste restreinte"),
+    "follow_seance": Permission(ROLES, "le suivi de la séance"),
+    "run_seance": Permission(("president", "admin"), "la conduite de la séance"),
+    "reopen_seance": Permission(("president",), "la réouverture d'une séance close"),
     "import_data": Permission(("admin",), "l'import de données"),
     "manage_accounts": Permission(("admin",), "la gestion des comptes"),
     "read_backups": Permission(("admin",), "la consultation et le téléchargement des sauvegardes"),

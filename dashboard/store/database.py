@@ -33,8 +33,9 @@ from dashboard.errors import (
 )
 from dashboard.resources import COMMUNES, resource
 from dashboard.store import journal
+from dashboard.store.base import writes_held
 from dashboard.store.failures import is_damaged, is_fatal, is_locked, lock_holder, rollback_quietly, translate
-from dashboard.store.store import Store, writes_held
+from dashboard.store.store import Store
 
 DEFAULT_DB_NAME = Path("data") / "jury.duckdb"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.store.base import PROTECTED_TABLES
 from dashboard.store.database import load_communes, migrations
 from dashboard.store.journal import key_path
-from dashboard.store.store import PROTECTED_TABLES
 
 # The journal's columns before it became a chain (schema 3 and earlier).
 LEGACY_JOURNAL = "audit_id, occurred_at, actor, action, entity, entity_id, before, after"

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from scoring import ScoringError, aggregate_ratings
+import scoring
+from scoring import ScoringError, aggregate_ratings, most_contested
 from scoring.ratings import complete_block, icc_2_1, kendall_w
 
 
@@ -198,3 +199,147 @@ def test_values_frame_has_nan_where_nobody_rated() -> None:
 def test_bad_ratings(ratings, kwargs, message: str) -> None:
     with pytest.raises(ScoringError, match=message):
         aggregate_ratings(ratings, **kwargs)
+
+
+# --------------------------------------------------------------------------- disagreement score
+
+
+def criteria_table(scores: dict[str, dict[str, list[float]]], jurors: str = "abc") -> pd.DataFrame:
+    """{dossier: {criterion: [score of juror a, b, c…]}} -> the long table (None: the juror did not rate)."""
+    rows = [
+        {"juror": juror, "dossier": dossier, "criterion": criterion, "score": score}
+        for dossier, by_criterion in scores.items()
+        for criterion, column in by_criterion.items()
+        for juror, score in zip(jurors, column, strict=True)
+        if score is not None
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_disagreement_share_by_hand() -> None:
+    # 3 jurors (a, b, c) x 3 dossiers x 2 criteria; SS(d, c) = sum of (score - cell mean)^2.
+    ratings = criteria_table({
+        "d1": {"K1": [1, 3, 5], "K2": [2, 2, 2]},  # K1: mean 3, 4 + 0 + 4 = 8; K2: 0.        SS 8, spread 4
+        "d2": {"K1": [2, 3, 4], "K2": [1, 1, 4]},  # K1: mean 3, 1 + 0 + 1 = 2; K2: mean 2,
+        #                                            1 + 1 + 4 = 6.                          SS 8, spread 3
+        "d3": {"K1": [3, 3, 4], "K2": [4, 5, 4]},  # K1: mean 10/3, 1/9 + 1/9 + 4/9 = 2/3; K2: mean 13/3,
+        #                                            same 2/3.                               SS 4/3, spread 1
+    })
+    # Total 8 + 8 + 4/3 = 52/3: shares 8 / (52/3) = 6/13, 6/13 and (4/3) / (52/3) = 1/13.
+    disagreement = aggregate_ratings(ratings).disagreement
+    assert disagreement["share"].to_dict() == pytest.approx({"d1": 6 / 13, "d2": 6 / 13, "d3": 1 / 13})
+    assert disagreement["share"].to_dict() == pytest.approx({"d1": 0.461538, "d2": 0.461538, "d3": 0.076923},
+                                                            abs=1e-6)
+    assert disagreement["share"].sum() == pytest.approx(1.0)
+    assert disagreement["max_spread"].tolist() == [4.0, 3.0, 1.0]
+    assert disagreement["contest_rank"].to_dict() == {"d1": 1, "d2": 2, "d3": 3}
+    # The existing columns are unchanged by the new ones.
+    assert disagreement.columns.tolist() == ["max_spread", "criteria", "flag", "share", "contest_rank"]
+    assert disagreement["criteria"].tolist() == ["K1", "K1, K2", ""]
+    assert disagreement["flag"].tolist() == [True, True, False]
+
+
+def test_share_uses_raw_scores_and_only_the_jurors_who_rated() -> None:
+    # c is recused from d2: its cell mean is over a and b only.
+    ratings = criteria_table({
+        "d1": {"K1": [1, 2, 3]},        # mean 2: 1 + 0 + 1 = 2
+        "d2": {"K1": [2, 4, None]},     # mean 3: 1 + 1 = 2
+    })
+    raw = aggregate_ratings(ratings).disagreement
+    assert raw["share"].tolist() == pytest.approx([0.5, 0.5])
+    corrected = aggregate_ratings(ratings, zscore=True, min_sample=2).disagreement
+    pd.testing.assert_series_equal(corrected["share"], raw["share"])
+
+
+def test_contest_rank_orders_by_spread_then_share_then_dossier_id() -> None:
+    # 2 jurors (a, b); SS of a pair of scores x, y is (x - y)^2 / 2.
+    ratings = criteria_table({
+        "d1": {"K1": [2, 4], "K2": [3, 3]},  # spread 2, SS 2 + 0   = 2
+        "d2": {"K1": [1, 3], "K2": [2, 3]},  # spread 2, SS 2 + 0.5 = 2.5: before d1 despite its id
+        "d3": {"K1": [3, 3], "K2": [3, 4]},  # spread 1, SS 0.5
+        "d4": {"K1": [5, 1], "K2": [1, 1]},  # spread 4, SS 8: first
+        "d5": {"K1": [4, 2], "K2": [3, 3]},  # as d1: spread 2, SS 2, after d1 by id
+    }, jurors="ab")
+    disagreement = aggregate_ratings(ratings).disagreement
+    # Total 15: shares 2/15, 2.5/15, 0.5/15, 8/15, 2/15.
+    assert disagreement["share"].tolist() == pytest.approx([2 / 15, 2.5 / 15, 0.5 / 15, 8 / 15, 2 / 15])
+    assert disagreement["contest_rank"].to_dict() == {"d4": 1, "d2": 2, "d1": 3, "d5": 4, "d3": 5}
+    assert disagreement["contest_rank"].dtype == np.int64
+    assert sorted(disagreement["contest_rank"]) == list(range(1, 6))
+
+
+def test_contest_rank_ties_on_both_keys_go_by_dossier_id_whatever_the_rating_order() -> None:
+    # The same scores in other juror orders (cell means of thirds): equal spread and share, ranked by id.
+    ratings = criteria_table({
+        "z": {"K1": [1, 2, 2], "K2": [3, 5, 4]},
+        "m": {"K1": [2, 2, 1], "K2": [4, 3, 5]},
+        "a": {"K1": [2, 1, 2], "K2": [5, 4, 3]},
+        "q": {"K1": [1, 1, 1], "K2": [3, 3, 3]},
+    })
+    disagreement = aggregate_ratings(ratings).disagreement
+    assert disagreement.loc[["a", "m", "z"], "share"].tolist() == pytest.approx([1 / 3] * 3)
+    assert disagreement["contest_rank"].to_dict() == {"a": 1, "m": 2, "z": 3, "q": 4}
+
+
+def test_all_equal_scores_give_a_zero_share_everywhere() -> None:
+    ratings = criteria_table({"d2": {"K1": [3, 3, 3], "K2": [4, 4, 4]}, "d1": {"K1": [2, 2, 2], "K2": [2, 2, 2]}})
+    disagreement = aggregate_ratings(ratings).disagreement
+    assert disagreement["share"].tolist() == [0.0, 0.0]
+    assert disagreement["max_spread"].tolist() == [0.0, 0.0]
+    assert disagreement["contest_rank"].to_dict() == {"d1": 1, "d2": 2}
+    single = aggregate_ratings(long_table({"j1": {"d1": 3, "d2": 5}})).disagreement  # one rating per cell
+    assert single["share"].tolist() == [0.0, 0.0]
+
+
+def _contest_example() -> pd.DataFrame:
+    """Spreads 4, 2, 2, 1, 0 ranked d4, d2, d1, d3, d6 (see the ordering test above)."""
+    return aggregate_ratings(criteria_table({
+        "d1": {"K1": [2, 4], "K2": [3, 3]},
+        "d2": {"K1": [1, 3], "K2": [2, 3]},
+        "d3": {"K1": [3, 3], "K2": [3, 4]},
+        "d4": {"K1": [5, 1], "K2": [1, 1]},
+        "d6": {"K1": [2, 2], "K2": [5, 5]},
+    }, jurors="ab")).disagreement
+
+
+def test_most_contested_by_count_and_min_spread() -> None:
+    disagreement = _contest_example()
+    assert most_contested(disagreement).index.tolist() == ["d4", "d2", "d1", "d3", "d6"]
+    assert most_contested(disagreement, count=2).index.tolist() == ["d4", "d2"]
+    assert most_contested(disagreement, min_spread=2).index.tolist() == ["d4", "d2", "d1"]
+    assert most_contested(disagreement, count=2, min_spread=2).index.tolist() == ["d4", "d2"]
+    assert most_contested(disagreement, count=10, min_spread=1.5).index.tolist() == ["d4", "d2", "d1"]
+    assert most_contested(disagreement, min_spread=5).empty
+    assert most_contested(disagreement, count=0).empty
+    assert most_contested(disagreement, count=np.int64(1)).index.tolist() == ["d4"]
+    # Every column is kept, and the input is left as it was.
+    shown = most_contested(disagreement, count=1)
+    assert shown.columns.tolist() == disagreement.columns.tolist()
+    assert shown.loc["d4", "contest_rank"] == 1
+    assert disagreement.index.tolist() == ["d1", "d2", "d3", "d4", "d6"]
+    assert scoring.most_contested is most_contested and "most_contested" in scoring.__all__
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"count": -1}, "« count » .* entier positif ou nul, ou None, reçu -1"),
+        ({"count": 1.5}, "« count » .*reçu 1.5"),
+        ({"count": True}, "« count » .*reçu True"),
+        ({"min_spread": -0.5}, "« min_spread » .* nombre fini positif ou nul, reçu -0.5"),
+        ({"min_spread": float("nan")}, "« min_spread » .*reçu nan"),
+        ({"min_spread": float("inf")}, "« min_spread » .*reçu inf"),
+        ({"min_spread": "2"}, "« min_spread » .*reçu '2'"),
+        ({"min_spread": None}, "« min_spread » .*reçu None"),
+    ],
+)
+def test_most_contested_refuses_bad_settings(kwargs, message: str) -> None:
+    with pytest.raises(ScoringError, match=message):
+        most_contested(_contest_example(), **kwargs)
+
+
+def test_most_contested_refuses_a_table_without_the_score() -> None:
+    with pytest.raises(ScoringError, match="doit être un tableau"):
+        most_contested([1, 2])  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="Colonne absente du tableau des désaccords : share, contest_rank"):
+        most_contested(pd.DataFrame({"max_spread": [1.0]}))

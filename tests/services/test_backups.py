@@ -27,8 +27,8 @@ from dashboard.services.backups import (
 from dashboard.services.importer import import_file
 from dashboard.store import LATEST_VERSION, Database, Store
 from dashboard.store.access import OPERATOR
+from dashboard.store.base import writes_held
 from dashboard.store.journal import key_path
-from dashboard.store.store import writes_held
 from tests.helpers.databases import copy_database, older_schema_file
 
 START = datetime(2026, 12, 1, 9, 0)

@@ -17,7 +17,7 @@ from dashboard.services.accounts import authenticate, hash_password
 from dashboard.services.importer import import_file
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR, Actor
-from dashboard.store.store import LOGIN_FAILURE
+from dashboard.store.base import LOGIN_FAILURE
 
 SESSIONS = 12
 LOGIN, PASSWORD = "paul.leroy", "motdepasse-solide"

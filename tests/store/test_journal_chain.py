@@ -18,8 +18,8 @@ from dashboard.cli import main
 from dashboard.services.importer import import_file
 from dashboard.store import Database, RatingEntry, journal
 from dashboard.store.access import OPERATOR, Actor
+from dashboard.store.base import PROTECTED_TABLES, UNPROTECTED_TABLES
 from dashboard.store.database import CHAIN_VERSION
-from dashboard.store.store import PROTECTED_TABLES, UNPROTECTED_TABLES
 from tests.helpers.databases import older_schema_file
 
 JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")
