@@ -74,11 +74,13 @@ def dossier_quorum(present: Iterable[str], call_jurors: Iterable[str], recused: 
 
 @dataclass(frozen=True)
 class AgendaLine:
-    """One dossier on the agenda, with why it is there (`AGENDA_REASONS` key and a sentence)."""
+    """One dossier on the agenda, with why it is there (`AGENDA_REASONS` key and a sentence) and
+    its rank under the jury's profile when the agenda was built (None: not ranked)."""
 
     dossier_id: str
     reason: str
     detail: str
+    rank: int | None = None
 
 
 def _points(count: int) -> str:
@@ -119,14 +121,15 @@ def build_agenda(dossier_ids: Iterable[str], contested: pd.DataFrame, ranks: Map
     placed: set[str] = set()
     for position, (dossier, row) in enumerate(contested.head(contested_count).iterrows(), start=1):
         if str(dossier) in known:
-            lines.append(AgendaLine(str(dossier), "conteste", _contested_detail(row, position)))
+            lines.append(AgendaLine(str(dossier), "conteste", _contested_detail(row, position),
+                                    ranks.get(str(dossier))))
             placed.add(str(dossier))
     near = [d for d in known if d in ranks and abs(ranks[d] - size) <= BOUNDARY_WIDTH and d not in placed]
     for dossier in sorted(near, key=lambda d: (abs(ranks[d] - size), ranks[d])):
-        lines.append(AgendaLine(dossier, "limite", _boundary_detail(ranks[dossier], size)))
+        lines.append(AgendaLine(dossier, "limite", _boundary_detail(ranks[dossier], size), ranks[dossier]))
         placed.add(dossier)
     rest = [d for d in known if d not in placed]
     for dossier in sorted(rest, key=lambda d: (d not in ranks, ranks.get(d, 0), d)):
         detail = f"Rang {ranks[dossier]}" if dossier in ranks else "Non classé (inéligible)"
-        lines.append(AgendaLine(dossier, "autre", detail))
+        lines.append(AgendaLine(dossier, "autre", detail, ranks.get(dossier)))
     return lines

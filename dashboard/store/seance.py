@@ -104,10 +104,11 @@ class SeanceRecords(StoreBase):
             "ORDER BY j.juror_id", [seance_id])
 
     def agenda(self, actor: Actor, seance_id: int) -> pd.DataFrame:
-        """The agenda in order: position, dossier, reason, detail, when discussed, and which is under discussion."""
+        """The agenda in order: position, dossier, rank at the opening, reason, detail, when discussed,
+        and which is under discussion."""
         require(actor, "follow_seance")
         return self._frame(
-            "SELECT g.position, g.dossier_id, g.reason, g.detail, g.discussed_at, "
+            "SELECT g.position, g.dossier_id, g.opening_rank, g.reason, g.detail, g.discussed_at, "
             "       (g.dossier_id IS NOT DISTINCT FROM s.current_dossier_id) AS current "
             "FROM seance_agenda g JOIN seances s USING (seance_id) WHERE g.seance_id = ? "
             "ORDER BY g.position", [seance_id])
@@ -191,9 +192,10 @@ class SeanceRecords(StoreBase):
                         [seance_id, call_id, title, place, shortlist_size, datetime.now(), actor.login], "seances")
             if agenda:
                 self._write(
-                    f"INSERT INTO seance_agenda VALUES {', '.join(['(?, ?, ?, ?, ?, NULL)'] * len(agenda))}",
+                    f"INSERT INTO seance_agenda VALUES {', '.join(['(?, ?, ?, ?, ?, ?, NULL)'] * len(agenda))}",
                     [v for position, line in enumerate(agenda, start=1)
-                     for v in (seance_id, line.dossier_id, position, line.reason, line.detail)], "seance_agenda")
+                     for v in (seance_id, line.dossier_id, position, line.rank, line.reason, line.detail)],
+                    "seance_agenda")
             self._record_change(actor, seance_id, title, "ouverture de la séance", {
                 "appel": call_id, "lieu": place, "taille_liste": shortlist_size,
                 "ordre_du_jour": [line.dossier_id for line in agenda]}, opening=True)
@@ -333,7 +335,7 @@ class SeanceRecords(StoreBase):
             ordered = self._agenda_ids(seance_id)
             if dossier_id in ordered:
                 raise StoreError(f"Le dossier « {dossier_id} » est déjà à l'ordre du jour.")
-            self._write("INSERT INTO seance_agenda VALUES (?, ?, ?, 'ajoute', ?, NULL)",
+            self._write("INSERT INTO seance_agenda VALUES (?, ?, ?, NULL, 'ajoute', ?, NULL)",
                         [seance_id, dossier_id, len(ordered) + 1, f"Ajouté par {actor.name}"], "seance_agenda")
             return {"dossier_ajoute": dossier_id}
         return self._seance_write(actor, seance_id, "ordre du jour modifié", work)

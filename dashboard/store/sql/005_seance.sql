@@ -30,11 +30,14 @@ CREATE TABLE seance_attendance (
     PRIMARY KEY (seance_id, juror_id)
 );
 
--- The agenda: ordered dossiers, why each is there, and when it was discussed.
+-- The agenda: ordered dossiers, why each is there, the dossier's rank when the
+-- séance opened (under the jury's profile, the panel's ratings; NULL: not ranked),
+-- and when it was discussed.
 CREATE TABLE seance_agenda (
     seance_id    INTEGER NOT NULL,
     dossier_id   VARCHAR NOT NULL,
     position     INTEGER NOT NULL,
+    opening_rank INTEGER,
     reason       VARCHAR NOT NULL CHECK (reason IN ('conteste', 'limite', 'autre', 'ajoute')),
     detail       VARCHAR NOT NULL,
     discussed_at TIMESTAMP,
