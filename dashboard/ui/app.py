@@ -15,9 +15,10 @@ from streamlit.navigation.page import Page
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.core.text import md_format
 from dashboard.store.access import Action, Actor, may
+from dashboard.ui.live import follow_seance, note_clock
 from dashboard.ui.login import render_login_page
 from dashboard.ui.server import CURRENT_PAGE_KEY
-from dashboard.ui.session import sign_out, signed_in_actor
+from dashboard.ui.session import end_of_run, get_store, sign_out, signed_in_actor
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
@@ -32,6 +33,7 @@ PAGES: dict[str, list[tuple[str, str, str, str, Access]]] = {
         ("dossiers.py", "Dossiers", ":material/folder_open:", "dossiers", None),
     ],
     "Séance de sélection": [
+        ("seance.py", "Séance", ":material/groups:", "seance", "follow_seance"),
         ("ponderation.py", "Pondération", ":material/tune:", "ponderation", None),
         ("classement.py", "Classement", ":material/leaderboard:", "classement", None),
         ("comparer.py", "Comparer", ":material/compare_arrows:", "comparer", None),
@@ -64,11 +66,21 @@ def _login_gate() -> Page:
     return st.navigation(gate, position="hidden")
 
 
-def build_navigation(actor: Actor | None) -> Page:
+SEANCE_PATH = "seance"
+
+
+def seance_listed(actor: Actor, seance_open: bool) -> bool:
+    """Whether the sidebar lists « Séance »: always for those who run it, while one is open for the others."""
+    return seance_open or may(actor, "run_seance")
+
+
+def build_navigation(actor: Actor | None, seance_open: bool = False) -> Page:
     """The pages this user may open, with stable French URLs.
 
     Without a session every known URL, and `/connexion`, shows the log-in form,
     so that a typed address never reveals a page or shows « page introuvable ».
+    « Séance » is listed for the president and the administration always, for the
+    others while a séance is open (its address works for everyone at any time).
     """
     if actor is None:
         return _login_gate()
@@ -77,8 +89,10 @@ def build_navigation(actor: Actor | None) -> Page:
         for file, title, icon, url_path, access in pages:
             if not offered(actor, access):
                 continue
+            listed = url_path != SEANCE_PATH or seance_listed(actor, seance_open)
             sections.setdefault(section, []).append(
-                st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path == ""))
+                st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path == "",
+                        visibility="visible" if listed else "hidden"))
     return st.navigation(sections)
 
 
@@ -96,11 +110,20 @@ def main() -> None:
     st.set_page_config(page_title="Jury « Au cœur des territoires »", page_icon=":material/school:",
                        layout="wide")
     actor = signed_in_actor()
-    navigation = build_navigation(actor)
+    seance_open = False
+    if actor is not None:
+        note_clock()
+        seance_open = bool(get_store().open_seances(actor))
+    navigation = build_navigation(actor, seance_open)
     if actor is not None:
         _render_user_box(actor)
+        with st.sidebar:
+            follow_seance()
     st.session_state[CURRENT_PAGE_KEY] = f"/{navigation.url_path}"
-    navigation.run()
+    try:
+        navigation.run()
+    finally:
+        end_of_run()
 
 
 main()

@@ -44,6 +44,11 @@ def shortlist_key(call_id: str) -> str:
 # --------------------------------------------------------------------------- database and user
 
 STORE_KEY = "store"
+# When the person was last active (the idle sign-out counts from it).
+LAST_SEEN_KEY = "last_seen"
+# Set by the séance's live view (`dashboard/ui/live.py`) when its poll reruns the app:
+# that run is not the person's activity.
+POLL_RERUN_KEY = "rerun_by_seance_poll"
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,20 +82,27 @@ def get_store() -> Store:
 
 
 def signed_in_actor() -> Actor | None:
-    """The signed-in user, or None; an idle session past its limit is signed out."""
+    """The signed-in user, or None; an idle session past its limit is signed out. A run the
+    séance's poll started is not activity and leaves the idle time running."""
     actor: Actor | None = st.session_state.get("actor")
     if actor is None:
         return None
-    if session_expired(st.session_state.get("last_seen")):
+    if session_expired(st.session_state.get(LAST_SEEN_KEY)):
         sign_out(expired=True)
         return None
-    st.session_state["last_seen"] = datetime.now()
+    if not st.session_state.get(POLL_RERUN_KEY):
+        st.session_state[LAST_SEEN_KEY] = datetime.now()
     return actor
+
+
+def end_of_run() -> None:
+    """The entry script's last word: a rerun the poll started is over."""
+    st.session_state.pop(POLL_RERUN_KEY, None)
 
 
 def sign_in(actor: Actor) -> None:
     st.session_state["actor"] = actor
-    st.session_state["last_seen"] = datetime.now()
+    st.session_state[LAST_SEEN_KEY] = datetime.now()
 
 
 def sign_out(expired: bool = False) -> None:
