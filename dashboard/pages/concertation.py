@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import AGGREGATION_LABELS
+from dashboard.core.seance import CONTESTED_COUNT
 from dashboard.core.text import md, md_frame
 from dashboard.store import Store
 from dashboard.store.access import Actor
@@ -102,7 +103,7 @@ def _to_discuss_settings(total: int) -> tuple[int, int]:
     left, right = st.columns(2)
     min_spread = left.slider("Écart minimal entre deux notes d'un même critère", min_value=0, max_value=4,
                              value=2, step=1, key="concertation_min_spread")
-    count = right.number_input("Dossiers affichés", min_value=1, max_value=total, value=min(10, total),
+    count = right.number_input("Dossiers affichés", min_value=1, max_value=total, value=min(CONTESTED_COUNT, total),
                                step=1, key="concertation_count")
     return int(min_spread), int(count)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard.store.base import PROTECTED_TABLES
-from dashboard.store.database import load_communes, migrations
+from dashboard.store.database import CHAIN_VERSION, load_communes, migrations
 from dashboard.store.journal import key_path
 
 # The journal's columns before it became a chain (schema 3 and earlier).
@@ -25,9 +25,11 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 def older_schema_file(path: Path, source: Path, version: int) -> int:
-    """A file as the application left it at schema `version` (one before the chain), built with
-    only the first `version` migrations and filled with `source`'s protected tables that schema
-    had and its journal (the sequence moved on as writes move it); returns the journal's length."""
+    """A file as the application left it at schema `version`, built with only the first `version`
+    migrations and filled with `source`'s protected tables that schema had and its journal (the
+    sequence moved on as writes move it); returns the journal's length. Before the chain
+    (`CHAIN_VERSION`) the journal keeps its legacy columns; from it on, the chained journal is
+    copied whole with the key that sealed it."""
     con = duckdb.connect(str(path))
     try:
         con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
@@ -41,7 +43,12 @@ def older_schema_file(path: Path, source: Path, version: int) -> int:
         for table in PROTECTED_TABLES:
             if table in present:
                 con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
-        con.execute(f"INSERT INTO audit_log SELECT {LEGACY_JOURNAL} FROM source.audit_log")
+        if version >= CHAIN_VERSION:
+            con.execute("INSERT INTO audit_log SELECT * FROM source.audit_log")
+            shutil.copyfile(key_path(source), key_path(path))
+            key_path(path).chmod(0o600)
+        else:
+            con.execute(f"INSERT INTO audit_log SELECT {LEGACY_JOURNAL} FROM source.audit_log")
         con.execute("SELECT nextval('audit_seq') FROM source.audit_log").fetchall()
         count = con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0]
         con.execute("DETACH source")
