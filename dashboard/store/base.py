@@ -78,6 +78,7 @@ def writes_held() -> Iterator[None]:
     with _WRITES:
         yield
 
+
 T = TypeVar("T")
 
 

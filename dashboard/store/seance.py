@@ -153,8 +153,8 @@ class SeanceRecords(StoreBase):
                                  f"(par {seance.closed_by}) : la présidence peut la rouvrir pour la modifier ; "
                                  "rien n'a été changé.")
             if expected_version is not None and seance.version != expected_version:
-                raise SeanceChanged("La séance a changé entre-temps (un autre écran de la présidence l'a fait "
-                                    "avancer) : rien n'a été modifié, voici son état actuel.")
+                raise SeanceChanged("La séance a changé entre-temps (depuis un autre écran, ou par un clic "
+                                    "répété) : rien n'a été modifié, voici son état actuel.")
             self._record_change(actor, seance_id, seance.title, action, work(seance), opening)
         self._transaction(transaction)
         return self.seance(actor, seance_id)

@@ -18,7 +18,7 @@ from dashboard.ui.server import CURRENT_PAGE_KEY
 from dashboard.ui.session import LAST_SEEN_KEY, POLL_RERUN_KEY, get_store
 
 # How often a follower's page asks whether the séance moved (a move shows within this).
-LIVE_PERIOD_S = 1.5
+LIVE_PERIOD_S = 1.0
 SEANCE_PAGE = "/seance"
 # Where the page keeps the clock it was drawn with: (version, openings).
 CLOCK_KEY = "seance_clock_drawn"

@@ -43,12 +43,16 @@ ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
 # `.streamlit/config.toml` says the same for a plain `streamlit run dashboard/ui/app.py` from the
 # checkout (a test keeps the two in agreement): the 20 MB upload cap, no usage statistics, no file
 # watching, the minimal toolbar, no error detail (the boundary below shows its own), and the theme.
+# No full garbage collection after every script run: Streamlit's default runs one (~0,12 s on the
+# demo) after each run, the séance's poll included, so ten followers polling every second kept a
+# core busy and their pages fell behind (`bench/bench_seance.py`); Python's own collector still runs.
 SERVER_SETTINGS: dict[str, object] = {
     "server.headless": True,
     "server.maxUploadSize": 20,
     "server.runOnSave": False,
     "server.fileWatcherType": "none",
     "browser.gatherUsageStats": False,
+    "runner.postScriptGC": False,
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
     "theme.base": "light",

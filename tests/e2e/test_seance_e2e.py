@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 PRESIDENT, JUROR, RECUSED_JUROR = "helene.marchetti", "celine.ravaud", "olivier.castaing"
 RECUSED_FROM = "AMI1-003"  # olivier.castaing (JUR-04) is recused from it in the demo's register
-# Generous: a follower's page polls every 1,5 s; the bench measures the delay itself.
+# Generous: a follower's page polls every second; the bench measures the delay itself.
 FOLLOW_TIMEOUT_MS = 15_000
 
 
