@@ -11,7 +11,7 @@ from tests.helpers.browser import metric, no_exception, sign_in, sign_out
 pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/dossiers", "/notation", "/concertation", "/journal", "/import", "/administration",
-         "/ponderation", "/classement", "/comparer", "/sensibilite", "/liste-restreinte"]
+         "/seance", "/ponderation", "/classement", "/comparer", "/sensibilite", "/liste-restreinte"]
 
 
 @pytest.mark.parametrize("path", PAGES)
