@@ -7,9 +7,6 @@ scores whose disagreement score is known.
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,9 +15,10 @@ from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.store import RatingEntry, Store
 from scoring import most_contested
+from tests.helpers.apptest import PAGES, account, signed_in_page
 from tests.helpers.rendered import rendered
 
-PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "concertation.py")
+PAGE = PAGES / "concertation.py"
 CALL = "AMI1"
 UNRATED_CALL = "AMI2-P3"
 COLUMNS = ["Rang", "Dossier", "Candidat", "Écart maximal", "Part du désaccord", "Critères en désaccord"]
@@ -32,15 +30,11 @@ def demo(demo_app_store: Store) -> Store:
 
 
 def _president(store: Store):
-    return store.credentials("helene.marchetti")["actor"]
+    return account(store, "helene.marchetti")
 
 
 def _page(actor, call: str = CALL) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["actor"] = actor
-    at.session_state["last_seen"] = datetime.now()
-    at.session_state["selected_call"] = call
-    return at
+    return signed_in_page(PAGE, actor, call)
 
 
 def _disagreement(store: Store) -> pd.DataFrame:
@@ -143,7 +137,7 @@ def test_a_call_rated_by_hand_is_listed_by_spread_then_share(demo: Store) -> Non
     assert [rendered(i.value) for i in at.info] == ["Aucune note pour cet appel."]
 
     for position, login in enumerate(HAND_JURORS):
-        juror = demo.credentials(login)["actor"]
+        juror = account(demo, login)
         for dossier, scores in HAND_SCORES.items():
             demo.save_ratings(juror, dossier, [RatingEntry(c, s[position], None, None) for c, s in scores.items()])
     at = _page(_president(demo), UNRATED_CALL).run()

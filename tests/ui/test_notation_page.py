@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store import RatingEntry, Store
 from dashboard.store.access import OPERATOR
+from tests.helpers.apptest import PAGES, account, signed_in_page
 from tests.helpers.rendered import rendered
 
-PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "notation.py")
+PAGE = PAGES / "notation.py"
 
 
 @pytest.fixture
@@ -20,22 +18,15 @@ def demo(demo_app_store: Store) -> Store:
     return demo_app_store
 
 
-def _actor(store: Store, login: str):
-    return store.credentials(login)["actor"]
-
-
 def _page(actor, dossier: str | None = None, call: str = "AMI2-P3") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["actor"] = actor
-    at.session_state["last_seen"] = datetime.now()
-    at.session_state["selected_call"] = call
+    at = signed_in_page(PAGE, actor, call)
     if dossier:
         at.query_params["dossier"] = dossier
     return at
 
 
 def test_juror_rates_a_dossier_and_progress_moves(demo: Store) -> None:
-    juror = _actor(demo, "celine.ravaud")
+    juror = account(demo, "celine.ravaud")
     at = _page(juror).run()
     assert not at.exception
     total = len(demo.dossiers_to_rate(juror, "AMI2-P3"))
@@ -55,7 +46,7 @@ def test_juror_rates_a_dossier_and_progress_moves(demo: Store) -> None:
 
 
 def test_stale_form_is_refused_with_the_current_value(demo: Store) -> None:
-    juror = _actor(demo, "celine.ravaud")
+    juror = account(demo, "celine.ravaud")
     at = _page(juror).run()
     dossier = at.selectbox(key="notation_dossier").value
     # Another window of the same juror saves first.
@@ -73,7 +64,7 @@ def test_recused_dossier_cannot_be_opened_by_url(demo: Store) -> None:
     recusals = demo.recusals(OPERATOR, "AMI1")
     juror_id, dossier = recusals.iloc[0]["juror_id"], recusals.iloc[0]["dossier_id"]
     login = next(u.login for u in demo.users(OPERATOR).itertuples() if u.juror_id == juror_id)
-    juror = _actor(demo, login)
+    juror = account(demo, login)
     at = _page(juror, dossier=dossier, call="AMI1").run()
     assert at.error and "récusé" in rendered(at.error[0].value)
     assert not at.get("radio")
@@ -92,7 +83,7 @@ def test_a_full_disk_on_save_is_named_and_the_entered_scores_stay_in_the_form(
     def disk_full(*args: object) -> None:
         raise DiskFullError(DISK_FULL_MESSAGE)
 
-    juror = _actor(demo, "celine.ravaud")
+    juror = account(demo, "celine.ravaud")
     at = _page(juror).run()
     dossier = at.selectbox(key="notation_dossier").value
     for c in ("J01", "J02", "J03", "J04", "J05", "J06"):
@@ -120,7 +111,7 @@ def _criteria(store: Store) -> dict[str, str]:
 
 
 def test_a_partial_save_says_how_many_criteria_it_wrote_and_names_the_others(demo: Store) -> None:
-    juror = _actor(demo, "celine.ravaud")
+    juror = account(demo, "celine.ravaud")
     labels = _criteria(demo)
     at = _page(juror).run()
     dossier = at.selectbox(key="notation_dossier").value
@@ -150,7 +141,7 @@ def test_a_partial_save_says_how_many_criteria_it_wrote_and_names_the_others(dem
 
 
 def test_a_save_with_no_score_writes_nothing_and_says_so(demo: Store) -> None:
-    juror = _actor(demo, "celine.ravaud")
+    juror = account(demo, "celine.ravaud")
     at = _page(juror).run()
     at.button[0].click().run()
     assert [rendered(w.value) for w in at.warning] == [
@@ -161,7 +152,7 @@ def test_a_save_with_no_score_writes_nothing_and_says_so(demo: Store) -> None:
 def test_a_dossier_shown_again_shows_its_saved_scores(demo: Store) -> None:
     """Streamlit lets go of the widgets of a dossier no longer shown; coming back to it, the
     form is filled again from the store rather than left blank beside saved scores."""
-    juror = _actor(demo, "celine.ravaud")
+    juror = account(demo, "celine.ravaud")
     at = _page(juror).run()
     first = at.selectbox(key="notation_dossier").value
     at.radio(key=f"score_{first}_J01").set_value(4)

@@ -8,18 +8,17 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from dashboard.core import filenames
 from dashboard.store import Store
 from dashboard.ui.session import get_database, shortlist_key
+from tests.helpers.apptest import account, signed_in_page
 from tests.helpers.rendered import rendered
 from tests.helpers.workbooks import REPO_ROOT
 
@@ -50,10 +49,7 @@ def _page_download(store: Store, login: str, monkeypatch: pytest.MonkeyPatch) ->
         return original(label, data, **kwargs)
 
     monkeypatch.setattr(st, "download_button", catching)
-    at = AppTest.from_file(SHORTLIST, default_timeout=60)
-    at.session_state["actor"] = store.credentials(login)["actor"]
-    at.session_state["last_seen"] = datetime.now()
-    at.session_state["selected_call"] = CALL
+    at = signed_in_page(SHORTLIST, account(store, login), CALL, timeout=60)
     at.run()
     at.number_input(key=f"sl_size_{CALL}").set_value(20)
     at.toggle(key=f"sl_every_region_{CALL}").set_value(True).run()

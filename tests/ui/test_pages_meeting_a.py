@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,9 +19,9 @@ from dashboard.core.labels import JURY_PROFILE
 from dashboard.services import meeting
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
+from tests.helpers.apptest import PAGES, account, signed_in_page
 from tests.helpers.rendered import rendered
 
-PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 CALL = "AMI1"
 
 
@@ -34,14 +32,11 @@ def demo(demo_app_store: Store) -> Store:
 
 def _actor(store: Store, role: str):
     login = next(u.login for u in store.users(OPERATOR).itertuples() if u.role == role)
-    return store.credentials(login)["actor"]
+    return account(store, login)
 
 
 def _page(name: str, actor, profile: WeightProfile | None = None) -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=30)
-    at.session_state["actor"] = actor
-    at.session_state["last_seen"] = datetime.now()
-    at.session_state["selected_call"] = CALL
+    at = signed_in_page(PAGES / f"{name}.py", actor, CALL)
     if profile is not None:
         at.session_state[f"profile_{CALL}"] = profile
     return at

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from dashboard.core import decision
 from dashboard.core.decision import INELIGIBLE
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
+from tests.helpers.apptest import account, signed_in_page
 from tests.helpers.rendered import rendered, rendered_frame
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
@@ -32,16 +33,8 @@ def demo(demo_app_store: Store) -> Store:
     return demo_app_store
 
 
-def _actor(store: Store, login: str):
-    return store.credentials(login)["actor"]
-
-
 def _page(path: str, actor) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=30)
-    at.session_state["actor"] = actor
-    at.session_state["last_seen"] = datetime.now()
-    at.session_state["selected_call"] = CALL
-    return at
+    return signed_in_page(path, actor, CALL)
 
 
 def _eligible(store: Store) -> pd.DataFrame:
@@ -69,7 +62,7 @@ def _no_exception(at: AppTest) -> None:
 
 
 def test_sensitivity_top_n_probabilities_are_bounded_and_seeded(demo: Store) -> None:
-    direction = _actor(demo, "direction")
+    direction = account(demo, "direction")
     at = _page(SENSITIVITY, direction).run()
     _no_exception(at)
     eligible = _eligible(demo)
@@ -95,7 +88,7 @@ def test_sensitivity_top_n_probabilities_are_bounded_and_seeded(demo: Store) -> 
 
 
 def test_sensitivity_concentration_and_draws(demo: Store) -> None:
-    president = _actor(demo, "helene.marchetti")
+    president = account(demo, "helene.marchetti")
     at = _page(SENSITIVITY, president).run()
     _no_exception(at)
     uniform = _table(at, "Probabilité")["Probabilité"]
@@ -125,7 +118,7 @@ def test_sensitivity_concentration_and_draws(demo: Store) -> None:
 
 
 def test_every_region_puts_each_region_with_an_eligible_dossier_in_the_selection(demo: Store) -> None:
-    president = _actor(demo, "helene.marchetti")
+    president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     _no_exception(at)
     regions = set(_eligible(demo)["region_name"])
@@ -150,7 +143,7 @@ def test_every_region_puts_each_region_with_an_eligible_dossier_in_the_selection
 
 
 def test_impossible_constraint_shows_the_conflict_in_french(demo: Store) -> None:
-    president = _actor(demo, "helene.marchetti")
+    president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     at.number_input(key=f"sl_size_{CALL}").set_value(5)
     at.number_input(key=f"sl_min_overseas_{CALL}").set_value(6)
@@ -164,7 +157,7 @@ def test_impossible_constraint_shows_the_conflict_in_french(demo: Store) -> None
 
 
 def test_forcing_needs_a_justification_then_enters_the_selection_and_the_log(demo: Store) -> None:
-    president = _actor(demo, "helene.marchetti")
+    president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     at.number_input(key=f"sl_size_{CALL}").set_value(10)
     at.toggle(key=f"sl_every_region_{CALL}").set_value(False).run()
@@ -207,7 +200,7 @@ def test_forcing_needs_a_justification_then_enters_the_selection_and_the_log(dem
 
 
 def test_decisions_need_a_rationale(demo: Store) -> None:
-    president = _actor(demo, "helene.marchetti")
+    president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     _no_exception(at)
     assert [e.key for e in at.data_editor] == [EDITOR]
@@ -241,10 +234,10 @@ def test_decisions_need_a_rationale(demo: Store) -> None:
 
 @pytest.mark.parametrize("login", ["direction", "celine.ravaud"])
 def test_readers_see_no_write_controls(demo: Store, login: str) -> None:
-    president = _actor(demo, "helene.marchetti")
+    president = account(demo, "helene.marchetti")
     dossier = _eligible(demo).index[0]
     demo.record_decision(president, CALL, dossier, "retenu", "Dossier exemplaire")
-    at = _page(SHORTLIST, _actor(demo, login)).run()
+    at = _page(SHORTLIST, account(demo, login)).run()
     _no_exception(at)
     assert not at.text_area and not at.data_editor and not at.radio
     assert all(b.key is None or not b.key.startswith(("forcing", "release", "decisions")) for b in at.button)
@@ -265,7 +258,7 @@ def _served_export(store: Store, login: str, monkeypatch: pytest.MonkeyPatch, ke
         return original(label, data, **kwargs)
 
     monkeypatch.setattr(st, "download_button", catching)
-    at = _page(SHORTLIST, _actor(store, login)).run()
+    at = _page(SHORTLIST, account(store, login)).run()
     at.toggle(key=f"export_anonymise_{CALL}").set_value(True).run()
     keep_keys = [t.key for t in at.toggle if t.key == f"export_keep_motives_{CALL}"]
     if keep is None:

@@ -4,9 +4,6 @@ a recused juror seeing only that they are recused."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,25 +13,16 @@ from dashboard.store.access import Actor
 from dashboard.store.seance import SeanceRecord
 from dashboard.ui.app import seance_listed
 from dashboard.ui.live import moved
+from tests.helpers.apptest import PAGES, account, signed_in_page
 from tests.helpers.rendered import rendered, rendered_frame
 
-PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "seance.py")
+PAGE = PAGES / "seance.py"
 CALL = "AMI1"
 RECUSED_JUROR, RECUSED_FROM = "olivier.castaing", "AMI1-003"  # JUR-04 in the demo's register
 
 
-def _actor(store: Store, login: str) -> Actor:
-    credentials = store.credentials(login)
-    assert credentials is not None
-    return credentials["actor"]
-
-
 def _page(actor: Actor) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["actor"] = actor
-    at.session_state["last_seen"] = datetime.now()
-    at.session_state["selected_call"] = CALL
-    return at.run()
+    return signed_in_page(PAGE, actor, CALL, timeout=60).run()
 
 
 def _button(at: AppTest, label: str):
@@ -59,7 +47,7 @@ def _seance(store: Store, actor: Actor) -> SeanceRecord:
 
 @pytest.fixture
 def president(demo_app_store: Store) -> Actor:
-    return _actor(demo_app_store, "helene.marchetti")
+    return account(demo_app_store, "helene.marchetti")
 
 
 def test_the_president_opens_the_seance_with_its_agenda(demo_app_store: Store, president: Actor) -> None:
@@ -82,7 +70,7 @@ def test_the_president_opens_the_seance_with_its_agenda(demo_app_store: Store, p
 
 
 def test_a_juror_waits_for_the_seance_without_a_control(demo_app_store: Store) -> None:
-    at = _page(_actor(demo_app_store, "celine.ravaud"))
+    at = _page(account(demo_app_store, "celine.ravaud"))
     assert not at.exception
     assert any("Aucune séance n'est ouverte pour cet appel" in t for t in _texts(at.info))
     assert not at.button and not at.text_input
@@ -130,7 +118,7 @@ def test_jurors_follow_and_the_recused_juror_sees_only_the_recusal(demo_app_stor
     demo_app_store.discuss_dossier(president, seance.seance_id, RECUSED_FROM, seance.version)
     name = demo_app_store.dossiers(president, CALL).set_index("dossier_id").loc[RECUSED_FROM, "display_name"]
 
-    follower = _page(_actor(demo_app_store, "celine.ravaud"))
+    follower = _page(account(demo_app_store, "celine.ravaud"))
     assert not follower.exception
     assert f"Dossier en discussion : {name}" in _texts(follower.subheader)
     ratings = rendered_frame(follower.table[0].value)
@@ -138,7 +126,7 @@ def test_jurors_follow_and_the_recused_juror_sees_only_the_recusal(demo_app_stor
     assert ratings["Moyenne"].tolist() == [fr_number(v, 2) for v in expected["mean"]] and len(ratings) == 6
     assert not [b for b in follower.button if b.label == "Passer au dossier suivant"]
 
-    recused = _page(_actor(demo_app_store, RECUSED_JUROR))
+    recused = _page(account(demo_app_store, RECUSED_JUROR))
     assert not recused.exception
     assert f"Dossier en discussion : {name}" in _texts(recused.subheader)
     assert any(t.startswith("Vous êtes récusé·e pour ce dossier") for t in _texts(recused.warning))
@@ -222,7 +210,7 @@ def test_closing_freezes_and_the_president_reopens(demo_app_store: Store, presid
 
 
 def test_the_administration_runs_but_cannot_reopen(demo_app_store: Store, president: Actor) -> None:
-    admin = _actor(demo_app_store, "admin")
+    admin = account(demo_app_store, "admin")
     at = _open(_page(admin))
     assert _seance(demo_app_store, admin).opened_by == "Secrétariat du programme (démonstration)"
     demo_app_store.close_seance(admin, _seance(demo_app_store, admin).seance_id)
@@ -233,8 +221,8 @@ def test_the_administration_runs_but_cannot_reopen(demo_app_store: Store, presid
 
 def test_the_sidebar_lists_the_seance_for_the_others_only_while_one_is_open(demo_app_store: Store,
                                                                               president: Actor) -> None:
-    juror, direction = _actor(demo_app_store, "celine.ravaud"), _actor(demo_app_store, "direction")
-    assert seance_listed(president, False) and seance_listed(_actor(demo_app_store, "admin"), False)
+    juror, direction = account(demo_app_store, "celine.ravaud"), account(demo_app_store, "direction")
+    assert seance_listed(president, False) and seance_listed(account(demo_app_store, "admin"), False)
     assert not seance_listed(juror, False) and not seance_listed(direction, False)
     assert seance_listed(juror, True) and seance_listed(direction, True)
 
@@ -252,7 +240,7 @@ def test_a_seance_of_another_call_is_offered_to_follow(demo_app_store: Store, pr
     inputs_page.session_state["selected_call"] = other
     inputs_page.session_state["call_widget"] = other
     _open(inputs_page.run())
-    follower = _page(_actor(demo_app_store, "celine.ravaud"))  # on AMI1
+    follower = _page(account(demo_app_store, "celine.ravaud"))  # on AMI1
     assert any(f"Une séance est ouverte pour l'appel « {other} »" in t for t in _texts(follower.info))
     _button(follower, "Suivre cette séance").click()
     follower.run()

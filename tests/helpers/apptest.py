@@ -1,0 +1,32 @@
+"""One page under Streamlit's AppTest with a person signed in, the session as the log-in form
+leaves it (`dashboard.ui.session.sign_in`), and the demo accounts by login."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import Store
+from dashboard.store.access import Actor
+from dashboard.ui.session import LAST_SEEN_KEY
+from tests.helpers.workbooks import REPO_ROOT
+
+PAGES = REPO_ROOT / "dashboard" / "pages"
+
+
+def signed_in_page(page: str | Path, actor: Actor, call: str, timeout: float = 30) -> AppTest:
+    """The page script `page` (not run yet) for `actor`, signed in just now, on `call`."""
+    at = AppTest.from_file(str(page), default_timeout=timeout)
+    at.session_state["actor"] = actor
+    at.session_state[LAST_SEEN_KEY] = datetime.now()
+    at.session_state["selected_call"] = call
+    return at
+
+
+def account(store: Store, login: str) -> Actor:
+    """The person behind a login of the base."""
+    credentials = store.credentials(login)
+    assert credentials is not None, f"aucun compte « {login} »"
+    return credentials["actor"]
