@@ -58,6 +58,10 @@ _SEANCE_FROM = ("FROM seances s LEFT JOIN users o ON o.login = s.opened_by "
                 "LEFT JOIN users c ON c.login = s.closed_by")
 
 
+def _not_on_agenda(dossier_id: str) -> StoreError:
+    return StoreError(f"Le dossier « {dossier_id} » n'est pas à l'ordre du jour.")
+
+
 class SeanceRecords(StoreBase):
     """The séance's reads and writes (mixed into `Store`)."""
 
@@ -270,9 +274,10 @@ class SeanceRecords(StoreBase):
                               [seance_id, juror_id])
             if not rows or rows[0][0] != "présent" or rows[0][1] is not None:
                 raise StoreError(f"« {juror_id} » n'est pas marqué·e présent·e : aucun départ à noter.")
+            now = datetime.now()
             self._write("UPDATE seance_attendance SET left_at = ?, marked_by = ?, marked_at = ? "
-                        "WHERE seance_id = ? AND juror_id = ?",
-                        [datetime.now(), actor.login, datetime.now(), seance_id, juror_id], "seance_attendance")
+                        "WHERE seance_id = ? AND juror_id = ?", [now, actor.login, now, seance_id, juror_id],
+                        "seance_attendance")
             return {"jure": juror_id}
         return self._seance_write(actor, seance_id, "départ d'un juré", work)
 
@@ -297,7 +302,7 @@ class SeanceRecords(StoreBase):
         def work(seance: SeanceRecord) -> dict[str, Any]:
             ordered = self._agenda_ids(seance_id)
             if dossier_id not in ordered:
-                raise StoreError(f"Le dossier « {dossier_id} » n'est pas à l'ordre du jour.")
+                raise _not_on_agenda(dossier_id)
             if not 1 <= position <= len(ordered):
                 raise StoreError(f"Position « {position} » hors de l'ordre du jour (de 1 à {len(ordered)}).")
             before = ordered.index(dossier_id) + 1
@@ -315,7 +320,7 @@ class SeanceRecords(StoreBase):
             rows = self._rows("SELECT reason, detail FROM seance_agenda WHERE seance_id = ? AND dossier_id = ?",
                               [seance_id, dossier_id])
             if not rows:
-                raise StoreError(f"Le dossier « {dossier_id} » n'est pas à l'ordre du jour.")
+                raise _not_on_agenda(dossier_id)
             if seance.current_dossier_id == dossier_id:
                 raise StoreError(f"Le dossier « {dossier_id} » est en discussion : passez à un autre avant de le "
                                  "retirer de l'ordre du jour.")
@@ -355,7 +360,7 @@ class SeanceRecords(StoreBase):
 
         def work(seance: SeanceRecord) -> dict[str, Any]:
             if dossier_id is not None and dossier_id not in self._agenda_ids(seance_id):
-                raise StoreError(f"Le dossier « {dossier_id} » n'est pas à l'ordre du jour.")
+                raise _not_on_agenda(dossier_id)
             if dossier_id != seance.current_dossier_id:
                 self._mark_discussed(seance, datetime.now())
             self._write("UPDATE seances SET current_dossier_id = ? WHERE seance_id = ?", [dossier_id, seance_id],
