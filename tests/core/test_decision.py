@@ -14,11 +14,8 @@ from dashboard.services import meeting
 from dashboard.services.importer import import_file
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor
+from tests.helpers.accounts import DIRECTION, JUROR, PRESIDENT
 from tests.helpers.workbooks import tiny_tables, write_workbook
-
-PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
-JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")
-DIRECTION = Actor("direction", "Direction", "direction")
 
 
 @pytest.fixture

@@ -12,19 +12,13 @@ from dashboard.services.accounts import authenticate, hash_password
 from dashboard.services.importer import import_file
 from dashboard.store import RatingEntry, Store, access
 from dashboard.store.access import OPERATOR, Actor
-
-PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
-JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")  # recused from AMI1-003
-DIRECTION = Actor("direction", "Direction", "direction")
-ADMIN = Actor("admin", "Secrétariat", "admin")
+from tests.helpers.accounts import ADMIN, DIRECTION, JUROR, PRESIDENT, add_accounts
 
 
 @pytest.fixture
 def filled(store: Store, tiny_workbook: Path) -> Store:
     import_file(tiny_workbook, store, actor=OPERATOR)
-    secret = hash_password("motdepasse-solide")
-    for actor in (PRESIDENT, JUROR, DIRECTION, ADMIN):
-        store.add_user(OPERATOR, actor.login, actor.name, actor.role, secret, None, actor.juror_id)
+    add_accounts(store)
     return store
 
 

@@ -17,13 +17,11 @@ import pytest
 from dashboard.cli import main
 from dashboard.services.importer import import_file
 from dashboard.store import Database, RatingEntry, journal
-from dashboard.store.access import OPERATOR, Actor
+from dashboard.store.access import OPERATOR
 from dashboard.store.base import PROTECTED_TABLES, UNPROTECTED_TABLES
 from dashboard.store.database import CHAIN_VERSION
+from tests.helpers.accounts import JUROR, PRESIDENT
 from tests.helpers.databases import older_schema_file
-
-JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")
-PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
 
 
 @pytest.fixture

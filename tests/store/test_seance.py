@@ -11,15 +11,11 @@ import pytest
 
 from dashboard.core.seance import AgendaLine
 from dashboard.errors import AccessDenied, SeanceChanged, StoreError
-from dashboard.services.accounts import hash_password
 from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR, Actor
+from tests.helpers.accounts import ADMIN, DIRECTION, JUROR, PRESIDENT, add_accounts
 
-PRESIDENT = Actor("claire.martin", "Claire Martin", "president", "J-CNAM")
-JUROR = Actor("paul.leroy", "Paul Leroy", "jure", "J-BDT")  # recused from AMI1-003
-DIRECTION = Actor("direction", "Direction", "direction")
-ADMIN = Actor("admin", "Secrétariat", "admin")
 AGENDA = [AgendaLine("AMI1-002", "conteste", "1er plus contesté"), AgendaLine("AMI1-003", "limite", "Rang 2"),
           AgendaLine("AMI1-001", "autre", "Rang 1")]
 
@@ -27,9 +23,7 @@ AGENDA = [AgendaLine("AMI1-002", "conteste", "1er plus contesté"), AgendaLine("
 @pytest.fixture
 def filled(store: Store, tiny_workbook: Path) -> Store:
     import_file(tiny_workbook, store, actor=OPERATOR)
-    secret = hash_password("motdepasse-solide")
-    for actor in (PRESIDENT, JUROR, DIRECTION, ADMIN):
-        store.add_user(OPERATOR, actor.login, actor.name, actor.role, secret, None, actor.juror_id)
+    add_accounts(store)
     return store
 
 
@@ -155,8 +149,7 @@ def test_two_tabs_moving_at_once_move_once(tmp_path: Path, tiny_workbook: Path) 
     try:
         store = database.store()
         import_file(tiny_workbook, store, actor=OPERATOR)
-        store.add_user(OPERATOR, PRESIDENT.login, PRESIDENT.name, "president", hash_password("x" * 12), None,
-                       PRESIDENT.juror_id)
+        add_accounts(store, (PRESIDENT,))
         seance = store.open_seance(PRESIDENT, "AMI1", "Séance", None, 2, AGENDA)
         outcomes: list[str] = []
         start = threading.Barrier(2)
