@@ -4,6 +4,8 @@ a recused juror seeing only that they are recused."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,6 +15,7 @@ from dashboard.store.access import Actor
 from dashboard.store.seance import SeanceRecord
 from dashboard.ui.app import seance_listed
 from dashboard.ui.live import moved
+from dashboard.ui.session import LAST_SEEN_KEY, POLL_RERUN_KEY
 from tests.helpers.apptest import PAGES, account, signed_in_page
 from tests.helpers.rendered import rendered, rendered_frame
 
@@ -247,3 +250,16 @@ def test_a_seance_of_another_call_is_offered_to_follow(demo_app_store: Store, pr
     assert not follower.exception
     assert follower.session_state["selected_call"] == other
     assert "Ordre du jour" in _texts(follower.subheader)
+
+
+def test_a_run_the_poll_started_does_not_count_as_activity(demo_app_store: Store) -> None:
+    app = str(PAGES.parent / "ui" / "app.py")
+    seen = datetime.now() - timedelta(minutes=20)
+    at = signed_in_page(app, account(demo_app_store, "celine.ravaud"), CALL)
+    at.session_state[LAST_SEEN_KEY] = seen
+    at.session_state[POLL_RERUN_KEY] = True  # as `dashboard.ui.live.follow_seance` leaves it
+    at.run()
+    assert not at.exception
+    assert at.session_state[LAST_SEEN_KEY] == seen and POLL_RERUN_KEY not in at.session_state
+    at.run()  # a run of the person's own
+    assert at.session_state[LAST_SEEN_KEY] > seen
