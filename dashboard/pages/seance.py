@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.core.formatting import fr_datetime, fr_number
 from dashboard.core.seance import AGENDA_REASONS, ATTENDANCE_STATUSES
+from dashboard.core.shortlist import default_size
 from dashboard.core.text import md, md_format, md_frame
 from dashboard.errors import JuryError, SeanceChanged
 from dashboard.services import seance as seance_service
@@ -72,7 +73,7 @@ def _render_opening(store: Store, actor: Actor, call: CallData) -> None:
         place = st.text_input("Lieu", placeholder="Par exemple : Paris, Cnam, salle des conseils")
         eligible = len(inputs.eligible_ids)
         size = st.number_input("Taille de la liste restreinte (pour l'ordre du jour)", min_value=1,
-                               max_value=max(1, eligible), value=seance_service.default_size(inputs), step=1)
+                               max_value=max(1, eligible), value=default_size(inputs), step=1)
         st.caption("L'ordre du jour s'ouvre sur les dossiers les plus contestés, puis ceux qui sont près de la "
                    "limite de la liste (rangs N−5 à N+5 sous le profil du jury), puis les autres par rang.")
         if st.form_submit_button("Ouvrir la séance", type="primary"):
@@ -154,7 +155,7 @@ def _render_discussed(call: CallData, discussed: Discussed | None) -> None:
         st.caption("Aucune note du jury sur ce dossier.")
     if discussed.card is not None:
         with st.expander("Fiche du dossier", expanded=True):
-            dossier_card(discussed.card.rename(discussed.dossier_id), call.values, call.criteria, with_values=False)
+            dossier_card(discussed.card, call.values, call.criteria, with_values=False)
 
 
 def _agenda_state(row: pd.Series) -> str:

@@ -12,7 +12,6 @@ import pandas as pd
 
 import scoring
 from dashboard.core import decision
-from dashboard.core import shortlist as shortlist_logic
 from dashboard.core.decision import DecisionInputs
 from dashboard.core.formatting import fr_date
 from dashboard.core.seance import CONTESTED_COUNT, AgendaLine, Quorum, build_agenda, dossier_quorum, seance_quorum
@@ -42,11 +41,6 @@ def opening_agenda(store: Store, actor: Actor, inputs: DecisionInputs, size: int
     except scoring.ScoringError as exc:
         raise ExportError(f"Le profil du jury ne permet pas de classer l'appel : {exc}") from exc
     return build_agenda(inputs.eligibility.index, contested, {str(d): int(r) for d, r in ranks.items()}, size)
-
-
-def default_size(inputs: DecisionInputs) -> int:
-    """The shortlist size a séance proposes (the shortlist page's default)."""
-    return shortlist_logic.default_size(inputs)
 
 
 def open_seance(store: Store, actor: Actor, inputs: DecisionInputs, title: str, place: str | None,
@@ -83,22 +77,22 @@ class SeanceView:
 
 def _discussed(store: Store, actor: Actor, call: CallData, seance: SeanceRecord, agenda: pd.DataFrame,
                present: list[str], jurors: list[str]) -> Discussed | None:
+    """The dossier under discussion, always a line of the agenda (the store keeps it there)."""
     dossier_id = seance.current_dossier_id
     if dossier_id is None:
         return None
-    names = call.dossiers.set_index("dossier_id")["display_name"]
-    name = str(names.get(dossier_id, dossier_id))
+    line = agenda[agenda["dossier_id"] == dossier_id].iloc[0]
     try:
         ratings = store.discussed_ratings(actor, seance.seance_id)
     except AccessDenied:
-        return Discussed(dossier_id, name, recused=True)
+        return Discussed(dossier_id, str(line["name"]), recused=True)
     labels = call.criteria.set_index("criterion_id")["label"]
     ratings = ratings.assign(label=[str(labels.get(c, c)) for c in ratings["criterion_id"]])
-    line = agenda[agenda["dossier_id"] == dossier_id]
-    rank = line["opening_rank"].iloc[0] if not line.empty else None
+    rank = line["opening_rank"]
     card = call.dossiers[call.dossiers["dossier_id"] == dossier_id].set_index("dossier_id").iloc[0]
     quorum = dossier_quorum(present, jurors, store.dossier_recused_juror_ids(dossier_id))
-    return Discussed(dossier_id, name, False, card, ratings, None if pd.isna(rank) else int(rank), quorum)
+    return Discussed(dossier_id, str(line["name"]), False, card, ratings, None if pd.isna(rank) else int(rank),
+                     quorum)
 
 
 def seance_view(store: Store, actor: Actor, call: CallData, seance_id: int) -> SeanceView:

@@ -15,7 +15,7 @@ from streamlit.navigation.page import Page
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.core.text import md_format
 from dashboard.store.access import Action, Actor, may
-from dashboard.ui.live import follow_seance, note_clock
+from dashboard.ui.live import SEANCE_PATH, follow_seance, note_clock
 from dashboard.ui.login import render_login_page
 from dashboard.ui.server import CURRENT_PAGE_KEY
 from dashboard.ui.session import end_of_run, get_store, sign_out, signed_in_actor
@@ -33,7 +33,7 @@ PAGES: dict[str, list[tuple[str, str, str, str, Access]]] = {
         ("dossiers.py", "Dossiers", ":material/folder_open:", "dossiers", None),
     ],
     "Séance de sélection": [
-        ("seance.py", "Séance", ":material/groups:", "seance", "follow_seance"),
+        ("seance.py", "Séance", ":material/groups:", SEANCE_PATH, "follow_seance"),
         ("ponderation.py", "Pondération", ":material/tune:", "ponderation", None),
         ("classement.py", "Classement", ":material/leaderboard:", "classement", None),
         ("comparer.py", "Comparer", ":material/compare_arrows:", "comparer", None),
@@ -64,9 +64,6 @@ def _login_gate() -> Page:
     gate = [st.Page(render_login_page, title="Connexion", icon=":material/login:", default=True)]
     gate += [st.Page(render_login_page, title="Connexion", url_path=url) for url in paths]
     return st.navigation(gate, position="hidden")
-
-
-SEANCE_PATH = "seance"
 
 
 def seance_listed(actor: Actor, seance_open: bool) -> bool:

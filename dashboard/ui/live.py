@@ -19,7 +19,9 @@ from dashboard.ui.session import LAST_SEEN_KEY, POLL_RERUN_KEY, get_store
 
 # How often a follower's page asks whether the séance moved (a move shows within this).
 LIVE_PERIOD_S = 1.0
-SEANCE_PAGE = "/seance"
+# The séance page's address (`app.PAGES`), and as the entry script notes the page shown.
+SEANCE_PATH = "seance"
+SEANCE_PAGE = f"/{SEANCE_PATH}"
 # Where the page keeps the clock it was drawn with: (version, openings).
 CLOCK_KEY = "seance_clock_drawn"
 
