@@ -118,7 +118,8 @@ class SeanceRecords(StoreBase):
             "ORDER BY g.position", [seance_id])
 
     def dossier_recused_juror_ids(self, dossier_id: str) -> set[str]:
-        """The jurors recused from a dossier (counted for its quorum, never named on the follower's page)."""
+        """The jurors recused from a dossier: the one recusal check of rating and of the séance, and the
+        dossier's quorum (never named on a follower's page)."""
         return {row[0] for row in self._rows("SELECT juror_id FROM recusals WHERE dossier_id = ?", [dossier_id])}
 
     def check_not_recused(self, actor: Actor, dossier_id: str) -> None:

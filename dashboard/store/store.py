@@ -463,10 +463,6 @@ class Store(SeanceRecords):
         self._transaction(work, doing="Chaînage du journal impossible")
 
     # ---------------------------------------------------------------- recusals
-    def _is_recused(self, juror_id: str, dossier_id: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM recusals WHERE juror_id = ? AND dossier_id = ?",
-                               [juror_id, dossier_id]))
-
     def recused_dossier_ids(self, actor: Actor, call_id: str) -> set[str]:
         """The dossiers of a call the acting juror is recused from."""
         if not actor.juror_id:
@@ -548,7 +544,7 @@ class Store(SeanceRecords):
     def check_may_rate(self, actor: Actor, dossier_id: str) -> None:
         """Refuse, in French, a juror recused from the dossier."""
         juror_id = require_juror(actor, "rate")
-        if self._is_recused(juror_id, dossier_id):
+        if juror_id in self.dossier_recused_juror_ids(dossier_id):
             raise AccessDenied(f"Accès refusé : vous êtes récusé·e pour le dossier « {dossier_id} » ; "
                                "vous ne pouvez ni le noter ni voir les notes des autres jurés.")
 
