@@ -177,15 +177,22 @@ def _rated_by(table: pd.DataFrame, row: int) -> tuple[str, str, str]:
     return str(table.at[row, "juror"]), str(table.at[row, "dossier"]), str(table.at[row, "criterion"])
 
 
-def _validate(ratings: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(ratings, pd.DataFrame):
-        raise ScoringError(f"Les notes doivent être un tableau (DataFrame), reçu {type(ratings).__name__}.")
-    absent = [c for c in _COLUMNS if c not in ratings.columns]
+def _frame_with(value: object, subject: str, table: str, columns: tuple[str, ...], source: str = "") -> pd.DataFrame:
+    """`value`, refused in French unless it is a DataFrame holding `columns` (`subject`: « Les notes
+    doivent », `table`: « des notes », `source`: where such a table comes from)."""
+    if not isinstance(value, pd.DataFrame):
+        raise ScoringError(f"{subject} être un tableau (DataFrame), reçu {type(value).__name__}.")
+    absent = [c for c in columns if c not in value.columns]
     if absent:
         raise ScoringError(
-            f"Colonne absente du tableau des notes : {', '.join(absent)} "
-            f"(attendu : {', '.join(_COLUMNS)})."
+            f"Colonne absente du tableau {table} : {', '.join(absent)} "
+            f"(attendu : {', '.join(columns)}{source})."
         )
+    return value
+
+
+def _validate(ratings: pd.DataFrame) -> pd.DataFrame:
+    ratings = _frame_with(ratings, "Les notes doivent", "des notes", _COLUMNS)
     if ratings.empty:
         raise ScoringError("Le tableau des notes est vide.")
     table = ratings[list(_COLUMNS)].reset_index(drop=True)
@@ -319,16 +326,8 @@ def _contest_rank(disagreement: pd.DataFrame) -> pd.Series:
 
 def _check_contest_settings(disagreement: object, count: object, min_spread: object) -> pd.DataFrame:
     """`disagreement` holds the contest columns, `count` is None or an integer >= 0, `min_spread` finite >= 0."""
-    if not isinstance(disagreement, pd.DataFrame):
-        raise ScoringError(
-            f"Le tableau des désaccords doit être un tableau (DataFrame), reçu {type(disagreement).__name__}."
-        )
-    absent = [c for c in _CONTEST_COLUMNS if c not in disagreement.columns]
-    if absent:
-        raise ScoringError(
-            f"Colonne absente du tableau des désaccords : {', '.join(absent)} "
-            f"(attendu : {', '.join(_CONTEST_COLUMNS)}, tel que le donne aggregate_ratings)."
-        )
+    frame = _frame_with(disagreement, "Le tableau des désaccords doit", "des désaccords", _CONTEST_COLUMNS,
+                        ", tel que le donne aggregate_ratings")
     if count is not None and (
         isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0
     ):
@@ -344,7 +343,7 @@ def _check_contest_settings(disagreement: object, count: object, min_spread: obj
         raise ScoringError(
             f"« min_spread » (écart minimal) doit être un nombre fini positif ou nul, reçu {shown(min_spread)}."
         )
-    return disagreement
+    return frame
 
 
 def most_contested(disagreement: pd.DataFrame, count: int | None = None, min_spread: float = 0.0) -> pd.DataFrame:
