@@ -27,6 +27,7 @@ from dashboard.services.seance import Discussed, SeanceView
 from dashboard.store import Store
 from dashboard.store.access import Actor, may
 from dashboard.store.seance import SeanceRecord
+from dashboard.ui.live import first_use
 from dashboard.ui.meeting import meeting_inputs
 from dashboard.ui.server import page_address
 from dashboard.ui.session import current_call
@@ -38,8 +39,15 @@ DEPARTED = "parti·e"
 UNMARKED = "à pointer"
 
 
-def _act(change: Callable[[], object], done: str | None = None) -> None:
-    """Run a change of the séance from a control (a callback); keep what to say for the next draw."""
+def _act(change: Callable[[], object], done: str | None = None, control: str | None = None) -> None:
+    """Run a change of the séance from a control (a callback); keep what to say for the next draw.
+
+    `control` names a control drawn for one version of the séance: it acts once. The
+    browser may send the same click or choice again with a later run; that repeat is
+    the person's own earlier action, not a conflict, so it neither acts nor warns.
+    """
+    if control is not None and not first_use(control):
+        return
     try:
         change()
     except SeanceChanged as exc:
@@ -52,13 +60,15 @@ def _act(change: Callable[[], object], done: str | None = None) -> None:
 
 
 def _render_notice() -> None:
+    """What the last control said, in a slot that is there even when empty (the page below keeps its place)."""
     kind, text = st.session_state.pop(NOTICE_KEY, (None, ""))
+    slot = st.empty()
     if kind == "success":
-        st.success(md(text))
+        slot.success(md(text))
     elif kind == "info":
-        st.info(md(text))
+        slot.info(md(text))
     elif kind == "error":
-        st.error(md(text))
+        slot.error(md(text))
 
 
 # --------------------------------------------------------------------------- no open séance
@@ -195,13 +205,14 @@ def _render_discussion_controls(store: Store, actor: Actor, view: SeanceView) ->
     def chosen() -> None:
         choice = st.session_state[key]
         _act(lambda: store.discuss_dossier(actor, seance.seance_id, None if choice == NONE_CHOICE else choice,
-                                           seance.version))
+                                           seance.version), control=key)
 
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox("Dossier en discussion", ids, index=ids.index(current), key=key, on_change=chosen,
                    format_func=lambda d: d if d == NONE_CHOICE else f"{d} — {names.get(d, d)}")
-    right.button("Passer au dossier suivant", type="primary", key=f"seance_next_{seance.version}",
-                 on_click=_act, args=(lambda: store.next_dossier(actor, seance.seance_id, seance.version),))
+    next_key = f"seance_next_{seance.seance_id}_{seance.version}"
+    right.button("Passer au dossier suivant", type="primary", key=next_key, on_click=_act,
+                 args=(lambda: store.next_dossier(actor, seance.seance_id, seance.version), None, next_key))
 
 
 def _attendance_choice(row: pd.Series) -> str:
@@ -274,24 +285,38 @@ def _render_agenda_editor(store: Store, actor: Actor, call: CallData, view: Sean
 
 
 def _render_closing(store: Store, actor: Actor, view: SeanceView) -> None:
-    with st.expander("Clore la séance"):
+    """Closing: the confirmation and the button are sent together (a form), so no poll can part them."""
+    seance_id = view.seance.seance_id
+    with st.expander("Clore la séance"), st.form(f"seance_close_{seance_id}"):
         st.caption("Une séance close ne peut plus être modifiée ; seule la présidence peut la rouvrir.")
-        confirmed = st.checkbox("Je confirme la clôture de la séance", key=f"seance_close_ok_{view.seance.seance_id}")
-        st.button("Clore la séance", key="seance_close", disabled=not confirmed, on_click=_act, args=(
-            lambda: store.close_seance(actor, view.seance.seance_id), "Séance close."))
+        confirmed = st.checkbox("Je confirme la clôture de la séance", key=f"seance_close_ok_{seance_id}")
+        if not st.form_submit_button("Clore la séance", key="seance_close"):
+            return
+        if not confirmed:
+            st.warning("Cochez « Je confirme la clôture de la séance » pour clore la séance.")
+            return
+        _act(lambda: store.close_seance(actor, seance_id), "Séance close.")
+        st.rerun()
 
 
 # --------------------------------------------------------------------------- the page
 
 
 def _render_open(store: Store, actor: Actor, call: CallData, seance: SeanceRecord) -> None:
+    """The open séance. Each part is one block, so a part that grows or shrinks leaves the others in place
+    (an expander the president opened stays open while followers' changes redraw the page)."""
     view = seance_service.seance_view(store, actor, call, seance.seance_id)
-    _render_header(view)
-    if may(actor, "run_seance"):
-        _render_discussion_controls(store, actor, view)
-    _render_discussed(call, view.discussed)
-    _render_agenda(view)
-    if may(actor, "run_seance"):
+    runs = may(actor, "run_seance")
+    with st.container():
+        _render_header(view)
+    with st.container():
+        if runs:
+            _render_discussion_controls(store, actor, view)
+    with st.container():
+        _render_discussed(call, view.discussed)
+    with st.container():
+        _render_agenda(view)
+    if runs:
         _render_attendance(store, actor, view)
         _render_agenda_editor(store, actor, call, view)
         _render_closing(store, actor, view)

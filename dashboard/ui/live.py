@@ -24,11 +24,28 @@ SEANCE_PATH = "seance"
 SEANCE_PAGE = f"/{SEANCE_PATH}"
 # Where the page keeps the clock it was drawn with: (version, openings).
 CLOCK_KEY = "seance_clock_drawn"
+# The séance controls that have acted in this browser session (see `first_use`).
+USED_CONTROLS_KEY = "seance_controls_used"
 
 
 def note_clock() -> None:
     """At a full run, before any page reads the séance: the clock this drawing follows."""
     st.session_state[CLOCK_KEY] = get_store().seance_clock()
+
+
+def first_use(control_key: str) -> bool:
+    """Whether a control drawn for one version of the séance acts now: the first time only.
+
+    Such a control's key names the séance version it was drawn for; once it has acted,
+    the version moved and the page draws another. A repeat of the same key is the
+    browser resending the person's earlier action with a later run (a poll can cross
+    a click), never a new intent.
+    """
+    used: set[str] = st.session_state.setdefault(USED_CONTROLS_KEY, set())
+    if control_key in used:
+        return False
+    used.add(control_key)
+    return True
 
 
 def moved(drawn: tuple[int, int], now: tuple[int, int], on_seance_page: bool) -> bool:

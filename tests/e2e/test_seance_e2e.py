@@ -103,11 +103,12 @@ def test_two_jurors_follow_the_president_and_the_recused_one_sees_only_the_recus
     expect(recused.locator('[data-testid="stTable"]')).to_have_count(0)
     expect(recused.get_by_text("Rang à l'ouverture de la séance")).to_have_count(0)
     expect(recused.get_by_text("Fiche du dossier")).to_have_count(0)
+    # The president's own clicks never come back as a conflict (a poll can cross a click).
+    expect(president.get_by_text("La séance a changé entre-temps", exact=False)).to_have_count(0)
 
     # Closing: the followers' page says so and the sidebar loses « Séance ».
     president.locator('[data-testid="stExpander"] summary').filter(has_text="Clore la séance").click()
     president.get_by_role("checkbox", name="Je confirme la clôture de la séance").check(force=True)
-    expect(president.get_by_role("button", name="Clore la séance")).to_be_enabled()
     president.get_by_role("button", name="Clore la séance").click()
     president.get_by_text("Séance close.").wait_for()
     juror.get_by_text("Aucune séance n'est ouverte pour cet appel.").wait_for(timeout=FOLLOW_TIMEOUT_MS)

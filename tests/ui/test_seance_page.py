@@ -196,10 +196,12 @@ def test_the_president_edits_the_agenda(demo_app_store: Store, president: Actor)
 
 def test_closing_freezes_and_the_president_reopens(demo_app_store: Store, president: Actor) -> None:
     at = _open(_page(president))
-    assert at.button(key="seance_close").disabled
-    at.checkbox[0].check()
+    at.button(key="seance_close").click()  # not confirmed: the séance stays open
     at.run()
-    at.button(key="seance_close").click()
+    assert "Cochez « Je confirme la clôture de la séance » pour clore la séance." in _texts(at.warning)
+    assert len(demo_app_store.open_seances(president)) == 1
+    at.checkbox[0].check()
+    at.button(key="seance_close").click()  # the confirmation and the button leave together
     at.run()
     assert not at.exception
     assert "Séance close." in _texts(at.success)
@@ -235,6 +237,21 @@ def test_the_live_view_reruns_on_the_changes_that_matter() -> None:
     assert not moved((3, 1), (3, 1), on_seance_page=True)
     assert not moved((3, 1), (4, 1), on_seance_page=False)  # a move: nothing to redraw elsewhere
     assert moved((3, 1), (4, 2), on_seance_page=False)  # opened or closed: the sidebar changes
+
+
+def _controls_script() -> None:
+    import streamlit as st
+
+    from dashboard.ui.live import first_use
+    st.write(repr([first_use("seance_next_1_4"), first_use("seance_next_1_4"), first_use("seance_next_1_5")]))
+
+
+def test_a_control_drawn_for_one_version_acts_once_in_a_browser_session() -> None:
+    at = AppTest.from_function(_controls_script).run()
+    assert at.markdown[0].value == "[True, False, True]"
+    assert at.run().markdown[0].value == "[False, False, False]"  # a resent click, a later run: no second act
+    other_browser = AppTest.from_function(_controls_script).run()
+    assert other_browser.markdown[0].value == "[True, False, True]"
 
 
 def test_a_seance_of_another_call_is_offered_to_follow(demo_app_store: Store, president: Actor) -> None:
