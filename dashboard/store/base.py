@@ -1,7 +1,8 @@
 """The store's machinery, beneath every domain read and write: the tables the journal
-protects, one cursor's reads, and writes run one at a time in the process inside
-transactions whose journal entries are sealed into the chain (`journal.py`) with the
-digest of the protected tables after them, just before they commit.
+protects, one cursor's reads (one statement at a time, whichever thread asks), and writes
+run one at a time in the process inside transactions whose journal entries are sealed
+into the chain (`journal.py`) with the digest of the protected tables after them, just
+before they commit.
 
 The domain methods live in `store.py` (calls, dossiers, ratings, accounts, decisions)
 and `seance.py` (the selection meeting); both build on `StoreBase`.
@@ -96,6 +97,9 @@ class StoreBase:
         """`chain` is the open database's journal key and state digests (`Database.chain`);
         `on_fatal` is told when DuckDB invalidates the database (`Database.mark_failed`)."""
         self._cur = cursor
+        # One statement of this cursor at a time: a person's next script run may start while
+        # their previous one is still in a query (DuckDB refuses a busy cursor rather than wait).
+        self._cursor_held = threading.RLock()
         self._chain = chain
         self._on_fatal = on_fatal
         # The entries of the transaction under way, sealed just before it commits, and the
@@ -114,13 +118,15 @@ class StoreBase:
 
     def _frame(self, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
         try:
-            return self._cur.execute(sql, list(params)).df()
+            with self._cursor_held:
+                return self._cur.execute(sql, list(params)).df()
         except duckdb.Error as exc:
             raise self._failure(exc, "Lecture impossible") from exc
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         try:
-            return self._cur.execute(sql, list(params)).fetchall()
+            with self._cursor_held:
+                return self._cur.execute(sql, list(params)).fetchall()
         except duckdb.Error as exc:
             raise self._failure(exc, "Lecture impossible") from exc
 
@@ -202,7 +208,7 @@ class StoreBase:
         roll back on any error. Transactions of the process run one at a time, so the store's
         writes never clash; a clash with a write made outside the store is named, as are a full
         disk and a fatal error, and a ROLLBACK that fails never hides the error that caused it."""
-        with _WRITES:
+        with _WRITES, self._cursor_held:
             self._pending, self._touched, self._tip = [], set(), self._chain.tip()
             try:
                 self._cur.execute("BEGIN TRANSACTION")

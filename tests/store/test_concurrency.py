@@ -122,3 +122,25 @@ def test_process_killed_mid_import_leaves_the_database_as_before(tmp_path: Path)
         assert len(store.dossiers(OPERATOR, "AMI1")) == 3
     finally:
         db.close()
+
+
+def test_one_session_store_used_from_two_threads_at_once_waits_instead_of_failing(store) -> None:
+    # Streamlit may start a person's next run while their previous one is still in a query
+    # (a click crossing the séance's poll): both use the session's store, so the same cursor.
+    barrier, failures = threading.Barrier(2), []
+
+    def reads() -> None:
+        barrier.wait()
+        try:
+            for _ in range(300):
+                assert store.seance_clock() == (0, 0)
+                store.call_juror_ids()
+        except Exception as exc:  # collected: the assertion below names it
+            failures.append(exc)
+
+    threads = [threading.Thread(target=reads) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
