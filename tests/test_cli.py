@@ -125,6 +125,7 @@ def test_serve_passes_the_settings_of_the_checkout_config_itself() -> None:
     assert flat.pop("server.port") == 8501
     assert flat == SERVER_SETTINGS
     assert SERVER_SETTINGS["client.showErrorDetails"] == "none"
+    assert SERVER_SETTINGS["runner.fastReruns"] is False  # one script thread per session (see server.py)
     assert ENTRY_SCRIPT == REPO_ROOT / "dashboard" / "ui" / "app.py"
 
 

@@ -46,6 +46,10 @@ ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
 # No full garbage collection after every script run: Streamlit's default runs one (~0,12 s on the
 # demo) after each run, the séance's poll included, so ten followers polling every second kept a
 # core busy and their pages fell behind (`bench/bench_seance.py`); Python's own collector still runs.
+# No "fast reruns": by default a click stops the person's running script and starts the next
+# run on a new thread at once, while the old one may still be in a query on the session's cursor
+# (a click crossing the séance's poll every second made this frequent); the running script now
+# stops at its next Streamlit call and the same thread starts the next run.
 SERVER_SETTINGS: dict[str, object] = {
     "server.headless": True,
     "server.maxUploadSize": 20,
@@ -53,6 +57,7 @@ SERVER_SETTINGS: dict[str, object] = {
     "server.fileWatcherType": "none",
     "browser.gatherUsageStats": False,
     "runner.postScriptGC": False,
+    "runner.fastReruns": False,
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
     "theme.base": "light",
