@@ -18,6 +18,30 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def _open_pages(funcargs: dict) -> list[tuple[str, object]]:
+    """The browser pages a test holds, by argument name (a page, or a list of them)."""
+    pages: list[tuple[str, object]] = []
+    for name, value in funcargs.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pages += [(f"{name}[{i}]" if len(values) > 1 else name, v) for i, v in enumerate(values)
+                  if hasattr(v, "inner_text") and hasattr(v, "url")]
+    return pages
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failing browser test's report shows what each of its pages said then (the CI log is all one sees)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for name, page in _open_pages(getattr(item, "funcargs", {})):
+            try:
+                text = page.inner_text("body", timeout=2_000)
+            except Exception as exc:  # the page may be gone; say so rather than hide the failure
+                text = f"(page illisible : {exc})"
+            report.sections.append((f"page {name} at {page.url}", text[-6_000:]))
+    return report
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh database filled with the demo call through `jury init`."""

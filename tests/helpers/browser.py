@@ -28,9 +28,20 @@ def no_exception(page) -> bool:
     return page.locator('[data-testid="stException"]').count() == 0
 
 
+# The page is drawn: its address shown, the script not running, nothing of the page before left.
+_DRAWN = """path => location.pathname.replace(/\\/$/, '') === path.replace(/\\/$/, '')
+    && document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]')"""
+
+
 def open_page(page, title: str) -> None:
-    """Follow the sidebar link to a page (a reload would start a new, signed-out session)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    """Follow the sidebar link to a page (a reload would start a new, signed-out session) and
+    wait, as a person does, until it is drawn: a control touched while the page is still being
+    drawn may be redrawn under the finger."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
+    path = page.evaluate("href => new URL(href).pathname", link.get_attribute("href"))
+    link.click()
+    page.wait_for_function(_DRAWN, arg=path)
 
 
 def choose_call(page, label_pattern) -> None:
