@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +17,7 @@ from dashboard.services.backups import BACKUP_INTERVAL, KEPT_AUTOMATIC, backup_f
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import ROLES, Actor, Role, may
+from dashboard.ui.downloads import offer_download
 from dashboard.ui.server import show_refusal
 from dashboard.ui.session import current_call, get_database
 from dashboard.ui.widgets import conflict_register
@@ -124,7 +124,7 @@ def _render_accounts(store: Store, actor: Actor, juror_names: dict[str, str]) ->
                 st.success(md_format("Compte « {} » créé.", login.strip().lower()))
 
 
-def _render_backups(db_path: Path) -> None:
+def _render_backups(actor: Actor, db_path: Path) -> None:
     """The backups tab: every copy beside the database, newest first, and the download of one."""
     minutes = int(BACKUP_INTERVAL.total_seconds() // 60)
     st.caption(md_format(
@@ -144,8 +144,8 @@ def _render_backups(db_path: Path) -> None:
     chosen = st.selectbox("Sauvegarde à télécharger", range(len(backups)), key="backup_chosen",
                           format_func=lambda index: backups[index].label())
     backup = backups[chosen]
-    st.download_button("Télécharger la sauvegarde", data=partial(backup.path.read_bytes), file_name=backup.path.name,
-                       mime="application/octet-stream", key="backup_download", icon=":material/download:")
+    offer_download(actor, "Télécharger la sauvegarde", backup.path.read_bytes, file_name=backup.path.name,
+                   mime="application/octet-stream", key="backup_download", icon=":material/download:")
 
 
 def main() -> None:
@@ -168,7 +168,7 @@ def main() -> None:
         _render_accounts(store, actor, juror_names)
     with backups_tab:
         if may(actor, "read_backups"):
-            _render_backups(get_database().path)
+            _render_backups(actor, get_database().path)
 
 
 main()

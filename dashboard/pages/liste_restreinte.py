@@ -30,6 +30,7 @@ from dashboard.services.incidents import refusal_message
 from dashboard.store import Store
 from dashboard.store.access import may
 from dashboard.store.store import DECISIONS
+from dashboard.ui.downloads import offer_download
 from dashboard.ui.meeting import MeetingPage, open_meeting_page, ranking
 from dashboard.ui.server import page_address, show_refusal
 from dashboard.ui.session import shortlist_key
@@ -351,8 +352,8 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
     # The name and the manifest carry the same time: when this export was prepared.
     at = datetime.now().replace(microsecond=0)
     file_name = meeting_service.export_file_name(request, at)
-    st.download_button("Exporter le classeur", data=partial(meeting_service.build_export, request, at),
-                       file_name=file_name, mime=XLSX, key=f"export_{call_id}", on_click="ignore", type="primary")
+    offer_download(page.actor, "Exporter le classeur", partial(meeting_service.build_export, request, at),
+                   file_name=file_name, mime=XLSX, key=f"export_{call_id}", primary=True)
     st.caption(md_format("Fichier « {} » : liste restreinte, classement complet, pondérations, notes du jury, "
                          "contraintes et manifeste de reproductibilité.", file_name))
 

@@ -56,7 +56,8 @@ PROTECTED_TABLES: dict[str, tuple[str, ...]] = {
 }
 # Reference communes come from the package; the journal and the schema are checked by the chain.
 # The séance's clock only counts changes, each journalled with the séance's own tables.
-UNPROTECTED_TABLES = ("communes", "audit_log", "schema_version", "seance_clock")
+# Sessions and working states hold who is signed in and what they had open, no decision.
+UNPROTECTED_TABLES = ("communes", "audit_log", "schema_version", "seance_clock", "user_sessions", "working_state")
 # Large protected tables are digested in parts, by this column, so that a write recomputes
 # only the parts it changed (one dossier's ratings, not every rating).
 PARTITIONS = {"ratings": "dossier_id", "criterion_values": "dossier_id"}
@@ -156,6 +157,12 @@ class StoreBase:
             self._touched.update((table, part) for part in parts)
         else:
             self._touched.add((table, None))
+        self._cur.execute(sql, list(params))
+
+    def _write_unjournalled(self, sql: str, params: Iterable[Any], table: str) -> None:
+        """Execute one write to a table the journal does not cover (`UNPROTECTED_TABLES`)."""
+        if table not in UNPROTECTED_TABLES:
+            raise StoreError(f"Table « {table} » protégée par le journal : écriture non journalisée refusée.")
         self._cur.execute(sql, list(params))
 
     def _changed_parts(self) -> dict[journal.PartKey, str | None]:

@@ -29,6 +29,7 @@ from dashboard.store import journal
 from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.base import _JOURNAL_COLUMNS, LOGIN_FAILURE, PARTITIONS, PROTECTED_TABLES, TABLES
 from dashboard.store.seance import SEANCE_ENTITY, SeanceRecords
+from dashboard.store.sessions import PASSWORD_CHANGED, SessionRecords
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
         raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
 
 
-class Store(SeanceRecords):
+class Store(SeanceRecords, SessionRecords):
     """The jury's data, read and written through one cursor."""
 
     # ------------------------------------------------------------------- reads
@@ -377,7 +378,9 @@ class Store(SeanceRecords):
                                {"name": name, "role": role, "organisation": organisation, "juror_id": juror_id})
         self._transaction(work)
 
-    def set_password(self, actor: Actor, login: str, password_hash: str) -> None:
+    def set_password(self, actor: Actor, login: str, password_hash: str, keep_session: str | None = None) -> None:
+        """Change an account's password; every open session of the account ends with it,
+        but the one (digest `keep_session`) from which the person changed their own."""
         if actor.login != login:
             require(actor, "set_other_password")
         if not self._rows("SELECT 1 FROM users WHERE login = ?", [login]):
@@ -385,6 +388,8 @@ class Store(SeanceRecords):
         def work() -> None:
             self._write("UPDATE users SET password_hash = ?, failed_attempts = 0, "
                         "last_failed_at = NULL WHERE login = ?", [password_hash, login], "users")
+            self._end_sessions_of(login, datetime.now(), PASSWORD_CHANGED,
+                                  keep_session if actor.login == login else None)
             self._append_audit(actor, "changement de mot de passe", "user", login, None, None)
         self._transaction(work)
 

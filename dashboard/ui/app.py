@@ -14,11 +14,16 @@ from streamlit.navigation.page import Page
 
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.core.text import md_format
+from dashboard.services import web_sessions
 from dashboard.store.access import Action, Actor, may
 from dashboard.ui.live import SEANCE_PATH, follow_seance, note_clock
-from dashboard.ui.login import render_login_page
+from dashboard.ui.login import post_to_route, render_login_page
 from dashboard.ui.server import CURRENT_PAGE_KEY
-from dashboard.ui.session import end_of_run, get_store, sign_out, signed_in_actor
+from dashboard.ui.session import end_of_run, end_session, get_store, session_token, signed_in_actor
+from dashboard.ui.workspace import keep_working_state, reset_working_state, restore_working_state
+
+# Set for the run after a reset of the working state, to say it was done.
+RESET_NOTICE_KEY = "working_state_reset"
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
@@ -94,21 +99,42 @@ def build_navigation(actor: Actor | None, seance_open: bool = False) -> Page:
 
 
 def _render_user_box(actor: Actor) -> None:
-    """The signed-in user and the sign-out button, in the sidebar."""
+    """The signed-in user, their working state's reset and the sign-out button, in the sidebar."""
     with st.sidebar:
         st.markdown(md_format("**{}**  \n{}", actor.name, ROLE_LABELS.get(actor.role, actor.role)))
+        _render_reset(actor)
         if st.button("Se déconnecter", key="sign_out"):
-            sign_out()
+            cookie = session_token() is not None
+            end_session()
+            if not cookie:
+                st.rerun()
+            post_to_route(web_sessions.CLOSE_ROUTE, {}, "Déconnexion…")
+            st.stop()
+
+
+def _render_reset(actor: Actor) -> None:
+    """What is kept for the person between connections, and the way to start over."""
+    if st.session_state.pop(RESET_NOTICE_KEY, False):
+        st.success("Vos réglages sont réinitialisés.")
+    with st.popover("Mes réglages", icon=":material/restart_alt:"):
+        st.caption("Gardés pour vous d'une connexion à l'autre : l'appel choisi, l'agrégation des notes, la "
+                   "pondération en cours (enregistrée ou non), le profil de référence, la taille et les "
+                   "contraintes de la liste restreinte, les dossiers comparés.")
+        if st.button("Réinitialiser mes réglages", key="reset_working_state"):
+            reset_working_state(get_store(), actor)
+            st.session_state[RESET_NOTICE_KEY] = True
             st.rerun()
 
 
 def main() -> None:
-    """The app: page settings, navigation, the user box, then the chosen page."""
+    """The app: page settings, navigation, the user box, then the chosen page; at the end, what
+    the run changed of the person's working state is kept."""
     st.set_page_config(page_title="Jury « Au cœur des territoires »", page_icon=":material/school:",
                        layout="wide")
     actor = signed_in_actor()
     seance_open = False
     if actor is not None:
+        restore_working_state(get_store(), actor)
         note_clock()
         seance_open = bool(get_store().open_seances(actor))
     navigation = build_navigation(actor, seance_open)
@@ -120,6 +146,8 @@ def main() -> None:
     try:
         navigation.run()
     finally:
+        if actor is not None:
+            keep_working_state(get_store(), actor)
         end_of_run()
 
 

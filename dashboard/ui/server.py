@@ -10,33 +10,38 @@ It owns what holds for every request and every page:
   the page shows a French sentence with its reference, never a traceback;
 - the operator route (`operator_link.ROUTE`): the other `jury` commands, run here on the
   open database for a caller that holds the secret written beside it at start-up;
+- the session routes (`web_sessions.OPEN_ROUTE`, `CLOSE_ROUTE`): a log-in's one-time ticket
+  exchanged for the session cookie, and the cookie dropped at sign-out;
+- the media guard: a `/media/` file (a download) only for the session whose user asked for it;
 - the automatic backups (`backups.AutoBackup`), in a thread of their own.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.core.text import md
 from dashboard.errors import JuryError
-from dashboard.services import operator_link
+from dashboard.services import operator_link, web_sessions
 from dashboard.services.backups import AutoBackup
 from dashboard.services.incidents import record_incident, refusal_message, user_message
 from dashboard.services.operations import execute
-from dashboard.store import Database
+from dashboard.store import Database, Store
+from dashboard.ui.downloads import granted, media_file_id
 
 ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
 
@@ -159,6 +164,106 @@ def operator_endpoint(database: Database, token: str, address: str) -> Route:
     return Route(operator_link.ROUTE, run_command, methods=["POST"])
 
 
+# --------------------------------------------------------------------------- sessions
+MEDIA_PREFIX = "/media/"
+MEDIA_REFUSED = ("Fichier réservé : ouvrez-le depuis le tableau de bord, connecté(e) avec le compte qui l'a "
+                 "demandé.")
+
+
+def route_stores(database: Database) -> Callable[[], Store]:
+    """The store the routes read and write with: one cursor, taken again after the file reopened."""
+    held: list[tuple[int, Store]] = []
+    guard = threading.Lock()
+
+    def store() -> Store:
+        with guard:
+            if not held or held[0][0] != database.generation:
+                held[:] = [(database.generation, database.store())]
+            return held[0][1]
+    return store
+
+
+def from_this_site(request: Request) -> bool:
+    """Whether a form was posted by a page of this site (what the browser says of it): a form
+    from elsewhere must not sign anyone in or out."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """A posted form's fields (url-encoded), the first value of each."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return {name: values[0] for name, values in parse_qs(body).items()}
+
+
+def _set_cookie(response: Response, token: str | None) -> None:
+    """The session cookie set (or dropped, `token` None): HttpOnly, SameSite=Strict, Secure on demand."""
+    secure = web_sessions.cookie_secure()
+    if token is None:
+        response.delete_cookie(web_sessions.COOKIE_NAME, path="/", secure=secure, httponly=True, samesite="strict")
+    else:
+        response.set_cookie(web_sessions.COOKIE_NAME, token, path="/", secure=secure, httponly=True,
+                            samesite="strict")
+    response.headers["Cache-Control"] = "no-store"
+
+
+def session_endpoints(stores: Callable[[], Store]) -> list[Route]:
+    """The two session routes (`web_sessions`' module docstring tells the flow)."""
+    refused = PlainTextResponse("Formulaire refusé : il ne vient pas d'une page de ce site.", status_code=403)
+
+    async def open_session(request: Request) -> Response:
+        if not from_this_site(request):
+            return refused
+        fields = await _form_fields(request)
+        token = web_sessions.TICKETS.redeem(fields.get("ticket", ""))
+        if token is None:
+            response = RedirectResponse(web_sessions.SIGNED_OUT_PATH, status_code=303)
+        else:
+            response = RedirectResponse(web_sessions.landing_path(fields.get("next")), status_code=303)
+        _set_cookie(response, token)
+        return response
+
+    async def close_session(request: Request) -> Response:
+        if not from_this_site(request):
+            return refused
+        token = request.cookies.get(web_sessions.COOKIE_NAME)
+        if token:
+            await run_in_threadpool(web_sessions.close_session, stores(), token)
+        response = RedirectResponse(web_sessions.SIGNED_OUT_PATH, status_code=303)
+        _set_cookie(response, None)
+        return response
+
+    return [Route(web_sessions.OPEN_ROUTE, open_session, methods=["POST"]),
+            Route(web_sessions.CLOSE_ROUTE, close_session, methods=["POST"])]
+
+
+class MediaGuard:
+    """ASGI middleware: a `/media/` file goes only to a request whose session cookie is open
+    and whose user was granted that file (`dashboard/ui/downloads.py`); else 403."""
+
+    def __init__(self, app: ASGIApp, stores: Callable[[], Store]) -> None:
+        self.app = app
+        self.stores = stores
+
+    def _login(self, token: str) -> str | None:
+        actor = web_sessions.current_session(self.stores(), token).actor
+        return actor.login if actor is not None else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(MEDIA_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        token = Request(scope).cookies.get(web_sessions.COOKIE_NAME)
+        login = await run_in_threadpool(self._login, token) if token else None
+        if login is None or not granted(login, media_file_id(scope["path"])):
+            await PlainTextResponse(MEDIA_REFUSED, status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def build_app(database: Database, port: int, address: str) -> st.App:
     """The ASGI application serving the dashboard on an open `database`, on `address:port`."""
     token = operator_link.new_token()
@@ -180,8 +285,11 @@ def build_app(database: Database, port: int, address: str) -> st.App:
             _served = None
             database.close()
 
-    return st.App(ENTRY_SCRIPT, lifespan=lifespan, routes=[operator_endpoint(database, token, address)],
-                  middleware=[Middleware(SecurityHeaders)], on_script_error=show_script_error)
+    stores = route_stores(database)
+    return st.App(ENTRY_SCRIPT, lifespan=lifespan,
+                  routes=[operator_endpoint(database, token, address), *session_endpoints(stores)],
+                  middleware=[Middleware(SecurityHeaders), Middleware(MediaGuard, stores=stores)],
+                  on_script_error=show_script_error)
 
 
 def serve(database: Database, port: int, address: str) -> None:

@@ -11,10 +11,13 @@ from datetime import datetime
 import streamlit as st
 
 from dashboard.errors import StoreError
+from dashboard.services import web_sessions
 from dashboard.services.accounts import session_expired
 from dashboard.services.meeting import CallData, load_call
+from dashboard.services.web_sessions import COOKIE_NAME
 from dashboard.store import Database, Store
 from dashboard.store.access import Action, Actor, may
+from dashboard.store.sessions import IDLE
 from dashboard.ui.server import served_database, show_script_error
 
 # --------------------------------------------------------------------------- session keys
@@ -81,18 +84,67 @@ def get_store() -> Store:
     return held[1]
 
 
+# The login of the user this tab's session last showed pages to (its values are theirs).
+SHOWN_TO_KEY = "shown_to"
+# What the log-in page says first: why the last session ended.
+SIGNED_OUT_REASON_KEY = "signed_out_reason"
+# Set by a test (`tests/helpers/apptest.py`) or by the log-in page outside `jury serve`:
+# the user signed in in this tab only (no route sets a cookie there).
+TAB_ACTOR_KEY = "actor"
+# What a tab holds of its sign-in (a reset of the working state keeps them).
+SIGNED_IN_KEYS = (TAB_ACTOR_KEY, LAST_SEEN_KEY, SHOWN_TO_KEY, POLL_RERUN_KEY)
+
+
+def session_token() -> str | None:
+    """The session cookie's token this tab was loaded with (None: none, or outside a server)."""
+    try:
+        token = st.context.cookies.get(COOKIE_NAME)
+    except (AttributeError, RuntimeError):
+        return None
+    return str(token) if token else None
+
+
 def signed_in_actor() -> Actor | None:
-    """The signed-in user, or None; an idle session past its limit is signed out. A run the
-    séance's poll started is not activity and leaves the idle time running."""
-    actor: Actor | None = st.session_state.get("actor")
+    """The signed-in user, or None. Under `jury serve` the session is the cookie's, kept in
+    the store (`web_sessions`); a run the séance's poll started is not activity and leaves
+    the idle time running. Without a cookie, a user signed in in this tab only (tests, a
+    plain `streamlit run`), with the same idle limit."""
+    token = session_token()
+    if token is not None:
+        return _cookie_actor(token)
+    actor: Actor | None = st.session_state.get(TAB_ACTOR_KEY)
     if actor is None:
         return None
     if session_expired(st.session_state.get(LAST_SEEN_KEY)):
-        sign_out(expired=True)
+        sign_out(reason=web_sessions.end_message(IDLE))
         return None
     if not st.session_state.get(POLL_RERUN_KEY):
         st.session_state[LAST_SEEN_KEY] = datetime.now()
     return actor
+
+
+def _cookie_actor(token: str) -> Actor | None:
+    """The user of the cookie's session, while it is open; the tab forgets a user whose session ended."""
+    store = get_store()
+    now = datetime.now()
+    session = web_sessions.current_session(store, token, now)
+    if session.actor is None:
+        # Said once per tab; the tab's values are forgotten once (not the log-in form's, at each run).
+        if SHOWN_TO_KEY in st.session_state:
+            sign_out(reason=web_sessions.end_message(session.end_reason))
+        elif SIGNED_OUT_REASON_KEY not in st.session_state:
+            st.session_state[SIGNED_OUT_REASON_KEY] = web_sessions.end_message(session.end_reason)
+        return None
+    if st.session_state.get(SHOWN_TO_KEY) not in (None, session.actor.login):
+        sign_out()
+    st.session_state[SHOWN_TO_KEY] = session.actor.login
+    if st.session_state.get(POLL_RERUN_KEY):
+        # Another tab's activity counts for this one too: the idle time is the session's.
+        st.session_state[LAST_SEEN_KEY] = session.last_active_at
+    else:
+        web_sessions.note_activity(store, token, session.last_active_at, now)
+        st.session_state[LAST_SEEN_KEY] = now
+    return session.actor
 
 
 def end_of_run() -> None:
@@ -101,17 +153,31 @@ def end_of_run() -> None:
 
 
 def sign_in(actor: Actor) -> None:
-    st.session_state["actor"] = actor
+    """Sign in in this tab only (outside `jury serve`: no route to set the cookie)."""
+    st.session_state[TAB_ACTOR_KEY] = actor
     st.session_state[LAST_SEEN_KEY] = datetime.now()
 
 
-def sign_out(expired: bool = False) -> None:
-    """Forget everything this session held, keep only the reason."""
+def sign_out(reason: str | None = None) -> None:
+    """Forget everything this tab held, keep only why (when there is something to say)."""
+    clear_tab()
+    st.session_state[SIGNED_OUT_REASON_KEY] = reason
+
+
+def clear_tab(keep: tuple[str, ...] = ()) -> None:
+    """Forget this tab's values but the database's cursor and the keys in `keep`."""
     for key in list(st.session_state.keys()):
-        if key != STORE_KEY:
+        if key != STORE_KEY and key not in keep:
             del st.session_state[key]
-    if expired:
-        st.session_state["signed_out_reason"] = "Session expirée après inactivité : reconnectez-vous."
+
+
+def end_session() -> None:
+    """« Se déconnecter »: the cookie's session ends in the store (the caller then sends the
+    browser to drop its cookie), or the tab's sign-in is forgotten."""
+    token = session_token()
+    if token is not None:
+        web_sessions.close_session(get_store(), token)
+    sign_out()
 
 
 def require_actor(action: Action | None = None) -> Actor:

@@ -1,0 +1,120 @@
+"""A person's working state: which of a page's session values are kept in the store for
+them (so that a reload, a new tab or a new sign-in finds them as they were), and how each
+is written as JSON and read back.
+
+Kept, each under the session key the pages already use:
+- `selected_call`: the call chosen in the sidebar;
+- `aggregation`: how the jurors' ratings are aggregated (sidebar);
+- `profile_<call>`: the weight profile being edited, saved or not;
+- `reference_<call>`: the profile rank changes are measured against;
+- `shortlist_choices_<call>`: the shortlist's size and constraints under trial (the
+  forcings are the president's, in the store);
+- `comparer_dossiers_<call>`: the towns being compared.
+
+A value that no longer reads (an older form, a constraint now invalid) is left out, and
+the page starts from its default for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from dashboard.core.decision import AggregationSettings, WeightProfile
+from dashboard.core.shortlist import ShortlistChoices
+
+
+def _text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("texte attendu")
+    return value
+
+
+def _texts(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("liste de textes attendue")
+    return list(value)
+
+
+def _choices_out(choices: ShortlistChoices) -> dict[str, Any]:
+    kept = asdict(choices)
+    kept.pop("force_in")
+    kept.pop("force_out")
+    return kept
+
+
+def _choices_in(data: Any) -> ShortlistChoices:
+    return ShortlistChoices(**dict(data))
+
+
+def _profile_in(data: Any) -> WeightProfile:
+    if not isinstance(data, dict):
+        raise ValueError("profil attendu")
+    return WeightProfile.from_dict(data)
+
+
+def _aggregation_in(data: Any) -> AggregationSettings:
+    return AggregationSettings(**dict(data))
+
+
+@dataclass(frozen=True)
+class KeptValue:
+    """One kind of kept value: its session key (exact, or a prefix followed by a call id),
+    the value's type in the session, and its JSON form both ways."""
+
+    key: str
+    per_call: bool
+    kind: type
+    to_json: Callable[[Any], Any]
+    from_json: Callable[[Any], Any]
+
+    def names(self, session_key: str) -> bool:
+        return session_key.startswith(self.key) and len(session_key) > len(self.key) if self.per_call \
+            else session_key == self.key
+
+
+KEPT: tuple[KeptValue, ...] = (
+    KeptValue("selected_call", False, str, str, _text),
+    KeptValue("aggregation", False, AggregationSettings, asdict, _aggregation_in),
+    KeptValue("profile_", True, WeightProfile, WeightProfile.to_dict, _profile_in),
+    KeptValue("reference_", True, str, str, _text),
+    KeptValue("shortlist_choices_", True, ShortlistChoices, _choices_out, _choices_in),
+    KeptValue("comparer_dossiers_", True, list, list, _texts),
+)
+
+
+def kept_value(session_key: str) -> KeptValue | None:
+    """The kind of kept value a session key holds, None when it is not kept."""
+    return next((kept for kept in KEPT if kept.names(session_key)), None)
+
+
+def encode(session_key: str, value: Any) -> str | None:
+    """The JSON text stored for a session value, None when it is not kept (key or type)."""
+    kept = kept_value(session_key)
+    if kept is None or not isinstance(value, kept.kind):
+        return None
+    return json.dumps(kept.to_json(value), sort_keys=True, ensure_ascii=False)
+
+
+def decode(session_key: str, text: str) -> Any | None:
+    """The session value a stored text stands for, None when it no longer reads."""
+    kept = kept_value(session_key)
+    if kept is None:
+        return None
+    try:
+        return kept.from_json(json.loads(text))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def encode_all(session: dict[str, Any]) -> dict[str, str]:
+    """Every kept value of a session, as stored."""
+    encoded = {str(key): encode(str(key), value) for key, value in session.items()}
+    return {key: text for key, text in encoded.items() if text is not None}
+
+
+def changes(before: dict[str, str], now: dict[str, str]) -> dict[str, str]:
+    """What to write: the kept values that are new or changed since `before` (what the store holds)."""
+    return {key: text for key, text in now.items() if before.get(key) != text}
