@@ -11,8 +11,9 @@ Kept, each under the session key the pages already use:
   forcings are the president's, in the store);
 - `comparer_dossiers_<call>`: the towns being compared.
 
-A value that no longer reads (an older form, a constraint now invalid) is left out, and
-the page starts from its default for it.
+A value is kept once the person changed it (a page's default is not); a value that no
+longer reads (an older form, a constraint now invalid) is left out, and the page starts
+from its default for it.
 """
 
 from __future__ import annotations
@@ -62,13 +63,15 @@ def _aggregation_in(data: Any) -> AggregationSettings:
 @dataclass(frozen=True)
 class KeptValue:
     """One kind of kept value: its session key (exact, or a prefix followed by a call id),
-    the value's type in the session, and its JSON form both ways."""
+    the value's type in the session, its JSON form both ways, and whether a page puts its
+    default there before the person acts (else the value appears with the person's choice)."""
 
     key: str
     per_call: bool
     kind: type
     to_json: Callable[[Any], Any]
     from_json: Callable[[Any], Any]
+    page_default: bool = True
 
     def names(self, session_key: str) -> bool:
         return session_key.startswith(self.key) and len(session_key) > len(self.key) if self.per_call \
@@ -79,7 +82,7 @@ KEPT: tuple[KeptValue, ...] = (
     KeptValue("selected_call", False, str, str, _text),
     KeptValue("aggregation", False, AggregationSettings, asdict, _aggregation_in),
     KeptValue("profile_", True, WeightProfile, WeightProfile.to_dict, _profile_in),
-    KeptValue("reference_", True, str, str, _text),
+    KeptValue("reference_", True, str, str, _text, page_default=False),
     KeptValue("shortlist_choices_", True, ShortlistChoices, _choices_out, _choices_in),
     KeptValue("comparer_dossiers_", True, list, list, _texts),
 )
@@ -115,6 +118,24 @@ def encode_all(session: dict[str, Any]) -> dict[str, str]:
     return {key: text for key, text in encoded.items() if text is not None}
 
 
-def changes(before: dict[str, str], now: dict[str, str]) -> dict[str, str]:
-    """What to write: the kept values that are new or changed since `before` (what the store holds)."""
-    return {key: text for key, text in now.items() if before.get(key) != text}
+def changes(stored: dict[str, str], first_seen: dict[str, str], now: dict[str, str]) -> tuple[dict[str, str],
+                                                                                           dict[str, str]]:
+    """What to write, and the values first seen: a value the store holds is written again when
+    it changed; one the store lacks is what the page started from (its default, noted in
+    `first_seen`) until the person changes it. So a page's defaults are not frozen for a person
+    who never touched them (a « profil du jury » saved later still reaches them). A value no
+    page defaults (`KeptValue.page_default`) is the person's from its first appearance."""
+    writes: dict[str, str] = {}
+    seen = dict(first_seen)
+    for key, text in now.items():
+        kept = kept_value(key)
+        if key in stored:
+            if stored[key] != text:
+                writes[key] = text
+        elif key not in seen and kept is not None and kept.page_default:
+            seen[key] = text
+        elif key not in seen:
+            writes[key] = text
+        elif seen[key] != text:
+            writes[key] = text
+    return writes, seen

@@ -6,7 +6,7 @@ log-in, to receive its cookie; after « Se déconnecter », to drop it.
 from __future__ import annotations
 
 import html
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -40,8 +40,9 @@ def _attribute(value: str) -> str:
 
 def _asked_path() -> str:
     """The address this tab was opened on (a deep link), where the browser returns once signed in."""
-    parts = urlsplit(st.context.url or "/")
-    return web_sessions.landing_path(parts.path + (f"?{parts.query}" if parts.query else ""))
+    path = urlsplit(st.context.url or "/").path  # the address without its query
+    query = urlencode({name: st.query_params.get_all(name) for name in st.query_params}, doseq=True)
+    return web_sessions.landing_path(path + (f"?{query}" if query else ""))
 
 
 def _start_session(actor: Actor) -> None:

@@ -101,7 +101,8 @@ def session_token() -> str | None:
         token = st.context.cookies.get(COOKIE_NAME)
     except (AttributeError, RuntimeError):
         return None
-    return str(token) if token else None
+    # (AppTest's stand-in for the browser answers every cookie with a mock, not a text.)
+    return token if isinstance(token, str) and token else None
 
 
 def signed_in_actor() -> Actor | None:

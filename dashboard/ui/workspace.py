@@ -1,6 +1,6 @@
 """Each person's working state in the store (`dashboard/core/workspace.py` says what is
 kept): read into the session when a tab first shows their pages, written back at the end
-of every run that changed it, forgotten when they reset it.
+of every run in which the person changed it, forgotten when they reset it.
 
 Two tabs of one person share it: each writes only what it changed, so the last change
 made is the one kept, and a new tab or a reload starts from it.
@@ -21,9 +21,11 @@ from dashboard.ui.live import CLOCK_KEY, USED_CONTROLS_KEY
 from dashboard.ui.server import CURRENT_PAGE_KEY
 from dashboard.ui.session import SIGNED_IN_KEYS, clear_tab
 
-# The user whose working state this tab's session holds, and that state as stored.
+# The user whose working state this tab's session holds, that state as stored, and the
+# values the pages started from that the person has not changed (not written).
 RESTORED_FOR_KEY = "working_state_of"
 STORED_KEY = "working_state_stored"
+FIRST_SEEN_KEY = "working_state_first_seen"
 
 
 def restore_working_state(store: Store, actor: Actor) -> None:
@@ -38,6 +40,7 @@ def restore_working_state(store: Store, actor: Actor) -> None:
             st.session_state[key] = value
             readable[key] = text
     st.session_state[STORED_KEY] = readable
+    st.session_state[FIRST_SEEN_KEY] = {}
     st.session_state[RESTORED_FOR_KEY] = actor.login
 
 
@@ -48,7 +51,8 @@ def keep_working_state(store: Store, actor: Actor) -> None:
         return
     stored: dict[str, str] = st.session_state.get(STORED_KEY, {})
     now = workspace.encode_all({str(key): value for key, value in st.session_state.items()})
-    changed = workspace.changes(stored, now)
+    changed, st.session_state[FIRST_SEEN_KEY] = workspace.changes(
+        stored, st.session_state.get(FIRST_SEEN_KEY, {}), now)
     if not changed:
         return
     try:
@@ -66,3 +70,4 @@ def reset_working_state(store: Store, actor: Actor) -> None:
     store.reset_working_state(actor)
     clear_tab(keep=(*SIGNED_IN_KEYS, RESTORED_FOR_KEY, CLOCK_KEY, USED_CONTROLS_KEY, CURRENT_PAGE_KEY))
     st.session_state[STORED_KEY] = {}
+    st.session_state[FIRST_SEEN_KEY] = {}

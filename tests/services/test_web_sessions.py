@@ -1,0 +1,105 @@
+"""The cookie session's service: tokens stored by digest only, the idle limit counted from
+the person's last activity (and ended there, as idle), activity written at most every
+15 seconds, one-time tickets, and a landing address that never leaves the site."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dashboard.services import web_sessions
+from dashboard.services.accounts import SESSION_IDLE_MINUTES
+from dashboard.services.importer import import_file
+from dashboard.services.web_sessions import TicketBook, landing_path
+from dashboard.store import Store
+from dashboard.store.access import OPERATOR
+from dashboard.store.sessions import IDLE, SIGNED_OUT
+from tests.helpers.accounts import PRESIDENT, add_accounts
+
+T0 = datetime(2026, 12, 1, 9, 0)
+
+
+@pytest.fixture
+def filled(store: Store, tiny_workbook: Path) -> Store:
+    import_file(tiny_workbook, store, actor=OPERATOR)
+    add_accounts(store)
+    return store
+
+
+def test_the_store_keeps_a_digest_never_the_token(filled: Store) -> None:
+    token = web_sessions.open_session(filled, PRESIDENT, T0)
+    assert len(token) >= 40
+    digest = web_sessions.token_digest(token)
+    assert filled.user_session(digest).actor == PRESIDENT
+    stored = filled._rows("SELECT token_digest FROM user_sessions")
+    assert stored == [(digest,)] and token not in digest
+    assert web_sessions.open_session(filled, PRESIDENT, T0) != token
+
+
+def test_idle_time_counts_from_the_last_activity_and_ends_the_session(filled: Store) -> None:
+    token = web_sessions.open_session(filled, PRESIDENT, T0)
+    limit = timedelta(minutes=SESSION_IDLE_MINUTES)
+    later = T0 + limit - timedelta(minutes=1)
+    assert web_sessions.current_session(filled, token, later).actor == PRESIDENT
+    web_sessions.note_activity(filled, token, T0, later)
+    # Just past the limit counted from the start, well within it counted from the activity.
+    assert web_sessions.current_session(filled, token, T0 + limit + timedelta(minutes=1)).actor == PRESIDENT
+
+    gone = web_sessions.current_session(filled, token, later + limit + timedelta(seconds=1))
+    assert (gone.actor, gone.end_reason) == (None, IDLE)
+    assert web_sessions.end_message(gone.end_reason) == "Session expirée après inactivité : reconnectez-vous."
+    # Ended in the store: coming back within what would have been the limit changes nothing.
+    assert web_sessions.current_session(filled, token, later).actor is None
+
+
+def test_activity_is_written_at_most_every_fifteen_seconds(filled: Store) -> None:
+    token = web_sessions.open_session(filled, PRESIDENT, T0)
+    digest = web_sessions.token_digest(token)
+    web_sessions.note_activity(filled, token, T0, T0 + timedelta(seconds=14))
+    assert filled.user_session(digest).last_active_at == T0
+    web_sessions.note_activity(filled, token, T0, T0 + timedelta(seconds=15))
+    assert filled.user_session(digest).last_active_at == T0 + timedelta(seconds=15)
+
+
+def test_sign_out_ends_the_session_and_says_nothing_more(filled: Store) -> None:
+    token = web_sessions.open_session(filled, PRESIDENT, T0)
+    web_sessions.close_session(filled, token, T0 + timedelta(minutes=1))
+    gone = web_sessions.current_session(filled, token, T0 + timedelta(minutes=2))
+    assert (gone.actor, gone.end_reason) == (None, SIGNED_OUT)
+    assert web_sessions.end_message(gone.end_reason) is None
+    assert web_sessions.current_session(filled, "jamais-émis").actor is None
+
+
+def test_a_ticket_is_redeemed_once_and_only_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = TicketBook(lifetime_s=60)
+    ticket = book.issue("jeton-1")
+    assert ticket != "jeton-1"
+    assert book.redeem("un-ticket-inventé") is None
+    assert book.redeem(ticket) == "jeton-1"
+    assert book.redeem(ticket) is None
+
+    clock = [1000.0]
+    monkeypatch.setattr(web_sessions.time, "monotonic", lambda: clock[0])
+    late = book.issue("jeton-2")
+    clock[0] += 61
+    assert book.redeem(late) is None
+
+
+@pytest.mark.parametrize(("wanted", "landing"), [
+    ("/notation?dossier=AMI1-003", "/notation?dossier=AMI1-003"),
+    ("/liste-restreinte", "/liste-restreinte"),
+    ("/connexion", "/"), (None, "/"), ("", "/"),
+    ("https://ailleurs.example/piege", "/"), ("//ailleurs.example/piege", "/"), ("/\\ailleurs.example", "/"),
+    ("notation", "/"),
+])
+def test_the_landing_address_stays_on_this_site(wanted: str | None, landing: str) -> None:
+    assert landing_path(wanted) == landing
+
+
+def test_the_cookie_is_secure_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JURY_COOKIE_SECURE", raising=False)
+    assert not web_sessions.cookie_secure()
+    monkeypatch.setenv("JURY_COOKIE_SECURE", "1")
+    assert web_sessions.cookie_secure()
