@@ -17,13 +17,15 @@ from dashboard.core.text import md_format
 from dashboard.services import web_sessions
 from dashboard.store.access import Action, Actor, may
 from dashboard.ui.live import SEANCE_PATH, follow_seance, note_clock
-from dashboard.ui.login import post_to_route, render_login_page
+from dashboard.ui.login import post_to_route, reload_page, render_login_page
 from dashboard.ui.server import CURRENT_PAGE_KEY
 from dashboard.ui.session import end_of_run, end_session, get_store, session_token, signed_in_actor
 from dashboard.ui.workspace import keep_working_state, reset_working_state, restore_working_state
 
-# Set for the run after a reset of the working state, to say it was done.
+# Set for the run after a reset of the working state, to say it was done (in the address
+# when the page is loaded again).
 RESET_NOTICE_KEY = "working_state_reset"
+RESET_PARAM, RESET_DONE = "reglages", "reinitialises"
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
@@ -113,8 +115,11 @@ def _render_user_box(actor: Actor) -> None:
 
 
 def _render_reset(actor: Actor) -> None:
-    """What is kept for the person between connections, and the way to start over."""
-    if st.session_state.pop(RESET_NOTICE_KEY, False):
+    """What is kept for the person between connections, and the way to start over. Under a
+    cookie the page is then loaded again, so that every control shows its default (a control
+    already in the browser keeps what it showed); a tab-only session runs again."""
+    if st.session_state.pop(RESET_NOTICE_KEY, False) or st.query_params.get(RESET_PARAM) == RESET_DONE:
+        st.query_params.pop(RESET_PARAM, None)
         st.success("Vos réglages sont réinitialisés.")
     with st.popover("Mes réglages", icon=":material/restart_alt:"):
         st.caption("Gardés pour vous d'une connexion à l'autre : l'appel choisi, l'agrégation des notes, la "
@@ -122,8 +127,11 @@ def _render_reset(actor: Actor) -> None:
                    "contraintes de la liste restreinte, les dossiers comparés.")
         if st.button("Réinitialiser mes réglages", key="reset_working_state"):
             reset_working_state(get_store(), actor)
-            st.session_state[RESET_NOTICE_KEY] = True
-            st.rerun()
+            if session_token() is None:
+                st.session_state[RESET_NOTICE_KEY] = True
+                st.rerun()
+            reload_page(RESET_PARAM, RESET_DONE, "Réinitialisation…")
+            st.stop()
 
 
 def main() -> None:

@@ -1,11 +1,12 @@
-"""The log-in form (the only thing shown without a session) and the two moves that hand
-the browser to the session routes (`dashboard/services/web_sessions.py`): after a valid
-log-in, to receive its cookie; after « Se déconnecter », to drop it.
+"""The log-in form (the only thing shown without a session), the two moves that hand the
+browser to the session routes (`dashboard/services/web_sessions.py`): after a valid log-in,
+to receive its cookie; after « Se déconnecter », to drop it; and a reload of the page.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -24,6 +25,10 @@ _POST_FORM = """<form id="jury-session-form" method="post" action="{action}">{fi
 <button type="submit">Continuer</button></form>
 <script>document.getElementById("jury-session-form").submit();</script>"""
 _FIELD = '<input type="hidden" name="{name}" value="{value}">'
+# The page loaded again from the server (a new session of the app, with the cookie's user),
+# with one more query parameter for it to read.
+_RELOAD = """<p>{waiting}</p><script>const address = new URL(window.location.href);
+address.searchParams.set({name}, {value}); window.location.replace(address.toString());</script>"""
 
 
 def post_to_route(route: str, fields: dict[str, str], waiting: str) -> None:
@@ -31,6 +36,12 @@ def post_to_route(route: str, fields: dict[str, str], waiting: str) -> None:
     st.info(md(waiting))
     inputs = "".join(_FIELD.format(name=name, value=_attribute(value)) for name, value in fields.items())
     st.html(_POST_FORM.format(action=_attribute(route), fields=inputs), unsafe_allow_javascript=True)
+
+
+def reload_page(name: str, value: str, waiting: str) -> None:
+    """Load the page again with `name=value` in its address (constants of ours, no one's text)."""
+    st.html(_RELOAD.format(waiting=html.escape(waiting), name=json.dumps(name), value=json.dumps(value)),
+            unsafe_allow_javascript=True)
 
 
 def _attribute(value: str) -> str:

@@ -52,9 +52,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
-    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
-    with serving([sys.executable], cwd=REPO_ROOT, env={**os.environ, "JURY_DB": str(demo_db)}, log=log) as url:
+def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the shared demo server writes what it prints."""
+    return tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db: Path, app_log: Path):
+    with serving([sys.executable], cwd=REPO_ROOT, env={**os.environ, "JURY_DB": str(demo_db)}, log=app_log) as url:
         yield url
 
 

@@ -6,7 +6,8 @@ DEMO_PASSWORD = "demo-jury-2019"
 
 
 def sign_in(page, app_url: str, login: str, password: str = DEMO_PASSWORD, path: str = "/connexion") -> None:
-    """Open `path` (a new browser load, so a new session: the log-in form) and sign in there."""
+    """Open `path` in a browser context without a session (a new one, or after `sign_out`), sign
+    in on the log-in form it shows, and wait for the page the browser is sent on to."""
     page.goto(app_url + path)
     page.get_by_label("Identifiant").fill(login)
     page.get_by_label("Mot de passe").fill(password)
@@ -15,6 +16,7 @@ def sign_in(page, app_url: str, login: str, password: str = DEMO_PASSWORD, path:
 
 
 def sign_out(page) -> None:
+    """« Se déconnecter », and wait for the log-in form the browser is sent to (its cookie dropped)."""
     page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("button", name="Se connecter").wait_for()
 
@@ -34,14 +36,41 @@ _DRAWN = """path => location.pathname.replace(/\\/$/, '') === path.replace(/\\/$
     && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]')"""
 
 
+def wait_drawn(page, path: str) -> None:
+    """Wait, as a person does, until the page at `path` is drawn: a control touched while the
+    page is still being drawn may be redrawn under the finger."""
+    page.wait_for_function(_DRAWN, arg=path)
+
+
+# Notes in the page whether the script has run since: a record of the state leaving « running »
+# counts too (a short run may start and end between two looks).
+_WATCH_RUNS = """() => {
+    window.__juryRan = false;
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(records => {
+        if (app.dataset.testScriptState === 'running' || records.some(r => r.oldValue === 'running')) {
+            window.__juryRan = true;
+        }
+    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def act_and_wait_drawn(page, path: str, act) -> None:
+    """Do `act()` (a change a person makes) and wait until the app has run for it and the page
+    at `path` is drawn again, also when nothing on the page shows the change."""
+    page.evaluate(_WATCH_RUNS)
+    act()
+    page.wait_for_function("() => window.__juryRan")
+    wait_drawn(page, path)
+
+
 def open_page(page, title: str) -> None:
-    """Follow the sidebar link to a page (a reload would start a new, signed-out session) and
-    wait, as a person does, until it is drawn: a control touched while the page is still being
-    drawn may be redrawn under the finger."""
+    """Follow the sidebar link to a page, as a person does (a new address or a reload keeps the
+    session too, through its cookie, but loads the whole app again), and wait until it is drawn."""
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
     path = page.evaluate("href => new URL(href).pathname", link.get_attribute("href"))
     link.click()
-    page.wait_for_function(_DRAWN, arg=path)
+    wait_drawn(page, path)
 
 
 def choose_call(page, label_pattern) -> None:

@@ -1,0 +1,76 @@
+"""Sessions that survive a reload, in Chromium on the shared demo server: F5 and a new tab keep
+the president signed in on the same page with the constraint they set; a deep link opens for a
+signed-in juror; the workbook's address fails without the session's cookie, and with a recused
+juror's; sign-out, then the browser's back button, shows the log-in form; the password is in no
+address and no log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers.browser import (DEMO_PASSWORD, act_and_wait_drawn, no_exception, open_page, sign_in, sign_out,
+                                  wait_drawn)
+
+PRESIDENT = "helene.marchetti"
+RECUSED_JUROR = "olivier.castaing"  # recused from AMI1-003
+OVERSEAS = "Minimum d'outre-mer"
+
+
+def _signed_in_on(page, path: str) -> None:
+    page.get_by_role("button", name="Se déconnecter").wait_for()
+    wait_drawn(page, path)
+
+
+def test_reload_new_tab_deep_link_media_and_sign_out(page, browser, app_url: str, app_log: Path,
+                                                     demo_db: Path) -> None:
+    sign_in(page, app_url, PRESIDENT)
+    open_page(page, "Liste restreinte")
+    minimum = page.get_by_label(OVERSEAS)
+    assert minimum.input_value() == "0"
+    minimum.fill("6")
+    act_and_wait_drawn(page, "/liste-restreinte", lambda: minimum.press("Enter"))
+
+    page.reload()
+    _signed_in_on(page, "/liste-restreinte")
+    assert page.get_by_label(OVERSEAS).input_value() == "6"
+
+    tab = page.context.new_page()
+    tab.goto(app_url + "/liste-restreinte")
+    _signed_in_on(tab, "/liste-restreinte")
+    assert tab.get_by_label(OVERSEAS).input_value() == "6"
+    # A deep link opened while signed in: the dossier asked for, no log-in form.
+    tab.goto(app_url + "/notation?dossier=AMI1-002")
+    _signed_in_on(tab, "/notation")
+    tab.get_by_text("Dossier : AMI1-002").first.wait_for()
+    assert tab.get_by_role("button", name="Se connecter").count() == 0 and no_exception(tab)
+    tab.close()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporter le classeur").click()
+    address = download.value.url
+    assert "/media/" in address and page.request.get(address).status == 200
+    stranger = browser.new_context()
+    refused = stranger.request.get(address)
+    assert refused.status == 403 and "Fichier réservé" in refused.text()
+    recused = stranger.new_page()
+    sign_in(recused, app_url, RECUSED_JUROR)
+    assert recused.request.get(address).status == 403
+    stranger.close()
+
+    # The constraint stays until the president resets it (the shared server's other tests start clean).
+    page.get_by_role("button", name="Mes réglages").click()
+    page.get_by_role("button", name="Réinitialiser mes réglages").click()
+    page.get_by_text("Vos réglages sont réinitialisés.").wait_for()
+    wait_drawn(page, "/liste-restreinte")
+    assert "reglages" not in page.url
+    assert page.get_by_label(OVERSEAS).input_value() == "0"
+
+    sign_out(page)
+    assert "jury_session" not in {cookie["name"] for cookie in page.context.cookies(app_url)}
+    page.go_back()
+    page.get_by_role("button", name="Se connecter").wait_for()
+    assert page.get_by_role("button", name="Se déconnecter").count() == 0
+    assert page.get_by_label(OVERSEAS).count() == 0
+
+    logs = app_log.read_text() + "".join(p.read_text() for p in demo_db.parent.glob("*.log"))
+    assert DEMO_PASSWORD not in logs
