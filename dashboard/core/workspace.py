@@ -134,8 +134,6 @@ def changes(stored: dict[str, str], first_seen: dict[str, str], now: dict[str, s
                 writes[key] = text
         elif key not in seen and kept is not None and kept.page_default:
             seen[key] = text
-        elif key not in seen:
-            writes[key] = text
-        elif seen[key] != text:
+        elif key not in seen or seen[key] != text:
             writes[key] = text
     return writes, seen

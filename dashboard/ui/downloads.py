@@ -17,6 +17,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 
+from dashboard.core.text import md
 from dashboard.store.access import Actor
 
 # The most recent grants kept (a grant outlives its file: Streamlit drops files no session shows).
@@ -58,5 +59,5 @@ def _granting(actor: Actor, build: Callable[[], bytes], file_name: str, mime: st
 def offer_download(actor: Actor, label: str, build: Callable[[], bytes], *, file_name: str, mime: str,
                    key: str, primary: bool = False, icon: str | None = None) -> None:
     """A download button whose file `build()` makes when clicked, fetchable by `actor` only."""
-    st.download_button(label, data=_granting(actor, build, file_name, mime), file_name=file_name, mime=mime,
+    st.download_button(md(label), data=_granting(actor, build, file_name, mime), file_name=file_name, mime=mime,
                        key=key, on_click="ignore", type="primary" if primary else "secondary", icon=icon)

@@ -5,8 +5,9 @@ whole app: on /seance at any change of the séance, elsewhere only when a séanc
 opened, closed or reopened (so that the sidebar gains or loses « Séance »). Nothing
 else is read or drawn while nothing changes.
 
-A poll is not the person's activity: it never extends the idle sign-out; once the
-session has expired it reruns the app, which signs the person out with its reason.
+A poll is not the person's activity: it never extends the idle sign-out; once this tab's
+idle time has run out it reruns the app, which signs the person out with its reason (or,
+when another tab of the person was active, takes the session's idle time from the store).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def moved(drawn: tuple[int, int], now: tuple[int, int], on_seance_page: bool) ->
 def follow_seance() -> None:
     """The poll (see the module docstring); it draws nothing."""
     if session_expired(st.session_state.get(LAST_SEEN_KEY)):
+        # Not activity either: the app run finds the session ended, or (another tab of the
+        # person being active) its idle time from the store.
+        st.session_state[POLL_RERUN_KEY] = True
         st.rerun(scope="app")
     drawn: tuple[int, int] | None = st.session_state.get(CLOCK_KEY)
     now = get_store().seance_clock()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser import no_exception, open_page, sign_in
+from tests.helpers.browser import no_exception, open_page, reset_working_state, sign_in
 from tests.helpers.databases import copy_database
 from tests.helpers.libreoffice import libreoffice_sheets, table
 
@@ -97,6 +97,7 @@ def test_weights_ranking_shortlist_and_workbook(page, app_url: str, demo_db: Pat
         page.get_by_role("button", name="Exporter le classeur").click()
     workbook = tmp_path / download.value.suggested_filename
     download.value.save_as(workbook)
+    reset_working_state(page, "/liste-restreinte")  # the shared server's next tests find the defaults
     # {kind}_{call}_{scope}_{YYYY-MM-DD_HHhMM}.{ext}: a working export by the signed-in president.
     assert re.fullmatch(r"liste-restreinte_AMI1_essai-helene\.marchetti_\d{4}-\d{2}-\d{2}_\d{2}h\d{2}\.xlsx",
                         workbook.name)

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers.browser import (DEMO_PASSWORD, act_and_wait_drawn, no_exception, open_page, sign_in, sign_out,
-                                  wait_drawn)
+from tests.helpers.browser import (
+    DEMO_PASSWORD,
+    act_and_wait_drawn,
+    no_exception,
+    open_page,
+    reset_working_state,
+    sign_in,
+    sign_out,
+    wait_drawn,
+)
 
 PRESIDENT = "helene.marchetti"
 RECUSED_JUROR = "olivier.castaing"  # recused from AMI1-003
@@ -25,6 +33,7 @@ def test_reload_new_tab_deep_link_media_and_sign_out(page, browser, app_url: str
                                                      demo_db: Path) -> None:
     sign_in(page, app_url, PRESIDENT)
     open_page(page, "Liste restreinte")
+    reset_working_state(page, "/liste-restreinte")  # whatever the shared server's other tests left
     minimum = page.get_by_label(OVERSEAS)
     assert minimum.input_value() == "0"
     minimum.fill("6")
@@ -58,10 +67,7 @@ def test_reload_new_tab_deep_link_media_and_sign_out(page, browser, app_url: str
     stranger.close()
 
     # The constraint stays until the president resets it (the shared server's other tests start clean).
-    page.get_by_role("button", name="Mes réglages").click()
-    page.get_by_role("button", name="Réinitialiser mes réglages").click()
-    page.get_by_text("Vos réglages sont réinitialisés.").wait_for()
-    wait_drawn(page, "/liste-restreinte")
+    reset_working_state(page, "/liste-restreinte")
     assert "reglages" not in page.url
     assert page.get_by_label(OVERSEAS).input_value() == "0"
 

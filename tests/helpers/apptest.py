@@ -1,5 +1,10 @@
-"""One page under Streamlit's AppTest with a person signed in, the session as the log-in form
-leaves it (`dashboard.ui.session.sign_in`), and the demo accounts by login."""
+"""One page under Streamlit's AppTest with a person signed in, and the demo accounts by login.
+
+The back door: AppTest has no browser, so no cookie and no session route. A test signs the
+person in the way the log-in form does outside `jury serve` (`dashboard.ui.session.sign_in`):
+the actor under `TAB_ACTOR_KEY` in the tab's session, with the time of their last activity.
+The same idle limit applies; the cookie session itself is tested through its routes
+(`tests/ui/test_session_routes.py`) and in Chromium (`tests/e2e/test_sessions_e2e.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Store
 from dashboard.store.access import Actor
-from dashboard.ui.session import LAST_SEEN_KEY
+from dashboard.ui.session import LAST_SEEN_KEY, TAB_ACTOR_KEY
 from tests.helpers.workbooks import REPO_ROOT
 
 PAGES = REPO_ROOT / "dashboard" / "pages"
@@ -19,7 +24,7 @@ PAGES = REPO_ROOT / "dashboard" / "pages"
 def signed_in_page(page: str | Path, actor: Actor, call: str, timeout: float = 30) -> AppTest:
     """The page script `page` (not run yet) for `actor`, signed in just now, on `call`."""
     at = AppTest.from_file(str(page), default_timeout=timeout)
-    at.session_state["actor"] = actor
+    at.session_state[TAB_ACTOR_KEY] = actor
     at.session_state[LAST_SEEN_KEY] = datetime.now()
     at.session_state["selected_call"] = call
     return at

@@ -64,6 +64,14 @@ def act_and_wait_drawn(page, path: str, act) -> None:
     wait_drawn(page, path)
 
 
+def reset_working_state(page, path: str) -> None:
+    """« Mes réglages » → « Réinitialiser mes réglages », and wait for the page at `path` loaded again."""
+    page.get_by_role("button", name="Mes réglages").click()
+    page.get_by_role("button", name="Réinitialiser mes réglages").click()
+    page.get_by_text("Vos réglages sont réinitialisés.").wait_for()
+    wait_drawn(page, path)
+
+
 def open_page(page, title: str) -> None:
     """Follow the sidebar link to a page, as a person does (a new address or a reload keeps the
     session too, through its cookie, but loads the whole app again), and wait until it is drawn."""

@@ -156,7 +156,7 @@ def test_administration_lists_the_backups_and_offers_one_for_download(app_db: Pa
     assert list(listing["Type"]) == ["à la demande", "automatique"]
     assert list(listing["Fichier"]) == [manual.name, automatic.name]
     assert all(size.endswith("Mio") for size in listing["Taille"])
-    caption = rendered(at.caption[-1].value)
+    caption = rendered(at.main.caption[-1].value)
     assert "toutes les 15 minutes" in caption and "les 12 dernières" in caption
     assert at.selectbox(key="backup_chosen").value == 0
     download = at.get("download_button")

@@ -106,6 +106,7 @@ def test_the_routes_take_a_posted_form_only(served) -> None:
     answer = client.post(OPEN_ROUTE, data={"login": PRESIDENT.login, "password": "motdepasse-solide"},
                          follow_redirects=False)
     assert answer.headers["location"] == "/connexion" and "Max-Age=0" in answer.headers["set-cookie"]
+    assert store.open_session_count(PRESIDENT.login) == 0
 
 
 def test_sign_out_ends_the_session_in_the_store_and_drops_the_cookie(served) -> None:
