@@ -1,6 +1,6 @@
 """Accounts: password hashing (bcrypt), log-in with throttling of repeated
-failures, session expiry policy. The store keeps the accounts; this module
-never writes SQL.
+failures, a person's change of their own password, session expiry policy. The
+store keeps the accounts; this module never writes SQL.
 
 The attempts on one account run one at a time (`_account_lock`): the wait is read,
 the password checked and the failure counted before the next attempt starts, so N
@@ -101,3 +101,17 @@ def session_expired(last_seen: datetime | None, now: datetime | None = None) -> 
     if last_seen is None:
         return True
     return (now or datetime.now()) - last_seen > timedelta(minutes=SESSION_IDLE_MINUTES)
+
+
+def change_own_password(store: Store, actor: Actor, current: str, new: str, repeated: str,
+                        keep_session: str | None = None) -> None:
+    """The signed-in person changes their password: the current one is checked as at log-in
+    (the same throttle), the new one typed twice and checked against the rules. Every other
+    session of the account ends; the one whose token digest is `keep_session` stays open.
+    Refusals: LoginRefused (current password), ValueError (new password), in French."""
+    authenticate(store, actor.login, current)
+    if new != repeated:
+        raise ValueError("Les deux saisies du nouveau mot de passe diffèrent : rien n'a été changé.")
+    if new == current:
+        raise ValueError("Le nouveau mot de passe est celui d'aujourd'hui : choisissez-en un autre.")
+    store.set_password(actor, actor.login, hash_password(new), keep_session=keep_session)

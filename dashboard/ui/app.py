@@ -13,12 +13,14 @@ import streamlit as st
 from streamlit.navigation.page import Page
 
 from dashboard.core.labels import ROLE_LABELS
-from dashboard.core.text import md_format
+from dashboard.core.text import md, md_format
+from dashboard.errors import JuryError, LoginRefused
 from dashboard.services import web_sessions
+from dashboard.services.accounts import MIN_PASSWORD_LENGTH, change_own_password
 from dashboard.store.access import Action, Actor, may
 from dashboard.ui.live import SEANCE_PATH, follow_seance, note_clock
 from dashboard.ui.login import post_to_route, reload_page, render_login_page
-from dashboard.ui.server import CURRENT_PAGE_KEY
+from dashboard.ui.server import CURRENT_PAGE_KEY, show_refusal
 from dashboard.ui.session import end_of_run, end_session, get_store, session_token, signed_in_actor
 from dashboard.ui.workspace import keep_working_state, reset_working_state, restore_working_state
 
@@ -105,6 +107,7 @@ def _render_user_box(actor: Actor) -> None:
     with st.sidebar:
         st.markdown(md_format("**{}**  \n{}", actor.name, ROLE_LABELS.get(actor.role, actor.role)))
         _render_reset(actor)
+        _render_password_change(actor)
         if st.button("Se déconnecter", key="sign_out"):
             cookie = session_token() is not None
             end_session()
@@ -132,6 +135,30 @@ def _render_reset(actor: Actor) -> None:
                 st.rerun()
             reload_page(RESET_PARAM, RESET_DONE, "Réinitialisation…")
             st.stop()
+
+
+def _render_password_change(actor: Actor) -> None:
+    """The person's own password: the current one, the new one twice; their other sessions end."""
+    with st.popover("Mon mot de passe", icon=":material/key:"):
+        with st.form("password_change", border=False, clear_on_submit=True):
+            current = st.text_input("Mot de passe actuel", type="password", key="password_current")
+            new = st.text_input("Nouveau mot de passe", type="password", key="password_new",
+                                help=md_format("{} caractères au moins.", MIN_PASSWORD_LENGTH))
+            repeated = st.text_input("Nouveau mot de passe, une seconde fois", type="password",
+                                     key="password_repeated")
+            submitted = st.form_submit_button("Changer le mot de passe")
+        if not submitted:
+            return
+        token = session_token()
+        try:
+            change_own_password(get_store(), actor, current, new, repeated,
+                                keep_session=web_sessions.token_digest(token) if token else None)
+        except (LoginRefused, ValueError) as refused:
+            st.error(md(refused))
+        except JuryError as exc:
+            show_refusal(exc)
+        else:
+            st.success("Mot de passe changé. Vos autres sessions ouvertes sont fermées ; celle-ci continue.")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """The cookie session's service: tokens stored by digest only, the idle limit counted from
 the person's last activity (and ended there, as idle), activity written at most every
-15 seconds, one-time tickets, and a landing address that never leaves the site."""
+15 seconds, one-time tickets, a landing address that never leaves the site, and a change of
+one's own password that ends one's other sessions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.services import web_sessions
-from dashboard.services.accounts import SESSION_IDLE_MINUTES
+from dashboard.errors import LoginRefused
+from dashboard.services.accounts import SESSION_IDLE_MINUTES, authenticate, change_own_password
 from dashboard.services.importer import import_file
 from dashboard.services.web_sessions import TicketBook, landing_path
 from dashboard.store import Store
@@ -103,3 +105,26 @@ def test_the_cookie_is_secure_only_when_asked(monkeypatch: pytest.MonkeyPatch) -
     assert not web_sessions.cookie_secure()
     monkeypatch.setenv("JURY_COOKIE_SECURE", "1")
     assert web_sessions.cookie_secure()
+
+
+def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(filled: Store) -> None:
+    here = web_sessions.open_session(filled, PRESIDENT)
+    elsewhere = web_sessions.open_session(filled, PRESIDENT)
+    keep = web_sessions.token_digest(here)
+    with pytest.raises(LoginRefused, match="incorrect"):
+        change_own_password(filled, PRESIDENT, "pas-le-bon", "nouveau-secret-2026", "nouveau-secret-2026", keep)
+    assert filled.credentials(PRESIDENT.login)["failed_attempts"] == 1  # counted as a failed log-in
+    with pytest.raises(ValueError, match="diffèrent"):
+        change_own_password(filled, PRESIDENT, "motdepasse-solide", "nouveau-secret-2026", "nouveau-secret", keep)
+    with pytest.raises(ValueError, match="trop court"):
+        change_own_password(filled, PRESIDENT, "motdepasse-solide", "court", "court", keep)
+    assert web_sessions.current_session(filled, elsewhere).actor == PRESIDENT  # nothing changed yet
+
+    change_own_password(filled, PRESIDENT, "motdepasse-solide", "nouveau-secret-2026", "nouveau-secret-2026", keep)
+    assert web_sessions.current_session(filled, here).actor == PRESIDENT
+    gone = web_sessions.current_session(filled, elsewhere)
+    assert gone.actor is None
+    assert web_sessions.end_message(gone.end_reason) == "Le mot de passe de ce compte a été changé : reconnectez-vous."
+    assert authenticate(filled, PRESIDENT.login, "nouveau-secret-2026") == PRESIDENT
+    with pytest.raises(LoginRefused):
+        authenticate(filled, PRESIDENT.login, "motdepasse-solide")

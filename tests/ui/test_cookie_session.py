@@ -106,3 +106,18 @@ def test_a_tab_that_showed_another_persons_pages_starts_over(store: Store, cooki
     at.run()
     assert _signed_in(at) and at.session_state[SHOWN_TO_KEY] == JUROR.login
     assert "comparer_dossiers_AMI1" not in at.session_state
+
+
+def test_changing_ones_password_from_the_sidebar_keeps_this_session_only(store: Store, cookie) -> None:
+    elsewhere = web_sessions.open_session(store, PRESIDENT)
+    cookie[0] = web_sessions.open_session(store, PRESIDENT)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="password_current").input("motdepasse-solide")
+    at.text_input(key="password_new").input("nouveau-secret-2026")
+    at.text_input(key="password_repeated").input("nouveau-secret-2026")
+    next(b for b in at.sidebar.button if b.label == "Changer le mot de passe").click().run()
+    assert not at.exception and not at.error
+    assert any("Mot de passe changé" in rendered(s.value) for s in at.success)
+    assert _signed_in(at)
+    assert web_sessions.current_session(store, cookie[0]).actor == PRESIDENT
+    assert web_sessions.current_session(store, elsewhere).end_reason == "mot de passe changé"
