@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.services import web_sessions
 from dashboard.errors import LoginRefused
+from dashboard.services import web_sessions
 from dashboard.services.accounts import SESSION_IDLE_MINUTES, authenticate, change_own_password
 from dashboard.services.importer import import_file
 from dashboard.services.web_sessions import TicketBook, landing_path
