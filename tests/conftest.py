@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary DuckDB store and a small valid import workbook."""
+"""Shared fixtures: a temporary DuckDB store, a small valid import workbook, and the two together with accounts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
+from dashboard.store.access import OPERATOR
+from tests.helpers.accounts import add_accounts
 from tests.helpers.databases import copy_database
 from tests.helpers.packaging import InstalledPackage, build_and_install
 from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
@@ -52,6 +55,14 @@ def store(database: Database) -> Store:
 @pytest.fixture
 def tiny_workbook(tmp_path: Path) -> Path:
     return write_workbook(tmp_path / "tiny.xlsx", tiny_tables())
+
+
+@pytest.fixture
+def tiny_store(store: Store, tiny_workbook: Path) -> Store:
+    """The tiny call imported, with an account for each of its people (`tests/helpers/accounts.py`)."""
+    import_file(tiny_workbook, store, actor=OPERATOR)
+    add_accounts(store)
+    return store
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,7 @@ from dashboard.services.accounts import authenticate, hash_password
 from dashboard.services.importer import import_file
 from dashboard.store import RatingEntry, Store, access
 from dashboard.store.access import OPERATOR, Actor
-from tests.helpers.accounts import ADMIN, DIRECTION, JUROR, PRESIDENT, add_accounts
-
-
-@pytest.fixture
-def filled(store: Store, tiny_workbook: Path) -> Store:
-    import_file(tiny_workbook, store, actor=OPERATOR)
-    add_accounts(store)
-    return store
+from tests.helpers.accounts import ADMIN, DIRECTION, JUROR, PRESIDENT
 
 
 def _unchanged(store: Store, action) -> Exception:
@@ -48,14 +41,14 @@ ALLOWED_WRITES = {
 
 @pytest.mark.parametrize("action", sorted(WRITES))
 @pytest.mark.parametrize("actor", [PRESIDENT, JUROR, DIRECTION, ADMIN], ids=lambda a: a.role)
-def test_every_role_and_write(filled: Store, tiny_workbook: Path, actor: Actor, action: str) -> None:
+def test_every_role_and_write(tiny_store: Store, tiny_workbook: Path, actor: Actor, action: str) -> None:
     if actor.role in ALLOWED_WRITES[action]:
-        audit = len(filled.audit_log(OPERATOR))
-        WRITES[action](filled, actor, tiny_workbook)
-        assert len(filled.audit_log(OPERATOR)) == audit + 1
-        assert filled.audit_log(OPERATOR).iloc[-1]["actor"] == actor.login
+        audit = len(tiny_store.audit_log(OPERATOR))
+        WRITES[action](tiny_store, actor, tiny_workbook)
+        assert len(tiny_store.audit_log(OPERATOR)) == audit + 1
+        assert tiny_store.audit_log(OPERATOR).iloc[-1]["actor"] == actor.login
     else:
-        error = _unchanged(filled, lambda: WRITES[action](filled, actor, tiny_workbook))
+        error = _unchanged(tiny_store, lambda: WRITES[action](tiny_store, actor, tiny_workbook))
         assert "refusé" in str(error)
 
 
@@ -73,83 +66,83 @@ ALLOWED_READS = {
 
 @pytest.mark.parametrize("action", sorted(READS))
 @pytest.mark.parametrize("actor", [PRESIDENT, JUROR, DIRECTION, ADMIN], ids=lambda a: a.role)
-def test_every_role_and_read(filled: Store, actor: Actor, action: str) -> None:
+def test_every_role_and_read(tiny_store: Store, actor: Actor, action: str) -> None:
     if actor.role in ALLOWED_READS[action]:
-        assert len(READS[action](filled, actor)) > 0
+        assert len(READS[action](tiny_store, actor)) > 0
     else:
         with pytest.raises(AccessDenied):
-            READS[action](filled, actor)
+            READS[action](tiny_store, actor)
 
 
-def test_recused_juror_can_neither_rate_nor_read_the_dossier(filled: Store) -> None:
-    error = _unchanged(filled, lambda: filled.save_rating(JUROR, "AMI1-003", "J01", 5, "", None))
+def test_recused_juror_can_neither_rate_nor_read_the_dossier(tiny_store: Store) -> None:
+    error = _unchanged(tiny_store, lambda: tiny_store.save_rating(JUROR, "AMI1-003", "J01", 5, "", None))
     assert "récusé" in str(error)
     with pytest.raises(AccessDenied, match="récusé"):
-        filled.dossier_ratings(JUROR, "AMI1-003")
+        tiny_store.dossier_ratings(JUROR, "AMI1-003")
     with pytest.raises(AccessDenied):
-        filled.check_may_rate(JUROR, "AMI1-003")
-    assert "AMI1-003" not in filled.dossiers_to_rate(JUROR, "AMI1")["dossier_id"].tolist()
-    assert "AMI1-003" not in filled.ratings_for_ranking(JUROR, "AMI1")["dossier"].tolist()
+        tiny_store.check_may_rate(JUROR, "AMI1-003")
+    assert "AMI1-003" not in tiny_store.dossiers_to_rate(JUROR, "AMI1")["dossier_id"].tolist()
+    assert "AMI1-003" not in tiny_store.ratings_for_ranking(JUROR, "AMI1")["dossier"].tolist()
     # A juror reading a dossier they may rate sees only their own ratings.
-    own = filled.dossier_ratings(JUROR, "AMI1-001")
+    own = tiny_store.dossier_ratings(JUROR, "AMI1-001")
     assert own["juror_id"].unique().tolist() == ["J-BDT"]
     # The ranking inputs a juror gets are pseudonymous.
-    assert set(filled.ratings_for_ranking(JUROR, "AMI1")["juror"]) <= {"J1", "J2"}
+    assert set(tiny_store.ratings_for_ranking(JUROR, "AMI1")["juror"]) <= {"J1", "J2"}
 
 
-def test_ratings_stop_counting_when_their_juror_is_recused_later(filled: Store) -> None:
-    assert ("J-CNAM", "AMI1-002") in set(zip(*filled.ratings_for_ranking(PRESIDENT, "AMI1")[["juror", "dossier"]]
+def test_ratings_stop_counting_when_their_juror_is_recused_later(tiny_store: Store) -> None:
+    assert ("J-CNAM", "AMI1-002") in set(zip(*tiny_store.ratings_for_ranking(PRESIDENT, "AMI1")[["juror", "dossier"]]
                                             .T.values, strict=True))
-    dropped = filled.add_recusal(ADMIN, "J-CNAM", "AMI1-002", "a conseillé la commune", date(2019, 7, 1))
+    dropped = tiny_store.add_recusal(ADMIN, "J-CNAM", "AMI1-002", "a conseillé la commune", date(2019, 7, 1))
     assert dropped == 1
-    ratings = filled.ratings(PRESIDENT, "AMI1").set_index(["juror_id", "dossier_id"])
+    ratings = tiny_store.ratings(PRESIDENT, "AMI1").set_index(["juror_id", "dossier_id"])
     assert not ratings.loc[("J-CNAM", "AMI1-002"), "counts"]          # kept, marked
     assert ratings.loc[("J-CNAM", "AMI1-002"), "score"] == 3
-    ranked = filled.ratings_for_ranking(PRESIDENT, "AMI1")
+    ranked = tiny_store.ratings_for_ranking(PRESIDENT, "AMI1")
     assert not ((ranked["juror"] == "J-CNAM") & (ranked["dossier"] == "AMI1-002")).any()
-    entry = filled.audit_log(OPERATOR).iloc[-1]
+    entry = tiny_store.audit_log(OPERATOR).iloc[-1]
     assert entry["action"] == "récusation" and '"score": 3' in entry["after"]
     with pytest.raises(AccessDenied):
-        filled.save_rating(PRESIDENT, "AMI1-002", "J01", 4, None, 1)
+        tiny_store.save_rating(PRESIDENT, "AMI1-002", "J01", 4, None, 1)
 
 
-def test_stale_version_is_refused_with_the_current_value(filled: Store) -> None:
-    version = filled.save_rating(JUROR, "AMI1-002", "J01", 4, "première fenêtre", 1)
+def test_stale_version_is_refused_with_the_current_value(tiny_store: Store) -> None:
+    version = tiny_store.save_rating(JUROR, "AMI1-002", "J01", 4, "première fenêtre", 1)
     assert version == 2
-    error = _unchanged(filled, lambda: filled.save_rating(JUROR, "AMI1-002", "J01", 1, "seconde fenêtre", 1))
+    error = _unchanged(tiny_store, lambda: tiny_store.save_rating(JUROR, "AMI1-002", "J01", 1, "seconde fenêtre", 1))
     assert error.current["J01"]["score"] == 4
     assert "valeurs actuelles — J01 : 4" in str(error)
     # A batch with one stale entry writes nothing at all.
-    _unchanged(filled, lambda: filled.save_ratings(JUROR, "AMI1-001", [
+    _unchanged(tiny_store, lambda: tiny_store.save_ratings(JUROR, "AMI1-001", [
         RatingEntry("J01", 2, None, 1), RatingEntry("J01", 2, None, None)]))
 
 
-def test_rating_out_of_scale_is_refused(filled: Store) -> None:
+def test_rating_out_of_scale_is_refused(tiny_store: Store) -> None:
     from dashboard.errors import StoreError
     with pytest.raises(StoreError, match="Note « 6 » refusée"):
-        filled.save_rating(JUROR, "AMI1-002", "J01", 6, None, 1)
+        tiny_store.save_rating(JUROR, "AMI1-002", "J01", 6, None, 1)
 
 
-def test_log_in_checks_the_password_and_slows_repeated_failures(filled: Store) -> None:
+def test_log_in_checks_the_password_and_slows_repeated_failures(tiny_store: Store) -> None:
     now = datetime(2026, 1, 5, 9, 0, 0)
-    assert authenticate(filled, "Paul.Leroy", "motdepasse-solide", now) == JUROR
+    assert authenticate(tiny_store, "Paul.Leroy", "motdepasse-solide", now) == JUROR
     for attempt in range(3):
         with pytest.raises(LoginRefused, match="incorrect"):
-            authenticate(filled, "paul.leroy", "mauvais", now + timedelta(seconds=attempt))
+            authenticate(tiny_store, "paul.leroy", "mauvais", now + timedelta(seconds=attempt))
     with pytest.raises(LoginRefused, match="Trop de tentatives") as info:
-        authenticate(filled, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=3))
+        authenticate(tiny_store, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=3))
     assert info.value.retry_after == 4  # 5 s after the 3rd failure, at 2 s
     # Each attempt made during the wait counts too and doubles it: 4 failures, 10 s from 2 s;
     # 5 failures, 20 s from 2 s (the password is not checked then).
     with pytest.raises(LoginRefused, match="réessayez dans 4 secondes"):
-        authenticate(filled, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=2 + 6))
+        authenticate(tiny_store, "paul.leroy", "motdepasse-solide", now + timedelta(seconds=2 + 6))
     later = now + timedelta(seconds=2 + 20)
-    assert authenticate(filled, "paul.leroy", "motdepasse-solide", later) == JUROR
+    assert authenticate(tiny_store, "paul.leroy", "motdepasse-solide", later) == JUROR
     with pytest.raises(LoginRefused, match="incorrect"):
-        authenticate(filled, "inconnu", "motdepasse-solide", later)
-    failures = filled.audit_log(OPERATOR)
+        authenticate(tiny_store, "inconnu", "motdepasse-solide", later)
+    failures = tiny_store.audit_log(OPERATOR)
     assert (failures["action"] == "échec de connexion").sum() == 5
-    assert filled.credentials("paul.leroy")["failed_attempts"] == 0  # the success started over
+    assert tiny_store.credentials("paul.leroy")["failed_attempts"] == 0  # the success started over
 
 
 @pytest.mark.parametrize("action", sorted(access.PERMISSIONS))
@@ -163,7 +156,7 @@ def test_may_and_require_are_one_rule(actor: Actor, action: access.Action) -> No
             access.require(actor, action)
 
 
-def test_store_refusals_follow_the_permission_table(filled: Store, tiny_workbook: Path) -> None:
+def test_store_refusals_follow_the_permission_table(tiny_store: Store, tiny_workbook: Path) -> None:
     """The store's own checks agree with `may` for every write the test suite exercises."""
     permission = {"import": "import_data", "rating": "rate", "recusal": "manage_recusals",
                   "account": "create_account", "no-conflict": "keep_conflict_register"}

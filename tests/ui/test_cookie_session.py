@@ -9,13 +9,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.services import web_sessions
-from dashboard.services.importer import import_file
-from dashboard.store import Database, Store
-from dashboard.store.access import OPERATOR
+from dashboard.store import Store
 from dashboard.ui import session
 from dashboard.ui.session import LAST_SEEN_KEY, POLL_RERUN_KEY, SHOWN_TO_KEY
 from tests.helpers.accounts import JUROR, PRESIDENT, add_accounts
@@ -26,18 +23,11 @@ APP = str(REPO_ROOT / "dashboard" / "ui" / "app.py")
 
 
 @pytest.fixture
-def store(tmp_path: Path, tiny_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    path = tmp_path / "app.duckdb"
-    db = Database(path)
-    import_file(tiny_workbook, db.store(), actor=OPERATOR)
-    add_accounts(db.store())
-    db.close()
-    monkeypatch.setenv("JURY_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield session.get_database().store()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def store(app_db: Path) -> Store:
+    """A store of the database the app opened on the tiny call, with an account for each of its people."""
+    store = session.get_database().store()
+    add_accounts(store)
+    return store
 
 
 @pytest.fixture

@@ -9,25 +9,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.services.importer import import_file
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.rendered import rendered
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, tiny_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.duckdb"
-    db = Database(path)
-    import_file(tiny_workbook, db.store(), actor=OPERATOR)
-    db.close()
-    monkeypatch.setenv("JURY_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
 
 
 DIRECTION = Actor(login="direction", name="Direction", role="direction")

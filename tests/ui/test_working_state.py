@@ -10,13 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import workspace
-from dashboard.services.importer import import_file
 from dashboard.store import Database, Store
-from dashboard.store.access import OPERATOR, Actor
+from dashboard.store.access import Actor
 from dashboard.ui.session import LAST_SEEN_KEY, TAB_ACTOR_KEY, profile_key, reference_key
 from tests.helpers.accounts import JUROR, PRESIDENT
 
@@ -29,19 +27,11 @@ RANKING = "../pages/classement.py"
 
 
 @pytest.fixture
-def app_db(tmp_path: Path, tiny_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    path = tmp_path / "app.duckdb"
-    db = Database(path)
-    import_file(tiny_workbook, db.store(), actor=OPERATOR)
-    db.close()
-    monkeypatch.setenv("JURY_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def app_database(app_db: Path) -> Database:
+    """The database the app opened on the tiny call (`tests/ui/conftest.py`)."""
     from dashboard.ui.session import get_database
 
-    yield get_database()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return get_database()
 
 
 def new_tab(actor: Actor, page: str | None = None) -> AppTest:
@@ -64,17 +54,17 @@ def _stored(database: Database, actor: Actor) -> dict[str, object]:
     return {key: json.loads(text) for key, text in store_of(database).working_state(actor).items()}
 
 
-def test_constraints_under_trial_are_kept_for_the_person_and_come_back_in_a_new_tab(app_db: Database) -> None:
+def test_constraints_under_trial_are_kept_for_the_person_and_come_back_in_a_new_tab(app_database: Database) -> None:
     at = new_tab(PRESIDENT, SHORTLIST)
     assert at.number_input(key="sl_min_overseas_AMI1").value == 0
     at.number_input(key="sl_min_overseas_AMI1").set_value(1).run()
     at.number_input(key="sl_size_AMI1").set_value(3).run()
-    stored = _stored(app_db, PRESIDENT)
+    stored = _stored(app_database, PRESIDENT)
     assert stored["shortlist_choices_AMI1"]["min_overseas"] == 1
     assert stored["shortlist_choices_AMI1"]["size"] == 3
     # What the person left as the page offered it is not kept: it follows the page's default.
     assert "selected_call" not in stored and profile_key("AMI1") not in stored
-    assert _stored(app_db, JUROR) == {}
+    assert _stored(app_database, JUROR) == {}
 
     again = new_tab(PRESIDENT, SHORTLIST)
     assert again.number_input(key="sl_min_overseas_AMI1").value == 1
@@ -83,7 +73,7 @@ def test_constraints_under_trial_are_kept_for_the_person_and_come_back_in_a_new_
     assert other.number_input(key="sl_min_overseas_AMI1").value == 0
 
 
-def test_the_towns_compared_the_reference_and_unsaved_weights_come_back(app_db: Database) -> None:
+def test_the_towns_compared_the_reference_and_unsaved_weights_come_back(app_database: Database) -> None:
     at = new_tab(PRESIDENT, COMPARE)
     assert len(at.session_state["comparer_dossiers_AMI1"]) == 2
     everyone = ["AMI1-001", "AMI1-002", "AMI1-003"]
@@ -104,17 +94,17 @@ def test_the_towns_compared_the_reference_and_unsaved_weights_come_back(app_db: 
     assert again.session_state[reference_key("AMI1")] == "poids égaux"
     again.switch_page(WEIGHTS).run()
     assert again.slider(key=f"pond_w_points_{first}").value == 9
-    assert store_of(app_db).weight_profiles(PRESIDENT, "AMI1").empty  # kept, never saved as a profile
+    assert store_of(app_database).weight_profiles(PRESIDENT, "AMI1").empty  # kept, never saved as a profile
 
 
-def test_resetting_the_working_state_forgets_it_everywhere(app_db: Database) -> None:
+def test_resetting_the_working_state_forgets_it_everywhere(app_database: Database) -> None:
     at = new_tab(PRESIDENT, SHORTLIST)
     at.number_input(key="sl_min_overseas_AMI1").set_value(1).run()
-    assert _stored(app_db, PRESIDENT)
+    assert _stored(app_database, PRESIDENT)
 
     at.button(key="reset_working_state").click().run()
     assert not at.exception
-    assert _stored(app_db, PRESIDENT) == {}
+    assert _stored(app_database, PRESIDENT) == {}
     assert any("réglages sont réinitialisés" in s.value for s in at.success)
     assert at.number_input(key="sl_min_overseas_AMI1").value == 0
     assert at.session_state[TAB_ACTOR_KEY] == PRESIDENT  # still signed in
