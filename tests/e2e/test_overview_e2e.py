@@ -14,16 +14,16 @@ PAGES = ["/", "/dossiers", "/notation", "/concertation", "/journal", "/import", 
          "/seance", "/ponderation", "/classement", "/comparer", "/sensibilite", "/liste-restreinte"]
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_without_a_session_every_url_shows_only_the_login_form(page, app_url: str, path: str) -> None:
-    page.goto(app_url + path)
-    page.get_by_role("button", name="Se connecter").wait_for()
-    page.get_by_label("Identifiant").wait_for()
-    assert page.locator('[data-testid="stMetric"]').count() == 0
-    assert page.locator('[data-testid="stDataFrame"]').count() == 0
-    assert page.locator('[data-testid="stTable"]').count() == 0
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
-    assert "Aurillac" not in page.content()
+def test_without_a_session_every_url_shows_only_the_login_form(page, app_url: str) -> None:
+    """Each address typed in one browser without a session cookie (a load each, one context)."""
+    for path in PAGES:
+        page.goto(app_url + path)
+        page.get_by_role("button", name="Se connecter").wait_for()
+        page.get_by_label("Identifiant").wait_for()
+        shown = {kind: page.locator(f'[data-testid="{kind}"]').count()
+                 for kind in ("stMetric", "stDataFrame", "stTable", "stPlotlyChart")}
+        assert shown == dict.fromkeys(shown, 0), path
+        assert "Aurillac" not in page.content(), path
 
 
 def test_overview_counts_follow_the_call_selector(page, app_url: str) -> None:
