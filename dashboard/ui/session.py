@@ -2,6 +2,11 @@
 store and signed-in user, the call selector in the sidebar, cached frames of
 the selected call, and the keys under which pages keep a call's working state
 in `st.session_state`.
+
+The signed-in user is the session cookie's under `jury serve` (the session is kept
+in the store, `dashboard/services/web_sessions.py`), so a reload or a new tab keeps
+it; without a cookie (AppTest, a plain `streamlit run`), the user signed in in this
+tab only.
 """
 
 from __future__ import annotations
