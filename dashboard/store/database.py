@@ -291,6 +291,15 @@ class Database:
         this database when it meets a fatal error."""
         return Store(self.cursor(), chain=self.chain, on_fatal=self.mark_failed)
 
+    def held_store(self, held: tuple[int, Store] | None) -> tuple[int, Store]:
+        """A store kept by one holder (a page session, the server's routes), as (generation, store):
+        `held` itself while the file it was taken on is still the open one, else a new store after
+        reopening the file if a fatal error was met (`reopen_if_failed`, which may raise)."""
+        self.reopen_if_failed()
+        if held is not None and held[0] == self.generation:
+            return held
+        return (self.generation, self.store())
+
     def schema_version(self) -> int:
         """The schema version of the open file."""
         with self._lock:

@@ -171,14 +171,14 @@ MEDIA_REFUSED = ("Fichier réservé : ouvrez-le depuis le tableau de bord, conne
 
 
 def route_stores(database: Database) -> Callable[[], Store]:
-    """The store the routes read and write with: one cursor, taken again after the file reopened."""
+    """The store the routes read and write with: one cursor, taken again after the file reopened
+    (as a page's, `Database.held_store`)."""
     held: list[tuple[int, Store]] = []
     guard = threading.Lock()
 
     def store() -> Store:
         with guard:
-            if not held or held[0][0] != database.generation:
-                held[:] = [(database.generation, database.store())]
+            held[:] = [database.held_store(held[0] if held else None)]
             return held[0][1]
     return store
 

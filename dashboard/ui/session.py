@@ -76,16 +76,12 @@ def get_store() -> Store:
     After a fatal DuckDB error the file is reopened here, at the next page shown, and
     every session then takes a new cursor (the database's `generation` moved on)."""
     try:
-        database = get_database()
-        database.reopen_if_failed()
+        # (generation of the open file, the store on a cursor of it)
+        held = get_database().held_store(st.session_state.get(STORE_KEY))
     except StoreError as exc:
         show_script_error(exc)
         st.stop()
-    # (generation of the open file, the store on a cursor of it)
-    held: tuple[int, Store] | None = st.session_state.get(STORE_KEY)
-    if held is None or held[0] != database.generation:
-        held = (database.generation, database.store())
-        st.session_state[STORE_KEY] = held
+    st.session_state[STORE_KEY] = held
     return held[1]
 
 

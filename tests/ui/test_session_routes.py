@@ -141,3 +141,23 @@ def test_a_media_file_goes_only_to_the_session_it_was_granted_to(served) -> None
 def test_a_media_address_names_its_file() -> None:
     assert media_file_id("/media/5f0c1d2e3a4b.xlsx") == "5f0c1d2e3a4b"
     assert media_file_id("/media/5f0c1d2e3a4b") == "5f0c1d2e3a4b"
+
+
+def test_after_a_fatal_error_the_routes_reopen_the_database_as_a_page_does(
+        tmp_path: Path, tiny_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The routes' store is held as a page session's is (`Database.held_store`): the same one
+    while nothing failed; after a fatal error (reported, then confirmed once by the probe), the
+    file is reopened and the routes read on a new cursor of it."""
+    database = Database(tmp_path / "jury.duckdb")
+    import_file(tiny_workbook, database.store(), actor=OPERATOR)
+    stores = route_stores(database)
+    first = stores()
+    assert stores() is first
+    verdicts = iter([True])
+    real_failed = Database.failed
+    monkeypatch.setattr(Database, "failed", lambda self: next(verdicts, None) or real_failed(self))
+    database.mark_failed()
+    reopened = stores()
+    assert reopened is not first and database.generation == 1
+    assert reopened.calls()["call_id"].tolist() == ["AMI1"]
+    database.close()
