@@ -34,19 +34,14 @@ address.searchParams.set({name}, {value}); window.location.replace(address.toStr
 def post_to_route(route: str, fields: dict[str, str], waiting: str) -> None:
     """Send the browser to a session route with `fields` in a POST body; say what happens meanwhile."""
     st.info(md(waiting))
-    inputs = "".join(_FIELD.format(name=name, value=_attribute(value)) for name, value in fields.items())
-    st.html(_POST_FORM.format(action=_attribute(route), fields=inputs), unsafe_allow_javascript=True)
+    inputs = "".join(_FIELD.format(name=name, value=html.escape(value)) for name, value in fields.items())
+    st.html(_POST_FORM.format(action=html.escape(route), fields=inputs), unsafe_allow_javascript=True)
 
 
 def reload_page(name: str, value: str, waiting: str) -> None:
     """Load the page again with `name=value` in its address (constants of ours, no one's text)."""
     st.html(_RELOAD.format(waiting=html.escape(waiting), name=json.dumps(name), value=json.dumps(value)),
             unsafe_allow_javascript=True)
-
-
-def _attribute(value: str) -> str:
-    """A value escaped for a double-quoted HTML attribute."""
-    return html.escape(value, quote=True)
 
 
 def _asked_path() -> str:
