@@ -109,9 +109,7 @@ def _render_user_box(actor: Actor) -> None:
         _render_reset(actor)
         _render_password_change(actor)
         if st.button("Se déconnecter", key="sign_out"):
-            cookie = session_token() is not None
-            end_session()
-            if not cookie:
+            if not end_session():
                 st.rerun()
             post_to_route(web_sessions.CLOSE_ROUTE, {}, "Déconnexion…")
             st.stop()

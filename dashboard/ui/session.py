@@ -173,13 +173,14 @@ def clear_tab(keep: tuple[str, ...] = ()) -> None:
             del st.session_state[key]
 
 
-def end_session() -> None:
-    """« Se déconnecter »: the cookie's session ends in the store (the caller then sends the
-    browser to drop its cookie), or the tab's sign-in is forgotten."""
+def end_session() -> bool:
+    """« Se déconnecter »: the cookie's session ends in the store (True: the caller then sends
+    the browser to drop its cookie), or the tab's sign-in is forgotten (False)."""
     token = session_token()
     if token is not None:
         web_sessions.close_session(get_store(), token)
     sign_out()
+    return token is not None
 
 
 def require_actor(action: Action | None = None) -> Actor:
