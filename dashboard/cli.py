@@ -2,8 +2,8 @@
 
 Subcommands: `init` (create the database; on a new one, import the demo call
 and create the demo accounts), `serve` (the dashboard), `import FILE`,
-`summary [--json]`, `export --call … --size … --out …` (the shortlist
-workbook), `user add|passwd|list`, `audit [--json] [--verify [--head H]]`,
+`summary [--json]`, `export --call … [--seance ID] [--size N] --out …` (the
+shortlist workbook), `user add|passwd|list`, `audit [--json] [--verify [--head H]]`,
 `backup --out FILE`, `restore FILE [--yes]`. Every subcommand takes `--db PATH`.
 
 While `jury serve` holds the database, a command runs inside the server, through its
@@ -203,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     outcome = _dispatch(args, "export", {"call": args.call, "profile": args.profile, "size": args.size,
                                          "constraints": constraints, "anonymise": args.anonymise,
-                                         "keep_motives": args.keep_motives})
+                                         "keep_motives": args.keep_motives, "seance": args.seance})
     if outcome.code != 0:
         return _show(outcome)
     [(name, content)] = outcome.files.items()
@@ -334,8 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="écrit le classeur Excel de la liste restreinte d'un appel")
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
     p.add_argument("--profile", default=None,
-                   help="profil de pondération enregistré (défaut : « profil du jury », sinon poids égaux)")
-    p.add_argument("--size", required=True, type=_size, help="nombre de dossiers de la liste restreinte")
+                   help="profil de pondération enregistré (défaut : celui de la séance, sinon « profil du jury », "
+                        "sinon poids égaux)")
+    p.add_argument("--size", default=None, type=_size,
+                   help="nombre de dossiers de la liste restreinte (défaut : celui de la séance, sinon de la page)")
+    p.add_argument("--seance", default=None, type=_size, metavar="ID",
+                   help="séance dont la pondération et les contraintes officielles sont exportées (défaut : la "
+                        "séance ouverte de l'appel, sinon la dernière close)")
     p.add_argument("--constraints", default=None, help="contraintes JSON au format du moteur (facultatif)")
     p.add_argument("--anonymise", action="store_true",
                    help="jurés anonymisés (J1…Jn tirés au hasard), motifs de récusation masqués")

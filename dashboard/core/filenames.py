@@ -6,8 +6,10 @@ name survives every e-mail client, USB key and Windows share:
 - ``kind``: what the file is (`KINDS`: « liste-restreinte », « rapport »,
   « proces-verbal »);
 - ``call``: the call's id (« AMI2-P1 »);
-- ``scope``: whose file it is: ``essai-{login}`` for a user's working export
-  (`trial_scope`), ``cli`` for the operator's command (`OPERATOR_SCOPE`);
+- ``scope``: whose file it is: ``officiel-s{séance}-v{version}`` for the export of a
+  séance's official settings (`official_scope`), ``essai-{login}`` for a user's personal
+  export (`trial_scope`), ``cli`` for the operator's command on its own settings
+  (`OPERATOR_SCOPE`);
 - the time the export was made, to the minute.
 
 A copy of the database follows the same grammar with the database's name in place
@@ -26,7 +28,7 @@ import unicodedata
 from datetime import datetime
 
 __all__ = ["AUTO_SCOPE", "BACKUP_KIND", "BEFORE_RESTORE_SCOPE", "EXTENSIONS", "KINDS", "OPERATOR_SCOPE",
-           "ascii_part", "backup_file_name", "product_file_name", "trial_scope"]
+           "ascii_part", "backup_file_name", "official_scope", "product_file_name", "trial_scope"]
 
 KINDS = ("liste-restreinte", "rapport", "proces-verbal")
 EXTENSIONS = ("xlsx", "pdf")
@@ -51,6 +53,11 @@ def ascii_part(text: str) -> str:
 def trial_scope(login: str) -> str:
     """The scope of a user's working export: « essai-claire.martin »."""
     return f"essai-{ascii_part(login)}"
+
+
+def official_scope(seance_id: int, version: int) -> str:
+    """The scope of a séance's official export: « officiel-s3-v4 »."""
+    return f"officiel-s{int(seance_id)}-v{int(version)}"
 
 
 def product_file_name(kind: str, call_id: str, scope: str, at: datetime, extension: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -123,6 +123,18 @@ class ShortlistChoices:
         """These choices with the call's stored forcings united in (`merge_forcings`; a dossier
         both imposed and excluded raises `ValueError`, French)."""
         return ShortlistChoices.from_constraints(merge_forcings(self.to_constraints(), forcings), self.size)
+
+    def to_settings(self) -> dict[str, Any]:
+        """The choices without the forcings (the store keeps those), as plain JSON values."""
+        kept = asdict(self)
+        kept.pop("force_in")
+        kept.pop("force_out")
+        return kept
+
+    @classmethod
+    def from_settings(cls, data: Mapping[str, Any]) -> ShortlistChoices:
+        """Back from `to_settings` (unknown keys refused by the constructor)."""
+        return cls(**dict(data))
 
     def to_constraints(self) -> dict[str, Any]:
         """The engine's constraints dict (only the constraints that are set)."""
@@ -263,12 +275,12 @@ def default_size(inputs: DecisionInputs) -> int:
 
 
 def default_choices(inputs: DecisionInputs, ranking: scoring.RankResult | None = None,
-                    forcings: pd.DataFrame | None = None) -> ShortlistChoices:
-    """The page's starting point: `default_size`, every région on when there are
+                    forcings: pd.DataFrame | None = None, size: int | None = None) -> ShortlistChoices:
+    """The page's starting point: `size` (else `default_size`), every région on when there are
     no more régions than places, the Territoires d'industrie share at 0,67 when
     it can hold (enough eligible TI dossiers; with `ranking`, checked by a solve
     together with the other defaults), the stored forcings."""
-    size = default_size(inputs)
+    size = default_size(inputs) if size is None else size
     attributes = shortlist_attributes(inputs)
     eligible = attributes[attributes["eligible"] == 1]
     every_region = eligible["region"].dropna().nunique() <= size

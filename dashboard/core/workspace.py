@@ -39,17 +39,6 @@ def _texts(value: Any) -> list[str]:
     return list(value)
 
 
-def _choices_out(choices: ShortlistChoices) -> dict[str, Any]:
-    kept = asdict(choices)
-    kept.pop("force_in")
-    kept.pop("force_out")
-    return kept
-
-
-def _choices_in(data: Any) -> ShortlistChoices:
-    return ShortlistChoices(**dict(data))
-
-
 def _profile_in(data: Any) -> WeightProfile:
     if not isinstance(data, dict):
         raise ValueError("profil attendu")
@@ -83,7 +72,8 @@ KEPT: tuple[KeptValue, ...] = (
     KeptValue("aggregation", False, AggregationSettings, asdict, _aggregation_in),
     KeptValue("profile_", True, WeightProfile, WeightProfile.to_dict, _profile_in),
     KeptValue("reference_", True, str, str, _text, page_default=False),
-    KeptValue("shortlist_choices_", True, ShortlistChoices, _choices_out, _choices_in),
+    KeptValue("shortlist_choices_", True, ShortlistChoices, ShortlistChoices.to_settings,
+              ShortlistChoices.from_settings),
     KeptValue("comparer_dossiers_", True, list, list, _texts),
 )
 

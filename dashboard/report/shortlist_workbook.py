@@ -129,6 +129,8 @@ SHEETS = (SHEET_SHORTLIST, SHEET_RANKING, SHEET_INELIGIBLE, SHEET_WEIGHTS, SHEET
 # The cell note of the « Juré » column of an anonymised export.
 PSEUDONYM_NOTE = "Export anonymisé : jurés numérotés J1…Jn au hasard pour ce seul export"
 
+# The label of the cell that says whether the export is official or personal.
+NATURE_LABEL = "Nature de l'export"
 # The label of the spec cell in « Manifeste » (tests and readers look for it).
 SPEC_LABEL = "Spécification (JSON, fichier --spec)"
 CONSTRAINTS_LABEL = "Contraintes (JSON, format du moteur)"
@@ -198,6 +200,7 @@ class _Context:
     aggregation: AggregationSettings
     anonymise: bool
     generated_at: datetime
+    nature: str
     keep_motives: bool = False
     journal_head: str | None = None
     register: pd.DataFrame | None = None
@@ -715,6 +718,7 @@ def _write_manifest(wb: Workbook, ctx: _Context, ranking: Table) -> None:
         ("Version de l'application", dashboard.__version__, None),
         ("Appel", f"{ctx.call_id} — {ctx.call_label}", None),
         ("Date des résultats de l'appel", ctx.results_on, FORMAT_DATE),
+        (NATURE_LABEL, ctx.nature, None),
         ("Profil de pondération", ctx.profile_name, None),
         ("Méthode", f"{METHOD_LABELS.get(ctx.profile.method, ctx.profile.method)} ({ctx.profile.method})", None),
         ("Paramètres de la méthode", _dump(params), None),
@@ -780,7 +784,8 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
                    ratings: pd.DataFrame | None, decisions: pd.DataFrame | None, content_hash: str,
                    user: str, journal_head: str | None = None, aggregation: AggregationSettings | None = None,
                    anonymise: bool = False, keep_motives: bool = False,
-                   generated_at: datetime | None = None, register: pd.DataFrame | None = None) -> bytes:
+                   generated_at: datetime | None = None, register: pd.DataFrame | None = None,
+                   nature: str = "Essai : réglages hors séance.") -> bytes:
     """The shortlist workbook as .xlsx bytes (see the module docstring for the arguments)."""
     call_id = str(call.get("id") or call.get("call_id") or inputs.call_id)
     ctx = _Context(
@@ -804,6 +809,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
         anonymise=anonymise,
         keep_motives=keep_motives,
         generated_at=(generated_at or datetime.now()).replace(microsecond=0, tzinfo=None),
+        nature=nature,
         register=register,
         pseudonyms=random_pseudonyms(
             [j for frame in (ratings, register) if frame is not None for j in frame["juror_id"]]

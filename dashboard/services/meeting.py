@@ -9,8 +9,11 @@ under the same profile, merge the same forcings and write the same workbook:
   under the panel's settings, into the engine's `DecisionInputs` (its
   `cache_key` names the data version, the settings and whose view of the
   ratings it holds);
-- `resolve_profile` is the one rule for the profile: the one asked for by
-  name, else « profil du jury » when saved, else equal weights;
+- `resolve_profile` gives a profile by name, else « profil du jury » when saved,
+  else equal weights; `official` gives the séance's official settings, the séance
+  being the one named, else the call's open séance, else its last closed one. The
+  one rule of the weights an export uses: a profile named, else the official one,
+  else « profil du jury », else equal weights (`export_call`, the pages);
 - `with_stored_forcings` unites the session's constraints with the call's
   stored forcings (`core.shortlist.merge_forcings`: a contradiction is refused);
 - `export_request` gathers everything the workbook shows (what the actor may
@@ -33,12 +36,14 @@ import scoring
 from dashboard.core import analysis, decision, filenames
 from dashboard.core import shortlist as shortlist_logic
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile, aggregate_call_ratings
-from dashboard.core.formatting import is_missing
+from dashboard.core.formatting import fr_datetime, is_missing
 from dashboard.core.labels import EQUAL_WEIGHTS, JURY_PROFILE, UNSAVED_PROFILE
-from dashboard.errors import ExportError
+from dashboard.errors import ExportError, StoreError
 from dashboard.report.shortlist_workbook import build_workbook
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor, may
+from dashboard.store.deliberation import OfficialSettings
+from dashboard.store.seance import SeanceRecord
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
@@ -51,6 +56,8 @@ __all__ = [
     "export_file_name",
     "export_request",
     "load_call",
+    "official",
+    "official_seance",
     "ratings_view",
     "resolve_profile",
     "stored_profile",
@@ -132,6 +139,82 @@ def resolve_profile(store: Store, actor: Actor, inputs: DecisionInputs,
     return EQUAL_WEIGHTS, decision.default_profile(inputs)
 
 
+# --------------------------------------------------------------------------- the séance's official settings
+
+
+@dataclass(frozen=True)
+class Official:
+    """The official weights and constraints of a séance, as one version of them."""
+
+    seance: SeanceRecord
+    settings: OfficialSettings
+
+    @property
+    def profile(self) -> WeightProfile:
+        return WeightProfile.from_dict(self.settings.profile)
+
+    @property
+    def choices(self) -> shortlist_logic.ShortlistChoices:
+        """The constraints without the forcings (`forcings` holds them)."""
+        return shortlist_logic.ShortlistChoices.from_settings(self.settings.choices)
+
+    @property
+    def forcings(self) -> pd.DataFrame:
+        return self.settings.forcings_frame
+
+    @property
+    def profile_name(self) -> str:
+        """« officiel — Séance du 05/09/2019 (n° 3), version 4 »."""
+        return f"officiel — {self.seance.title} (n° {self.seance.seance_id}), version {self.settings.version}"
+
+    @property
+    def scope(self) -> str:
+        return filenames.official_scope(self.seance.seance_id, self.settings.version)
+
+    @property
+    def nature(self) -> str:
+        """What the Manifeste says of an official export."""
+        state = "ouverte" if self.seance.is_open else "close"
+        return (f"Officiel : pondération et contraintes de la séance n° {self.seance.seance_id} « {self.seance.title} » "
+                f"({state}), version {self.settings.version} du {fr_datetime(self.settings.changed_at)} "
+                f"par {self.settings.changed_by}.")
+
+
+def official_seance(store: Store, actor: Actor, call_id: str, seance_id: int | None = None) -> SeanceRecord | None:
+    """The séance whose settings are official for a call: `seance_id` when given (it must be the
+    call's), else the call's open séance, else its last closed one; None when the call has none."""
+    if seance_id is not None:
+        try:
+            seance = store.seance(actor, seance_id)
+        except StoreError as exc:
+            raise ExportError(str(exc)) from exc
+        if seance.call_id != call_id:
+            raise ExportError(f"La séance n° {seance_id} est celle de l'appel « {seance.call_id} », "
+                              f"pas de l'appel « {call_id} ».")
+        return seance
+    seances = store.call_seances(actor, call_id)
+    return seances[0] if seances else None
+
+
+def official(store: Store, actor: Actor, call_id: str, seance_id: int | None = None) -> Official | None:
+    """The official settings the rule of `official_seance` designates (their latest version)."""
+    seance = official_seance(store, actor, call_id, seance_id)
+    if seance is None:
+        return None
+    try:
+        return Official(seance, store.official_settings(actor, seance.seance_id))
+    except StoreError as exc:
+        raise ExportError(str(exc)) from exc
+
+
+def personal_nature(actor: Actor) -> str:
+    """What the Manifeste says of a personal export."""
+    if actor == OPERATOR:
+        return "Export de l'opérateur (ligne de commande) : réglages donnés à la commande, hors séance."
+    return (f"Essai personnel de {actor.name} ({actor.login}) : ces réglages n'engagent pas le jury "
+            "et ne changent pas la séance.")
+
+
 # --------------------------------------------------------------------------- the shortlist
 
 
@@ -193,6 +276,7 @@ class ExportRequest:
     journal_head: str | None
     user: str
     scope: str
+    nature: str
     aggregation: AggregationSettings
     anonymise: bool
     keep_motives: bool = False
@@ -226,13 +310,16 @@ def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionI
                    ranking: scoring.RankResult, shortlist: ShortlistResult, constraints: Mapping[str, Any],
                    forcings: pd.DataFrame, *, aggregation: AggregationSettings, anonymise: bool = False,
                    keep_motives: bool = False, profile_name: str | None = None,
-                   content_hash: str | None = None) -> ExportRequest:
+                   content_hash: str | None = None, official_settings: Official | None = None) -> ExportRequest:
     """Gather the workbook's contents: the call, the solved shortlist (under `constraints`, the
-    stored `forcings` united in) and what `actor` may read (every juror's ratings and the conflict
-    register only for those allowed). Without `profile_name`, the profile is named after the
-    saved or built-in profile it equals."""
+    `forcings` united in) and what `actor` may read (every juror's ratings and the conflict
+    register only for those allowed). With `official_settings` the export is the séance's official
+    one (its name's scope and the Manifeste say so); else it is the actor's own, and without
+    `profile_name` the profile is named after the saved or built-in profile it equals."""
     call_id = inputs.call_id
-    if profile_name is None:
+    if official_settings is not None:
+        profile_name = official_settings.profile_name
+    elif profile_name is None:
         profile_name = _profile_name(store, actor, inputs, profile)
     return ExportRequest(
         call={"id": call_id, "label": call.label, "results_on": call.results_on}, inputs=inputs, profile=profile,
@@ -242,7 +329,10 @@ def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionI
         decisions=store.decisions(actor, call_id), register=_conflict_register(store, actor, inputs),
         content_hash=content_hash if content_hash is not None else store.content_hash(),
         journal_head=store.journal_head(),
-        user=f"{actor.name} ({actor.login})", scope=export_scope(actor), aggregation=aggregation,
+        user=f"{actor.name} ({actor.login})",
+        scope=official_settings.scope if official_settings is not None else export_scope(actor),
+        nature=official_settings.nature if official_settings is not None else personal_nature(actor),
+        aggregation=aggregation,
         anonymise=anonymise, keep_motives=keep_motives)
 
 
@@ -258,7 +348,7 @@ def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
         result=request.ranking, shortlist=request.shortlist, constraints=request.constraints,
         forcings=request.forcings, ratings=request.ratings, decisions=request.decisions,
         content_hash=request.content_hash, journal_head=request.journal_head, user=request.user,
-        aggregation=request.aggregation,
+        aggregation=request.aggregation, nature=request.nature,
         anonymise=request.anonymise, keep_motives=request.keep_motives, generated_at=generated_at,
         register=request.register)
 
@@ -266,19 +356,33 @@ def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
 def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | None = None,
                 size: int | None = None, constraints: Mapping[str, Any] | None = None, anonymise: bool = False,
                 keep_motives: bool = False, aggregation: AggregationSettings | None = None,
-                generated_at: datetime | None = None) -> tuple[str, bytes]:
-    """The workbook of a call straight from the store (`jury export`): (file name, bytes)."""
+                generated_at: datetime | None = None, seance_id: int | None = None) -> tuple[str, bytes]:
+    """The workbook of a call straight from the store (`jury export`): (file name, bytes).
+
+    The weights follow the one rule: `profile_name` when given, else the official profile of the
+    séance `seance_id`, else of the call's open séance, else of its last closed one, else
+    « profil du jury », else equal weights. The constraints are `size` and `constraints` when
+    given, else the official ones. Only an export whose weights and constraints are both the
+    séance's is official (`officiel-s{id}-v{version}` in its name)."""
     call = load_call(store, actor, call_id)
     if call.dossiers.empty:
         raise ExportError(f"L'appel « {call_id} » ne contient aucun dossier : rien à exporter.")
     settings = aggregation or AggregationSettings()
     inputs = call_inputs(store, actor, call, settings)
-    name, profile = resolve_profile(store, actor, inputs, profile_name)
-    forcings = store.forcings(actor, call_id)
+    settled = official(store, actor, call_id, seance_id)
+    if profile_name is None and settled is not None:
+        name, profile = settled.profile_name, settled.profile
+    else:
+        name, profile = resolve_profile(store, actor, inputs, profile_name)
+    forcings = settled.forcings if settled is not None else store.forcings(actor, call_id)
+    own_constraints = size is not None or constraints is not None
+    if settled is not None and not own_constraints:
+        size, constraints = settled.choices.size, settled.choices.to_constraints()
     merged = with_stored_forcings(constraints, forcings)
     ranking, result = solve(inputs, profile, _checked_size(inputs, size), merged)
+    is_official = settled is not None and profile_name is None and not own_constraints
     request = export_request(store, actor, call, inputs, profile, ranking, result, merged, forcings,
                              aggregation=settings, anonymise=anonymise, keep_motives=keep_motives,
-                             profile_name=name)
+                             profile_name=name, official_settings=settled if is_official else None)
     at = (generated_at or datetime.now()).replace(microsecond=0)
     return export_file_name(request, at), build_export(request, at)

@@ -237,8 +237,9 @@ def run_export(database: Database, request: dict[str, Any]) -> Outcome:
     from dashboard.services.meeting import export_call
 
     name, content = export_call(database.store(), OPERATOR, request["call"], request.get("profile"),
-                                request["size"], request.get("constraints"), anonymise=bool(request.get("anonymise")),
-                                keep_motives=bool(request.get("keep_motives")))
+                                request.get("size"), request.get("constraints"),
+                                anonymise=bool(request.get("anonymise")), keep_motives=bool(request.get("keep_motives")),
+                                seance_id=request.get("seance"))
     return Outcome(files={name: content})
 
 

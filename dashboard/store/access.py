@@ -48,7 +48,7 @@ class Permission:
 Action = Literal[
     "rate", "read_own_ratings", "read_ranking", "read_all_ratings", "save_profile", "save_jury_profile",
     "read_recusals", "read_conflicts", "read_journal", "hold_concertation", "record_decision", "force_dossier",
-    "import_data", "read_backups", "follow_seance", "run_seance", "reopen_seance",
+    "import_data", "read_backups", "follow_seance", "run_seance", "reopen_seance", "vote", "set_official_settings",
     "manage_accounts", "create_account", "set_other_password", "manage_recusals", "keep_conflict_register",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
@@ -72,6 +72,9 @@ PERMISSIONS: dict[Action, Permission] = {
     "follow_seance": Permission(ROLES, "le suivi de la séance"),
     "run_seance": Permission(("president", "admin"), "la conduite de la séance"),
     "reopen_seance": Permission(("president",), "la réouverture d'une séance close"),
+    "vote": Permission(JURY, "le vote en séance"),
+    "set_official_settings": Permission(("president",), "la modification des pondérations et contraintes "
+                                                        "officielles de la séance"),
     "import_data": Permission(("admin",), "l'import de données"),
     "manage_accounts": Permission(("admin",), "la gestion des comptes"),
     "read_backups": Permission(("admin",), "la consultation et le téléchargement des sauvegardes"),

@@ -4,8 +4,9 @@ run one at a time in the process inside transactions whose journal entries are s
 into the chain (`journal.py`) with the digest of the protected tables after them, just
 before they commit.
 
-The domain methods live in `store.py` (calls, dossiers, ratings, accounts, decisions)
-and `seance.py` (the selection meeting); both build on `StoreBase`.
+The domain methods live in `store.py` (calls, dossiers, ratings, accounts), `seance.py`
+(the selection meeting) and `deliberation.py` (its votes, official settings, decisions);
+all build on `StoreBase`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ PROTECTED_TABLES: dict[str, tuple[str, ...]] = {
     "weight_profiles": (), "decisions": (), "shortlist_forcings": (),
     "users": ("failed_attempts", "last_failed_at"),
     "seances": (), "seance_attendance": (), "seance_agenda": (),
+    "seance_votes": (), "seance_vote_participation": (), "seance_settings": (), "decision_history": (),
 }
 # Reference communes come from the package; the journal and the schema are checked by the chain.
 # The séance's clock only counts changes, each journalled with the séance's own tables.

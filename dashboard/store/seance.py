@@ -1,9 +1,11 @@
 """The séance's record: opening and closing, attendance, the agenda, the dossier
-under discussion, and the one-row clock every follower reads.
+under discussion, the versions of its official settings, and the one-row clock every
+follower reads (its votes and decisions are in `deliberation.py`).
 
 Every change is a transaction journalled with the person's name, bumps the
 séance's `version` and the clock (`seance_clock`: `version` at every change,
-`openings` when a séance opens, closes or reopens). The president's moves are a
+`openings` when a séance opens, closes or reopens, or its official settings change:
+what the pages outside /seance follow). The president's moves are a
 compare-and-set on the version the page showed: two tabs moving at once move
 once. A closed séance is frozen; reopening it is the president's, journalled.
 A juror recused from the dossier under discussion is refused its ratings here,
@@ -12,6 +14,7 @@ not only on the page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +63,11 @@ _SEANCE_FROM = ("FROM seances s LEFT JOIN users o ON o.login = s.opened_by "
 
 def _not_on_agenda(dossier_id: str) -> StoreError:
     return StoreError(f"Le dossier « {dossier_id} » n'est pas à l'ordre du jour.")
+
+
+def _forcing_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{"call_id": r[0], "dossier_id": r[1], "kind": r[2], "justification": r[3], "decided_by": r[4],
+             "decided_at": r[5].isoformat() if isinstance(r[5], datetime) else r[5]} for r in rows]
 
 
 class SeanceRecords(StoreBase):
@@ -142,6 +150,39 @@ class SeanceRecords(StoreBase):
             "  SELECT 1 FROM recusals x WHERE x.juror_id = r.juror_id AND x.dossier_id = r.dossier_id) "
             "GROUP BY r.criterion_id ORDER BY r.criterion_id", [seance.current_dossier_id])
 
+    # ----------------------------------------------------------- official settings
+    def _settings_rows(self, seance_id: int, version: int | None) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT s.seance_id, s.version, s.profile, s.choices, s.forcings, s.change, coalesce(u.name, s.changed_by), "
+            "       s.changed_at FROM seance_settings s LEFT JOIN users u ON u.login = s.changed_by "
+            "WHERE s.seance_id = ? AND (? IS NULL OR s.version = ?) ORDER BY s.version DESC LIMIT 1",
+            [seance_id, version, version])
+
+    def _call_forcings(self, call_id: str) -> list[dict[str, Any]]:
+        return _forcing_rows(self._rows("SELECT call_id, dossier_id, kind, justification, decided_by, decided_at "
+                                        "FROM shortlist_forcings WHERE call_id = ? ORDER BY dossier_id", [call_id]))
+
+    def _add_settings_version(self, actor: Actor, seance: SeanceRecord, change: str, *,
+                              profile: dict[str, Any] | None = None,
+                              choices: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Within a séance's change: write the next version (what is not given stays as it was;
+        the forcings are the call's as they stand now); what the journal records of it."""
+        rows = self._settings_rows(seance.seance_id, None)
+        before = None if not rows else {"version": int(rows[0][1]), "profil": json.loads(rows[0][2]),
+                                        "contraintes": json.loads(rows[0][3]), "forcages": json.loads(rows[0][4])}
+        if before is None and (profile is None or choices is None):
+            raise StoreError(f"La séance « {seance.title} » n'a pas de réglages officiels à modifier.")
+        after = {"version": 1 if before is None else before["version"] + 1,
+                 "profil": profile if profile is not None else before["profil"],  # type: ignore[index]
+                 "contraintes": choices if choices is not None else before["contraintes"],  # type: ignore[index]
+                 "forcages": self._call_forcings(seance.call_id)}
+        self._write("INSERT INTO seance_settings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [seance.seance_id, after["version"], json.dumps(after["profil"], sort_keys=True, ensure_ascii=False),
+                     json.dumps(after["contraintes"], sort_keys=True, ensure_ascii=False),
+                     json.dumps(after["forcages"], sort_keys=True, ensure_ascii=False), change, actor.login,
+                     datetime.now()], "seance_settings")
+        return {"changement": change, "version": after["version"], "avant": before, "apres": after}
+
     # ----------------------------------------------------------------- writes
     def _seance_write(self, actor: Actor, seance_id: int, action: str, work: Callable[[SeanceRecord], Any],
                       *, expected_version: int | None = None, may_be_closed: bool = False,
@@ -175,8 +216,11 @@ class SeanceRecords(StoreBase):
                            {"seance": title, "par": actor.name, **recorded})
 
     def open_seance(self, actor: Actor, call_id: str, title: str, place: str | None, shortlist_size: int,
-                    agenda: Sequence[AgendaLine]) -> SeanceRecord:
-        """Open a séance for a call with its agenda (one open séance per call at most)."""
+                    agenda: Sequence[AgendaLine], *, profile: dict[str, Any],
+                    choices: dict[str, Any]) -> SeanceRecord:
+        """Open a séance for a call with its agenda (one open séance per call at most), and version 1
+        of its official settings: the weight `profile` and shortlist `choices` (`WeightProfile.to_dict`,
+        `ShortlistChoices` without forcings), with the call's forcings as they stand."""
         require(actor, "run_seance")
         title, place = title.strip(), (place or "").strip() or None
         if not title:
@@ -201,9 +245,13 @@ class SeanceRecords(StoreBase):
                     [v for position, line in enumerate(agenda, start=1)
                      for v in (seance_id, line.dossier_id, position, line.rank, line.reason, line.detail)],
                     "seance_agenda")
+            seance = self._seances("s.seance_id = ?", [seance_id])[0]
+            official = self._add_settings_version(actor, seance, "ouverture de la séance (profil du jury)",
+                                                  profile=profile, choices=choices)
             self._record_change(actor, seance_id, title, "ouverture de la séance", {
                 "appel": call_id, "lieu": place, "taille_liste": shortlist_size,
-                "ordre_du_jour": [line.dossier_id for line in agenda]}, opening=True)
+                "ordre_du_jour": [line.dossier_id for line in agenda], "reglages_officiels": official["apres"]},
+                opening=True)
             return seance_id
 
         return self.seance(actor, self._transaction(transaction))

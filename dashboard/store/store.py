@@ -1,6 +1,6 @@
 """Every read and write of the jury's data: calls, dossiers, ratings, recusals,
-accounts, weight profiles, decisions, the journal's checks (the séance's are in
-`seance.py`). The store package is the only one that holds SQL. Values are always
+accounts, weight profiles, forcings, the journal's checks (the séance's are in
+`seance.py`, its votes, official settings and the decisions in `deliberation.py`). The store package is the only one that holds SQL. Values are always
 bound parameters or registered frames; the only names put into SQL text are the
 table and column names defined in `base.py`.
 
@@ -22,13 +22,14 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from dashboard.core.formatting import display_name
-from dashboard.core.labels import JURY_PROFILE
+from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
 from dashboard.core.privacy import random_pseudonyms
 from dashboard.errors import AccessDenied, StaleWrite, StoreError
 from dashboard.store import journal
 from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.base import _JOURNAL_COLUMNS, LOGIN_FAILURE, PARTITIONS, PROTECTED_TABLES, TABLES
-from dashboard.store.seance import SEANCE_ENTITY, SeanceRecords
+from dashboard.store.deliberation import DeliberationRecords
+from dashboard.store.seance import SEANCE_ENTITY
 from dashboard.store.sessions import PASSWORD_CHANGED, SessionRecords
 
 
@@ -83,7 +84,6 @@ def _canonical(value: Any) -> Any:
 
 
 
-DECISIONS = ("retenu", "ajourné – accompagnement proposé", "non retenu")
 
 
 def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
@@ -96,7 +96,7 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
         raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
 
 
-class Store(SeanceRecords, SessionRecords):
+class Store(DeliberationRecords, SessionRecords):
     """The jury's data, read and written through one cursor."""
 
     # ------------------------------------------------------------------- reads
@@ -701,39 +701,6 @@ class Store(SeanceRecords, SessionRecords):
         match = frame[frame["name"] == name]
         return None if match.empty else match.iloc[0]["profile"]
 
-    def _require_dossier_of_call(self, dossier_id: str, call_id: str) -> None:
-        """Refuse, in French, a dossier that is not one of the call's."""
-        rows = self._rows("SELECT call_id FROM dossiers WHERE dossier_id = ?", [dossier_id])
-        if not rows or rows[0][0] != call_id:
-            raise StoreError(f"Dossier « {dossier_id} » inconnu dans l'appel « {call_id} ».")
-
-    def record_decision(self, actor: Actor, call_id: str, dossier_id: str, decision: str,
-                        rationale: str) -> None:
-        """The jury's decision on a dossier, with its rationale (president only; audited)."""
-        require(actor, "record_decision")
-        if decision not in DECISIONS:
-            raise StoreError(f"Décision « {decision} » inconnue : {', '.join(DECISIONS)}.")
-        if not (rationale or "").strip():
-            raise StoreError(f"La motivation de la décision sur « {dossier_id} » est obligatoire.")
-        self._require_dossier_of_call(dossier_id, call_id)
-        before = self._rows("SELECT decision, rationale FROM decisions WHERE call_id = ? AND dossier_id = ?",
-                            [call_id, dossier_id])
-
-        def work() -> None:
-            self._write(
-                "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id, dossier_id) DO UPDATE SET "
-                "decision = excluded.decision, rationale = excluded.rationale, decided_by = excluded.decided_by, "
-                "decided_at = excluded.decided_at",
-                [call_id, dossier_id, decision, rationale.strip(), actor.login, datetime.now()], "decisions")
-            self._append_audit(actor, "décision", "decision", f"{call_id}/{dossier_id}",
-                               {"decision": before[0][0], "rationale": before[0][1]} if before else None,
-                               {"decision": decision, "rationale": rationale.strip()})
-        self._transaction(work)
-
-    def decisions(self, actor: Actor, call_id: str) -> pd.DataFrame:
-        """The recorded decisions of a call (every role reads them)."""
-        return self._frame("SELECT * FROM decisions WHERE call_id = ? ORDER BY dossier_id", [call_id])
-
     def set_forcing(self, actor: Actor, call_id: str, dossier_id: str, kind: str | None,
                     justification: str = "") -> None:
         """Force a dossier into (`force_in`) or out of (`force_out`) the shortlist, or
@@ -757,6 +724,8 @@ class Store(SeanceRecords, SessionRecords):
             self._append_audit(actor, "forçage de la liste restreinte", "shortlist_forcing", f"{call_id}/{dossier_id}",
                                {"kind": before[0][0], "justification": before[0][1]} if before else None,
                                {"kind": kind, "justification": justification.strip()} if kind else None)
+            self._forcings_changed(actor, call_id, f"forçage : {self.dossier_label(dossier_id)} "
+                                   f"{FORCING_LABELS[kind] if kind else 'levé'}")
         self._transaction(work)
 
     def forcings(self, actor: Actor, call_id: str) -> pd.DataFrame:

@@ -41,8 +41,11 @@ def older_schema_file(path: Path, source: Path, version: int) -> int:
         present = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         con.execute("ATTACH ? AS source (READ_ONLY)", [str(source)])
         for table in PROTECTED_TABLES:
-            if table in present:
-                con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
+            if table in present:  # the columns that schema had (a later one may add some)
+                columns = ", ".join(row[0] for row in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                    "AND table_name = ? ORDER BY column_index", [table]).fetchall())
+                con.execute(f"INSERT INTO {table} SELECT {columns} FROM source.{table}")
         if version >= CHAIN_VERSION:
             con.execute("INSERT INTO audit_log SELECT * FROM source.audit_log")
             shutil.copyfile(key_path(source), key_path(path))

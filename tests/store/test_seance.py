@@ -16,12 +16,17 @@ from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.accounts import ADMIN, DIRECTION, JUROR, PRESIDENT, add_accounts
 
+# Version 1 of the official settings, as the séance service would copy them.
+OFFICIAL = {"profile": {"method": "wsm", "weights": {"J1": 1.0}, "enabled": ["J1"], "preferences": {}, "v": 0.5,
+                        "missing": "mean", "weighting": {"mode": "equal"}},
+            "choices": {"size": 2, "every_region": False, "min_overseas": 0, "min_ti_share": 0.0,
+                        "max_per_region": None}}
 AGENDA = [AgendaLine("AMI1-002", "conteste", "1er plus contesté"), AgendaLine("AMI1-003", "limite", "Rang 2"),
           AgendaLine("AMI1-001", "autre", "Rang 1")]
 
 
 def _open(store: Store, actor: Actor = PRESIDENT) -> int:
-    return store.open_seance(actor, "AMI1", "Séance du 05/09/2019", "Paris, Cnam", 2, AGENDA).seance_id
+    return store.open_seance(actor, "AMI1", "Séance du 05/09/2019", "Paris, Cnam", 2, AGENDA, **OFFICIAL).seance_id
 
 
 def _seance_entries(store: Store) -> list[tuple[str, str, dict]]:
@@ -59,9 +64,9 @@ def test_one_open_seance_per_call_and_who_may_open(tiny_store: Store) -> None:
         with pytest.raises(AccessDenied, match="conduite de la séance"):
             _open(tiny_store, actor)
     with pytest.raises(StoreError, match="titre de la séance est obligatoire"):
-        tiny_store.open_seance(PRESIDENT, "AMI1", "  ", None, 2, AGENDA)
+        tiny_store.open_seance(PRESIDENT, "AMI1", "  ", None, 2, AGENDA, **OFFICIAL)
     with pytest.raises(StoreError, match="inconnu"):
-        tiny_store.open_seance(PRESIDENT, "AMI1", "Autre", None, 2, [AgendaLine("AMI9-001", "autre", "x")])
+        tiny_store.open_seance(PRESIDENT, "AMI1", "Autre", None, 2, [AgendaLine("AMI9-001", "autre", "x")], **OFFICIAL)
     assert len(tiny_store.call_seances(PRESIDENT, "AMI1")) == 1
 
 
@@ -143,7 +148,7 @@ def test_two_tabs_moving_at_once_move_once(tmp_path: Path, tiny_workbook: Path) 
         store = database.store()
         import_file(tiny_workbook, store, actor=OPERATOR)
         add_accounts(store, (PRESIDENT,))
-        seance = store.open_seance(PRESIDENT, "AMI1", "Séance", None, 2, AGENDA)
+        seance = store.open_seance(PRESIDENT, "AMI1", "Séance", None, 2, AGENDA, **OFFICIAL)
         outcomes: list[str] = []
         start = threading.Barrier(2)
 
