@@ -20,7 +20,7 @@ Pure pandas; the store's frames come in as arguments.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -30,21 +30,18 @@ import scoring
 from dashboard.core.decision import INELIGIBLE, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_date, fr_number
 from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
+from dashboard.core.votes import TALLY_COLUMNS, Tally
 from scoring.errors import ScoringError
 from scoring.shortlist import ShortlistResult
 
 __all__ = [
-    "DECISION_DEFAULT_IN",
-    "DECISION_DEFAULT_OUT",
     "DEFAULT_SIZE",
     "TI_SHARE_DEFAULT",
     "ShortlistChoices",
     "binding_table",
     "build_shortlist",
     "constraints_table",
-    "decision_drafts",
     "decisions_table",
-    "decisions_to_save",
     "default_choices",
     "default_size",
     "describe_choices",
@@ -64,8 +61,6 @@ __all__ = [
 DEFAULT_SIZE = 10
 TI_SHARE_DEFAULT = 0.67          # share of AMI 1 laureates in Territoires d'industrie (press kit)
 UNKNOWN_REGION = "Inconnue"      # what `analysis.dossier_attributes` puts where the région is unknown
-DECISION_DEFAULT_IN = "retenu"
-DECISION_DEFAULT_OUT = "non retenu"
 _ATTRIBUTE_COLUMNS = ("region", "overseas", "ti", "acv")
 _KNOWN_KEYS = {"min_per_group", "max_per_group", "min_count", "min_share", "force_in", "force_out", "labels"}
 
@@ -435,62 +430,25 @@ def forcings_table(inputs: DecisionInputs, forcings: pd.DataFrame) -> pd.DataFra
                            FORCING_LABELS)
 
 
+def _tally_text(row: pd.Series) -> str:
+    """« retenu : 4 · … (7 votes) » for a decision taken on a vote, else « – »."""
+    counts = {choice: row.get(column) for choice, column in TALLY_COLUMNS.items()}
+    if any(value is None or value != value for value in counts.values()):
+        return "–"
+    return Tally.of_counts({c: int(v) for c, v in counts.items() if v is not None}).sentence()
+
+
 def decisions_table(inputs: DecisionInputs, decisions: pd.DataFrame) -> pd.DataFrame:
-    """The recorded decisions: dossier, décision, motivation, who and when."""
-    return _authored_table(inputs, decisions, ("Décision", "decision"), ("Motivation", "rationale"))
-
-
-def decision_drafts(inputs: DecisionInputs, ranking: scoring.RankResult | None,
-                    selected: Sequence[str], decisions: pd.DataFrame | None) -> pd.DataFrame:
-    """One editable row per dossier of the call, by rank (ineligible dossiers last).
-
-    The order does not depend on the selection, so that edits made in a data
-    editor stay on their rows when the constraints change.
-
-    Columns: Dossier, Rang, Sélection (bool), Décision, Motivation. A
-    recorded decision is shown as recorded; otherwise selected → « retenu »,
-    else « non retenu », with an empty rationale to fill in.
-    """
-    recorded = (decisions.set_index("dossier_id") if decisions is not None and not decisions.empty
-                else pd.DataFrame(columns=["decision", "rationale"]))
-    chosen = set(map(str, selected))
-    ids = [str(i) for i in inputs.attributes.index]
-    ranks = ranking.ranks if ranking is not None else pd.Series(dtype=float)
-    rows = []
-    for dossier in ids:
-        if dossier in recorded.index:
-            decision, rationale = recorded.at[dossier, "decision"], recorded.at[dossier, "rationale"] or ""
-        else:
-            decision = DECISION_DEFAULT_IN if dossier in chosen else DECISION_DEFAULT_OUT
-            rationale = ""
-        rank = ranks.get(dossier)
-        rows.append({"Identifiant": dossier, "Dossier": inputs.attributes.at[dossier, "display_name"],
-                     "Rang": None if rank is None or rank != rank else int(rank),
-                     "Sélection": dossier in chosen, "Décision": decision, "Motivation": rationale})
-    frame = pd.DataFrame(rows, columns=["Identifiant", "Dossier", "Rang", "Sélection", "Décision", "Motivation"])
-    frame["Rang"] = frame["Rang"].astype("Int64")
-    frame = frame.sort_values(["Rang", "Identifiant"], na_position="last", kind="stable")
-    return frame.set_index("Identifiant")
-
-
-def _cell_text(value: object) -> str:
-    """An edited cell as text; empty when the cell is empty (None or NaN)."""
-    return "" if value is None or value != value else str(value)
-
-
-def decisions_to_save(drafts: pd.DataFrame, edited: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """(dossier id, décision, motivation) of the rows whose decision or rationale
-    was changed in the editor (`edited`) against `decision_drafts` (`drafts`)."""
-    rows = []
-    for dossier in edited.index:
-        if dossier not in drafts.index:
-            continue
-        decision = _cell_text(edited.at[dossier, "Décision"])
-        rationale = _cell_text(edited.at[dossier, "Motivation"])
-        before = (str(drafts.at[dossier, "Décision"]), str(drafts.at[dossier, "Motivation"] or ""))
-        if (decision, rationale) != before:
-            rows.append((str(dossier), decision, rationale))
-    return rows
+    """The recorded decisions: dossier, décision, motivation, who and when, and (from the store)
+    the séance it was taken in, the vote's tally and why the decision departs from it."""
+    table = _authored_table(inputs, decisions, ("Décision", "decision"), ("Motivation", "rationale"))
+    if table.empty or "seance_id" not in decisions:
+        return table
+    rows = decisions.set_index(decisions["dossier_id"].astype(str))
+    table["Séance"] = ["hors séance" if pd.isna(s) else f"n° {int(s)}" for s in rows["seance_id"]]
+    table["Vote"] = [_tally_text(row) for _, row in rows.iterrows()]
+    table["Écart au vote"] = ["" if pd.isna(d) else str(d) for d in rows["departure"]]
+    return table
 
 
 def matching_profile_name(stored: pd.DataFrame | None, profile: WeightProfile) -> str | None:

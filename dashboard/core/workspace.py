@@ -33,6 +33,12 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("oui ou non attendu")
+    return value
+
+
 def _texts(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError("liste de textes attendue")
@@ -75,6 +81,7 @@ KEPT: tuple[KeptValue, ...] = (
     KeptValue("shortlist_choices_", True, ShortlistChoices, ShortlistChoices.to_settings,
               ShortlistChoices.from_settings),
     KeptValue("comparer_dossiers_", True, list, list, _texts),
+    KeptValue("trial_", True, bool, bool, _flag, page_default=False),
 )
 
 

@@ -160,7 +160,8 @@ def _render_out_of_ranking(ineligible: pd.DataFrame, derogations: pd.DataFrame) 
 
 def main() -> None:
     """The page: headline, settings, filters, table, contributions, dossiers out of the ranking."""
-    store, actor, call, inputs, profile = meeting.open_meeting_page("Classement")
+    page = meeting.open_meeting_page("Classement")
+    store, actor, call, inputs, profile = page.store, page.actor, page.call, page.inputs, page.profile
     reference_key, reference_options = _reference_options(store, actor, inputs.call_id)
     result = ranking_or_stop(inputs, profile)
     top, settings = st.columns([3, 2])

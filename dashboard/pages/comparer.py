@@ -72,7 +72,8 @@ def _render_values(inputs: DecisionInputs, result: scoring.RankResult, chosen: l
 
 def main() -> None:
     """The page: the choice of dossiers, then the sentences, the radar and the values."""
-    _store, _actor, call, inputs, profile = meeting.open_meeting_page("Comparer")
+    page = meeting.open_meeting_page("Comparer")
+    call, inputs, profile = page.call, page.inputs, page.profile
     result = ranking_or_stop(inputs, profile)
     chosen = _render_choice(call, inputs, result)
     _render_sentences(inputs, result, chosen)

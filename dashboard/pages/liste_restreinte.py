@@ -1,6 +1,10 @@
 """Liste restreinte: the balanced shortlist on the current ranking, the dossiers
 the president forces in or out, the jury's decisions and the workbook export.
 
+Once the call has a séance, its official constraints and forcings are shown (the
+president changes them while it is open, each change a version) and the export is the
+official one; an « essai personnel » works on the person's own constraints instead.
+
 The logic lives in `dashboard.core.shortlist` and the export in
 `dashboard.services.meeting` (the same path as `jury export`); this page
 reads the widgets, calls them and the store, and draws. The current
@@ -24,15 +28,15 @@ from dashboard.core.decision import AggregationSettings, DecisionInputs
 from dashboard.core.formatting import fr_number, fr_percent
 from dashboard.core.labels import FORCING_ACTIONS, METHOD_LABELS
 from dashboard.core.text import md, md_format, md_frame
+from dashboard.core.votes import DECISIONS, Tally
 from dashboard.errors import JuryError
 from dashboard.services import meeting as meeting_service
-from dashboard.services.incidents import refusal_message
 from dashboard.store import Store
 from dashboard.store.access import may
-from dashboard.store.store import DECISIONS
+from dashboard.ui.decisions import decision_form
 from dashboard.ui.downloads import offer_download
 from dashboard.ui.meeting import MeetingPage, open_meeting_page, ranking
-from dashboard.ui.server import page_address, show_refusal
+from dashboard.ui.server import show_refusal
 from dashboard.ui.session import shortlist_key
 from scoring import ScoringError
 from scoring.shortlist import ShortlistResult
@@ -96,29 +100,53 @@ def _saved_choices(page: MeetingPage, ranked: scoring.RankResult, forcings: pd.D
     return saved
 
 
-def _render_constraints(call_id: str, saved: ms.ShortlistChoices, eligible_count: int,
+def _render_constraints(page: MeetingPage, saved: ms.ShortlistChoices, eligible_count: int,
                         regions: list[str]) -> ms.ShortlistChoices:
-    """The constraint widgets; the choices they hold, without forcings (the store keeps those)."""
+    """The constraint widgets; the choices they hold, without forcings (the store keeps those).
+    Official settings are shown for one version (their widgets' keys name it), read-only unless
+    the president changes them."""
     st.subheader("Contraintes")
+    call_id = page.call.call_id
+    suffix = f"_o{page.official.settings.version}" if page.shows_official and page.official is not None else ""
+    locked = page.shows_official and not page.edits_official
     columns = st.columns(5)
     size = columns[0].number_input("Taille de la liste (N)", min_value=1, max_value=eligible_count,
-                                   value=min(saved.size, eligible_count), step=1, key=f"sl_size_{call_id}",
+                                   value=min(saved.size, eligible_count), step=1, key=f"sl_size_{call_id}{suffix}",
+                                   disabled=locked,
                                    help="Par défaut, le nombre de lauréats historiques de l'appel (sinon 10).")
-    every_region = columns[1].toggle("Toutes les régions", value=saved.every_region,
-                                     key=f"sl_every_region_{call_id}",
+    every_region = columns[1].toggle("Toutes les régions", value=saved.every_region, disabled=locked,
+                                     key=f"sl_every_region_{call_id}{suffix}",
                                      help=md_format("Au moins un dossier dans chacune des {} régions ayant un "
                                                     "dossier éligible : {}.", len(regions), ", ".join(regions)))
     min_overseas = columns[2].number_input("Minimum d'outre-mer", min_value=0, max_value=eligible_count,
-                                           value=saved.min_overseas, step=1, key=f"sl_min_overseas_{call_id}")
+                                           value=min(saved.min_overseas, eligible_count), step=1, disabled=locked,
+                                           key=f"sl_min_overseas_{call_id}{suffix}")
     ti_percent = columns[3].slider("Part minimale en Territoires d'industrie", min_value=0, max_value=100,
                                    value=round(100 * saved.min_ti_share), step=1, format="%d %%",
-                                   key=f"sl_ti_share_{call_id}",
+                                   key=f"sl_ti_share_{call_id}{suffix}", disabled=locked,
                                    help="67 % des lauréats de l'AMI 1 étaient en Territoires d'industrie.")
     max_per_region = columns[4].number_input("Maximum par région (0 : sans limite)", min_value=0,
-                                             max_value=eligible_count, value=saved.max_per_region or 0, step=1,
-                                             key=f"sl_max_region_{call_id}")
+                                             max_value=eligible_count, value=min(saved.max_per_region or 0,
+                                                                                 eligible_count),
+                                             step=1, key=f"sl_max_region_{call_id}{suffix}", disabled=locked)
     return ms.ShortlistChoices(size=int(size), every_region=bool(every_region), min_overseas=int(min_overseas),
                                min_ti_share=ti_percent / 100, max_per_region=int(max_per_region) or None)
+
+
+def _adopt_choices(page: MeetingPage, choices: ms.ShortlistChoices) -> bool:
+    """The president's constraints become the séance's next official version; whether they did."""
+    assert page.official is not None
+    before = page.official.choices
+    changed = [line for line in ms.describe_choices(choices, page.inputs)
+               if line not in ms.describe_choices(before, page.inputs)]
+    try:
+        page.store.set_official_choices(page.actor, page.official.seance.seance_id, choices.to_settings(),
+                                        page.official.settings.version,
+                                        "contraintes : " + ("; ".join(changed) or "sans limite par région"))
+    except JuryError as exc:
+        show_refusal(exc)
+        return False
+    return True
 
 
 # ----------------------------------------------------------------------------- forcings
@@ -167,19 +195,27 @@ def _render_release(page: MeetingPage, forcings: pd.DataFrame, names: dict[str, 
 def _render_forcings(page: MeetingPage, ranked: scoring.RankResult, names: dict[str, str]) -> pd.DataFrame:
     """The forced dossiers (and the president's controls); the stored forcings after any change."""
     st.subheader("Dossiers imposés ou écartés")
-    store, actor, call_id = page.store, page.actor, page.call.call_id
-    may_force = may(actor, "force_dossier")
+    actor, call_id = page.actor, page.call.call_id
+    # Forcings are the séance's while it is open: the president sets them there, not in an essai.
+    may_force = may(actor, "force_dossier") and (page.official is None or page.edits_official)
     if may_force:
         _render_forcing_form(page, ranked, names)
-    forcings = store.forcings(actor, call_id)
+    forcings = _forcings(page)
     if forcings.empty:
         st.caption("Aucun dossier imposé ni écarté.")
         return forcings
     st.dataframe(ms.forcings_table(page.inputs, forcings), width="stretch", key=f"forcings_table_{call_id}")
     if may_force:
         _render_release(page, forcings, names)
-        forcings = store.forcings(actor, call_id)
+        forcings = _forcings(page)
     return forcings
+
+
+def _forcings(page: MeetingPage) -> pd.DataFrame:
+    """The forcings in use: a closed séance's official ones, else the call's as stored."""
+    if page.shows_official and page.official is not None and not page.official.seance.is_open:
+        return page.official.forcings
+    return page.store.forcings(page.actor, page.call.call_id)
 
 
 def _with_forcings(choices: ms.ShortlistChoices, forcings: pd.DataFrame) -> ms.ShortlistChoices | None:
@@ -262,46 +298,38 @@ def _keep_shortlist(page: MeetingPage, choices: ms.ShortlistChoices, constraints
 # ----------------------------------------------------------------------------- decisions
 
 
-def _save_decisions(page: MeetingPage, rows: list[tuple[str, str, str]], names: dict[str, str],
-                    round_key: str) -> None:
-    """Record the edited decisions one by one; say what was saved and what was refused."""
-    saved_count, refused = 0, []
-    for dossier_id, decision, rationale in rows:
-        try:
-            page.store.record_decision(page.actor, page.call.call_id, dossier_id, decision, rationale)
-        except JuryError as exc:
-            refused.append(f"{names.get(dossier_id, dossier_id)} : {refusal_message(exc, page_address())}")
-        else:
-            saved_count += 1
-    if not rows:
-        st.warning("Aucune décision modifiée : choisissez une décision et rédigez sa motivation.")
-    if saved_count:
-        st.success(f"{fr_number(saved_count)} décision(s) enregistrée(s).")
-    if refused:
-        st.error("Décision(s) refusée(s) :\n\n" + "\n\n".join(md_format("- {}", line) for line in refused))
-    elif saved_count:
-        st.session_state[round_key] += 1
+def _open_seance_vote(page: MeetingPage, dossier_id: str) -> Tally | None:
+    """The tally of the dossier's latest closed vote in the call's open séance (what a decision
+    recorded now carries), None without one."""
+    official = page.official
+    if official is None or not official.seance.is_open:
+        return None
+    closed = [v for v in page.store.seance_votes(page.actor, official.seance.seance_id)
+              if v.dossier_id == dossier_id and v.tally is not None]
+    return closed[0].tally if closed else None
 
 
-def _render_decision_editor(page: MeetingPage, ranked: scoring.RankResult, selected: list[str],
-                            decisions: pd.DataFrame, names: dict[str, str]) -> None:
-    """The president's decision grid, pre-filled from the selection."""
+def _render_decision_form(page: MeetingPage, ranked: scoring.RankResult, selected: list[str],
+                          decisions: pd.DataFrame, names: dict[str, str]) -> None:
+    """The president's form, one dossier at a time: the dossier, its decision and motivation."""
     call_id = page.call.call_id
-    round_key = f"decisions_round_{call_id}"
-    editor_round = st.session_state.setdefault(round_key, 0)
-    drafts = ms.decision_drafts(page.inputs, ranked, selected, decisions)
-    st.caption("Pré-rempli : « retenu » pour la sélection, « non retenu » sinon, ou la décision déjà enregistrée. "
-               "Seules les lignes modifiées sont enregistrées ; chaque décision demande une motivation.")
-    edited = st.data_editor(
-        drafts, key=f"decisions_editor_{call_id}_{editor_round}", width="stretch",
-        disabled=["Dossier", "Rang", "Sélection"],
-        column_config={
-            "Décision": st.column_config.SelectboxColumn("Décision", options=list(DECISIONS), required=True),
-            "Motivation": st.column_config.TextColumn("Motivation", width="large"),
-            "Sélection": st.column_config.CheckboxColumn("Sélection"),
-        })
-    if st.button("Enregistrer les décisions", key=f"decisions_save_{call_id}", type="primary"):
-        _save_decisions(page, ms.decisions_to_save(drafts, edited), names, round_key)
+    ordered = [*ranked.ranks.sort_values(kind="stable").index.astype(str),
+               *(d for d in page.inputs.attributes.index.astype(str) if d not in ranked.ranks.index)]
+    current = decisions.set_index("dossier_id") if not decisions.empty else pd.DataFrame()
+
+    def shown(dossier: str) -> str:
+        rank = f"{int(ranked.ranks[dossier])}. " if dossier in ranked.ranks.index else "non classé · "
+        state = f" — {current.at[dossier, 'decision']!s}" if dossier in current.index else ""
+        return f"{rank}{names.get(dossier, dossier)}{state}"
+
+    dossier = str(st.selectbox("Dossier", ordered, key=f"decision_dossier_{call_id}", format_func=shown))
+    recorded = current.loc[dossier] if dossier in current.index else None
+    assert recorded is None or isinstance(recorded, pd.Series)  # one row per dossier
+    # One form per recorded state of the dossier: a save starts the next form from what was recorded.
+    stamp = "nouvelle" if recorded is None else pd.Timestamp(str(recorded["decided_at"])).strftime("%Y%m%d%H%M%S%f")
+    decision_form(page.store, page.actor, call_id, dossier, names.get(dossier, dossier), current=recorded,
+                  tally=_open_seance_vote(page, dossier), suggestion="retenu" if dossier in selected else "non retenu",
+                  key=f"decision_{call_id}_{dossier}_{stamp}")
 
 
 def _render_decisions(page: MeetingPage, ranked: scoring.RankResult, selected: list[str],
@@ -309,7 +337,10 @@ def _render_decisions(page: MeetingPage, ranked: scoring.RankResult, selected: l
     st.subheader("Décisions")
     store, actor, call_id = page.store, page.actor, page.call.call_id
     if may(actor, "record_decision"):
-        _render_decision_editor(page, ranked, selected, store.decisions(actor, call_id), names)
+        st.caption("Choisissez un dossier : le formulaire part de sa décision enregistrée, sinon de la sélection "
+                   "(« retenu » dans la liste, « non retenu » hors de la liste). Chaque décision demande une "
+                   "motivation ; en séance, elle porte le décompte du dernier vote sur le dossier.")
+        _render_decision_form(page, ranked, selected, store.decisions(actor, call_id), names)
     recorded = ms.decisions_table(page.inputs, store.decisions(actor, call_id))
     if recorded.empty:
         st.caption("Aucune décision enregistrée pour cet appel.")
@@ -348,14 +379,15 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
     request = meeting_service.export_request(
         store, page.actor, page.call, page.inputs, page.profile, ranked, result, constraints, forcings,
         aggregation=st.session_state.get("aggregation", AggregationSettings()), anonymise=anonymise,
-        keep_motives=keep_motives, content_hash=_content_hash(store, store.data_version()))
+        keep_motives=keep_motives, content_hash=_content_hash(store, store.data_version()),
+        official_settings=page.official if page.shows_official else None)
     # The name and the manifest carry the same time: when this export was prepared.
     at = datetime.now().replace(microsecond=0)
     file_name = meeting_service.export_file_name(request, at)
     offer_download(page.actor, "Exporter le classeur", partial(meeting_service.build_export, request, at),
                    file_name=file_name, mime=XLSX, key=f"export_{call_id}", primary=True)
     st.caption(md_format("Fichier « {} » : liste restreinte, classement complet, pondérations, notes du jury, "
-                         "contraintes et manifeste de reproductibilité.", file_name))
+                         "contraintes et manifeste de reproductibilité. {}", file_name, request.nature))
 
 
 def main() -> None:
@@ -363,13 +395,19 @@ def main() -> None:
     ranked = _current_ranking(page)
     names = page.inputs.display_names
     regions = ms.regions_with_eligible(page.inputs)
-    saved = _saved_choices(page, ranked, page.store.forcings(page.actor, page.call.call_id))
-    widgets = _render_constraints(page.call.call_id, saved, len(ranked.scores), regions)
+    if page.shows_official and page.official is not None:
+        saved = page.official.choices
+    else:
+        saved = _saved_choices(page, ranked, page.store.forcings(page.actor, page.call.call_id))
+    widgets = _render_constraints(page, saved, len(ranked.scores), regions)
+    if page.edits_official and widgets != saved and not _adopt_choices(page, widgets):
+        widgets = saved
     forcings = _render_forcings(page, ranked, names)
     choices = _with_forcings(widgets, forcings)
     if choices is None:
         st.stop()
-    st.session_state[_choices_key(page.call.call_id)] = choices
+    if not page.shows_official:
+        st.session_state[_choices_key(page.call.call_id)] = choices
     constraints = choices.to_constraints()
     result = _render_selection(page, ranked, choices, constraints, regions)
     selected = _keep_shortlist(page, choices, constraints, result)

@@ -1,5 +1,9 @@
 """Pondération: the panel sets the method, the criteria and their weights.
 
+Once the call has a séance, the page shows its official profile: the president edits it
+while the séance is open (each change a new version, journalled), the others read it;
+anyone may switch to an « essai personnel » and edit their own profile instead.
+
 The editor's widgets start from the session's current profile (« profil du
 jury » when one is saved, else equal weights) and are reset whenever another
 profile becomes current (loaded here, or set elsewhere). Every change builds
@@ -20,7 +24,7 @@ import scoring
 from dashboard.core import charts, decision
 from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
-from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.formatting import fr_datetime, fr_number, fr_percent
 from dashboard.core.labels import (
     EQUAL_WEIGHTS,
     GROUP_LABELS,
@@ -31,7 +35,7 @@ from dashboard.core.labels import (
     WEIGHTING_LABELS,
 )
 from dashboard.core.text import md, md_format
-from dashboard.errors import AccessDenied, StoreError
+from dashboard.errors import AccessDenied, SeanceChanged, StoreError
 from dashboard.store.access import may
 from dashboard.ui import meeting
 from dashboard.ui.meeting import MeetingPage
@@ -82,9 +86,51 @@ def _change_profile(page: MeetingPage, edited: WeightProfile | Refusal) -> Weigh
         st.info(md_format("Le profil courant reste le précédent ({}, {} critères) : le classement, la comparaison "
                           "et la liste restreinte n'ont pas changé.", method, fr_number(len(page.profile.enabled))))
         st.stop()
-    meeting.set_current_profile(page.inputs.call_id, edited)
+    if page.edits_official and page.official is not None:
+        if edited.fingerprint() != page.profile.fingerprint() and not _adopt_officially(page, edited, "pondération"):
+            return page.profile
+    else:
+        meeting.set_current_profile(page.inputs.call_id, edited)
     st.session_state[SYNCED] = f"{page.inputs.call_id}:{edited.fingerprint()}"
     return edited
+
+
+def _adopt_officially(page: MeetingPage, profile: WeightProfile, change: str) -> bool:
+    """The president's profile becomes the séance's next official version; whether it did (a version
+    written meanwhile from another screen is said, and the page then shows it)."""
+    assert page.official is not None
+    try:
+        page.store.set_official_profile(page.actor, page.official.seance.seance_id, profile.to_dict(),
+                                        page.official.settings.version, change)
+    except (SeanceChanged, StoreError, AccessDenied) as refused:
+        show_refusal(refused)
+        return False
+    return True
+
+
+def _render_official_profile(page: MeetingPage) -> None:
+    """The official profile as the séance holds it, for those who do not change it, and its versions."""
+    official = page.official
+    assert official is not None
+    method = METHOD_LABELS.get(page.profile.method, page.profile.method)
+    mode = WEIGHTING_LABELS.get(page.profile.weighting.get("mode", "equal"), page.profile.weighting.get("mode"))
+    st.markdown(md_format("**Méthode** : {} · **mode de pondération** : {} · {} critères actifs.", method, mode,
+                          fr_number(len(page.profile.enabled))))
+    st.caption("Pour essayer d'autres poids sans changer la séance, activez « Essai personnel » ci-dessus.")
+
+
+def _render_versions(page: MeetingPage) -> None:
+    """Every version of the séance's official settings: who changed what, when."""
+    if page.official is None:
+        return
+    versions = page.store.official_versions(page.actor, page.official.seance.seance_id)
+    with st.expander(f"Versions officielles de la séance ({fr_number(len(versions))})"):
+        st.dataframe(pd.DataFrame({
+            "Version": versions["version"],
+            "Changement": versions["change"],
+            "Par": versions["changed_by"],
+            "Le": [fr_datetime(v) for v in versions["changed_at"]],
+        }), hide_index=True, width="stretch", key="pond_versions")
 
 
 # ------------------------------------------------------------------ method and criteria
@@ -343,8 +389,17 @@ def _render_load(page: MeetingPage, saved: pd.DataFrame, choices: list[str]) -> 
         }), hide_index=True, key="pond_saved_profiles")
     chosen = st.selectbox("Profil à charger", choices, key="pond_load_choice")
     if st.button("Charger dans l'éditeur", key="pond_load"):
-        meeting.set_current_profile(page.inputs.call_id, _profile_named(page.inputs, saved, str(chosen)))
-        st.session_state["pond_flash"] = f"Profil « {chosen} » chargé dans l'éditeur."
+        profile = _profile_named(page.inputs, saved, str(chosen))
+        if page.edits_official:
+            if not _adopt_officially(page, profile, f"profil « {chosen} » chargé"):
+                return
+            st.session_state["pond_flash"] = f"Profil « {chosen} » adopté comme version officielle de la séance."
+        else:
+            meeting.set_current_profile(page.inputs.call_id, profile)
+            if page.official is not None:
+                meeting.set_trial(page.inputs.call_id, True)
+            st.session_state["pond_flash"] = (f"Profil « {chosen} » chargé dans l'éditeur"
+                                              + (" de votre essai personnel." if page.official is not None else "."))
         st.rerun()
 
 
@@ -401,8 +456,14 @@ def main() -> None:
     st.caption(md_format("{} — {} dossiers classés. Chaque changement est repris immédiatement par le classement, "
                          "la comparaison et la liste restreinte.", page.call.label,
                          fr_number(len(inputs.eligible_ids))))
-    profile = _change_profile(page, _edited_profile(page, labels))
+    if page.shows_official and not page.edits_official:
+        profile = page.profile
+        _render_official_profile(page)
+    else:
+        profile = _change_profile(page, _edited_profile(page, labels))
     _render_weights(inputs, profile, labels)
+    if page.shows_official:
+        _render_versions(page)
     try:
         current: scoring.RankResult | None = meeting.ranking(inputs, profile)
     except scoring.ScoringError as error:

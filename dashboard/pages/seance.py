@@ -1,8 +1,10 @@
 """Séance: the selection meeting, one record in the store that everyone follows live.
 
 The president (and the administration) open the call's séance, take attendance,
-edit the agenda, choose the « dossier en discussion » or pass to the next, and
-close it. Everyone else follows without a click: the entry script's live view
+edit the agenda, choose the « dossier en discussion » or pass to the next, open and
+close its secret vote, record the decision, and close the séance. Each present juror
+who is not recused votes on their own screen; the tally shows on every screen at the
+close. Everyone else follows without a click: the entry script's live view
 (`dashboard/ui/live.py`) reruns this page when the séance changes. A juror
 recused from the dossier under discussion sees only that they are recused.
 """
@@ -19,14 +21,17 @@ from dashboard.core.formatting import fr_datetime, fr_number
 from dashboard.core.seance import AGENDA_REASONS, ATTENDANCE_STATUSES
 from dashboard.core.shortlist import default_size
 from dashboard.core.text import md, md_format, md_frame
+from dashboard.core.votes import VOTE_CHOICES
 from dashboard.errors import JuryError, SeanceChanged
 from dashboard.services import seance as seance_service
 from dashboard.services.incidents import refusal_message
 from dashboard.services.meeting import CallData
-from dashboard.services.seance import Discussed, SeanceView
+from dashboard.services.seance import Discussed, SeanceView, VoteView
 from dashboard.store import Store
 from dashboard.store.access import Actor, may
+from dashboard.store.deliberation import RESTART_REASON
 from dashboard.store.seance import SeanceRecord
+from dashboard.ui.decisions import decision_form
 from dashboard.ui.live import first_use
 from dashboard.ui.meeting import meeting_inputs
 from dashboard.ui.server import page_address
@@ -144,18 +149,24 @@ def _ratings_frame(ratings: pd.DataFrame) -> pd.DataFrame:
     }).set_index("Critère")
 
 
-def _render_discussed(call: CallData, discussed: Discussed | None) -> None:
-    """The dossier under discussion: the recusal message alone, or its card, ratings and rank."""
+def _render_discussed_heading(discussed: Discussed | None) -> None:
+    """The dossier under discussion's name and quorum, or the recusal message alone."""
     if discussed is None:
         st.info("Aucun dossier en discussion pour le moment.")
         return
     st.subheader(md_format("Dossier en discussion : {}", discussed.name))
     if discussed.recused:
         st.warning("Vous êtes récusé·e pour ce dossier : ni ses notes ni ses documents ne vous sont montrés, "
-                   "et vous ne prenez pas part à sa discussion.")
+                   "et vous ne prenez part ni à sa discussion ni à son vote.")
         return
     if discussed.quorum is not None:
         (st.success if discussed.quorum.reached else st.warning)(md(discussed.quorum.sentence("du dossier")))
+
+
+def _render_discussed(call: CallData, discussed: Discussed | None) -> None:
+    """The dossier under discussion's rank, ratings and card (nothing for a recused juror)."""
+    if discussed is None or discussed.recused:
+        return
     rank = discussed.opening_rank
     st.markdown(md_format("**Rang à l'ouverture de la séance** (profil du jury) : {}",
                           fr_number(rank) if rank is not None else "non classé"))
@@ -166,6 +177,108 @@ def _render_discussed(call: CallData, discussed: Discussed | None) -> None:
     if discussed.card is not None:
         with st.expander("Fiche du dossier", expanded=True):
             dossier_card(discussed.card, call.values, call.criteria, with_values=False)
+
+
+# --------------------------------------------------------------------------- the vote
+
+
+def _cast(store: Store, actor: Actor, vote_id: int, key: str) -> None:
+    """The ballot form's callback: the choice as it stands when « Voter » is pressed."""
+    choice = st.session_state.get(key)
+    if choice is None:
+        st.session_state[NOTICE_KEY] = ("error", "Choisissez « retenu », « ajourné – accompagnement proposé », "
+                                                 "« non retenu » ou « abstention » avant de voter.")
+        return
+    _act(lambda: store.cast_ballot(actor, vote_id, str(choice)),
+         f"Vote enregistré : « {choice} ». Vous pouvez le changer jusqu'à la clôture du vote.")
+
+
+def _render_ballot(store: Store, actor: Actor, vote: VoteView) -> None:
+    """A present, non-recused juror's secret ballot, changeable until the close."""
+    key = f"ballot_{vote.vote.vote_id}"
+    mine = vote.my_ballot
+    with st.form(f"ballot_form_{vote.vote.vote_id}", border=True):
+        st.markdown("**Votre vote** (secret : ni la présidence ni personne ne voit votre choix)")
+        st.radio("Votre choix", VOTE_CHOICES, index=VOTE_CHOICES.index(mine) if mine in VOTE_CHOICES else None,
+                 horizontal=True, key=key, label_visibility="collapsed")
+        st.form_submit_button("Changer mon vote" if mine else "Voter", type="primary", key=f"{key}_send",
+                              on_click=_cast, args=(store, actor, vote.vote.vote_id, key))
+    if mine:
+        st.caption(md_format("Votre vote actuel : « {} ».", mine))
+
+
+def _vote_state(vote: VoteView) -> None:
+    """What everyone sees of the vote: participation while open, the tally once closed, or why it is void."""
+    record = vote.vote
+    if record.is_open:
+        st.info(md(f"**Vote en cours** : {fr_number(record.voters)} vote(s) sur {fr_number(vote.possible_voters)} "
+                   "votant(s) possible(s). Chacun peut changer son vote jusqu'à la clôture."))
+    elif record.interrupted or (record.status == "annulé" and record.void_reason == RESTART_REASON):
+        st.warning(md_format("Le vote sur ce dossier est annulé : {}. La présidence peut ouvrir un nouveau vote.",
+                             RESTART_REASON))
+    elif record.status == "annulé":
+        st.info(md_format("Vote annulé ({}).", record.void_reason or "par la présidence"))
+    elif record.tally is not None:
+        st.success(md(f"**Vote clos** : {record.tally.sentence()}"))
+        st.markdown(md(record.tally.plurality_sentence()))
+
+
+def _render_vote_controls(store: Store, actor: Actor, view: SeanceView) -> None:
+    """The president's « Ouvrir le vote », or « Clore le vote » and « Annuler le vote »."""
+    seance, vote = view.seance, view.vote
+    if vote is not None and vote.vote.is_open:
+        record = vote.vote
+        left, right = st.columns(2)
+        close_key = f"vote_close_{record.vote_id}"
+        left.button("Clore le vote", type="primary", key=close_key, on_click=_act,
+                    args=(lambda: store.close_vote(actor, record.vote_id), "Vote clos : le décompte est affiché "
+                          "sur chaque écran.", close_key))
+        cancel_key = f"vote_cancel_{record.vote_id}"
+        right.button("Annuler le vote", key=cancel_key, on_click=_act,
+                     args=(lambda: store.cancel_vote(actor, record.vote_id), "Vote annulé : rien n'a été compté.",
+                           cancel_key))
+        return
+    open_key = f"vote_open_{seance.seance_id}_{seance.version}"
+    st.button("Ouvrir le vote", key=open_key, on_click=_act,
+              args=(lambda: store.open_vote(actor, seance.seance_id, seance.version),
+                    "Vote ouvert : chaque membre du jury présent vote sur son écran.", open_key))
+
+
+def _render_vote(store: Store, actor: Actor, view: SeanceView) -> None:
+    """The vote on the dossier under discussion: its state, the ballot, the president's controls."""
+    discussed = view.discussed
+    if discussed is None or discussed.recused:
+        return
+    vote = view.vote
+    if vote is not None:
+        _vote_state(vote)
+        if vote.vote.is_open and vote.may_vote:
+            _render_ballot(store, actor, vote)
+        elif vote.vote.is_open and vote.why_not:
+            st.caption(md(vote.why_not))
+    elif not may(actor, "run_seance"):
+        st.caption("Pas de vote en cours sur ce dossier.")
+    if may(actor, "run_seance"):
+        _render_vote_controls(store, actor, view)
+
+
+def _render_decision(store: Store, actor: Actor, call: CallData, view: SeanceView) -> None:
+    """The current decision on the dossier under discussion, and the president's form once no vote is open."""
+    discussed, vote = view.discussed, view.vote
+    if discussed is None or discussed.recused:
+        return
+    if view.decision is not None:
+        st.markdown(md_format("**Décision enregistrée** : {} — {}", view.decision["decision"],
+                              view.decision["rationale"]))
+    if not may(actor, "record_decision") or (vote is not None and vote.vote.is_open):
+        return
+    tally = vote.vote.tally if vote is not None else None
+    stamp = "nouvelle" if view.decision is None else pd.Timestamp(str(view.decision["decided_at"])).strftime(
+        "%Y%m%d%H%M%S%f")
+    plurality = tally.plurality() if tally is not None else ()
+    decision_form(store, actor, call.call_id, discussed.dossier_id, discussed.name, current=view.decision,
+                  tally=tally, suggestion=plurality[0] if len(plurality) == 1 else None,
+                  key=f"seance_decision_{discussed.dossier_id}_{vote.vote.vote_id if vote else 0}_{stamp}")
 
 
 def _agenda_state(row: pd.Series) -> str:
@@ -234,10 +347,31 @@ def _save_attendance(store: Store, actor: Actor, view: SeanceView, chosen: dict[
 
 
 def _render_attendance(store: Store, actor: Actor, view: SeanceView) -> None:
-    """The attendance form: one choice per juror, arrival and departure times beside it."""
+    """The attendance form: one choice per juror, arrival and departure times beside it; and, while
+    some are not marked yet, one button that marks them all present."""
     options = [UNMARKED, *ATTENDANCE_STATUSES, DEPARTED]
-    with (st.expander("Présences", expanded=not view.quorum.reached),
-          st.form(f"seance_attendance_{view.seance.seance_id}")):
+    with st.expander("Présences", expanded=not view.quorum.reached):
+        _render_all_present(store, actor, view)
+        _render_attendance_form(store, actor, view, options)
+
+
+def _render_all_present(store: Store, actor: Actor, view: SeanceView) -> None:
+    unmarked = [str(j) for j, status in zip(view.attendance["juror_id"], view.attendance["status"], strict=True)
+                if not isinstance(status, str)]
+    if not unmarked:
+        return
+    seance_id = view.seance.seance_id
+    key = f"attendance_all_{seance_id}_{view.seance.version}"
+
+    def mark_all() -> None:
+        for juror_id in unmarked:
+            store.mark_attendance(actor, seance_id, juror_id, "présent")
+    st.button(f"Pointer présents les {fr_number(len(unmarked))} membres non pointés", key=key, on_click=_act,
+              args=(mark_all, "Présences enregistrées.", key))
+
+
+def _render_attendance_form(store: Store, actor: Actor, view: SeanceView, options: list[str]) -> None:
+    with st.form(f"seance_attendance_{view.seance.seance_id}"):
         chosen: dict[str, str] = {}
         for _, row in view.attendance.iterrows():
             times = " · ".join(part for part in (
@@ -312,6 +446,12 @@ def _render_open(store: Store, actor: Actor, call: CallData, seance: SeanceRecor
     with st.container():
         if runs:
             _render_discussion_controls(store, actor, view)
+    with st.container():
+        _render_discussed_heading(view.discussed)
+    with st.container():
+        _render_vote(store, actor, view)
+    with st.container():
+        _render_decision(store, actor, call, view)
     with st.container():
         _render_discussed(call, view.discussed)
     with st.container():

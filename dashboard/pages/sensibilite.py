@@ -168,7 +168,8 @@ def _render_top_table(inputs: DecisionInputs, result: SensitivityResult, order: 
 
 def main() -> None:
     """The page: scope, settings, key figures, stability, acceptability, top-N table."""
-    _store, _actor, call, inputs, profile = open_meeting_page("Sensibilité")
+    page = open_meeting_page("Sensibilité")
+    call, inputs, profile = page.call, page.inputs, page.profile
     eligible = _render_scope(call, inputs, profile)
     settings = _render_settings(call, inputs, eligible)
     result = _analysis(inputs, profile, settings)

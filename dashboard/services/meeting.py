@@ -175,9 +175,9 @@ class Official:
     def nature(self) -> str:
         """What the Manifeste says of an official export."""
         state = "ouverte" if self.seance.is_open else "close"
-        return (f"Officiel : pondération et contraintes de la séance n° {self.seance.seance_id} « {self.seance.title} » "
-                f"({state}), version {self.settings.version} du {fr_datetime(self.settings.changed_at)} "
-                f"par {self.settings.changed_by}.")
+        return (f"Officiel : pondération et contraintes de la séance n° {self.seance.seance_id} "
+                f"« {self.seance.title} » ({state}), version {self.settings.version} du "
+                f"{fr_datetime(self.settings.changed_at)} par {self.settings.changed_by}.")
 
 
 def official_seance(store: Store, actor: Actor, call_id: str, seance_id: int | None = None) -> SeanceRecord | None:

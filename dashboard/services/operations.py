@@ -238,8 +238,8 @@ def run_export(database: Database, request: dict[str, Any]) -> Outcome:
 
     name, content = export_call(database.store(), OPERATOR, request["call"], request.get("profile"),
                                 request.get("size"), request.get("constraints"),
-                                anonymise=bool(request.get("anonymise")), keep_motives=bool(request.get("keep_motives")),
-                                seance_id=request.get("seance"))
+                                anonymise=bool(request.get("anonymise")),
+                                keep_motives=bool(request.get("keep_motives")), seance_id=request.get("seance"))
     return Outcome(files={name: content})
 
 

@@ -422,11 +422,10 @@ class DeliberationRecords(SeanceRecords):
                 raise StoreError(f"Décision refusée sur « {label} » : la décision en vigueur a été prise en séance "
                                  f"(« {earlier[0][0]} ») ; seule une séance ultérieure peut la remplacer.")
             return None, None
-        for vote in self._votes("v.seance_id = ? AND v.dossier_id = ? AND v.status = ?",
-                                [seance.seance_id, dossier_id, OPEN]):
-            if vote.is_open:
-                raise StoreError(f"Décision refusée sur « {label} » : son vote est en cours ; "
-                                 "closez-le avant d'enregistrer la décision.")
+        if any(v.is_open for v in self._votes("v.seance_id = ? AND v.dossier_id = ? AND v.status = ?",
+                                              [seance.seance_id, dossier_id, OPEN])):
+            raise StoreError(f"Décision refusée sur « {label} » : son vote est en cours ; "
+                             "closez-le avant d'enregistrer la décision.")
         vote = self._closed_vote_on(seance.seance_id, dossier_id)
         if vote is not None and vote.tally is not None and vote.tally.departs(decision) and not departure:
             raise StoreError(f"Décision refusée sur « {label} » : « {decision} » s'écarte du vote "
@@ -461,7 +460,8 @@ class DeliberationRecords(SeanceRecords):
                         "departure, seance_id, vote_id, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [number, *row[:4], row[8], row[6], row[7], row[4], row[5]], "decision_history")
             after = {"decision": decision, "rationale": rationale, "ecart_au_vote": departure or None,
-                     "seance": row[6], "vote": row[7], "decompte": vote.tally.as_dict() if vote and vote.tally else None}
+                     "seance": row[6], "vote": row[7],
+                     "decompte": vote.tally.as_dict() if vote and vote.tally else None}
             self._append_audit(actor, "décision", "decision", f"{call_id}/{dossier_id}",
                                {"decision": before[0][0], "rationale": before[0][1]} if before else None, after)
             return {"dossier": dossier_id, "decision": decision, "vote": row[7]}

@@ -153,8 +153,9 @@ class SeanceRecords(StoreBase):
     # ----------------------------------------------------------- official settings
     def _settings_rows(self, seance_id: int, version: int | None) -> list[tuple[Any, ...]]:
         return self._rows(
-            "SELECT s.seance_id, s.version, s.profile, s.choices, s.forcings, s.change, coalesce(u.name, s.changed_by), "
-            "       s.changed_at FROM seance_settings s LEFT JOIN users u ON u.login = s.changed_by "
+            "SELECT s.seance_id, s.version, s.profile, s.choices, s.forcings, s.change, "
+            "       coalesce(u.name, s.changed_by), s.changed_at "
+            "FROM seance_settings s LEFT JOIN users u ON u.login = s.changed_by "
             "WHERE s.seance_id = ? AND (? IS NULL OR s.version = ?) ORDER BY s.version DESC LIMIT 1",
             [seance_id, version, version])
 
@@ -176,11 +177,11 @@ class SeanceRecords(StoreBase):
                  "profil": profile if profile is not None else before["profil"],  # type: ignore[index]
                  "contraintes": choices if choices is not None else before["contraintes"],  # type: ignore[index]
                  "forcages": self._call_forcings(seance.call_id)}
+        texts = [json.dumps(after[part], sort_keys=True, ensure_ascii=False)
+                 for part in ("profil", "contraintes", "forcages")]
         self._write("INSERT INTO seance_settings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [seance.seance_id, after["version"], json.dumps(after["profil"], sort_keys=True, ensure_ascii=False),
-                     json.dumps(after["contraintes"], sort_keys=True, ensure_ascii=False),
-                     json.dumps(after["forcages"], sort_keys=True, ensure_ascii=False), change, actor.login,
-                     datetime.now()], "seance_settings")
+                    [seance.seance_id, after["version"], *texts, change, actor.login, datetime.now()],
+                    "seance_settings")
         return {"changement": change, "version": after["version"], "avant": before, "apres": after}
 
     # ----------------------------------------------------------------- writes

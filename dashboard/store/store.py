@@ -1,6 +1,7 @@
 """Every read and write of the jury's data: calls, dossiers, ratings, recusals,
 accounts, weight profiles, forcings, the journal's checks (the séance's are in
-`seance.py`, its votes, official settings and the decisions in `deliberation.py`). The store package is the only one that holds SQL. Values are always
+`seance.py`, its votes, official settings and the decisions in `deliberation.py`).
+The store package is the only one that holds SQL. Values are always
 bound parameters or registered frames; the only names put into SQL text are the
 table and column names defined in `base.py`.
 

@@ -3,7 +3,12 @@
 
 - `meeting_inputs` builds (and caches per data version and aggregation
   settings) the call's decision inputs from the store;
-- the profile being edited lives in `st.session_state` per call; it starts
+- once the call has a séance, the pages show its **official** weights and
+  constraints (`services.meeting.official`: the open séance, else the last closed
+  one), which only the president changes, while the séance is open; anyone may
+  switch to an « essai personnel » (`trial_key`, kept per person) that never
+  changes the séance;
+- the personal profile lives in `st.session_state` per call; it starts
   from the stored « profil du jury » when there is one, else equal weights;
 - `ranking` caches the engine's result per profile fingerprint, so moving a
   weight re-ranks without reloading anything from the database;
@@ -19,15 +24,16 @@ import streamlit as st
 import scoring
 from dashboard.core import decision
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
+from dashboard.core.formatting import fr_datetime
 from dashboard.core.labels import JURY_PROFILE
-from dashboard.core.text import md
+from dashboard.core.text import md, md_format
 from dashboard.errors import ExportError
 from dashboard.services import meeting as meeting_service
-from dashboard.services.meeting import CallData
+from dashboard.services.meeting import CallData, Official
 from dashboard.store import Store
-from dashboard.store.access import Actor
+from dashboard.store.access import Actor, may
 from dashboard.ui.aggregation import aggregation_settings
-from dashboard.ui.session import current_call, profile_key, reference_key
+from dashboard.ui.session import current_call, profile_key, reference_key, trial_key
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -42,8 +48,17 @@ def meeting_inputs(store: Store, actor: Actor, call: CallData) -> DecisionInputs
                    meeting_service.ratings_view(actor))
 
 
-def current_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> WeightProfile:
-    """The profile the panel is working with for this call (it starts as `resolve_profile` says)."""
+def in_trial(call_id: str) -> bool:
+    """Whether this person works on their « essai personnel » rather than the official settings."""
+    return bool(st.session_state.get(trial_key(call_id), False))
+
+
+def set_trial(call_id: str, trial: bool) -> None:
+    st.session_state[trial_key(call_id)] = trial
+
+
+def personal_profile(store: Store, actor: Actor, inputs: DecisionInputs) -> WeightProfile:
+    """The person's own profile for this call (it starts as `resolve_profile` says)."""
     key = profile_key(inputs.call_id)
     if key not in st.session_state:
         st.session_state[key] = meeting_service.resolve_profile(store, actor, inputs)[1]
@@ -87,22 +102,67 @@ def ranking(inputs: DecisionInputs, profile: WeightProfile) -> scoring.RankResul
 
 
 class MeetingPage(NamedTuple):
-    """What a meeting page draws from: who is signed in, the selected call, its inputs, the profile."""
+    """What a meeting page draws from: who is signed in, the selected call, its inputs, the profile
+    in use, the call's official settings (None before its first séance) and whether the person is
+    in their « essai personnel »."""
 
     store: Store
     actor: Actor
     call: CallData
     inputs: DecisionInputs
     profile: WeightProfile
+    official: Official | None = None
+    trial: bool = False
+
+    @property
+    def shows_official(self) -> bool:
+        """The page shows the séance's official settings (not the person's own)."""
+        return self.official is not None and not self.trial
+
+    @property
+    def edits_official(self) -> bool:
+        """The person changes the official settings here: the president, in an open séance."""
+        return (self.shows_official and self.official is not None and self.official.seance.is_open
+                and may(self.actor, "set_official_settings"))
+
+
+def _official_banner(page: MeetingPage) -> None:
+    """Whose settings the page shows, and the switch to the « essai personnel »."""
+    official = page.official
+    if official is None:
+        return
+    if page.trial:
+        st.warning("**Essai personnel** : vos pondérations et contraintes ne changent pas la séance ; "
+                   "elles sont gardées pour vous seul·e.")
+    else:
+        settings = official.settings
+        who = ("Vos changements créent une nouvelle version officielle, suivie par tous."
+               if page.edits_official else "Seule la présidence les modifie, pendant la séance.")
+        st.info(md_format("**Réglages officiels** de la séance « {} » — version {} ({}, le {} par {}). {}",
+                          official.seance.title, settings.version, settings.change, fr_datetime(settings.changed_at),
+                          settings.changed_by, who))
+    toggle_key = f"essai_toggle_{page.inputs.call_id}"
+    st.toggle("Essai personnel (ne change pas la séance)", value=page.trial, key=toggle_key,
+              on_change=lambda: set_trial(page.inputs.call_id, bool(st.session_state[toggle_key])))
 
 
 def open_meeting_page(title: str) -> MeetingPage:
     """The preamble of every meeting page: the signed-in user (else the page stops), its title,
-    the selected call (the page stops when the base holds none), the call's decision inputs and
-    the weight profile the panel is working with."""
+    the selected call (the page stops when the base holds none), the call's decision inputs, its
+    official settings and the weight profile in use (the official one unless the person is in
+    their « essai personnel »)."""
     store, actor, call = current_call()
     st.title(md(title))
     if call is None:
         st.stop()
     inputs = meeting_inputs(store, actor, call)
-    return MeetingPage(store, actor, call, inputs, current_profile(store, actor, inputs))
+    try:
+        official = meeting_service.official(store, actor, call.call_id)
+    except ExportError as exc:
+        st.error(md(exc))
+        official = None
+    trial = official is not None and in_trial(call.call_id)
+    profile = official.profile if official is not None and not trial else personal_profile(store, actor, inputs)
+    page = MeetingPage(store, actor, call, inputs, profile, official, trial)
+    _official_banner(page)
+    return page

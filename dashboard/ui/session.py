@@ -33,6 +33,11 @@ def profile_key(call_id: str) -> str:
     return f"profile_{call_id}"
 
 
+def trial_key(call_id: str) -> str:
+    """Where whether the person works on their « essai personnel » for a call is kept (a bool)."""
+    return f"trial_{call_id}"
+
+
 def reference_key(call_id: str) -> str:
     """Where the name of the profile rank changes are measured against is kept."""
     return f"reference_{call_id}"

@@ -251,27 +251,24 @@ def test_selection_table_is_french(ami1) -> None:
     assert table["Rang"].is_monotonic_increasing
 
 
-def test_decision_drafts_prefill(ami1) -> None:
-    inputs, ranking = ami1
-    selected = list(ranking.ranks.sort_values().index[:3])
-    recorded = pd.DataFrame({"dossier_id": [selected[0], "AMI1-085"],
+def test_decisions_table_names_the_seance_and_the_tally(ami1) -> None:
+    inputs, _ = ami1
+    recorded = pd.DataFrame({"dossier_id": ["AMI1-001", "AMI1-085"],
                              "decision": ["ajourné – accompagnement proposé", "retenu"],
                              "rationale": ["Projet à mûrir", "Territoire prioritaire"],
                              "decided_by": ["helene.marchetti"] * 2,
-                             "decided_at": [datetime(2019, 9, 20, 10, 5)] * 2})
-    drafts = ms.decision_drafts(inputs, ranking, selected, recorded)
-    assert len(drafts) == len(inputs.attributes)
-    assert list(drafts.index[:3]) == selected   # by rank, whatever the selection
-    assert drafts["Rang"].dropna().is_monotonic_increasing
-    assert drafts["Rang"].isna().sum() == len(inputs.attributes) - len(inputs.eligible_ids)
-    assert drafts.at[selected[0], "Décision"] == "ajourné – accompagnement proposé"
-    assert drafts.at[selected[0], "Motivation"] == "Projet à mûrir"
-    assert drafts.at[selected[1], "Décision"] == "retenu" and drafts.at[selected[1], "Motivation"] == ""
-    assert drafts.at["AMI1-085", "Décision"] == "retenu"
-    others = drafts.drop(index=[*selected, "AMI1-085"])
-    assert (others["Décision"] == "non retenu").all() and (others["Motivation"] == "").all()
+                             "decided_at": [datetime(2019, 9, 20, 10, 5)] * 2,
+                             "seance_id": [3, None], "vote_id": [7, None],
+                             "departure": ["Le plan de financement manque.", None],
+                             "retenu": [4, None], "ajourne": [1, None], "non_retenu": [0, None],
+                             "abstention": [2, None]})
     table = ms.decisions_table(inputs, recorded)
     assert table.at["AMI1-085", "Le"] == "20/09/2019 10:05"
+    assert table.at["AMI1-085", "Séance"] == "hors séance" and table.at["AMI1-085", "Vote"] == "–"
+    assert table.at["AMI1-001", "Séance"] == "n° 3"
+    assert table.at["AMI1-001", "Vote"] == ("retenu : 4 · ajourné – accompagnement proposé : 1 · non retenu : 0 · "
+                                            "abstention : 2 (7 votes)")
+    assert table.at["AMI1-001", "Écart au vote"] == "Le plan de financement manque."
 
 
 def test_forcings_table_and_file_name(ami1) -> None:
@@ -287,21 +284,6 @@ def test_forcings_table_and_file_name(ami1) -> None:
                                                     force_out=("AMI1-001",)), inputs)
     assert "Au moins 67 % en Territoires d'industrie" in lines
     assert f"Dossier écarté : {inputs.attributes.at['AMI1-001', 'display_name']}" in lines
-
-
-def test_decisions_to_save_keeps_only_changed_rows(ami1) -> None:
-    inputs, ranking = ami1
-    selected = list(ranking.ranks.sort_values().index[:2])
-    drafts = ms.decision_drafts(inputs, ranking, selected, None)
-    edited = drafts.copy()
-    assert ms.decisions_to_save(drafts, edited) == []
-    edited.at[selected[0], "Motivation"] = "Projet solide"
-    edited.at[selected[1], "Décision"] = "ajourné – accompagnement proposé"
-    edited.at["AMI1-085", "Motivation"] = None
-    assert ms.decisions_to_save(drafts, edited) == [
-        (selected[0], "retenu", "Projet solide"),
-        (selected[1], "ajourné – accompagnement proposé", ""),
-    ]
 
 
 def test_matching_profile_name(ami1) -> None:

@@ -25,7 +25,8 @@ from tests.helpers.apptest import account
 from tests.store.test_seance import OFFICIAL
 
 CALL = "AMI1"
-DOSSIER, OTHER, RECUSED_FROM = "AMI1-002", "AMI1-004", "AMI1-003"  # JUR-04 is recused from AMI1-003, none from the others
+# JUR-04 is recused from AMI1-003, nobody from the others
+DOSSIER, OTHER, RECUSED_FROM = "AMI1-002", "AMI1-004", "AMI1-003"
 PRESIDENT, RECUSED = "helene.marchetti", "olivier.castaing"
 
 
@@ -235,7 +236,8 @@ def test_a_decision_that_departs_from_the_vote_says_why(demo: Store) -> None:
     vote_id = _closed_vote(demo, seance_id, president, ["retenu", "retenu", "non retenu", "abstention", "abstention"])
     label = demo.dossier_label(DOSSIER)
     assert label.endswith(")") and "(" in label
-    with pytest.raises(StoreError, match=rf"Décision refusée sur « {re.escape(label)} » : « non retenu » s.écarte du vote"):
+    refused = rf"Décision refusée sur « {re.escape(label)} » : « non retenu » s.écarte du vote"
+    with pytest.raises(StoreError, match=refused):
         demo.record_decision(president, CALL, DOSSIER, "non retenu", "Projet trop fragile.")
     demo.record_decision(president, CALL, DOSSIER, "non retenu", "Projet trop fragile.",
                          departure="Le financement annoncé a été retiré la veille de la séance.")
@@ -260,7 +262,7 @@ def test_a_later_seance_supersedes_and_nothing_outside_a_seance_does(demo: Store
     _closed_vote(demo, seance_id, president, ["retenu"] * 5)
     demo.record_decision(president, CALL, DOSSIER, "retenu", "Unanimité.")
     demo.close_seance(president, seance_id)
-    with pytest.raises(StoreError, match="prise en séance .* seule une séance ultérieure"):
+    with pytest.raises(StoreError, match=r"prise en séance .* seule une séance ultérieure"):
         demo.record_decision(president, CALL, DOSSIER, "non retenu", "Changement d'avis hors séance.")
     demo.record_decision(president, CALL, OTHER, "non retenu", "Hors séance, sans décision antérieure.")
     second, _ = _open(demo)

@@ -1,0 +1,73 @@
+"""The president's decision form for one dossier, on /seance (the dossier under discussion,
+after its vote) and /liste-restreinte (any dossier): décision, motivation and, after a vote,
+why the decision departs from it. The store applies the rules (`store.deliberation`); a
+refusal names the dossier « Nom (dép.) » and the form keeps everything typed.
+
+The form saves from its button's callback, before the page is drawn again, so that the
+page drawn next (and the séance's followers) already show the decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.core.text import md, md_format
+from dashboard.core.votes import DECISIONS, Tally
+from dashboard.errors import JuryError
+from dashboard.services.incidents import refusal_message
+from dashboard.store import Store
+from dashboard.store.access import Actor
+from dashboard.ui.server import page_address
+
+DEPARTURE_LABEL = "Écart au vote : pourquoi la décision s'en écarte (obligatoire dans ce cas)"
+
+# What the form said after its last save, per form key: (kind, text), shown above it once.
+_NOTICE = "decision_notice_{}"
+
+
+def _save(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str, key: str,
+          then: Callable[[], None] | None) -> None:
+    """The form's callback: record the decision as typed; keep what to say."""
+    state = st.session_state
+    decision = str(state[f"{key}_decision"])
+    try:
+        store.record_decision(actor, call_id, dossier_id, decision, str(state.get(f"{key}_rationale") or ""),
+                              str(state.get(f"{key}_departure") or ""))
+    except JuryError as exc:
+        state[_NOTICE.format(key)] = ("error", refusal_message(exc, page_address()))
+    else:
+        state[_NOTICE.format(key)] = ("success", f"Décision enregistrée pour « {label} » : {decision}.")
+        if then is not None:
+            then()
+
+
+def _start(current: pd.Series | None, suggestion: str | None) -> tuple[str, str]:
+    """The decision and motivation the form starts from: the current decision, else the suggestion."""
+    if current is not None:
+        return str(current["decision"]), str(current["rationale"] or "")
+    return (suggestion if suggestion in DECISIONS else DECISIONS[0]), ""
+
+
+def decision_form(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str, *,
+                  current: pd.Series | None, tally: Tally | None, suggestion: str | None, key: str,
+                  then: Callable[[], None] | None = None) -> None:
+    """The form; `key` names it (one per dossier and vote), `then` runs after a save."""
+    kind, text = st.session_state.pop(_NOTICE.format(key), (None, ""))
+    if kind == "success":
+        st.success(md(text))
+    elif kind == "error":
+        st.error(md(text))
+    decision, rationale = _start(current, suggestion)
+    with st.form(f"{key}_form", border=True):
+        st.markdown(md_format("**Décision sur « {} »**", label))
+        if tally is not None:
+            st.caption(md(f"Vote : {tally.sentence()}. {tally.plurality_sentence()}"))
+        st.radio("Décision", DECISIONS, index=DECISIONS.index(decision), horizontal=True, key=f"{key}_decision")
+        st.text_area("Motivation (obligatoire)", value=rationale, key=f"{key}_rationale")
+        if tally is not None:
+            st.text_area(DEPARTURE_LABEL, key=f"{key}_departure")
+        st.form_submit_button("Enregistrer la décision", type="primary", key=f"{key}_save", on_click=_save,
+                              args=(store, actor, call_id, dossier_id, label, key, then))
