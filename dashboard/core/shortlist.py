@@ -433,9 +433,9 @@ def forcings_table(inputs: DecisionInputs, forcings: pd.DataFrame) -> pd.DataFra
 def _tally_text(row: pd.Series) -> str:
     """« retenu : 4 · … (7 votes) » for a decision taken on a vote, else « – »."""
     counts = {choice: row.get(column) for choice, column in TALLY_COLUMNS.items()}
-    if any(value is None or value != value for value in counts.values()):
+    if any(pd.isna(value) for value in counts.values()):
         return "–"
-    return Tally.of_counts({c: int(v) for c, v in counts.items() if v is not None}).sentence()
+    return Tally.of_counts({c: int(v) for c, v in counts.items()}).sentence()
 
 
 def decisions_table(inputs: DecisionInputs, decisions: pd.DataFrame) -> pd.DataFrame:

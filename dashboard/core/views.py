@@ -31,7 +31,7 @@ import scoring
 from dashboard.core.analysis import split_list
 from dashboard.core.decision import DEROGATION, INELIGIBLE, DecisionInputs, WeightProfile, eligible_matrix
 from dashboard.core.formatting import fr_number, fr_percent
-from dashboard.core.labels import METHOD_LABELS
+from dashboard.core.labels import METHOD_LABELS, WEIGHTING_LABELS
 from scoring.normalise import minmax
 from scoring.ranking import prepare_matrix
 from scoring.weighting import CR_THRESHOLD
@@ -647,3 +647,26 @@ def rating_save_message(scores: Mapping[str, int], labels: Mapping[str, str], do
         sentence += (" Commentaire non enregistré faute de note : " + ", ".join(unscored_comments)
                      + " (choisissez une note pour l'enregistrer).")
     return sentence, not missing
+
+
+def profile_change(before: WeightProfile, after: WeightProfile) -> str:
+    """What changed from one profile to the next, in a few words (an official version's « changement »)."""
+    parts = []
+    if before.method != after.method:
+        parts.append(f"méthode {METHOD_LABELS.get(before.method, before.method)} → "
+                     f"{METHOD_LABELS.get(after.method, after.method)}")
+    added = [c for c in after.enabled if c not in before.enabled]
+    removed = [c for c in before.enabled if c not in after.enabled]
+    if added:
+        parts.append("critères ajoutés : " + ", ".join(added))
+    if removed:
+        parts.append("critères retirés : " + ", ".join(removed))
+    mode_before, mode_after = before.weighting.get("mode", "equal"), after.weighting.get("mode", "equal")
+    if mode_before != mode_after:
+        parts.append(f"mode {WEIGHTING_LABELS.get(mode_before, mode_before)} → "
+                     f"{WEIGHTING_LABELS.get(mode_after, mode_after)}")
+    moved = [c for c in after.enabled if c in before.enabled
+             and not math.isclose(before.weights.get(c, 0.0), after.weights.get(c, 0.0), abs_tol=1e-9)]
+    if moved and not (added or removed or mode_before != mode_after):
+        parts.append("poids modifiés : " + ", ".join(moved))
+    return "pondération : " + ("; ".join(parts) or "paramètres de la méthode")

@@ -87,7 +87,8 @@ def _change_profile(page: MeetingPage, edited: WeightProfile | Refusal) -> Weigh
                           "et la liste restreinte n'ont pas changé.", method, fr_number(len(page.profile.enabled))))
         st.stop()
     if page.edits_official and page.official is not None:
-        if edited.fingerprint() != page.profile.fingerprint() and not _adopt_officially(page, edited, "pondération"):
+        changed = edited.fingerprint() != page.profile.fingerprint()
+        if changed and not _adopt_officially(page, edited, mv.profile_change(page.profile, edited)):
             return page.profile
     else:
         meeting.set_current_profile(page.inputs.call_id, edited)

@@ -24,7 +24,7 @@ from dashboard.ui.server import page_address
 
 DEPARTURE_LABEL = "Écart au vote : pourquoi la décision s'en écarte (obligatoire dans ce cas)"
 
-# What the form said after its last save, per form key: (kind, text), shown above it once.
+# What the form said after its last save, per dossier: (kind, text), shown above its form once.
 _NOTICE = "decision_notice_{}"
 
 
@@ -37,9 +37,9 @@ def _save(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str,
         store.record_decision(actor, call_id, dossier_id, decision, str(state.get(f"{key}_rationale") or ""),
                               str(state.get(f"{key}_departure") or ""))
     except JuryError as exc:
-        state[_NOTICE.format(key)] = ("error", refusal_message(exc, page_address()))
+        state[_NOTICE.format(dossier_id)] = ("error", refusal_message(exc, page_address()))
     else:
-        state[_NOTICE.format(key)] = ("success", f"Décision enregistrée pour « {label} » : {decision}.")
+        state[_NOTICE.format(dossier_id)] = ("success", f"Décision enregistrée pour « {label} » : {decision}.")
         if then is not None:
             then()
 
@@ -55,7 +55,7 @@ def decision_form(store: Store, actor: Actor, call_id: str, dossier_id: str, lab
                   current: pd.Series | None, tally: Tally | None, suggestion: str | None, key: str,
                   then: Callable[[], None] | None = None) -> None:
     """The form; `key` names it (one per dossier and vote), `then` runs after a save."""
-    kind, text = st.session_state.pop(_NOTICE.format(key), (None, ""))
+    kind, text = st.session_state.pop(_NOTICE.format(dossier_id), (None, ""))
     if kind == "success":
         st.success(md(text))
     elif kind == "error":

@@ -25,7 +25,8 @@ from tests.helpers.workbooks import REPO_ROOT
 SHORTLIST = str(REPO_ROOT / "dashboard" / "pages" / "liste_restreinte.py")
 CALL = "AMI1"
 # Manifest rows that name when and by whom the file was made: the only ones allowed to differ.
-PER_EXPORT = {"Date et heure de l'export", "Utilisateur"}
+# Who exported and when, and so whose essai it is (no séance: the user's, the operator's).
+PER_EXPORT = {"Date et heure de l'export", "Utilisateur", "Nature de l'export"}
 
 
 def _sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
@@ -91,4 +92,6 @@ def test_page_and_jury_export_write_the_same_workbook(demo_app_store: Store, tmp
     page_info = {row[0]: row[1] for row in page["Manifeste"]}
     command_info = {row[0]: row[1] for row in command["Manifeste"]}
     assert page_info["Utilisateur"] != command_info["Utilisateur"]
+    assert page_info["Nature de l'export"].startswith("Essai personnel de Hélène Marchetti (helene.marchetti)")
+    assert command_info["Nature de l'export"].startswith("Export de l'opérateur")
     assert page_info["Profil de pondération"] == command_info["Profil de pondération"] == "poids égaux"

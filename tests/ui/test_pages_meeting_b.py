@@ -25,7 +25,6 @@ PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 SENSITIVITY = str(PAGES / "sensibilite.py")
 SHORTLIST = str(PAGES / "liste_restreinte.py")
 CALL = "AMI1"
-EDITOR = f"decisions_editor_{CALL}_0"
 
 
 @pytest.fixture
@@ -199,36 +198,52 @@ def test_forcing_needs_a_justification_then_enters_the_selection_and_the_log(dem
     assert dossier not in _table(at, "Dans les N premiers").index
 
 
-def test_decisions_need_a_rationale(demo: Store) -> None:
+def _decision_form_key(at: AppTest, dossier: str) -> str:
+    """The key of the decision form drawn for `dossier` (one per recorded state of it)."""
+    [radio] = [r for r in at.radio if r.key and r.key.startswith(f"decision_{CALL}_{dossier}_")]
+    return str(radio.key).removesuffix("_decision")
+
+
+def test_a_decision_is_recorded_one_dossier_at_a_time_and_nothing_typed_is_dropped(demo: Store) -> None:
     president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     _no_exception(at)
-    assert [e.key for e in at.data_editor] == [EDITOR]
-    drafts = at.data_editor[0].value
+    assert not at.data_editor
     selection = _table(at, "Dans les N premiers")
-    first = selection.index[0]
-    assert drafts.loc[first, "Décision"] == "retenu" and drafts.loc[first, "Motivation"] in ("", None)
-    assert (drafts.loc[~drafts.index.isin(selection.index), "Décision"] == "non retenu").all()
-    position = list(drafts.index).index(first)
+    first, outside = selection.index[0], _eligible(demo).index.difference(selection.index)[0]
+    chooser = at.selectbox(key=f"decision_dossier_{CALL}")
+    assert chooser.value == first  # by rank
+    key = _decision_form_key(at, first)
+    assert at.radio(key=f"{key}_decision").value == "retenu"  # from the selection
+    chooser.set_value(outside).run()
+    key = _decision_form_key(at, outside)
+    assert at.radio(key=f"{key}_decision").value == "non retenu"
 
-    at.session_state[EDITOR] = {"edited_rows": {position: {"Décision": "ajourné – accompagnement proposé"}},
-                                "added_rows": [], "deleted_rows": []}
-    at.button(key=f"decisions_save_{CALL}").click().run()
+    # without a rationale: refused, naming the dossier « Nom (dép.) »; what was chosen stays
+    at.radio(key=f"{key}_decision").set_value("ajourné – accompagnement proposé")
+    at.button(key=f"{key}_save").click().run()
     _no_exception(at)
-    assert any("motivation de la décision" in e.value and "obligatoire" in rendered(e.value) for e in at.error)
+    name = demo.dossier_label(outside)
+    assert any(f"La motivation de la décision sur « {name} » est obligatoire" in rendered(e.value)
+               for e in at.error)
     assert demo.decisions(president, CALL).empty
+    assert at.radio(key=f"{key}_decision").value == "ajourné – accompagnement proposé"
 
-    at.session_state[EDITOR] = {"edited_rows": {position: {"Décision": "ajourné – accompagnement proposé",
-                                                           "Motivation": "Projet à consolider avec la CCI"}},
-                                "added_rows": [], "deleted_rows": []}
-    at.button(key=f"decisions_save_{CALL}").click().run()
+    at.text_area(key=f"{key}_rationale").input("Projet à consolider avec la CCI")
+    at.button(key=f"{key}_save").click().run()
     _no_exception(at)
+    assert any(f"Décision enregistrée pour « {name} »" in rendered(s.value) for s in at.success)
     stored = demo.decisions(president, CALL)
-    assert list(stored["dossier_id"]) == [first]
-    assert stored.iloc[0]["decision"] == "ajourné – accompagnement proposé"
-    assert stored.iloc[0]["rationale"] == "Projet à consolider avec la CCI"
+    assert list(stored["dossier_id"]) == [outside]
+    assert stored.iloc[0][["decision", "rationale"]].tolist() == ["ajourné – accompagnement proposé",
+                                                                 "Projet à consolider avec la CCI"]
+    assert pd.isna(stored.iloc[0]["seance_id"])  # no séance open
     recorded = _table(at, "Le")
-    assert recorded.loc[first, "Décision"] == "ajourné – accompagnement proposé"
+    assert recorded.loc[outside, "Décision"] == "ajourné – accompagnement proposé"
+    assert recorded.loc[outside, "Séance"] == "hors séance"
+    # the form now starts from what was recorded
+    key = _decision_form_key(at, outside)
+    assert at.text_area(key=f"{key}_rationale").value == "Projet à consolider avec la CCI"
     assert any(a == "décision" for a in demo.audit_log(OPERATOR)["action"])
 
 
@@ -240,7 +255,7 @@ def test_readers_see_no_write_controls(demo: Store, login: str) -> None:
     at = _page(SHORTLIST, account(demo, login)).run()
     _no_exception(at)
     assert not at.text_area and not at.data_editor and not at.radio
-    assert all(b.key is None or not b.key.startswith(("forcing", "release", "decisions")) for b in at.button)
+    assert all(b.key is None or not b.key.startswith(("forcing", "release", "decision")) for b in at.button)
     assert all(f.editing_mode == "read_only" for f in at.dataframe)
     assert _table(at, "Motivation").loc[dossier, "Motivation"] == "Dossier exemplaire"
     assert len(_table(at, "Dans les N premiers")) > 0
