@@ -435,7 +435,7 @@ def _tally_text(row: pd.Series) -> str:
     counts = {choice: row.get(column) for choice, column in TALLY_COLUMNS.items()}
     if any(pd.isna(value) for value in counts.values()):
         return "–"
-    return Tally.of_counts({c: int(v) for c, v in counts.items()}).sentence()
+    return Tally.of_counts({c: int(str(v)) for c, v in counts.items()}).sentence()
 
 
 def decisions_table(inputs: DecisionInputs, decisions: pd.DataFrame) -> pd.DataFrame:

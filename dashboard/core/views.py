@@ -665,8 +665,11 @@ def profile_change(before: WeightProfile, after: WeightProfile) -> str:
     if mode_before != mode_after:
         parts.append(f"mode {WEIGHTING_LABELS.get(mode_before, mode_before)} → "
                      f"{WEIGHTING_LABELS.get(mode_after, mode_after)}")
-    moved = [c for c in after.enabled if c in before.enabled
-             and not math.isclose(before.weights.get(c, 0.0), after.weights.get(c, 0.0), abs_tol=1e-9)]
+    def shares(profile: WeightProfile) -> dict[str, float]:
+        total = sum(float(profile.weights.get(c, 0.0)) for c in profile.enabled) or 1.0
+        return {c: float(profile.weights.get(c, 0.0)) / total for c in profile.enabled}
+    old, new = shares(before), shares(after)
+    moved = [c for c in after.enabled if c in old and not math.isclose(old[c], new[c], abs_tol=1e-6)]
     if moved and not (added or removed or mode_before != mode_after):
         parts.append("poids modifiés : " + ", ".join(moved))
     return "pondération : " + ("; ".join(parts) or "paramètres de la méthode")

@@ -33,6 +33,7 @@ from dashboard.errors import JuryError
 from dashboard.services import meeting as meeting_service
 from dashboard.store import Store
 from dashboard.store.access import may
+from dashboard.ui import meeting
 from dashboard.ui.decisions import decision_form
 from dashboard.ui.downloads import offer_download
 from dashboard.ui.meeting import MeetingPage, open_meeting_page, ranking
@@ -131,6 +132,17 @@ def _render_constraints(page: MeetingPage, saved: ms.ShortlistChoices, eligible_
                                              step=1, key=f"sl_max_region_{call_id}{suffix}", disabled=locked)
     return ms.ShortlistChoices(size=int(size), every_region=bool(every_region), min_overseas=int(min_overseas),
                                min_ti_share=ti_percent / 100, max_per_region=int(max_per_region) or None)
+
+
+def _change_official_choices(page: MeetingPage, widgets: ms.ShortlistChoices,
+                             saved: ms.ShortlistChoices) -> ms.ShortlistChoices:
+    """The president's constraint widgets on the official settings: a change the person made becomes
+    the next version; otherwise the official constraints stay as the séance holds them."""
+    shown = json.dumps(widgets.to_settings(), sort_keys=True)
+    if meeting.official_changed(page, "contraintes", shown) and _adopt_choices(page, widgets):
+        meeting.official_adopted(page, "contraintes", shown)
+        return widgets
+    return saved
 
 
 def _adopt_choices(page: MeetingPage, choices: ms.ShortlistChoices) -> bool:
@@ -400,8 +412,8 @@ def main() -> None:
     else:
         saved = _saved_choices(page, ranked, page.store.forcings(page.actor, page.call.call_id))
     widgets = _render_constraints(page, saved, len(ranked.scores), regions)
-    if page.edits_official and widgets != saved and not _adopt_choices(page, widgets):
-        widgets = saved
+    if page.edits_official:
+        widgets = _change_official_choices(page, widgets, saved)
     forcings = _render_forcings(page, ranked, names)
     choices = _with_forcings(widgets, forcings)
     if choices is None:

@@ -86,14 +86,25 @@ def _change_profile(page: MeetingPage, edited: WeightProfile | Refusal) -> Weigh
         st.info(md_format("Le profil courant reste le précédent ({}, {} critères) : le classement, la comparaison "
                           "et la liste restreinte n'ont pas changé.", method, fr_number(len(page.profile.enabled))))
         st.stop()
-    if page.edits_official and page.official is not None:
-        changed = edited.fingerprint() != page.profile.fingerprint()
-        if changed and not _adopt_officially(page, edited, mv.profile_change(page.profile, edited)):
-            return page.profile
-    else:
-        meeting.set_current_profile(page.inputs.call_id, edited)
+    if page.edits_official:
+        return _change_official_profile(page, edited)
+    meeting.set_current_profile(page.inputs.call_id, edited)
     st.session_state[SYNCED] = f"{page.inputs.call_id}:{edited.fingerprint()}"
     return edited
+
+
+def _change_official_profile(page: MeetingPage, edited: WeightProfile) -> WeightProfile:
+    """The president's editor on the official profile: a change the person made becomes the next
+    version; otherwise the official profile stays as the séance holds it."""
+    shown = edited.fingerprint()
+    current = page.profile
+    if meeting.official_changed(page, "profil", shown) and _adopt_officially(
+            page, edited, mv.profile_change(page.profile, edited)):
+        meeting.official_adopted(page, "profil", shown)
+        current = edited
+    # The editor was built from the official profile: it is rebuilt only when another version comes.
+    st.session_state[SYNCED] = f"{page.inputs.call_id}:{current.fingerprint()}"
+    return current
 
 
 def _adopt_officially(page: MeetingPage, profile: WeightProfile, change: str) -> bool:

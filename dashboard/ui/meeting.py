@@ -126,6 +126,30 @@ class MeetingPage(NamedTuple):
                 and may(self.actor, "set_official_settings"))
 
 
+def _shown_key(page: MeetingPage, what: str) -> str:
+    assert page.official is not None
+    return f"official_shown_{what}_{page.official.seance.seance_id}"
+
+
+def official_changed(page: MeetingPage, what: str, shown: str) -> bool:
+    """Whether the president changed the official `what` (« profil », « contraintes ») in the widgets:
+    the first draw of a version records what its widgets show (`shown`, a fingerprint), and only a
+    later draw that shows something else is a change. A mere look never writes a version."""
+    assert page.official is not None
+    key, version = _shown_key(page, what), page.official.settings.version
+    drawn = st.session_state.get(key)
+    if drawn is None or drawn[0] != version:
+        st.session_state[key] = (version, shown)
+        return False
+    return bool(drawn[1] != shown)
+
+
+def official_adopted(page: MeetingPage, what: str, shown: str) -> None:
+    """After a version was written from the widgets: the next version is what they show."""
+    assert page.official is not None
+    st.session_state[_shown_key(page, what)] = (page.official.settings.version + 1, shown)
+
+
 def _official_banner(page: MeetingPage) -> None:
     """Whose settings the page shows, and the switch to the « essai personnel »."""
     official = page.official

@@ -19,6 +19,8 @@ def test_every_kind_follows_the_grammar() -> None:
         "liste-restreinte_AMI1_cli_2026-12-01_09h05.xlsx"
     assert filenames.product_file_name("rapport", "AMI2-P1", filenames.trial_scope("claire.martin"), AT, "pdf") == \
         "rapport_AMI2-P1_essai-claire.martin_2026-12-01_09h05.pdf"
+    assert filenames.product_file_name("proces-verbal", "AMI1", filenames.official_scope(3, 12), AT, "pdf") == \
+        "proces-verbal_AMI1_officiel-s3-v12_2026-12-01_09h05.pdf"
     for kind in filenames.KINDS:
         for extension in filenames.EXTENSIONS:
             name = filenames.product_file_name(kind, "AMI1", "cli", AT, extension)

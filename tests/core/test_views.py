@@ -382,3 +382,16 @@ def test_short_text_and_signed_numbers() -> None:
         "Adéquation aux besoins…"
     assert mv.short_text("Court", 30) == "Court"
     assert mv.signed(0.0412) == "+0,041" and mv.signed(-0.012) == f"{MINUS}0,012"
+
+
+def test_a_profile_change_is_said_in_a_few_words() -> None:
+    before = WeightProfile(weights={"C01": 1.0, "C02": 1.0}, enabled=("C01", "C02"))
+    scaled = WeightProfile(weights={"C01": 0.5, "C02": 0.5}, enabled=("C01", "C02"))  # the same shares
+    assert mv.profile_change(before, scaled) == "pondération : paramètres de la méthode"
+    heavier = WeightProfile(weights={"C01": 3.0, "C02": 1.0}, enabled=("C01", "C02"))
+    assert mv.profile_change(before, heavier) == "pondération : poids modifiés : C01, C02"
+    other = WeightProfile(method="topsis", weights={"C01": 1.0, "C03": 1.0}, enabled=("C01", "C03"),
+                          weighting={"mode": "points"})
+    assert mv.profile_change(before, other) == (
+        f"pondération : méthode {METHOD_LABELS['wsm']} → {METHOD_LABELS['topsis']}; critères ajoutés : C03; "
+        "critères retirés : C02; mode Poids égaux → Points (curseurs)")

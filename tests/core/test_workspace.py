@@ -17,7 +17,8 @@ CHOICES = ShortlistChoices(size=12, every_region=True, min_overseas=6, min_ti_sh
 def test_each_kept_value_reads_back_as_it_was() -> None:
     session = {"selected_call": "AMI2", "aggregation": AggregationSettings("median", True),
                "profile_AMI1": PROFILE, "reference_AMI1": "profil du jury",
-               "shortlist_choices_AMI1": CHOICES, "comparer_dossiers_AMI1": ["AMI1-001", "AMI1-007"]}
+               "shortlist_choices_AMI1": CHOICES, "comparer_dossiers_AMI1": ["AMI1-001", "AMI1-007"],
+               "trial_AMI1": True}
     stored = workspace.encode_all(session)
     assert set(stored) == set(session)
     restored = {key: workspace.decode(key, text) for key, text in stored.items()}
@@ -26,6 +27,7 @@ def test_each_kept_value_reads_back_as_it_was() -> None:
     assert restored["profile_AMI1"] == PROFILE
     assert restored["reference_AMI1"] == "profil du jury"
     assert restored["comparer_dossiers_AMI1"] == ["AMI1-001", "AMI1-007"]
+    assert restored["trial_AMI1"] is True  # the person's « essai personnel », on every page and session
     # The forcings are the president's, in the store: only the choices under trial are kept.
     assert restored["shortlist_choices_AMI1"] == ShortlistChoices(size=12, every_region=True, min_overseas=6,
                                                                   min_ti_share=0.67, max_per_region=3)
@@ -41,6 +43,7 @@ def test_a_value_that_no_longer_reads_is_left_out() -> None:
     assert workspace.decode("shortlist_choices_AMI1", json.dumps({"size": 0})) is None  # invalid size
     assert workspace.decode("shortlist_choices_AMI1", json.dumps({"taille": 10})) is None  # older form
     assert workspace.decode("comparer_dossiers_AMI1", json.dumps("AMI1-001")) is None
+    assert workspace.decode("trial_AMI1", json.dumps("oui")) is None
     assert workspace.decode("profile_AMI1", "pas du json") is None
     assert workspace.decode("login_password", json.dumps("secret")) is None
 
