@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -435,7 +435,7 @@ def _tally_text(row: pd.Series) -> str:
     counts = {choice: row.get(column) for choice, column in TALLY_COLUMNS.items()}
     if any(pd.isna(value) for value in counts.values()):
         return "–"
-    return Tally.of_counts({c: int(str(v)) for c, v in counts.items()}).sentence()
+    return Tally.of_counts({c: int(cast(float, v)) for c, v in counts.items()}).sentence()
 
 
 def decisions_table(inputs: DecisionInputs, decisions: pd.DataFrame) -> pd.DataFrame:
