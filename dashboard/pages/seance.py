@@ -211,15 +211,15 @@ def _vote_state(vote: VoteView) -> None:
     """What everyone sees of the vote: participation while open, the tally once closed, or why it is void."""
     record = vote.vote
     if record.is_open:
-        st.info(md(f"**Vote en cours** : {fr_number(record.voters)} vote(s) sur {fr_number(vote.possible_voters)} "
-                   "votant(s) possible(s). Chacun peut changer son vote jusqu'à la clôture."))
+        st.info(md_format("**Vote en cours** : {} vote(s) sur {} votant(s) possible(s). Chacun peut changer son "
+                          "vote jusqu'à la clôture.", fr_number(record.voters), fr_number(vote.possible_voters)))
     elif record.interrupted or (record.status == "annulé" and record.void_reason == RESTART_REASON):
         st.warning(md_format("Le vote sur ce dossier est annulé : {}. La présidence peut ouvrir un nouveau vote.",
                              RESTART_REASON))
     elif record.status == "annulé":
         st.info(md_format("Vote annulé ({}).", record.void_reason or "par la présidence"))
     elif record.tally is not None:
-        st.success(md(f"**Vote clos** : {record.tally.sentence()}"))
+        st.success(md_format("**Vote clos** : {}", record.tally.sentence()))
         st.markdown(md(record.tally.plurality_sentence()))
 
 

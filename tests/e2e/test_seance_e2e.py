@@ -115,3 +115,50 @@ def test_two_jurors_follow_the_president_and_the_recused_one_sees_only_the_recus
     expect(_sidebar_link(juror, "Séance")).to_have_count(0)
     for page in screens:
         assert no_exception(page)
+
+
+def _cast_ballot(page, choice: str) -> None:
+    """Vote `choice` in the page's secret ballot form."""
+    page.get_by_text("Vote en cours", exact=False).first.wait_for(timeout=FOLLOW_TIMEOUT_MS)
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Votre vote")
+    form.locator('[data-testid="stRadio"]').get_by_text(choice, exact=True).click()
+    form.get_by_role("button", name=re.compile(r"^(Voter|Changer mon vote)$")).click()
+    page.get_by_text(f"Vote enregistré : « {choice} »", exact=False).wait_for()
+
+
+def test_two_jurors_vote_on_their_screens_and_the_tally_shows_on_all_three(seance_url: str, screens) -> None:
+    president, juror, other = screens
+    for page, login in ((president, PRESIDENT), (juror, JUROR), (other, RECUSED_JUROR)):
+        sign_in(page, seance_url, login)
+    open_page(president, "Séance")
+    president.get_by_role("button", name="Ouvrir la séance", exact=True).click()
+    president.get_by_text("Séance ouverte : chaque membre du jury la suit sur son écran.").wait_for()
+    president.get_by_role("button", name="Pointer présents les 9 membres non pointés", exact=True).click()
+    president.get_by_text("Quorum de la séance atteint", exact=False).wait_for()
+    # the first dossier of the agenda is not one RECUSED_JUROR is recused from (the test above)
+    president.get_by_role("button", name="Passer au dossier suivant", exact=True).click()
+    expect(_discussed_heading(president)).to_be_visible()
+    president.get_by_role("button", name="Ouvrir le vote", exact=True).click()
+    president.get_by_text("Vote ouvert : chaque membre du jury présent vote sur son écran.").wait_for()
+
+    for follower in (juror, other):
+        _sidebar_link(follower, "Séance").wait_for(timeout=FOLLOW_TIMEOUT_MS)
+        open_page(follower, "Séance")
+    _cast_ballot(juror, "non retenu")
+    _cast_ballot(other, "abstention")
+    _cast_ballot(juror, "retenu")  # a change before the close: still one vote
+    # how many voted, never how (one of the nine may be recused from the dossier)
+    president.get_by_text(re.compile(r"Vote en cours : 2 vote\(s\) sur [89] votant\(s\) possible\(s\)")).wait_for(
+        timeout=FOLLOW_TIMEOUT_MS)
+
+    president.get_by_role("button", name="Clore le vote", exact=True).click()
+    tally = ("Vote clos : retenu : 1 · ajourné – accompagnement proposé : 0 · non retenu : 0 · abstention : 1 "
+             "(2 votes)")
+    for page in screens:
+        page.get_by_text(tally).wait_for(timeout=FOLLOW_TIMEOUT_MS)
+        expect(page.locator('[data-testid="stForm"]').filter(has_text="Votre vote")).to_have_count(0)
+    # only the president records the decision, after the vote
+    expect(president.get_by_role("button", name="Enregistrer la décision", exact=True)).to_have_count(1)
+    expect(juror.get_by_role("button", name="Enregistrer la décision", exact=True)).to_have_count(0)
+    for page in screens:
+        assert no_exception(page)

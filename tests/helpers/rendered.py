@@ -29,3 +29,12 @@ def rendered_frame(frame: pd.DataFrame) -> pd.DataFrame:
     shown.index = pd.Index([rendered(i) if isinstance(i, str) else i for i in shown.index],
                            name=rendered(shown.index.name) if isinstance(shown.index.name, str) else None)
     return shown
+
+
+_BOLD = re.compile(r"(?<!\\)\*\*")
+
+
+def as_read(markdown: Any) -> str:
+    """The text a Markdown string shows, its bold marks (« **…** ») read too; an escaped
+    asterisk stays an asterisk, as the reader sees it."""
+    return rendered(_BOLD.sub("", str(markdown)))

@@ -20,7 +20,7 @@ from dashboard.services import seance as seance_service
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.apptest import PAGES, account, signed_in_page
-from tests.helpers.rendered import rendered
+from tests.helpers.rendered import as_read
 
 CALL = "AMI1"
 WEIGHTS, SHORTLIST = PAGES / "ponderation.py", PAGES / "liste_restreinte.py"
@@ -45,7 +45,7 @@ def _page(path, actor: Actor) -> AppTest:
 
 
 def _texts(elements) -> list[str]:
-    return [rendered(e.value).replace("**", "") for e in elements]
+    return [as_read(e.value) for e in elements]
 
 
 def _ok(at: AppTest) -> None:

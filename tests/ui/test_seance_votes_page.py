@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.store import Store, deliberation
 from dashboard.store.access import Actor
 from tests.helpers.apptest import PAGES, account, signed_in_page
-from tests.helpers.rendered import rendered
+from tests.helpers.rendered import as_read
 
 PAGE = PAGES / "seance.py"
 CALL = "AMI1"
@@ -29,8 +29,7 @@ def _button(at: AppTest, label: str):
 
 
 def _texts(elements) -> list[str]:
-    """The elements' texts as they read (bold marks left out)."""
-    return [rendered(e.value).replace("**", "") for e in elements]
+    return [as_read(e.value) for e in elements]
 
 
 def _notices(at: AppTest) -> list[str]:
