@@ -110,6 +110,7 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         (("import", str(DEMO_WORKBOOK)), ""),                         # nothing changes
         (("import", str(damaged_workbook)), ""),                      # refused whole
         (("export", "--call", "AMI9", "--size", "3", "--out", str(tmp_path)), ""),  # unknown call
+        (("export", "--call", "AMI1", "--seance", "99", "--out", str(tmp_path)), ""),  # unknown séance
         (("init",), ""),
         (("user", "list"), ""),
         (("audit", "--json"), ""),
@@ -126,8 +127,9 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         assert "Traceback" not in through_server[1] + through_server[2]
         codes.append(through_server[0])
         outputs.append(through_server[1] + through_server[2])
-    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 1, 0]
-    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[9]
+    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
+    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[10]
+    assert "Erreur : Séance n° 99 inconnue." in outputs[9]
     # The server did the work: the served copy's journal names the account, the file was never opened here.
     audit = json.loads(run(capsys, monkeypatch, "audit", "--json", "--db", str(served))[1])
     assert ("création de compte", "marie.curie") in [(entry["action"], entry["entity_id"]) for entry in audit]

@@ -320,11 +320,13 @@ def _render_discussion_controls(store: Store, actor: Actor, view: SeanceView) ->
         _act(lambda: store.discuss_dossier(actor, seance.seance_id, None if choice == NONE_CHOICE else choice,
                                            seance.version), control=key)
 
+    voting = view.vote is not None and view.vote.vote.is_open  # the dossier stays until its vote ends
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox("Dossier en discussion", ids, index=ids.index(current), key=key, on_change=chosen,
-                   format_func=lambda d: d if d == NONE_CHOICE else f"{d} — {names.get(d, d)}")
+                   format_func=lambda d: d if d == NONE_CHOICE else f"{d} — {names.get(d, d)}", disabled=voting,
+                   help="Un vote est en cours : closez-le ou annulez-le pour changer de dossier." if voting else None)
     next_key = f"seance_next_{seance.seance_id}_{seance.version}"
-    right.button("Passer au dossier suivant", type="primary", key=next_key, on_click=_act,
+    right.button("Passer au dossier suivant", type="primary", key=next_key, on_click=_act, disabled=voting,
                  args=(lambda: store.next_dossier(actor, seance.seance_id, seance.version), None, next_key))
 
 
@@ -366,8 +368,9 @@ def _render_all_present(store: Store, actor: Actor, view: SeanceView) -> None:
     def mark_all() -> None:
         for juror_id in unmarked:
             store.mark_attendance(actor, seance_id, juror_id, "présent")
-    st.button(f"Pointer présents les {fr_number(len(unmarked))} membres non pointés", key=key, on_click=_act,
-              args=(mark_all, "Présences enregistrées.", key))
+    label = ("Pointer présent·e le membre non pointé" if len(unmarked) == 1
+             else f"Pointer présents les {fr_number(len(unmarked))} membres non pointés")
+    st.button(md(label), key=key, on_click=_act, args=(mark_all, "Présences enregistrées.", key))
 
 
 def _render_attendance_form(store: Store, actor: Actor, view: SeanceView, options: list[str]) -> None:
