@@ -202,6 +202,18 @@ class DeliberationRecords(SeanceRecords):
             raise StoreError(f"Vote n° {vote_id} inconnu.")
         return str(rows[0][0]), str(rows[0][1]), int(rows[0][2]), str(rows[0][3])
 
+    def _open_vote_box(self, vote_id: int) -> tuple[str, int]:
+        """(ballot box key, séance) of a vote still open in the file; refused once it ended."""
+        key, status, seance_id, _ = self._vote_box(vote_id)
+        if status != OPEN:
+            raise StoreError(f"Le vote n° {vote_id} est déjà {status}.")
+        return key, seance_id
+
+    def _write_void(self, actor: Actor, vote_id: int, reason: str) -> None:
+        """Within a transaction: the vote ends void, nothing counted, with its reason."""
+        self._write("UPDATE seance_votes SET status = ?, ended_at = ?, ended_by = ?, void_reason = ? "
+                    "WHERE vote_id = ?", [VOID, datetime.now(), actor.login, reason, vote_id], "seance_votes")
+
     def _present_juror_ids(self, seance_id: int) -> list[str]:
         return [row[0] for row in self._rows(
             "SELECT juror_id FROM seance_attendance WHERE seance_id = ? AND status = 'présent' AND left_at IS NULL",
@@ -213,9 +225,7 @@ class DeliberationRecords(SeanceRecords):
         voided = [v.vote_id for v in self._votes("v.seance_id = ? AND v.status = ?", [seance_id, OPEN])
                   if v.interrupted]
         for vote_id in voided:
-            self._write("UPDATE seance_votes SET status = ?, ended_at = ?, ended_by = ?, void_reason = ? "
-                        "WHERE vote_id = ?", [VOID, datetime.now(), actor.login, RESTART_REASON, vote_id],
-                        "seance_votes")
+            self._write_void(actor, vote_id, RESTART_REASON)
         return voided
 
     def record_interrupted_votes(self, actor: Actor, seance_id: int) -> bool:
@@ -295,9 +305,7 @@ class DeliberationRecords(SeanceRecords):
         """« Clore le vote »: the tally is written, the ballots are dropped."""
         require(actor, "run_seance")
         with writes_held():
-            key, status, seance_id, _ = self._vote_box(vote_id)
-            if status != OPEN:
-                raise StoreError(f"Le vote n° {vote_id} est déjà {status}.")
+            key, seance_id = self._open_vote_box(vote_id)
             if not BALLOTS.knows(key):
                 self.record_interrupted_votes(actor, seance_id)
                 raise StoreError(f"Le vote n° {vote_id} est annulé : {RESTART_REASON}. Rouvrez-le.")
@@ -317,14 +325,10 @@ class DeliberationRecords(SeanceRecords):
         """« Annuler le vote »: void, nothing counted, the ballots dropped."""
         require(actor, "run_seance")
         with writes_held():
-            key, status, seance_id, _ = self._vote_box(vote_id)
-            if status != OPEN:
-                raise StoreError(f"Le vote n° {vote_id} est déjà {status}.")
+            key, seance_id = self._open_vote_box(vote_id)
 
             def work(seance: SeanceRecord) -> dict[str, Any]:
-                self._write("UPDATE seance_votes SET status = ?, ended_at = ?, ended_by = ?, void_reason = ? "
-                            "WHERE vote_id = ?", [VOID, datetime.now(), actor.login, CANCEL_REASON, vote_id],
-                            "seance_votes")
+                self._write_void(actor, vote_id, CANCEL_REASON)
                 return {"vote": vote_id, "motif": CANCEL_REASON}
             self._seance_write(actor, seance_id, "vote annulé", work)
             BALLOTS.drop(key)

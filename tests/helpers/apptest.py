@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Store
@@ -35,3 +38,24 @@ def account(store: Store, login: str) -> Actor:
     credentials = store.credentials(login)
     assert credentials is not None, f"aucun compte « {login} »"
     return credentials["actor"]
+
+
+def button(at: AppTest, label: str) -> Any:
+    """The page's first button labelled `label` (the test fails naming the buttons there are)."""
+    found = [b for b in at.button if b.label == label]
+    assert found, f"aucun bouton « {label} » : {[b.label for b in at.button]}"
+    return found[0]
+
+
+def catch_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What the page's download button is given, filled in when the page runs: its keyword
+    arguments (`file_name`, …) and `data`, the deferred bytes the browser receives on click."""
+    served: dict[str, Any] = {}
+    original = st.download_button
+
+    def catching(label: str, data: Any, **kwargs: Any) -> Any:
+        served.update(kwargs, data=data)
+        return original(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", catching)
+    return served

@@ -10,7 +10,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.decision import AggregationSettings
@@ -19,7 +18,7 @@ from dashboard.services import meeting as meeting_service
 from dashboard.services import seance as seance_service
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR, Actor
-from tests.helpers.apptest import PAGES, account, signed_in_page
+from tests.helpers.apptest import PAGES, account, catch_downloads, signed_in_page
 from tests.helpers.rendered import as_read
 
 CALL = "AMI1"
@@ -81,14 +80,7 @@ def test_a_jurors_essai_personnel_never_changes_the_seance(seance) -> None:
 
 
 def _served(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    served: dict[str, Any] = {}
-    original = st.download_button
-
-    def catching(label: str, data: Any, **kwargs: Any) -> Any:
-        served.update(kwargs, data=data)
-        return original(label, data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", catching)
+    served = catch_downloads(monkeypatch)
     at.run()
     _ok(at)
     return served

@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard.core import filenames
 from dashboard.store import Store
 from dashboard.ui.session import get_database, shortlist_key
-from tests.helpers.apptest import account, signed_in_page
+from tests.helpers.apptest import account, catch_downloads, signed_in_page
 from tests.helpers.rendered import rendered
 from tests.helpers.workbooks import REPO_ROOT
 
@@ -42,14 +42,7 @@ def _without_per_export_rows(sheets: dict[str, list[tuple[Any, ...]]]) -> dict[s
 
 def _page_download(store: Store, login: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Run the page as `login` with every région required, and catch what its download button serves."""
-    served: dict[str, Any] = {}
-    original = st.download_button
-
-    def catching(label: str, data: Any, **kwargs: Any) -> Any:
-        served.update(kwargs, data=data)
-        return original(label, data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", catching)
+    served = catch_downloads(monkeypatch)
     at = signed_in_page(SHORTLIST, account(store, login), CALL, timeout=60)
     at.run()
     at.number_input(key=f"sl_size_{CALL}").set_value(20)

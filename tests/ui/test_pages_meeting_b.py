@@ -11,14 +11,13 @@ import openpyxl
 import pandas as pd
 import plotly.io
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import decision
 from dashboard.core.decision import INELIGIBLE
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
-from tests.helpers.apptest import account, signed_in_page
+from tests.helpers.apptest import account, catch_downloads, signed_in_page
 from tests.helpers.rendered import rendered, rendered_frame
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
@@ -265,14 +264,7 @@ def test_readers_see_no_write_controls(demo: Store, login: str) -> None:
 def _served_export(store: Store, login: str, monkeypatch: pytest.MonkeyPatch, keep: bool | None) -> bytes:
     """The workbook the page's button serves once « Anonymiser » is on (and « Garder les motifs »
     set to `keep`, None when the switch must not be offered)."""
-    served: dict = {}
-    original = st.download_button
-
-    def catching(label: str, data, **kwargs):
-        served["data"] = data
-        return original(label, data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", catching)
+    served = catch_downloads(monkeypatch)
     at = _page(SHORTLIST, account(store, login)).run()
     at.toggle(key=f"export_anonymise_{CALL}").set_value(True).run()
     keep_keys = [t.key for t in at.toggle if t.key == f"export_keep_motives_{CALL}"]

@@ -16,7 +16,7 @@ from dashboard.store.seance import SeanceRecord
 from dashboard.ui.app import seance_listed
 from dashboard.ui.live import moved
 from dashboard.ui.session import LAST_SEEN_KEY, POLL_RERUN_KEY
-from tests.helpers.apptest import PAGES, account, signed_in_page
+from tests.helpers.apptest import PAGES, account, button, signed_in_page
 from tests.helpers.rendered import rendered, rendered_frame
 
 PAGE = PAGES / "seance.py"
@@ -28,18 +28,12 @@ def _page(actor: Actor) -> AppTest:
     return signed_in_page(PAGE, actor, CALL, timeout=60).run()
 
 
-def _button(at: AppTest, label: str):
-    found = [b for b in at.button if b.label == label]
-    assert found, f"aucun bouton « {label} » : {[b.label for b in at.button]}"
-    return found[0]
-
-
 def _texts(elements) -> list[str]:
     return [rendered(e.value) for e in elements]
 
 
 def _open(at: AppTest) -> AppTest:
-    _button(at, "Ouvrir la séance").click()
+    button(at, "Ouvrir la séance").click()
     return at.run()
 
 
@@ -81,7 +75,7 @@ def test_a_juror_waits_for_the_seance_without_a_control(demo_app_store: Store) -
 
 def test_next_dossier_and_the_selector_move_the_seance(demo_app_store: Store, president: Actor) -> None:
     at = _open(_page(president))
-    _button(at, "Passer au dossier suivant").click()
+    button(at, "Passer au dossier suivant").click()
     at.run()
     seance = _seance(demo_app_store, president)
     agenda = demo_app_store.agenda(president, seance.seance_id)
@@ -102,9 +96,9 @@ def test_next_dossier_and_the_selector_move_the_seance(demo_app_store: Store, pr
 def test_a_second_tab_of_the_president_does_not_move_twice(demo_app_store: Store, president: Actor) -> None:
     first_tab = _open(_page(president))
     second_tab = _page(president)  # drawn at the same version
-    _button(first_tab, "Passer au dossier suivant").click()
+    button(first_tab, "Passer au dossier suivant").click()
     first_tab.run()
-    _button(second_tab, "Passer au dossier suivant").click()
+    button(second_tab, "Passer au dossier suivant").click()
     second_tab.run()
     assert not second_tab.exception
     assert any("La séance a changé entre-temps" in t for t in _texts(second_tab.info))
@@ -146,7 +140,7 @@ def test_attendance_and_the_quorums(demo_app_store: Store, president: Actor) -> 
             box.set_value("présent")
         elif juror == "JUR-06":
             box.set_value("excusé")
-    _button(at, "Enregistrer les présences").click()
+    button(at, "Enregistrer les présences").click()
     at.run()
     assert not at.exception
     assert "Présences enregistrées." in _texts(at.success)
@@ -159,7 +153,7 @@ def test_attendance_and_the_quorums(demo_app_store: Store, president: Actor) -> 
     # JUR-04 leaves: the séance loses its quorum; for the dossier JUR-04 is recused from, 4 of 8 sit
     boxes = {b.key.rsplit("_", 1)[-1]: b for b in at.selectbox if b.key and b.key.startswith("attendance_")}
     boxes["JUR-04"].set_value("parti·e")
-    _button(at, "Enregistrer les présences").click()
+    button(at, "Enregistrer les présences").click()
     at.run()
     assert "Quorum de la séance non atteint : 4 présents sur 9 (5 requis)." in _texts(at.warning)
     seance = _seance(demo_app_store, president)
@@ -208,7 +202,7 @@ def test_closing_freezes_and_the_president_reopens(demo_app_store: Store, presid
     assert demo_app_store.open_seances(president) == []
     assert "Séances closes" in _texts(at.subheader)
     assert [b.label for b in at.button if b.label == "Ouvrir la séance"]  # a new one may be opened
-    _button(at, "Rouvrir la séance").click()
+    button(at, "Rouvrir la séance").click()
     at.run()
     assert "Séance rouverte." in _texts(at.success)
     assert len(demo_app_store.open_seances(president)) == 1
@@ -262,7 +256,7 @@ def test_a_seance_of_another_call_is_offered_to_follow(demo_app_store: Store, pr
     _open(inputs_page.run())
     follower = _page(account(demo_app_store, "celine.ravaud"))  # on AMI1
     assert any(f"Une séance est ouverte pour l'appel « {other} »" in t for t in _texts(follower.info))
-    _button(follower, "Suivre cette séance").click()
+    button(follower, "Suivre cette séance").click()
     follower.run()
     assert not follower.exception
     assert follower.session_state["selected_call"] == other

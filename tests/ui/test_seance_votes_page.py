@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Store, deliberation
 from dashboard.store.access import Actor
-from tests.helpers.apptest import PAGES, account, signed_in_page
+from tests.helpers.apptest import PAGES, account, button, signed_in_page
 from tests.helpers.rendered import as_read
 
 PAGE = PAGES / "seance.py"
@@ -20,12 +20,6 @@ JURORS = ("celine.ravaud", "olivier.castaing")
 
 def _page(actor: Actor) -> AppTest:
     return signed_in_page(PAGE, actor, CALL, timeout=60).run()
-
-
-def _button(at: AppTest, label: str):
-    found = [b for b in at.button if b.label == label]
-    assert found, f"aucun bouton « {label} » : {[b.label for b in at.button]}"
-    return found[0]
 
 
 def _texts(elements) -> list[str]:
@@ -44,12 +38,12 @@ def president(demo_app_store: Store) -> Actor:
 
 def _seance_with_dossier(at: AppTest, everyone_present: bool = True) -> AppTest:
     """Open the séance, mark every juror present (or none), pass to the first dossier."""
-    _button(at, "Ouvrir la séance").click()
+    button(at, "Ouvrir la séance").click()
     at.run()
     if everyone_present:
-        _button(at, "Pointer présents les 9 membres non pointés").click()
+        button(at, "Pointer présents les 9 membres non pointés").click()
         at.run()
-    _button(at, "Passer au dossier suivant").click()
+    button(at, "Passer au dossier suivant").click()
     return at.run()
 
 
@@ -63,7 +57,7 @@ def _vote(at: AppTest, choice: str) -> AppTest:
 
 def test_opening_a_vote_without_the_quorum_says_why(demo_app_store: Store, president: Actor) -> None:
     at = _seance_with_dossier(_page(president), everyone_present=False)
-    _button(at, "Ouvrir le vote").click()
+    button(at, "Ouvrir le vote").click()
     at.run()
     assert not at.exception
     assert any("Vote refusé sur « " in t and "Quorum du dossier non atteint : 0 présent sur" in t
@@ -77,7 +71,7 @@ def test_jurors_vote_in_secret_and_the_tally_shows_on_every_page(demo_app_store:
     [seance] = demo_app_store.open_seances(president)
     dossier = demo_app_store.seance(president, seance.seance_id).current_dossier_id
     assert dossier is not None and dossier != "AMI1-003"  # nobody of the two is recused from it
-    _button(chair, "Ouvrir le vote").click()
+    button(chair, "Ouvrir le vote").click()
     chair.run()
     assert "Vote ouvert : chaque membre du jury présent vote sur son écran." in _texts(chair.success)
 
@@ -98,7 +92,7 @@ def test_jurors_vote_in_secret_and_the_tally_shows_on_every_page(demo_app_store:
     # how many, never how: only the president's own ballot is named (the card keeps its history)
     assert [t for t in shown if any(c in t for c in ("non retenu", "abstention", "« retenu »"))] == [
         "Votre vote actuel : « retenu »."]
-    _button(chair, "Clore le vote").click()
+    button(chair, "Clore le vote").click()
     chair.run()
     assert not chair.exception
     tally = ("Vote clos : retenu : 2 · ajourné – accompagnement proposé : 0 · non retenu : 0 · abstention : 1 "
@@ -131,7 +125,7 @@ def test_jurors_vote_in_secret_and_the_tally_shows_on_every_page(demo_app_store:
 def test_a_restart_during_the_vote_is_said_on_the_page(demo_app_store: Store, president: Actor,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     chair = _seance_with_dossier(_page(president))
-    _button(chair, "Ouvrir le vote").click()
+    button(chair, "Ouvrir le vote").click()
     chair.run()
     juror = _vote(_page(account(demo_app_store, JURORS[0])), "retenu")
     monkeypatch.setattr(deliberation, "BALLOTS", deliberation.BallotBox())  # the new process's empty memory
