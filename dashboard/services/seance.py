@@ -78,11 +78,11 @@ class Discussed:
 
 @dataclass(frozen=True)
 class VoteView:
-    """The latest vote on the dossier under discussion, as one person may see it: who took part
-    (never what they chose), how many may vote, the person's own ballot and whether they may vote."""
+    """The latest vote on the dossier under discussion, as one person may see it (how many took
+    part is `vote.voters`, never what they chose): how many may vote, the person's own ballot and
+    whether they may vote."""
 
     vote: VoteRecord
-    participants: tuple[str, ...]
     possible_voters: int
     my_ballot: str | None
     may_vote: bool
@@ -141,8 +141,7 @@ def _vote_view(store: Store, actor: Actor, seance: SeanceRecord, discussed: Disc
     vote = votes[0]
     possible = dossier_quorum(present, jurors, store.dossier_recused_juror_ids(vote.dossier_id)).present
     why_not = _why_not_voting(actor, present)
-    return VoteView(vote, tuple(store.vote_participants(actor, vote.vote_id)), possible,
-                    store.my_ballot(actor, vote.vote_id), vote.is_open and why_not is None, why_not)
+    return VoteView(vote, possible, store.my_ballot(actor, vote.vote_id), vote.is_open and why_not is None, why_not)
 
 
 def _current_decision(store: Store, actor: Actor, call_id: str, discussed: Discussed | None) -> pd.Series | None:

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.core.formatting import display_name
 from dashboard.core.seance import dossier_quorum
 from dashboard.core.votes import DECISIONS, TALLY_COLUMNS, VOTE_CHOICES, Tally
 from dashboard.errors import AccessDenied, SeanceChanged, StoreError
@@ -157,10 +158,7 @@ class DeliberationRecords(SeanceRecords):
         """« Nom (dép.) » of a dossier, the way every refusal names it (its id when unknown)."""
         rows = self._rows("SELECT c.name, m.departement_code FROM dossiers d JOIN candidates c USING (candidate_id) "
                           "LEFT JOIN communes m ON m.insee_code = c.insee_code WHERE d.dossier_id = ?", [dossier_id])
-        if not rows:
-            return dossier_id
-        name, department = rows[0]
-        return f"{name} ({department})" if department else str(name)
+        return display_name(*rows[0]) if rows else dossier_id
 
     # ------------------------------------------------------------------ votes: reads
     def _votes(self, where: str, params: list[Any]) -> list[VoteRecord]:
@@ -214,6 +212,10 @@ class DeliberationRecords(SeanceRecords):
         self._write("UPDATE seance_votes SET status = ?, ended_at = ?, ended_by = ?, void_reason = ? "
                     "WHERE vote_id = ?", [VOID, datetime.now(), actor.login, reason, vote_id], "seance_votes")
 
+    def _votes_left_open(self, seance_id: int) -> list[VoteRecord]:
+        """The séance's votes open in the file: the one under way, and any a restart interrupted."""
+        return self._votes("v.seance_id = ? AND v.status = ?", [seance_id, OPEN])
+
     def _present_juror_ids(self, seance_id: int) -> list[str]:
         return [row[0] for row in self._rows(
             "SELECT juror_id FROM seance_attendance WHERE seance_id = ? AND status = 'présent' AND left_at IS NULL",
@@ -222,8 +224,7 @@ class DeliberationRecords(SeanceRecords):
     # ------------------------------------------------------------------ votes: writes
     def _void_interrupted(self, actor: Actor, seance_id: int) -> list[int]:
         """Within a transaction: record as void the séance's votes whose ballots are gone."""
-        voided = [v.vote_id for v in self._votes("v.seance_id = ? AND v.status = ?", [seance_id, OPEN])
-                  if v.interrupted]
+        voided = [v.vote_id for v in self._votes_left_open(seance_id) if v.interrupted]
         for vote_id in voided:
             self._write_void(actor, vote_id, RESTART_REASON)
         return voided
@@ -231,7 +232,7 @@ class DeliberationRecords(SeanceRecords):
     def record_interrupted_votes(self, actor: Actor, seance_id: int) -> bool:
         """Record as void the séance's votes a restart interrupted; whether there was one."""
         require(actor, "run_seance")
-        if not any(v.interrupted for v in self._votes("v.seance_id = ? AND v.status = ?", [seance_id, OPEN])):
+        if not any(v.interrupted for v in self._votes_left_open(seance_id)):
             return False
 
         def work(seance: SeanceRecord) -> dict[str, Any]:
@@ -251,7 +252,7 @@ class DeliberationRecords(SeanceRecords):
             dossier_id = seance.current_dossier_id
             if dossier_id is None:
                 raise StoreError("Aucun dossier en discussion : choisissez le dossier avant d'ouvrir le vote.")
-            if self._votes("v.seance_id = ? AND v.status = ?", [seance_id, OPEN]):
+            if self._votes_left_open(seance_id):  # the interrupted ones were just voided
                 raise StoreError("Un vote est déjà ouvert dans cette séance : closez-le d'abord.")
             quorum = dossier_quorum(self._present_juror_ids(seance_id), self.call_juror_ids(),
                                     self.dossier_recused_juror_ids(dossier_id))
@@ -336,7 +337,7 @@ class DeliberationRecords(SeanceRecords):
 
     def _refuse_open_vote(self, seance_id: int, doing: str) -> None:
         """Refuse `doing` while one of the séance's votes is open."""
-        for vote in self._votes("v.seance_id = ? AND v.status = ?", [seance_id, OPEN]):
+        for vote in self._votes_left_open(seance_id):
             if vote.is_open:
                 raise StoreError(f"Un vote est ouvert sur « {self.dossier_label(vote.dossier_id)} » : "
                                  f"closez-le ou annulez-le avant de {doing}.")
@@ -409,11 +410,13 @@ class DeliberationRecords(SeanceRecords):
                                 self._add_settings_version(actor, seance, change), opening=True)
 
     # ------------------------------------------------------------------ decisions
-    def _closed_vote_on(self, seance_id: int, dossier_id: str) -> VoteRecord | None:
+    def latest_closed_vote(self, actor: Actor, seance_id: int, dossier_id: str) -> VoteRecord | None:
+        """The dossier's latest closed vote in the séance: the tally a decision recorded now carries."""
+        require(actor, "follow_seance")
         found = self._votes("v.seance_id = ? AND v.dossier_id = ? AND v.status = ?", [seance_id, dossier_id, CLOSED])
         return found[0] if found else None
 
-    def _decision_context(self, call_id: str, dossier_id: str, decision: str,
+    def _decision_context(self, actor: Actor, call_id: str, dossier_id: str, decision: str,
                           departure: str) -> tuple[SeanceRecord | None, VoteRecord | None]:
         """The séance and the vote a decision carries; refused when it breaks their rules."""
         label = self.dossier_label(dossier_id)
@@ -426,11 +429,10 @@ class DeliberationRecords(SeanceRecords):
                 raise StoreError(f"Décision refusée sur « {label} » : la décision en vigueur a été prise en séance "
                                  f"(« {earlier[0][0]} ») ; seule une séance ultérieure peut la remplacer.")
             return None, None
-        if any(v.is_open for v in self._votes("v.seance_id = ? AND v.dossier_id = ? AND v.status = ?",
-                                              [seance.seance_id, dossier_id, OPEN])):
+        if any(v.is_open and v.dossier_id == dossier_id for v in self._votes_left_open(seance.seance_id)):
             raise StoreError(f"Décision refusée sur « {label} » : son vote est en cours ; "
                              "closez-le avant d'enregistrer la décision.")
-        vote = self._closed_vote_on(seance.seance_id, dossier_id)
+        vote = self.latest_closed_vote(actor, seance.seance_id, dossier_id)
         if vote is not None and vote.tally is not None and vote.tally.departs(decision) and not departure:
             raise StoreError(f"Décision refusée sur « {label} » : « {decision} » s'écarte du vote "
                              f"({vote.tally.plurality_sentence()}) ; dites pourquoi dans « Écart au vote ».")
@@ -471,7 +473,7 @@ class DeliberationRecords(SeanceRecords):
             return {"dossier": dossier_id, "decision": decision, "vote": row[7]}
 
         def transaction() -> None:
-            seance, vote = self._decision_context(call_id, dossier_id, decision, departure)
+            seance, vote = self._decision_context(actor, call_id, dossier_id, decision, departure)
             recorded = write(seance, vote)
             if seance is not None:
                 self._record_change(actor, seance.seance_id, seance.title, "décision", recorded, False)
