@@ -138,27 +138,16 @@ def _change_official_choices(page: MeetingPage, widgets: ms.ShortlistChoices,
                              saved: ms.ShortlistChoices) -> ms.ShortlistChoices:
     """The president's constraint widgets on the official settings: a change the person made becomes
     the next version; otherwise the official constraints stay as the séance holds them."""
-    shown = json.dumps(widgets.to_settings(), sort_keys=True)
-    if meeting.official_changed(page, "contraintes", shown) and _adopt_choices(page, widgets):
-        meeting.official_adopted(page, "contraintes", shown)
-        return widgets
-    return saved
-
-
-def _adopt_choices(page: MeetingPage, choices: ms.ShortlistChoices) -> bool:
-    """The president's constraints become the séance's next official version; whether they did."""
-    assert page.official is not None
-    before = page.official.choices
-    changed = [line for line in ms.describe_choices(choices, page.inputs)
-               if line not in ms.describe_choices(before, page.inputs)]
-    try:
-        page.store.set_official_choices(page.actor, page.official.seance.seance_id, choices.to_settings(),
-                                        page.official.settings.version,
-                                        "contraintes : " + ("; ".join(changed) or "sans limite par région"))
-    except JuryError as exc:
-        show_refusal(exc)
-        return False
-    return True
+    official = page.official
+    assert official is not None
+    changed = [line for line in ms.describe_choices(widgets, page.inputs)
+               if line not in ms.describe_choices(saved, page.inputs)]
+    change = "contraintes : " + ("; ".join(changed) or "sans limite par région")
+    written = meeting.change_official(
+        page, "contraintes", json.dumps(widgets.to_settings(), sort_keys=True),
+        lambda: page.store.set_official_choices(page.actor, official.seance.seance_id, widgets.to_settings(),
+                                                official.settings.version, change))
+    return widgets if written else saved
 
 
 # ----------------------------------------------------------------------------- forcings
@@ -316,9 +305,8 @@ def _open_seance_vote(page: MeetingPage, dossier_id: str) -> Tally | None:
     official = page.official
     if official is None or not official.seance.is_open:
         return None
-    closed = [v for v in page.store.seance_votes(page.actor, official.seance.seance_id)
-              if v.dossier_id == dossier_id and v.tally is not None]
-    return closed[0].tally if closed else None
+    vote = page.store.latest_closed_vote(page.actor, official.seance.seance_id, dossier_id)
+    return None if vote is None else vote.tally
 
 
 def _render_decision_form(page: MeetingPage, ranked: scoring.RankResult, selected: list[str],
@@ -337,11 +325,9 @@ def _render_decision_form(page: MeetingPage, ranked: scoring.RankResult, selecte
     dossier = str(st.selectbox("Dossier", ordered, key=f"decision_dossier_{call_id}", format_func=shown))
     recorded = current.loc[dossier] if dossier in current.index else None
     assert recorded is None or isinstance(recorded, pd.Series)  # one row per dossier
-    # One form per recorded state of the dossier: a save starts the next form from what was recorded.
-    stamp = "nouvelle" if recorded is None else pd.Timestamp(str(recorded["decided_at"])).strftime("%Y%m%d%H%M%S%f")
     decision_form(page.store, page.actor, call_id, dossier, names.get(dossier, dossier), current=recorded,
                   tally=_open_seance_vote(page, dossier), suggestion="retenu" if dossier in selected else "non retenu",
-                  key=f"decision_{call_id}_{dossier}_{stamp}")
+                  key=f"decision_{call_id}_{dossier}")
 
 
 def _render_decisions(page: MeetingPage, ranked: scoring.RankResult, selected: list[str],

@@ -14,6 +14,7 @@ refused with a French message saying that the previous profile remains.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from dashboard.core.labels import (
     WEIGHTING_LABELS,
 )
 from dashboard.core.text import md, md_format
-from dashboard.errors import AccessDenied, SeanceChanged, StoreError
+from dashboard.errors import AccessDenied, StoreError
 from dashboard.store.access import may
 from dashboard.ui import meeting
 from dashboard.ui.meeting import MeetingPage
@@ -96,34 +97,26 @@ def _change_profile(page: MeetingPage, edited: WeightProfile | Refusal) -> Weigh
 def _change_official_profile(page: MeetingPage, edited: WeightProfile) -> WeightProfile:
     """The president's editor on the official profile: a change the person made becomes the next
     version; otherwise the official profile stays as the séance holds it."""
-    shown = edited.fingerprint()
     current = page.profile
-    if meeting.official_changed(page, "profil", shown) and _adopt_officially(
-            page, edited, mv.profile_change(page.profile, edited)):
-        meeting.official_adopted(page, "profil", shown)
+    if meeting.change_official(page, "profil", edited.fingerprint(),
+                               _official_write(page, edited, mv.profile_change(page.profile, edited))):
         current = edited
     # The editor was built from the official profile: it is rebuilt only when another version comes.
     st.session_state[SYNCED] = f"{page.inputs.call_id}:{current.fingerprint()}"
     return current
 
 
-def _adopt_officially(page: MeetingPage, profile: WeightProfile, change: str) -> bool:
-    """The president's profile becomes the séance's next official version; whether it did (a version
-    written meanwhile from another screen is said, and the page then shows it)."""
-    assert page.official is not None
-    try:
-        page.store.set_official_profile(page.actor, page.official.seance.seance_id, profile.to_dict(),
-                                        page.official.settings.version, change)
-    except (SeanceChanged, StoreError, AccessDenied) as refused:
-        show_refusal(refused)
-        return False
-    return True
+def _official_write(page: MeetingPage, profile: WeightProfile, change: str) -> Callable[[], object]:
+    """The write that makes `profile` the séance's next official version (a compare-and-set on the
+    version shown)."""
+    official = page.official
+    assert official is not None
+    return lambda: page.store.set_official_profile(page.actor, official.seance.seance_id, profile.to_dict(),
+                                                   official.settings.version, change)
 
 
 def _render_official_profile(page: MeetingPage) -> None:
     """The official profile as the séance holds it, for those who do not change it, and its versions."""
-    official = page.official
-    assert official is not None
     method = METHOD_LABELS.get(page.profile.method, page.profile.method)
     mode = WEIGHTING_LABELS.get(page.profile.weighting.get("mode", "equal"), page.profile.weighting.get("mode"))
     st.markdown(md_format("**Méthode** : {} · **mode de pondération** : {} · {} critères actifs.", method, mode,
@@ -403,7 +396,7 @@ def _render_load(page: MeetingPage, saved: pd.DataFrame, choices: list[str]) -> 
     if st.button("Charger dans l'éditeur", key="pond_load"):
         profile = _profile_named(page.inputs, saved, str(chosen))
         if page.edits_official:
-            if not _adopt_officially(page, profile, f"profil « {chosen} » chargé"):
+            if not meeting.write_official(_official_write(page, profile, f"profil « {chosen} » chargé")):
                 return
             st.session_state["pond_flash"] = f"Profil « {chosen} » adopté comme version officielle de la séance."
         else:

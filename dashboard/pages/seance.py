@@ -273,12 +273,10 @@ def _render_decision(store: Store, actor: Actor, call: CallData, view: SeanceVie
     if not may(actor, "record_decision") or (vote is not None and vote.vote.is_open):
         return
     tally = vote.vote.tally if vote is not None else None
-    stamp = "nouvelle" if view.decision is None else pd.Timestamp(str(view.decision["decided_at"])).strftime(
-        "%Y%m%d%H%M%S%f")
     plurality = tally.plurality() if tally is not None else ()
     decision_form(store, actor, call.call_id, discussed.dossier_id, discussed.name, current=view.decision,
                   tally=tally, suggestion=plurality[0] if len(plurality) == 1 else None,
-                  key=f"seance_decision_{discussed.dossier_id}_{vote.vote.vote_id if vote else 0}_{stamp}")
+                  key=f"seance_decision_{discussed.dossier_id}_{vote.vote.vote_id if vote else 0}")
 
 
 def _agenda_state(row: pd.Series) -> str:

@@ -9,8 +9,6 @@ page drawn next (and the séance's followers) already show the decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import streamlit as st
 
@@ -28,8 +26,7 @@ DEPARTURE_LABEL = "Écart au vote : pourquoi la décision s'en écarte (obligato
 _NOTICE = "decision_notice_{}"
 
 
-def _save(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str, key: str,
-          then: Callable[[], None] | None) -> None:
+def _save(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str, key: str) -> None:
     """The form's callback: record the decision as typed; keep what to say."""
     state = st.session_state
     decision = str(state[f"{key}_decision"])
@@ -40,8 +37,6 @@ def _save(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str,
         state[_NOTICE.format(dossier_id)] = ("error", refusal_message(exc, page_address()))
     else:
         state[_NOTICE.format(dossier_id)] = ("success", f"Décision enregistrée pour « {label} » : {decision}.")
-        if then is not None:
-            then()
 
 
 def _start(current: pd.Series | None, suggestion: str | None) -> tuple[str, str]:
@@ -51,10 +46,16 @@ def _start(current: pd.Series | None, suggestion: str | None) -> tuple[str, str]
     return (suggestion if suggestion in DECISIONS else DECISIONS[0]), ""
 
 
+def _recorded_state(current: pd.Series | None) -> str:
+    """What names the dossier's recorded decision: a save starts the next form from what it recorded."""
+    return "nouvelle" if current is None else pd.Timestamp(str(current["decided_at"])).strftime("%Y%m%d%H%M%S%f")
+
+
 def decision_form(store: Store, actor: Actor, call_id: str, dossier_id: str, label: str, *,
-                  current: pd.Series | None, tally: Tally | None, suggestion: str | None, key: str,
-                  then: Callable[[], None] | None = None) -> None:
-    """The form; `key` names it (one per dossier and vote), `then` runs after a save."""
+                  current: pd.Series | None, tally: Tally | None, suggestion: str | None, key: str) -> None:
+    """The form; `key` names it for one dossier (and vote), and the decision recorded for it
+    (`current`) completes its name, so that each recorded state gets a form of its own."""
+    key = f"{key}_{_recorded_state(current)}"
     kind, text = st.session_state.pop(_NOTICE.format(dossier_id), (None, ""))
     if kind == "success":
         st.success(md(text))
@@ -70,4 +71,4 @@ def decision_form(store: Store, actor: Actor, call_id: str, dossier_id: str, lab
         if tally is not None:
             st.text_area(DEPARTURE_LABEL, key=f"{key}_departure")
         st.form_submit_button("Enregistrer la décision", type="primary", key=f"{key}_save", on_click=_save,
-                              args=(store, actor, call_id, dossier_id, label, key, then))
+                              args=(store, actor, call_id, dossier_id, label, key))

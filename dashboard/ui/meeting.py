@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import streamlit as st
@@ -27,12 +28,13 @@ from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightP
 from dashboard.core.formatting import fr_datetime
 from dashboard.core.labels import JURY_PROFILE
 from dashboard.core.text import md, md_format
-from dashboard.errors import ExportError
+from dashboard.errors import ExportError, JuryError
 from dashboard.services import meeting as meeting_service
 from dashboard.services.meeting import CallData, Official
 from dashboard.store import Store
 from dashboard.store.access import Actor, may
 from dashboard.ui.aggregation import aggregation_settings
+from dashboard.ui.server import show_refusal
 from dashboard.ui.session import current_call, profile_key, reference_key, trial_key
 
 
@@ -131,7 +133,7 @@ def _shown_key(page: MeetingPage, what: str) -> str:
     return f"official_shown_{what}_{page.official.seance.seance_id}"
 
 
-def official_changed(page: MeetingPage, what: str, shown: str) -> bool:
+def _official_changed(page: MeetingPage, what: str, shown: str) -> bool:
     """Whether the president changed the official `what` (« profil », « contraintes ») in the widgets:
     the first draw of a version records what its widgets show (`shown`, a fingerprint), and only a
     later draw that shows something else is a change. A mere look never writes a version."""
@@ -144,10 +146,26 @@ def official_changed(page: MeetingPage, what: str, shown: str) -> bool:
     return bool(drawn[1] != shown)
 
 
-def official_adopted(page: MeetingPage, what: str, shown: str) -> None:
-    """After a version was written from the widgets: the next version is what they show."""
+def write_official(write: Callable[[], object]) -> bool:
+    """Run the president's write of the séance's next official version; whether it was written (a
+    refusal, such as a version written meanwhile from another screen, is shown)."""
+    try:
+        write()
+    except JuryError as refused:
+        show_refusal(refused)
+        return False
+    return True
+
+
+def change_official(page: MeetingPage, what: str, shown: str, write: Callable[[], object]) -> bool:
+    """The president's widgets on the official `what`: when the person changed them (`shown`, what
+    they show, against what they showed of this version), `write` the next version; whether it did.
+    After a write, the next version is what the widgets show."""
+    if not (_official_changed(page, what, shown) and write_official(write)):
+        return False
     assert page.official is not None
     st.session_state[_shown_key(page, what)] = (page.official.settings.version + 1, shown)
+    return True
 
 
 def _official_banner(page: MeetingPage) -> None:
