@@ -3,8 +3,9 @@
 Subcommands: `init` (create the database; on a new one, import the demo call
 and create the demo accounts), `serve` (the dashboard), `import FILE`,
 `summary [--json]`, `export --call … [--seance ID] [--size N] --out …` (the
-shortlist workbook), `user add|passwd|list`, `audit [--json] [--verify [--head H]]`,
-`backup --out FILE`, `restore FILE [--yes]`. Every subcommand takes `--db PATH`.
+shortlist workbook), `rapport` (the same options: the ranking report in PDF),
+`pv --call … [--seance ID] --out …` (a séance's procès-verbal), `user add|passwd|list`,
+`audit [--json] [--verify [--head H]]`, `backup --out FILE`, `restore FILE [--yes]`. Every subcommand takes `--db PATH`.
 
 While `jury serve` holds the database, a command runs inside the server, through its
 operator route (`services/operator_link.py`); otherwise on the file it opens. Either way
@@ -176,34 +177,39 @@ def _size(text: str) -> int:
     return value
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    constraints = None
-    if args.constraints is not None:
-        path = Path(args.constraints)
-        if not path.is_file():
-            print(f"Erreur : fichier de contraintes introuvable « {path} ».", file=sys.stderr)
-            return 2
-        try:
-            constraints = json.loads(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError:
-            print(f"Erreur : « {path} » n'est pas encodé en UTF-8.", file=sys.stderr)
-            return 2
-        except json.JSONDecodeError as exc:
-            print(f"Erreur : contraintes « {path} » : JSON invalide ligne {exc.lineno}, colonne {exc.colno}.",
-                  file=sys.stderr)
-            return 2
-        if not isinstance(constraints, dict):
-            print(f"Erreur : contraintes « {path} » : un objet JSON {{…}} est attendu.", file=sys.stderr)
-            return 2
+def _constraints(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The JSON object of `--constraints`, if given; a bad file raises `_Refused`."""
+    if args.constraints is None:
+        return None
+    path = Path(args.constraints)
+    if not path.is_file():
+        raise _Refused(f"Erreur : fichier de contraintes introuvable « {path} ».")
+    try:
+        constraints = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _Refused(f"Erreur : « {path} » n'est pas encodé en UTF-8.") from None
+    except json.JSONDecodeError as exc:
+        raise _Refused(f"Erreur : contraintes « {path} » : JSON invalide ligne {exc.lineno}, "
+                       f"colonne {exc.colno}.") from None
+    if not isinstance(constraints, dict):
+        raise _Refused(f"Erreur : contraintes « {path} » : un objet JSON {{…}} est attendu.")
+    return constraints
+
+
+class _Refused(Exception):
+    """A command's argument refused before anything runs (its French message)."""
+
+
+def _product(args: argparse.Namespace, command: str, request: dict[str, Any], what: str) -> int:
+    """Run a command that hands back one file (workbook, report, procès-verbal) and write it to
+    `--out` (a file, or a folder where the file keeps its own name)."""
     if not _database_exists(args):
         return 2
     out = Path(args.out)
     if not out.parent.is_dir():
         print(f"Erreur : dossier de destination introuvable « {out.parent} ».", file=sys.stderr)
         return 2
-    outcome = _dispatch(args, "export", {"call": args.call, "profile": args.profile, "size": args.size,
-                                         "constraints": constraints, "anonymise": args.anonymise,
-                                         "keep_motives": args.keep_motives, "seance": args.seance})
+    outcome = _dispatch(args, command, request)
     if outcome.code != 0:
         return _show(outcome)
     [(name, content)] = outcome.files.items()
@@ -214,8 +220,34 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Erreur : écriture impossible de « {target} » ({exc.strerror}).", file=sys.stderr)
         return 2
     _show(outcome)
-    print(f"Classeur écrit : {target} ({len(content) // 1024} Kio)")
+    print(f"{what} écrit : {target} ({len(content) // 1024} Kio)")
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        constraints = _constraints(args)
+    except _Refused as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    return _product(args, "export", {"call": args.call, "profile": args.profile, "size": args.size,
+                                     "constraints": constraints, "anonymise": args.anonymise,
+                                     "keep_motives": args.keep_motives, "seance": args.seance}, "Classeur")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    try:
+        constraints = _constraints(args)
+    except _Refused as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    return _product(args, "rapport", {"call": args.call, "profile": args.profile, "size": args.size,
+                                      "constraints": constraints, "anonymise": args.anonymise,
+                                      "seance": args.seance}, "Rapport")
+
+
+def cmd_pv(args: argparse.Namespace) -> int:
+    return _product(args, "pv", {"call": args.call, "seance": args.seance}, "Procès-verbal")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -308,6 +340,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_options(p: argparse.ArgumentParser, extension: str) -> None:
+    """The options `export` and `rapport` share: the one export rule's weights and constraints."""
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
+    p.add_argument("--profile", default=None,
+                   help="profil de pondération enregistré (défaut : celui de la séance, sinon « profil du jury », "
+                        "sinon poids égaux)")
+    p.add_argument("--size", default=None, type=_size,
+                   help="nombre de dossiers de la liste restreinte (défaut : celui de la séance, sinon de la page)")
+    p.add_argument("--seance", default=None, type=_size, metavar="ID",
+                   help="séance dont la pondération et les contraintes officielles sont reprises (défaut : la "
+                        "séance ouverte de l'appel, sinon la dernière close)")
+    p.add_argument("--constraints", default=None, help="contraintes JSON au format du moteur (facultatif)")
+    p.add_argument("--anonymise", action="store_true",
+                   help="jurés anonymisés (J1…Jn tirés au hasard), motifs de récusation masqués")
+    p.add_argument("--out", required=True, help=f"fichier .{extension} à écrire (ou dossier : nom automatique)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
     common = _FrenchParser(add_help=False)  # only lends --db to the subcommands (same class as theirs)
@@ -332,22 +381,20 @@ def build_parser() -> argparse.ArgumentParser:
                         "dans le journal (option répétable)")
     p.set_defaults(func=cmd_audit)
     p = sub.add_parser("export", parents=[common], help="écrit le classeur Excel de la liste restreinte d'un appel")
-    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
-    p.add_argument("--profile", default=None,
-                   help="profil de pondération enregistré (défaut : celui de la séance, sinon « profil du jury », "
-                        "sinon poids égaux)")
-    p.add_argument("--size", default=None, type=_size,
-                   help="nombre de dossiers de la liste restreinte (défaut : celui de la séance, sinon de la page)")
-    p.add_argument("--seance", default=None, type=_size, metavar="ID",
-                   help="séance dont la pondération et les contraintes officielles sont exportées (défaut : la "
-                        "séance ouverte de l'appel, sinon la dernière close)")
-    p.add_argument("--constraints", default=None, help="contraintes JSON au format du moteur (facultatif)")
-    p.add_argument("--anonymise", action="store_true",
-                   help="jurés anonymisés (J1…Jn tirés au hasard), motifs de récusation masqués")
+    _export_options(p, "xlsx")
     p.add_argument("--keep-motives", action="store_true",
                    help="avec --anonymise : garder les motifs de récusation dans « Conflits d'intérêts »")
-    p.add_argument("--out", required=True, help="fichier .xlsx à écrire (ou dossier : nom automatique)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("rapport", parents=[common],
+                       help="écrit le rapport PDF du classement et de la liste restreinte d'un appel")
+    _export_options(p, "pdf")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("pv", parents=[common], help="écrit le procès-verbal PDF d'une séance")
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
+    p.add_argument("--seance", default=None, type=_size, metavar="ID",
+                   help="numéro de la séance (défaut : la séance ouverte de l'appel, sinon la dernière close)")
+    p.add_argument("--out", required=True, help="fichier .pdf à écrire (ou dossier : nom automatique)")
+    p.set_defaults(func=cmd_pv)
     p = sub.add_parser("backup", parents=[common],
                        help="copie vérifiée de la base, serveur en marche ou non (avec la clé du journal)")
     p.add_argument("--out", required=True, help="fichier .duckdb à écrire (ou dossier : nom automatique)")

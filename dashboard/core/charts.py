@@ -21,7 +21,8 @@ from dashboard.core.text import chart_text
 CRITERION_PALETTE = px.colors.qualitative.Dark24
 
 
-def _criterion_colours(criteria: list[str]) -> dict[str, str]:
+def criterion_colours(criteria: list[str]) -> dict[str, str]:
+    """Each criterion's colour, in the order given (the pages' charts and the PDF reports agree)."""
     return {c: CRITERION_PALETTE[i % len(CRITERION_PALETTE)] for i, c in enumerate(criteria)}
 
 
@@ -29,7 +30,7 @@ def weights_bar(weights: pd.Series, labels: dict[str, str], height: int | None =
     """Horizontal bar of normalised weights (in %), heaviest on top."""
     ordered = weights.sort_values(ascending=True)
     names = [chart_text(labels.get(c, c)) for c in ordered.index]
-    colours = _criterion_colours(list(labels))
+    colours = criterion_colours(list(labels))
     figure = go.Figure(go.Bar(
         x=(100 * ordered).tolist(), y=names, orientation="h",
         marker={"color": [colours.get(c) for c in ordered.index]},
@@ -49,7 +50,7 @@ def contributions_bar(contributions: pd.DataFrame, names: list[str], labels: dic
     `contributions` is dossiers × criteria in display order; `names` the row
     labels. Negative values stack to the left (barmode « relative »).
     """
-    colours = _criterion_colours(list(labels))
+    colours = criterion_colours(list(labels))
     rows = [chart_text(name) for name in names]
     traces = []
     for criterion in contributions.columns:

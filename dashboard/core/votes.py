@@ -71,6 +71,12 @@ class Tally:
         parts = " · ".join(f"{choice} : {fr_number(n)}" for choice, n in zip(VOTE_CHOICES, self.counts, strict=True))
         return f"{parts} ({fr_number(self.total)} vote{'s' if self.total > 1 else ''})"
 
+    def count_sentence(self) -> str:
+        """« 5 retenu, 2 non retenu, 1 abstention », the choices no one made left out (the minutes' words)."""
+        parts = [f"{fr_number(n)} {choice}{'s' if choice == ABSTENTION and n > 1 else ''}"
+                 for choice, n in zip(VOTE_CHOICES, self.counts, strict=True) if n]
+        return ", ".join(parts) if parts else "aucun bulletin"
+
     def plurality_sentence(self) -> str:
         """What the vote says, in words, for the decision form."""
         plurality = self.plurality()

@@ -7,21 +7,28 @@ only choose the rows shown; ranks are those of the whole call.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import scoring
-from dashboard.core import charts, decision
+from dashboard.core import charts, decision, filenames
 from dashboard.core import views as mv
-from dashboard.core.decision import DecisionInputs, WeightProfile
+from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import EQUAL_WEIGHTS, METHOD_LABELS, WEIGHTING_LABELS
+from dashboard.core.shortlist import ShortlistChoices, default_choices
 from dashboard.core.text import md, md_format
+from dashboard.services import meeting as meeting_service
+from dashboard.services import reports
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui import meeting
+from dashboard.ui.downloads import offer_download
+from dashboard.ui.session import choices_key
 from dashboard.ui.widgets import ranking_or_stop
 
 YES_NO: dict[str, bool | None] = {"Tous": None, "Oui": True, "Non": False}
@@ -158,6 +165,42 @@ def _render_out_of_ranking(ineligible: pd.DataFrame, derogations: pd.DataFrame) 
         st.dataframe(derogations, hide_index=True, key="classement_derogation", width="stretch")
 
 
+def _report_choices(page: meeting.MeetingPage, result: scoring.RankResult,
+                    forcings: pd.DataFrame) -> ShortlistChoices:
+    """The shortlist the report holds: the séance's official constraints, else the person's own
+    from /liste-restreinte, else the page's defaults."""
+    if page.shows_official and page.official is not None:
+        return page.official.choices
+    saved = st.session_state.get(choices_key(page.call.call_id))
+    return saved if isinstance(saved, ShortlistChoices) else default_choices(page.inputs, result, forcings)
+
+
+def _render_report(page: meeting.MeetingPage, result: scoring.RankResult) -> None:
+    """« Télécharger en PDF »: the ranking report, written when clicked (the file of `jury rapport`)."""
+    st.subheader("Rapport")
+    store, actor, call_id = page.store, page.actor, page.call.call_id
+    official = page.official if page.shows_official else None
+    forcings = official.forcings if official is not None else store.forcings(actor, call_id)
+    choices = _report_choices(page, result, forcings)
+    at = datetime.now().replace(microsecond=0)
+    scope = official.scope if official is not None else meeting_service.export_scope(actor)
+    file_name = filenames.product_file_name("rapport", call_id, scope, at, "pdf")
+
+    def build() -> bytes:
+        request = reports.page_report_request(
+            store, actor, page.call, page.inputs, page.profile, choices, forcings,
+            aggregation=st.session_state.get("aggregation", AggregationSettings()), official_settings=official,
+            content_hash=meeting.content_hash(store))
+        return reports.build_report(request, at)
+
+    offer_download(actor, "Télécharger en PDF", build, file_name=file_name, mime=reports.PDF,
+                   key=f"classement_report_{call_id}", icon=":material/picture_as_pdf:")
+    st.caption(md_format("« {} » : liste restreinte de {} dossiers ({}), chiffres clés, contraintes et échanges, "
+                         "décisions, pondération, contributions, classement complet et empreintes.", file_name,
+                         fr_number(choices.size), "réglages officiels de la séance" if official is not None
+                         else "vos réglages de la page Liste restreinte"))
+
+
 def main() -> None:
     """The page: headline, settings, filters, table, contributions, dossiers out of the ranking."""
     page = meeting.open_meeting_page("Classement")
@@ -177,6 +220,7 @@ def main() -> None:
     _render_derogation_notice(derogations)
     _render_contributions(result, table, shown, mv.criterion_labels(inputs, limit=40))
     _render_out_of_ranking(ineligible, derogations)
+    _render_report(page, result)
 
 
 main()

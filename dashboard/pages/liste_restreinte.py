@@ -31,14 +31,14 @@ from dashboard.core.text import md, md_format, md_frame
 from dashboard.core.votes import DECISIONS, Tally
 from dashboard.errors import JuryError
 from dashboard.services import meeting as meeting_service
-from dashboard.store import Store
+from dashboard.services import reports
 from dashboard.store.access import may
 from dashboard.ui import meeting
 from dashboard.ui.decisions import decision_form
 from dashboard.ui.downloads import offer_download
 from dashboard.ui.meeting import MeetingPage, open_meeting_page, ranking
 from dashboard.ui.server import show_refusal
-from dashboard.ui.session import shortlist_key
+from dashboard.ui.session import choices_key, shortlist_key
 from scoring import ScoringError
 from scoring.shortlist import ShortlistResult
 
@@ -55,15 +55,6 @@ def _solve(_inputs: DecisionInputs, inputs_key: str, fingerprint: str, _ranking:
 def _defaults(_inputs: DecisionInputs, inputs_key: str, fingerprint: str, _ranking: scoring.RankResult,
               _forcings: pd.DataFrame, forcings_key: str) -> ms.ShortlistChoices:
     return ms.default_choices(_inputs, _ranking, _forcings)
-
-
-def _content_hash(store: Store, version: int) -> str:
-    """The database content hash, computed once per data version in this session."""
-    cached = st.session_state.get("_content_hash")
-    if not cached or cached[0] != version:
-        cached = (version, store.content_hash())
-        st.session_state["_content_hash"] = cached
-    return str(cached[1])
 
 
 def _current_ranking(page: MeetingPage) -> scoring.RankResult:
@@ -85,19 +76,14 @@ def _current_ranking(page: MeetingPage) -> scoring.RankResult:
 # ----------------------------------------------------------------------------- constraints
 
 
-def _choices_key(call_id: str) -> str:
-    """Where this session keeps the panel's last shortlist choices for a call."""
-    return f"shortlist_choices_{call_id}"
-
-
 def _saved_choices(page: MeetingPage, ranked: scoring.RankResult, forcings: pd.DataFrame) -> ms.ShortlistChoices:
     """The choices the widgets start from: this session's last ones, else the defaults."""
-    choices_key = _choices_key(page.call.call_id)
-    if choices_key not in st.session_state:
+    key = choices_key(page.call.call_id)
+    if key not in st.session_state:
         forcings_key = repr(sorted(zip(forcings["dossier_id"], forcings["kind"], strict=True)))
-        st.session_state[choices_key] = _defaults(page.inputs, page.inputs.cache_key, page.profile.fingerprint(),
-                                                  ranked, forcings, forcings_key)
-    saved: ms.ShortlistChoices = st.session_state[choices_key]
+        st.session_state[key] = _defaults(page.inputs, page.inputs.cache_key, page.profile.fingerprint(),
+                                          ranked, forcings, forcings_key)
+    saved: ms.ShortlistChoices = st.session_state[key]
     return saved
 
 
@@ -377,15 +363,23 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
     request = meeting_service.export_request(
         store, page.actor, page.call, page.inputs, page.profile, ranked, result, constraints, forcings,
         aggregation=st.session_state.get("aggregation", AggregationSettings()), anonymise=anonymise,
-        keep_motives=keep_motives, content_hash=_content_hash(store, store.data_version()),
+        keep_motives=keep_motives, content_hash=meeting.content_hash(store),
         official_settings=page.official if page.shows_official else None)
     # The name and the manifest carry the same time: when this export was prepared.
     at = datetime.now().replace(microsecond=0)
     file_name = meeting_service.export_file_name(request, at)
-    offer_download(page.actor, "Exporter le classeur", partial(meeting_service.build_export, request, at),
-                   file_name=file_name, mime=XLSX, key=f"export_{call_id}", primary=True)
-    st.caption(md_format("Fichier « {} » : liste restreinte, classement complet, pondérations, notes du jury, "
-                         "contraintes et manifeste de reproductibilité. {}", file_name, request.nature))
+    columns = st.columns(2)
+    with columns[0]:
+        offer_download(page.actor, "Exporter le classeur", partial(meeting_service.build_export, request, at),
+                       file_name=file_name, mime=XLSX, key=f"export_{call_id}", primary=True)
+    with columns[1]:
+        offer_download(page.actor, "Télécharger en PDF", partial(reports.build_report, request, at),
+                       file_name=reports.report_file_name(request, at), mime=reports.PDF, key=f"report_{call_id}",
+                       icon=":material/picture_as_pdf:")
+    st.caption(md_format("Classeur « {} » : liste restreinte, classement complet, pondérations, notes du jury, "
+                         "contraintes et manifeste de reproductibilité ; PDF : le rapport à imprimer (liste, "
+                         "chiffres clés, échanges, décisions, classement complet, empreintes). {}", file_name,
+                         request.nature))
 
 
 def main() -> None:
@@ -405,7 +399,7 @@ def main() -> None:
     if choices is None:
         st.stop()
     if not page.shows_official:
-        st.session_state[_choices_key(page.call.call_id)] = choices
+        st.session_state[choices_key(page.call.call_id)] = choices
     constraints = choices.to_constraints()
     result = _render_selection(page, ranked, choices, constraints, regions)
     selected = _keep_shortlist(page, choices, constraints, result)

@@ -12,17 +12,19 @@ recused from the dossier under discussion sees only that they are recused.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.core.filenames import official_scope
 from dashboard.core.formatting import fr_datetime, fr_number
 from dashboard.core.seance import AGENDA_REASONS, ATTENDANCE_STATUSES
 from dashboard.core.shortlist import default_size
 from dashboard.core.text import md, md_format, md_frame
 from dashboard.core.votes import VOTE_CHOICES
 from dashboard.errors import JuryError, SeanceChanged
+from dashboard.services import reports
 from dashboard.services import seance as seance_service
 from dashboard.services.incidents import refusal_message
 from dashboard.services.meeting import CallData
@@ -32,6 +34,7 @@ from dashboard.store.access import Actor, may
 from dashboard.store.deliberation import RESTART_REASON
 from dashboard.store.seance import SeanceRecord
 from dashboard.ui.decisions import decision_form
+from dashboard.ui.downloads import offer_download
 from dashboard.ui.live import first_use
 from dashboard.ui.meeting import meeting_inputs
 from dashboard.ui.server import page_address
@@ -111,8 +114,28 @@ def _render_elsewhere(store: Store, actor: Actor, call: CallData) -> None:
                       args=(other.call_id,))
 
 
-def _render_past(store: Store, actor: Actor, seances: list[SeanceRecord]) -> None:
-    """The call's closed séances; the president may reopen one."""
+def _offer_proces_verbal(store: Store, actor: Actor, call: CallData, seance: SeanceRecord) -> None:
+    """« Télécharger le procès-verbal (PDF) »: written from the record when clicked (`jury pv`'s file)."""
+    if not may(actor, "write_proces_verbal"):
+        return
+    try:
+        version = store.official_settings(actor, seance.seance_id).version
+    except JuryError:
+        st.caption("Pas de procès-verbal pour cette séance : ses réglages officiels n'ont pas été enregistrés "
+                   "(séance tenue avant les votes en séance).")
+        return
+    at = datetime.now().replace(microsecond=0)
+    file_name = reports.proces_verbal_file_name(call.call_id, official_scope(seance.seance_id, version), at)
+    offer_download(actor, "Télécharger le procès-verbal (PDF)",
+                   lambda: reports.proces_verbal_call(store, actor, call.call_id, seance.seance_id, at)[1],
+                   file_name=file_name, mime=reports.PDF, key=f"proces_verbal_{seance.seance_id}",
+                   icon=":material/description:")
+    if seance.is_open:
+        st.caption("Séance ouverte : le procès-verbal est provisoire ; établissez-le de nouveau après la clôture.")
+
+
+def _render_past(store: Store, actor: Actor, call: CallData, seances: list[SeanceRecord]) -> None:
+    """The call's closed séances, with their procès-verbal; the president may reopen one."""
     closed = [s for s in seances if not s.is_open]
     if not closed:
         return
@@ -121,6 +144,7 @@ def _render_past(store: Store, actor: Actor, seances: list[SeanceRecord]) -> Non
         when = fr_datetime(seance.closed_at) if seance.closed_at else "–"
         st.markdown(md_format("**{}** — ouverte le {} par {}, close le {} par {}", seance.title,
                               fr_datetime(seance.opened_at), seance.opened_by, when, seance.closed_by or "–"))
+        _offer_proces_verbal(store, actor, call, seance)
         if may(actor, "reopen_seance"):
             st.button("Rouvrir la séance", key=f"reopen_{seance.seance_id}",
                       on_click=_act, args=(lambda s=seance: store.reopen_seance(actor, s.seance_id),
@@ -461,6 +485,8 @@ def _render_open(store: Store, actor: Actor, call: CallData, seance: SeanceRecor
         _render_attendance(store, actor, view)
         _render_agenda_editor(store, actor, call, view)
         _render_closing(store, actor, view)
+    with st.container():
+        _offer_proces_verbal(store, actor, call, seance)
 
 
 def main() -> None:
@@ -477,9 +503,10 @@ def main() -> None:
     _render_elsewhere(store, actor, call)
     if may(actor, "run_seance"):
         _render_opening(store, actor, call)
-        _render_past(store, actor, seances)
     else:
         st.info("Aucune séance n'est ouverte pour cet appel. Cette page la suivra dès que la présidence l'ouvrira.")
+    if may(actor, "write_proces_verbal"):
+        _render_past(store, actor, call, seances)
 
 
 main()

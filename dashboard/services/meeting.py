@@ -52,6 +52,7 @@ __all__ = [
     "ExportRequest",
     "build_export",
     "call_inputs",
+    "call_request",
     "export_call",
     "export_file_name",
     "export_request",
@@ -353,14 +354,15 @@ def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
         register=request.register)
 
 
-def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | None = None,
-                size: int | None = None, constraints: Mapping[str, Any] | None = None, anonymise: bool = False,
-                keep_motives: bool = False, aggregation: AggregationSettings | None = None,
-                generated_at: datetime | None = None, seance_id: int | None = None) -> tuple[str, bytes]:
-    """The workbook of a call straight from the store (`jury export`): (file name, bytes).
+def call_request(store: Store, actor: Actor, call_id: str, profile_name: str | None = None,
+                 size: int | None = None, constraints: Mapping[str, Any] | None = None, anonymise: bool = False,
+                 keep_motives: bool = False, aggregation: AggregationSettings | None = None,
+                 seance_id: int | None = None) -> ExportRequest:
+    """What an export of a call straight from the store holds (`jury export`, `jury rapport`,
+    `jury pv`): the call ranked and its shortlist solved under the one rule.
 
-    The weights follow the one rule: `profile_name` when given, else the official profile of the
-    séance `seance_id`, else of the call's open séance, else of its last closed one, else
+    The weights are `profile_name` when given, else the official profile of the séance
+    `seance_id`, else of the call's open séance, else of its last closed one, else
     « profil du jury », else equal weights. The constraints are `size` and `constraints` when
     given, else the official ones. Only an export whose weights and constraints are both the
     séance's is official (`officiel-s{id}-v{version}` in its name)."""
@@ -381,8 +383,18 @@ def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | No
     merged = with_stored_forcings(constraints, forcings)
     ranking, result = solve(inputs, profile, _checked_size(inputs, size), merged)
     is_official = settled is not None and profile_name is None and not own_constraints
-    request = export_request(store, actor, call, inputs, profile, ranking, result, merged, forcings,
-                             aggregation=settings, anonymise=anonymise, keep_motives=keep_motives,
-                             profile_name=name, official_settings=settled if is_official else None)
+    return export_request(store, actor, call, inputs, profile, ranking, result, merged, forcings,
+                          aggregation=settings, anonymise=anonymise, keep_motives=keep_motives,
+                          profile_name=name, official_settings=settled if is_official else None)
+
+
+def export_call(store: Store, actor: Actor, call_id: str, profile_name: str | None = None,
+                size: int | None = None, constraints: Mapping[str, Any] | None = None, anonymise: bool = False,
+                keep_motives: bool = False, aggregation: AggregationSettings | None = None,
+                generated_at: datetime | None = None, seance_id: int | None = None) -> tuple[str, bytes]:
+    """The workbook of a call straight from the store (`jury export`): (file name, bytes), under
+    the one rule of `call_request`."""
+    request = call_request(store, actor, call_id, profile_name, size, constraints, anonymise, keep_motives,
+                           aggregation, seance_id)
     at = (generated_at or datetime.now()).replace(microsecond=0)
     return export_file_name(request, at), build_export(request, at)

@@ -243,6 +243,24 @@ def run_export(database: Database, request: dict[str, Any]) -> Outcome:
     return Outcome(files={name: content})
 
 
+def run_report(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury rapport`: the ranking report (PDF), handed back as a file."""
+    from dashboard.services.reports import report_call
+
+    name, content = report_call(database.store(), OPERATOR, request["call"], request.get("profile"),
+                                request.get("size"), request.get("constraints"),
+                                anonymise=bool(request.get("anonymise")), seance_id=request.get("seance"))
+    return Outcome(files={name: content})
+
+
+def run_proces_verbal(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury pv`: a séance's procès-verbal (PDF), handed back as a file."""
+    from dashboard.services.reports import proces_verbal_call
+
+    name, content = proces_verbal_call(database.store(), OPERATOR, request["call"], request.get("seance"))
+    return Outcome(files={name: content})
+
+
 def run_user_add(database: Database, request: dict[str, Any]) -> Outcome:
     """`jury user add`: the account, with the password hash `jury` computed."""
     database.store().add_user(OPERATOR, request["login"], request["name"], request["role"], request["password_hash"],
@@ -293,6 +311,8 @@ OPERATIONS: dict[str, Operation] = {
     "summary": run_summary,
     "audit": run_audit,
     "export": run_export,
+    "rapport": run_report,
+    "pv": run_proces_verbal,
     "user add": run_user_add,
     "user passwd": run_user_passwd,
     "user list": run_user_list,

@@ -49,7 +49,8 @@ Action = Literal[
     "rate", "read_own_ratings", "read_ranking", "read_all_ratings", "save_profile", "save_jury_profile",
     "read_recusals", "read_conflicts", "read_journal", "hold_concertation", "record_decision", "force_dossier",
     "import_data", "read_backups", "follow_seance", "run_seance", "reopen_seance", "vote", "set_official_settings",
-    "manage_accounts", "create_account", "set_other_password", "manage_recusals", "keep_conflict_register",
+    "write_proces_verbal", "manage_accounts", "create_account", "set_other_password", "manage_recusals",
+    "keep_conflict_register",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
 REGISTER_READERS: tuple[Role, ...] = ("president", "direction", "admin")
@@ -75,6 +76,7 @@ PERMISSIONS: dict[Action, Permission] = {
     "vote": Permission(JURY, "le vote en séance"),
     "set_official_settings": Permission(("president",), "la modification des pondérations et contraintes "
                                                         "officielles de la séance"),
+    "write_proces_verbal": Permission(REGISTER_READERS, "l'établissement du procès-verbal de séance"),
     "import_data": Permission(("admin",), "l'import de données"),
     "manage_accounts": Permission(("admin",), "la gestion des comptes"),
     "read_backups": Permission(("admin",), "la consultation et le téléchargement des sauvegardes"),

@@ -106,6 +106,11 @@ class SeanceRecords(StoreBase):
         """The call's jurors: every member of the jury (`jurors`), by id."""
         return [row[0] for row in self._rows("SELECT juror_id FROM jurors ORDER BY juror_id")]
 
+    def jury_presidents(self, actor: Actor) -> list[str]:
+        """The names of the accounts that preside the jury (who signs the procès-verbal)."""
+        require(actor, "follow_seance")
+        return [row[0] for row in self._rows("SELECT name FROM users WHERE role = ? ORDER BY name", ["president"])]
+
     def attendance(self, actor: Actor, seance_id: int) -> pd.DataFrame:
         """Every juror with their attendance (status None: not marked yet) and whether they count as present."""
         require(actor, "follow_seance")

@@ -103,6 +103,16 @@ def ranking(inputs: DecisionInputs, profile: WeightProfile) -> scoring.RankResul
     return _ranking(inputs, inputs.cache_key, profile.fingerprint(), profile)
 
 
+def content_hash(store: Store) -> str:
+    """The database's content hash, computed once per data version in this session (exports record it)."""
+    version = store.data_version()
+    cached = st.session_state.get("_content_hash")
+    if not cached or cached[0] != version:
+        cached = (version, store.content_hash())
+        st.session_state["_content_hash"] = cached
+    return str(cached[1])
+
+
 class MeetingPage(NamedTuple):
     """What a meeting page draws from: who is signed in, the selected call, its inputs, the profile
     in use, the call's official settings (None before its first séance) and whether the person is

@@ -38,6 +38,11 @@ def trial_key(call_id: str) -> str:
     return f"trial_{call_id}"
 
 
+def choices_key(call_id: str) -> str:
+    """Where the person's last shortlist choices for a call are kept (a `ShortlistChoices`)."""
+    return f"shortlist_choices_{call_id}"
+
+
 def reference_key(call_id: str) -> str:
     """Where the name of the profile rank changes are measured against is kept."""
     return f"reference_{call_id}"
