@@ -13,7 +13,9 @@ from tests.helpers.workbooks import REPO_ROOT
 
 PACKAGE_DATA = ["dashboard/resources/communes.csv", "dashboard/resources/university_hubs.csv",
                 "dashboard/resources/departements.geojson", "dashboard/resources/demo_ami.xlsx",
-                "dashboard/ui/app.py"]
+                "dashboard/resources/fonts/DejaVuSansCondensed.ttf",
+                "dashboard/resources/fonts/DejaVuSansCondensed-Bold.ttf",
+                "dashboard/resources/fonts/LICENCE-DejaVu.txt", "dashboard/ui/app.py"]
 
 
 def run(package: InstalledPackage, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -54,6 +56,11 @@ def test_installed_package_runs_from_another_folder_off_the_checkout(
     by_call = {entry["call"]: entry for entry in json.loads(summary.stdout)}
     assert by_call["AMI1"]["dossiers"] == 85
     assert by_call["AMI1"]["historical_laureates"] == 55
+    report = elsewhere / "rapport.pdf"  # the PDF's fonts come from the package data too
+    written = run(installed_package, "-m", "dashboard", "rapport", "--call", "AMI1", "--size", "55", "--db", str(db),
+                  "--out", str(report), cwd=elsewhere)
+    assert written.returncode == 0, written.stderr
+    assert report.read_bytes().startswith(b"%PDF-")
 
 
 def test_the_default_database_lies_under_the_working_directory(

@@ -100,7 +100,7 @@ def shortlist_rows(inputs: DecisionInputs, ranking: scoring.RankResult, shortlis
 
 
 # The widths let 55 dossiers hold on two pages (a name wraps on two lines at most).
-SHORTLIST_COLUMNS = (Column("Rang", 0.6, "R"), Column("Dossier (dép.)", 8), Column("Région", 3),
+SHORTLIST_COLUMNS = (Column("Rang", 0.8, "R"), Column("Dossier (dép.)", 7.8), Column("Région", 3),
                      Column("Score", 1, "R"), Column("Outre-mer", 1.1, "C"), Column("TI", 0.5, "C"),
                      Column("Décision", 2.3))
 
@@ -170,7 +170,8 @@ def decisions_section(doc: PdfDocument, inputs: DecisionInputs, decisions: pd.Da
 def hashes_section(doc: PdfDocument, content_hash: str, journal_head: str | None,
                    extra: Sequence[tuple[str, str]] = ()) -> None:
     """The two hashes, and how to check them."""
-    doc.facts([*extra, (HASH_LINE, content_hash), (HEAD_LINE, journal_head or "(journal vide)")], label_width=62)
+    doc.facts([*extra, (HASH_LINE, content_hash), (HEAD_LINE, journal_head or "(journal vide)")], label_width=58,
+              size=8)
     doc.paragraph("Vérification : « jury audit --verify --head <empreinte de tête> » confirme que cette empreinte "
                   "figure dans le journal des modifications de la base et que le journal est intact.",
                   size=8, muted=True)

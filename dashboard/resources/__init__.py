@@ -1,6 +1,7 @@
 """Package data shipped in the wheel: the reference communes (`communes.csv`),
 the university hubs (`university_hubs.csv`), the département outlines
-(`departements.geojson`) and the demo workbook (`demo_ami.xlsx`).
+(`departements.geojson`), the demo workbook (`demo_ami.xlsx`) and the PDF font,
+DejaVu Sans Condensed (`fonts/`, with its licence `fonts/LICENCE-DejaVu.txt`).
 
 The builders in the repository's `data/` folder write these files; the code
 reads them only through `importlib.resources`, so an installed package finds

@@ -175,10 +175,15 @@ class Official:
     @property
     def nature(self) -> str:
         """What the Manifeste says of an official export."""
+        return f"{self.anonymous_nature[:-1]} par {self.settings.changed_by}."
+
+    @property
+    def anonymous_nature(self) -> str:
+        """What an anonymised export says of its official settings: no one named."""
         state = "ouverte" if self.seance.is_open else "close"
         return (f"Officiel : pondération et contraintes de la séance n° {self.seance.seance_id} "
                 f"« {self.seance.title} » ({state}), version {self.settings.version} du "
-                f"{fr_datetime(self.settings.changed_at)} par {self.settings.changed_by}.")
+                f"{fr_datetime(self.settings.changed_at)}.")
 
 
 def official_seance(store: Store, actor: Actor, call_id: str, seance_id: int | None = None) -> SeanceRecord | None:
@@ -208,12 +213,12 @@ def official(store: Store, actor: Actor, call_id: str, seance_id: int | None = N
         raise ExportError(str(exc)) from exc
 
 
-def personal_nature(actor: Actor) -> str:
-    """What the Manifeste says of a personal export."""
+def personal_nature(actor: Actor, anonymise: bool = False) -> str:
+    """What the Manifeste says of a personal export (an anonymised one names no one)."""
     if actor == OPERATOR:
         return "Export de l'opérateur (ligne de commande) : réglages donnés à la commande, hors séance."
-    return (f"Essai personnel de {actor.name} ({actor.login}) : ces réglages n'engagent pas le jury "
-            "et ne changent pas la séance.")
+    whose = "" if anonymise else f" de {actor.name} ({actor.login})"
+    return f"Essai personnel{whose} : ces réglages n'engagent pas le jury et ne changent pas la séance."
 
 
 # --------------------------------------------------------------------------- the shortlist
@@ -332,7 +337,8 @@ def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionI
         journal_head=store.journal_head(),
         user=f"{actor.name} ({actor.login})",
         scope=official_settings.scope if official_settings is not None else export_scope(actor),
-        nature=official_settings.nature if official_settings is not None else personal_nature(actor),
+        nature=(personal_nature(actor, anonymise) if official_settings is None
+                else official_settings.anonymous_nature if anonymise else official_settings.nature),
         aggregation=aggregation,
         anonymise=anonymise, keep_motives=keep_motives)
 

@@ -47,14 +47,18 @@ def button(at: AppTest, label: str) -> Any:
     return found[0]
 
 
-def catch_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """What the page's download button is given, filled in when the page runs: its keyword
-    arguments (`file_name`, …) and `data`, the deferred bytes the browser receives on click."""
-    served: dict[str, Any] = {}
+def catch_downloads(monkeypatch: pytest.MonkeyPatch, key_prefix: str = "export_") -> dict[str, Any]:
+    """What the page's download buttons are given, filled in when the page runs: the keyword
+    arguments (`file_name`, …) and `data`, the deferred bytes the browser receives on click, of the
+    button whose key starts with `key_prefix` (the workbook's by default); `served["by_key"]` holds
+    every button's by its key."""
+    served: dict[str, Any] = {"by_key": {}}
     original = st.download_button
 
     def catching(label: str, data: Any, **kwargs: Any) -> Any:
-        served.update(kwargs, data=data)
+        served["by_key"][kwargs.get("key")] = dict(kwargs, data=data, label=label)
+        if str(kwargs.get("key", "")).startswith(key_prefix):
+            served.update(kwargs, data=data)
         return original(label, data, **kwargs)
 
     monkeypatch.setattr(st, "download_button", catching)
