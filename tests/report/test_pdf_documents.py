@@ -86,7 +86,7 @@ def test_the_proces_verbal_says_who_sat_who_was_recused_and_what_was_decided(hel
     assert "conflits déclarés" in text and "aucun conflit déclaré" in text
     assert "Méthode et pondération officielles (version 2)" in text and "TOPSIS" in text
     assert "pondération : méthode Somme pondérée → TOPSIS" in text
-    for dossier, (ballots, decision, rationale, departure) in VOTED.items():
+    for dossier, (_ballots, decision, rationale, departure) in VOTED.items():
         sentence = held.seance.tallies[dossier].count_sentence()
         assert f"{names[dossier]} ({dossier})" in text and sentence in text
         assert decision in text and rationale in text
@@ -133,7 +133,7 @@ def test_the_ranking_report_holds_the_55_names_on_two_pages_and_the_manifest(hel
         assert name in shortlist_pages, name
     for figure in ("Régions représentées", "Outre-mer", "Territoires d'industrie", "soit"):
         assert figure in text
-    for dossier, (_ballots, decision, rationale, _departure) in VOTED.items():
+    for _ballots, decision, rationale, _departure in VOTED.values():
         assert decision in text and rationale in text
     ranked = len(request.ranking.scores)
     assert f"Classement complet ({ranked} dossiers classés)" in text

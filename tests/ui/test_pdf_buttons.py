@@ -16,9 +16,9 @@ from dashboard.services import reports
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.apptest import PAGES, account, catch_downloads, signed_in_page
-from tests.helpers.seance_record import CALL, HeldSeance, hold_seance
 from tests.helpers.pdf import pdf_text
 from tests.helpers.rendered import as_read
+from tests.helpers.seance_record import CALL, HeldSeance, hold_seance
 
 DATE = re.compile(r"\d\d/\d\d/\d{4} à \d\d:\d\d")
 
