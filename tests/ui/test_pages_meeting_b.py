@@ -258,7 +258,7 @@ def test_readers_see_no_write_controls(demo: Store, login: str) -> None:
     assert all(f.editing_mode == "read_only" for f in at.dataframe)
     assert _table(at, "Motivation").loc[dossier, "Motivation"] == "Dossier exemplaire"
     assert len(_table(at, "Dans les N premiers")) > 0
-    assert [b.label for b in at.get("download_button")] == ["Exporter le classeur"]
+    assert [b.label for b in at.get("download_button")] == ["Exporter le classeur", "Télécharger en PDF"]
 
 
 def _served_export(store: Store, login: str, monkeypatch: pytest.MonkeyPatch, keep: bool | None) -> bytes:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core import workspace
 from dashboard.store import Database, Store
 from dashboard.store.access import Actor
-from dashboard.ui.session import LAST_SEEN_KEY, TAB_ACTOR_KEY, profile_key, reference_key
+from dashboard.ui.session import LAST_SEEN_KEY, TAB_ACTOR_KEY, choices_key, profile_key, reference_key
 from tests.helpers.accounts import JUROR, PRESIDENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,11 +112,10 @@ def test_resetting_the_working_state_forgets_it_everywhere(app_database: Databas
 
 
 def test_the_pages_session_keys_are_the_kept_ones() -> None:
-    for key in (profile_key("AMI1"), reference_key("AMI1"), "shortlist_choices_AMI1", "comparer_dossiers_AMI1",
+    for key in (profile_key("AMI1"), reference_key("AMI1"), choices_key("AMI1"), "comparer_dossiers_AMI1",
                 "selected_call", "aggregation"):
         assert workspace.kept_value(key) is not None, key
-    pages = (ROOT / "dashboard" / "pages" / "liste_restreinte.py").read_text()
-    assert 'f"shortlist_choices_{call_id}"' in pages
+    assert choices_key("AMI1") == "shortlist_choices_AMI1"
     assert 'f"comparer_dossiers_{inputs.call_id}"' in (ROOT / "dashboard" / "pages" / "comparer.py").read_text()
 
 
