@@ -224,26 +224,24 @@ def _product(args: argparse.Namespace, command: str, request: dict[str, Any], wh
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _ranked_product(args: argparse.Namespace, command: str, what: str, **extra: Any) -> int:
+    """`export` and `rapport`: the one export rule's options (`_export_options`), then the file."""
     try:
         constraints = _constraints(args)
     except _Refused as refused:
         print(refused, file=sys.stderr)
         return 2
-    return _product(args, "export", {"call": args.call, "profile": args.profile, "size": args.size,
-                                     "constraints": constraints, "anonymise": args.anonymise,
-                                     "keep_motives": args.keep_motives, "seance": args.seance}, "Classeur")
+    return _product(args, command, {"call": args.call, "profile": args.profile, "size": args.size,
+                                    "constraints": constraints, "anonymise": args.anonymise, "seance": args.seance,
+                                    **extra}, what)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return _ranked_product(args, "export", "Classeur", keep_motives=args.keep_motives)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    try:
-        constraints = _constraints(args)
-    except _Refused as refused:
-        print(refused, file=sys.stderr)
-        return 2
-    return _product(args, "rapport", {"call": args.call, "profile": args.profile, "size": args.size,
-                                      "constraints": constraints, "anonymise": args.anonymise,
-                                      "seance": args.seance}, "Rapport")
+    return _ranked_product(args, "rapport", "Rapport")
 
 
 def cmd_pv(args: argparse.Namespace) -> int:
