@@ -29,6 +29,7 @@ from dashboard.services.operations import OPERATIONS, SERVER_REFUSED
 from dashboard.services.operator_link import ROUTE, discovery_path, token_digest, token_path
 from dashboard.store.journal import key_path
 from tests.helpers.databases import copy_database
+from tests.helpers.pdf import pdf_text
 from tests.helpers.server import free_port, serving
 from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
@@ -111,6 +112,8 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         (("import", str(damaged_workbook)), ""),                      # refused whole
         (("export", "--call", "AMI9", "--size", "3", "--out", str(tmp_path)), ""),  # unknown call
         (("export", "--call", "AMI1", "--seance", "99", "--out", str(tmp_path)), ""),  # unknown séance
+        (("rapport", "--call", "AMI9", "--out", str(tmp_path)), ""),                 # unknown call
+        (("pv", "--call", "AMI1", "--out", str(tmp_path)), ""),                      # no séance yet
         (("init",), ""),
         (("user", "list"), ""),
         (("audit", "--json"), ""),
@@ -127,9 +130,10 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         assert "Traceback" not in through_server[1] + through_server[2]
         codes.append(through_server[0])
         outputs.append(through_server[1] + through_server[2])
-    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
-    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[10]
+    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
+    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[12]
     assert "Erreur : Séance n° 99 inconnue." in outputs[9]
+    assert "Appel « AMI9 » inconnu" in outputs[10] and "pas de procès-verbal à établir" in outputs[11]
     # The server did the work: the served copy's journal names the account, the file was never opened here.
     audit = json.loads(run(capsys, monkeypatch, "audit", "--json", "--db", str(served))[1])
     assert ("création de compte", "marie.curie") in [(entry["action"], entry["entity_id"]) for entry in audit]
@@ -156,17 +160,25 @@ def test_export_and_backup_through_the_server_match_those_of_a_stopped_server(
                               "--db", str(db))
         assert code == 0, err
         [workbook] = out.glob("liste-restreinte_AMI1_cli_*.xlsx")
+        code, text, err = run(capsys, monkeypatch, "rapport", "--call", "AMI1", "--size", "5", "--out", str(out),
+                              "--db", str(db))
+        assert code == 0, err
+        [report] = out.glob("rapport_AMI1_cli_*.pdf")
+        # the journal's times differ between the two copies, so do its head and the accounts' hash
+        report_text = re.sub(r"\b[0-9a-f]{64}\b", "<empreinte>",
+                             re.sub(r"\d\d/\d\d/\d{4} à \d\d:\d\d", "<date>", pdf_text(report)))
         code, text, err = run(capsys, monkeypatch, "backup", "--out", str(out / "copie.duckdb"), "--db", str(db))
         assert code == 0, err
         assert f"Sauvegarde écrite : {out / 'copie.duckdb'} (clé du journal : {key_path(out / 'copie.duckdb')})" in text
         assert stat.S_IMODE((out / "copie.duckdb").stat().st_mode) == 0o600
         assert stat.S_IMODE(key_path(out / "copie.duckdb").stat().st_mode) == 0o600
-        results[name] = (_sheets(workbook), text.splitlines()[0], out / "copie.duckdb")
+        results[name] = (_sheets(workbook), text.splitlines()[0], out / "copie.duckdb", report_text)
     assert results["servie"][0] == results["arretee"][0]
+    assert results["servie"][3] == results["arretee"][3] and "Liste restreinte (5 dossiers)" in results["servie"][3]
     assert results["servie"][1] == results["arretee"][1]
     assert results["servie"][1].startswith("Copie vérifiée : schéma version")
     summaries = []
-    for _, _, copy in results.values():
+    for _, _, copy, _ in results.values():
         code, out, err = run(capsys, monkeypatch, "audit", "--verify", "--db", str(copy))
         assert code == 0 and out.startswith("Journal intact"), out + err
         summaries.append(run(capsys, monkeypatch, "summary", "--json", "--db", str(copy))[1])
