@@ -135,18 +135,24 @@ class PdfDocument(FPDF):
 
     def facts(self, pairs: Sequence[tuple[str, str]], *, label_width: float = 52, size: float = 9) -> None:
         """« label : value » lines, the labels in bold in a column of their own."""
+        self._unfilled()
+        self.set_font(FONT, "", size)
         with self.table(col_widths=(label_width, self.epw - label_width), width=self.epw,
                         first_row_as_headings=False, borders_layout=TableBordersLayout.NONE,
                         text_align=("LEFT", "LEFT"), line_height=size * 0.5, padding=(0.6, 1, 0.6, 0),
                         v_align="TOP") as table:
             for label, value in pairs:
                 row = table.row()
-                self.set_font(FONT, "", size)
                 row.cell(label, style=FontFace(emphasis="BOLD", size_pt=size))
-                row.cell(value, style=FontFace(size_pt=size))
+                row.cell(value, style=FontFace(emphasis="", size_pt=size))
         self.ln(1)
 
     # ------------------------------------------------------------------ tables
+    def _unfilled(self) -> None:
+        """Back to the default fill colour before a table: fpdf2 takes the document's current fill
+        colour (the last bar or legend square drawn) as the fill of every body cell otherwise."""
+        self.set_fill_color(0)
+
     def data_table(self, columns: Sequence[Column], rows: Sequence[Sequence[str]], *, size: float = 8,
                    empty: str = "Aucune ligne.") -> None:
         """A table with its header row repeated on each page; `empty` is said when there is no row."""
@@ -154,6 +160,7 @@ class PdfDocument(FPDF):
             self.paragraph(empty, size=size + 0.5, muted=True)
             return
         total = sum(column.width for column in columns)
+        self._unfilled()
         widths = tuple(self.epw * column.width / total for column in columns)
         self.set_font(FONT, "", size)
         with self.table(col_widths=widths, width=self.epw, text_align=tuple(c.align for c in columns),

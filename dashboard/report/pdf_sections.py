@@ -100,9 +100,9 @@ def shortlist_rows(inputs: DecisionInputs, ranking: scoring.RankResult, shortlis
 
 
 # The widths let 55 dossiers hold on two pages (a name wraps on two lines at most).
-SHORTLIST_COLUMNS = (Column("Rang", 0.8, "R"), Column("Dossier (dép.)", 7.8), Column("Région", 3),
-                     Column("Score", 1, "R"), Column("Outre-mer", 1.1, "C"), Column("TI", 0.5, "C"),
-                     Column("Décision", 2.3))
+SHORTLIST_COLUMNS = (Column("Rang", 0.8, "R"), Column("Dossier (dép.)", 7), Column("Région", 3.3),
+                     Column("Score", 1, "R"), Column("Outre-mer", 1.5, "C"), Column("TI", 0.8, "C"),
+                     Column("Décision", 2.2))
 
 
 def shortlist_section(doc: PdfDocument, inputs: DecisionInputs, ranking: scoring.RankResult,

@@ -97,10 +97,12 @@ def _attendance(doc: PdfDocument, minutes: Minutes) -> None:
     frame = minutes.attendance
     words = [_attendance_word(row) for _, row in frame.iterrows()]
     counts = pd.Series(frame["status"].fillna("non pointé")).value_counts()
-    doc.paragraph(minutes.quorum)
+    left = int(((frame["status"] == "présent") & frame["left_at"].notna()).sum())
+    doc.paragraph(f"{minutes.quorum[:-1]}, à l'établissement de ce procès-verbal.")
     doc.paragraph(" ; ".join(f"{label} : {fr_number(int(counts.get(status, 0)))}" for status, label in
                              (("présent", "présents"), ("excusé", "excusés"), ("absent", "absents"),
-                              ("non pointé", "non pointés"))) + ".")
+                              ("non pointé", "non pointés")))
+                  + (f" (dont {fr_number(left)} parti·e(s) en cours de séance)." if left else "."))
     rows = [[str(r["name"]), "" if is_missing(r["organisation"]) else str(r["organisation"]), word]
             for (_, r), word in zip(frame.iterrows(), words, strict=True)]
     doc.data_table([Column("Membre du jury", 3), Column("Organisation", 4), Column("Présence", 2.4)], rows, size=8.5)

@@ -18,3 +18,16 @@ def pdf_text(path: Path, *, layout: bool = False, first: int | None = None, last
 def page_count(path: Path) -> int:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def page_lightness(path: Path, folder: Path) -> list[float]:
+    """How light each page is, from 0 (black) to 1 (white), rendered in grey by `pdftoppm`."""
+    import numpy as np
+
+    subprocess.run(["pdftoppm", "-gray", "-r", "20", str(path), str(folder / "page")], check=True)
+    lightness = []
+    for image in sorted(folder.glob("page-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        _magic, width, height, _maximum, pixels = image.read_bytes().split(maxsplit=4)
+        grey = np.frombuffer(pixels[-int(width) * int(height):], dtype=np.uint8)
+        lightness.append(float(grey.mean()) / 255)
+    return lightness

@@ -16,7 +16,7 @@ from dashboard.services.meeting import call_request
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.databases import copy_database
-from tests.helpers.pdf import page_count, pdf_text
+from tests.helpers.pdf import page_count, page_lightness, pdf_text
 from tests.helpers.seance_record import (
     ABSENT,
     CALL,
@@ -141,6 +141,14 @@ def test_the_ranking_report_holds_the_55_names_on_two_pages_and_the_manifest(hel
         assert name in text, name
     assert "Contribution de chaque critère au score" in text and "Les 25 premiers du classement" in text
     assert held.content_hash in text and held.journal_head in text
+
+
+def test_only_the_chart_is_in_colour(report: Path, tmp_path: Path) -> None:
+    """Tables are drawn on white: no cell takes the colour of the last bar the chart drew."""
+    lightness = page_lightness(report, tmp_path)
+    assert len(lightness) == page_count(report)
+    chart = _page_of(report, "Contribution de chaque critère au score", len(lightness))
+    assert all(light > 0.9 for i, light in enumerate(lightness, start=1) if i != chart), lightness
 
 
 def test_the_seance_report_is_official_and_an_anonymised_one_names_no_juror(
