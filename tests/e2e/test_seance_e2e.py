@@ -126,7 +126,8 @@ def _cast_ballot(page, choice: str) -> None:
     page.get_by_text(f"Vote enregistré : « {choice} »", exact=False).wait_for()
 
 
-def test_two_jurors_vote_on_their_screens_and_the_tally_shows_on_all_three(seance_url: str, screens) -> None:
+def test_two_jurors_vote_on_their_screens_and_the_tally_shows_on_all_three(seance_url: str, screens,
+                                                                          tmp_path: Path) -> None:
     president, juror, other = screens
     for page, login in ((president, PRESIDENT), (juror, JUROR), (other, RECUSED_JUROR)):
         sign_in(page, seance_url, login)
@@ -160,5 +161,17 @@ def test_two_jurors_vote_on_their_screens_and_the_tally_shows_on_all_three(seanc
     # only the president records the decision, after the vote
     expect(president.get_by_role("button", name="Enregistrer la décision", exact=True)).to_have_count(1)
     expect(juror.get_by_role("button", name="Enregistrer la décision", exact=True)).to_have_count(0)
+    # the procès-verbal, written on the click and served through the media guard; none for a juror
+    with president.expect_download() as download:
+        president.get_by_role("button", name="Télécharger le procès-verbal (PDF)", exact=True).click()
+    assert re.fullmatch(r"proces-verbal_AMI1_officiel-s\d+-v1_\d{4}-\d{2}-\d{2}_\d{2}h\d{2}\.pdf",
+                        download.value.suggested_filename)
+    minutes = tmp_path / download.value.suggested_filename
+    download.value.save_as(minutes)
+    text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", "-raw", str(minutes), "-"], capture_output=True,
+                                              text=True, check=True).stdout)
+    assert "Procès-verbal de la séance du jury (provisoire)" in text and "Vote clos à" in text
+    assert ": 1 retenu, 1 abstention" in text
+    expect(juror.get_by_role("button", name="Télécharger le procès-verbal (PDF)")).to_have_count(0)
     for page in screens:
         assert no_exception(page)
