@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import scoring
-from dashboard.core import charts, decision, filenames
+from dashboard.core import charts, decision
 from dashboard.core import views as mv
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_number
@@ -184,7 +184,7 @@ def _render_report(page: meeting.MeetingPage, result: scoring.RankResult) -> Non
     choices = _report_choices(page, result, forcings)
     at = datetime.now().replace(microsecond=0)
     scope = official.scope if official is not None else meeting_service.export_scope(actor)
-    file_name = filenames.product_file_name("rapport", call_id, scope, at, "pdf")
+    file_name = reports.report_file_name(call_id, scope, at)
 
     def build() -> bytes:
         request = reports.page_report_request(

@@ -374,8 +374,8 @@ def _render_export(page: MeetingPage, ranked: scoring.RankResult, result: Shortl
                        file_name=file_name, mime=XLSX, key=f"export_{call_id}", primary=True)
     with columns[1]:
         offer_download(page.actor, "Télécharger en PDF", partial(reports.build_report, request, at),
-                       file_name=reports.report_file_name(request, at), mime=reports.PDF, key=f"report_{call_id}",
-                       icon=":material/picture_as_pdf:")
+                       file_name=reports.report_file_name(call_id, request.scope, at), mime=reports.PDF,
+                       key=f"report_{call_id}", icon=":material/picture_as_pdf:")
     st.caption(md_format("Classeur « {} » : liste restreinte, classement complet, pondérations, notes du jury, "
                          "contraintes et manifeste de reproductibilité ; PDF : le rapport à imprimer (liste, "
                          "chiffres clés, échanges, décisions, classement complet, empreintes). {}", file_name,

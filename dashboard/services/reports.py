@@ -51,9 +51,9 @@ PDF = "application/pdf"
 # --------------------------------------------------------------------------- the ranking report
 
 
-def report_file_name(request: ExportRequest, at: datetime) -> str:
-    """« rapport_AMI1_officiel-s3-v4_2026-12-01_14h05.pdf »."""
-    return filenames.product_file_name("rapport", request.inputs.call_id, request.scope, at, "pdf")
+def report_file_name(call_id: str, scope: str, at: datetime) -> str:
+    """« rapport_AMI1_officiel-s3-v4_2026-12-01_14h05.pdf » (the scope of `ExportRequest.scope`)."""
+    return filenames.product_file_name("rapport", call_id, scope, at, "pdf")
 
 
 def build_report(request: ExportRequest, at: datetime) -> bytes:
@@ -75,7 +75,7 @@ def report_call(store: Store, actor: Actor, call_id: str, profile_name: str | No
     request = call_request(store, actor, call_id, profile_name, size, constraints, anonymise,
                            seance_id=seance_id)
     at = (generated_at or datetime.now()).replace(microsecond=0)
-    return report_file_name(request, at), build_report(request, at)
+    return report_file_name(call_id, request.scope, at), build_report(request, at)
 
 
 def page_report_request(store: Store, actor: Actor, call: CallData, inputs: DecisionInputs, profile: WeightProfile,
