@@ -36,6 +36,7 @@ from dashboard.services.importer import import_file
 from dashboard.services.operations import create_demo_accounts
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR
+from dashboard.ui.session import get_database
 from tests.helpers.workbooks import DEMO_WORKBOOK, write_workbook
 
 PAGES = ROOT / "dashboard" / "pages"
@@ -99,10 +100,20 @@ def database_with(tables_or_demo, folder: Path, name: str) -> Path:
     return path
 
 
-def page_app(page: str, db: Path, call_id: str) -> AppTest:
+def _use_database(db: Path) -> None:
+    """Point the pages at `db`; the database the pages had open before is closed first (the same file
+    cannot be opened twice in one process, and clearing Streamlit's cache does not close it)."""
+    if os.environ.get("JURY_DB") == str(db):
+        return
+    if os.environ.get("JURY_DB"):
+        get_database().close()
     os.environ["JURY_DB"] = str(db)
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def page_app(page: str, db: Path, call_id: str) -> AppTest:
+    _use_database(db)
     at = AppTest.from_file(str(PAGES / page), default_timeout=120)
     at.session_state["actor"] = _president(db)
     at.session_state["last_seen"] = datetime.now()
@@ -116,9 +127,7 @@ _PRESIDENTS: dict[Path, object] = {}
 def _president(db: Path):
     if db not in _PRESIDENTS:
         from dashboard.store.access import Actor
-        database = Database(db)
-        jurors = database.store().jurors()
-        database.close()
+        jurors = get_database().store().jurors()  # the pages' database, `db` (`_use_database`)
         president = jurors[jurors["role"] == "president"].iloc[0]
         _PRESIDENTS[db] = Actor("bench", president["name"], "president", president["juror_id"])
     return _PRESIDENTS[db]
