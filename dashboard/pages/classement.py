@@ -165,40 +165,42 @@ def _render_out_of_ranking(ineligible: pd.DataFrame, derogations: pd.DataFrame) 
         st.dataframe(derogations, hide_index=True, key="classement_derogation", width="stretch")
 
 
-def _report_choices(page: meeting.MeetingPage, result: scoring.RankResult,
+def _report_choices(page: meeting.MeetingPage, saved: object, result: scoring.RankResult,
                     forcings: pd.DataFrame) -> ShortlistChoices:
     """The shortlist the report holds: the séance's official constraints, else the person's own
-    from /liste-restreinte, else the page's defaults."""
+    from /liste-restreinte (`saved`), else the page's defaults."""
     if page.shows_official and page.official is not None:
         return page.official.choices
-    saved = st.session_state.get(choices_key(page.call.call_id))
     return saved if isinstance(saved, ShortlistChoices) else default_choices(page.inputs, result, forcings)
 
 
 def _render_report(page: meeting.MeetingPage, result: scoring.RankResult) -> None:
-    """« Télécharger en PDF »: the ranking report, written when clicked (the file of `jury rapport`)."""
+    """« Télécharger en PDF »: the ranking report (the file of `jury rapport`), written when clicked.
+    The click runs outside the page's script: what it needs of the session is read here."""
     st.subheader("Rapport")
     store, actor, call_id = page.store, page.actor, page.call.call_id
     official = page.official if page.shows_official else None
-    forcings = official.forcings if official is not None else store.forcings(actor, call_id)
-    choices = _report_choices(page, result, forcings)
+    saved = st.session_state.get(choices_key(call_id))
+    aggregation = st.session_state.get("aggregation", AggregationSettings())
+    content_hash = meeting.content_hash(store)
     at = datetime.now().replace(microsecond=0)
     scope = official.scope if official is not None else meeting_service.export_scope(actor)
     file_name = reports.report_file_name(call_id, scope, at)
 
     def build() -> bytes:
-        request = reports.page_report_request(
-            store, actor, page.call, page.inputs, page.profile, choices, forcings,
-            aggregation=st.session_state.get("aggregation", AggregationSettings()), official_settings=official,
-            content_hash=meeting.content_hash(store))
+        forcings = official.forcings if official is not None else store.forcings(actor, call_id)
+        choices = _report_choices(page, saved, result, forcings)
+        request = reports.page_report_request(store, actor, page.call, page.inputs, page.profile, choices, forcings,
+                                              aggregation=aggregation, official_settings=official,
+                                              content_hash=content_hash)
         return reports.build_report(request, at)
 
     offer_download(actor, "Télécharger en PDF", build, file_name=file_name, mime=reports.PDF,
                    key=f"classement_report_{call_id}", icon=":material/picture_as_pdf:")
-    st.caption(md_format("« {} » : liste restreinte de {} dossiers ({}), chiffres clés, contraintes et échanges, "
-                         "décisions, pondération, contributions, classement complet et empreintes.", file_name,
-                         fr_number(choices.size), "réglages officiels de la séance" if official is not None
-                         else "vos réglages de la page Liste restreinte"))
+    st.caption(md_format("« {} » : la liste restreinte ({}), ses chiffres clés, contraintes et échanges, les "
+                         "décisions, la pondération, les contributions, le classement complet et les empreintes.",
+                         file_name, "contraintes officielles de la séance" if official is not None
+                         else "vos contraintes de la page Liste restreinte, sinon celles par défaut"))
 
 
 def main() -> None:

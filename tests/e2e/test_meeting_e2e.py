@@ -19,6 +19,7 @@ import pytest
 from tests.helpers.browser import no_exception, open_page, reset_working_state, sign_in
 from tests.helpers.databases import copy_database
 from tests.helpers.libreoffice import libreoffice_sheets, table
+from tests.helpers.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +98,16 @@ def test_weights_ranking_shortlist_and_workbook(page, app_url: str, demo_db: Pat
         page.get_by_role("button", name="Exporter le classeur").click()
     workbook = tmp_path / download.value.suggested_filename
     download.value.save_as(workbook)
-    reset_working_state(page, "/liste-restreinte")  # the shared server's next tests find the defaults
+    # /classement's report holds the shortlist just chosen: the click, outside the page's run, still has it
+    open_page(page, "Classement")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger en PDF").click()
+    assert re.fullmatch(r"rapport_AMI1_essai-helene\.marchetti_\d{4}-\d{2}-\d{2}_\d{2}h\d{2}\.pdf",
+                        download.value.suggested_filename)
+    download.value.save_as(tmp_path / "rapport.pdf")
+    report = pdf_text(tmp_path / "rapport.pdf")
+    assert "Liste restreinte (20 dossiers)" in report and "Essai personnel de Hélène Marchetti" in report
+    reset_working_state(page, "/classement")  # the shared server's next tests find the defaults
     # {kind}_{call}_{scope}_{YYYY-MM-DD_HHhMM}.{ext}: a working export by the signed-in president.
     assert re.fullmatch(r"liste-restreinte_AMI1_essai-helene\.marchetti_\d{4}-\d{2}-\d{2}_\d{2}h\d{2}\.xlsx",
                         workbook.name)
