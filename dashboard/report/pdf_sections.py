@@ -9,7 +9,7 @@ paper says what the screen said.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -82,20 +82,20 @@ def regions_table(doc: PdfDocument, inputs: DecisionInputs, shortlist: Shortlist
                    rows, size=8)
 
 
-def _decided(decisions: pd.DataFrame) -> dict[str, str]:
+def decided(decisions: pd.DataFrame) -> dict[str, str]:
+    """dossier id → its decision, from `Store.decisions` (the shortlist's « Décision » column)."""
     if decisions.empty:
         return {}
     return {str(d): str(v) for d, v in zip(decisions["dossier_id"], decisions["decision"], strict=True)}
 
 
 def shortlist_rows(inputs: DecisionInputs, ranking: scoring.RankResult, shortlist: ShortlistResult,
-                   decisions: pd.DataFrame) -> list[list[str]]:
+                   decisions: Mapping[str, str]) -> list[list[str]]:
     """One row per selected dossier, best first: rank, name, region, score, outre-mer, TI and the
     decision recorded on it (who entered by a swap is the swaps' table)."""
     table = shortlist_logic.selection_table(inputs, ranking, shortlist)
-    decided = _decided(decisions)
     return [[fr_number(row["Rang"]), str(row["Dossier"]), str(row["Région"]), str(row["Score"]),
-             str(row["Outre-mer"]), str(row["TI"]), decided.get(str(dossier), "–")]
+             str(row["Outre-mer"]), str(row["TI"]), decisions.get(str(dossier), "–")]
             for dossier, row in table.iterrows()]
 
 
@@ -106,8 +106,8 @@ SHORTLIST_COLUMNS = (Column("Rang", 0.8, "R"), Column("Dossier (dép.)", 7), Col
 
 
 def shortlist_section(doc: PdfDocument, inputs: DecisionInputs, ranking: scoring.RankResult,
-                      shortlist: ShortlistResult, decisions: pd.DataFrame) -> None:
-    """The selection, best first, one line per dossier."""
+                      shortlist: ShortlistResult, decisions: Mapping[str, str]) -> None:
+    """The selection, best first, one line per dossier, with the decision on it (dossier id → decision)."""
     doc.data_table(SHORTLIST_COLUMNS, shortlist_rows(inputs, ranking, shortlist, decisions), size=7,
                    empty="La liste restreinte est vide.")
 

@@ -185,7 +185,8 @@ def build_proces_verbal(minutes: Minutes, generated_at: datetime) -> bytes:
     doc.paragraph("Sous la pondération et les contraintes officielles ci-dessus (version "
                   f"{fr_number(minutes.settings_version)}), les forçages compris.")
     doc.facts(sections.key_figures(minutes.inputs, minutes.shortlist))
-    sections.shortlist_section(doc, minutes.inputs, minutes.ranking, minutes.shortlist, _decided(minutes))
+    sections.shortlist_section(doc, minutes.inputs, minutes.ranking, minutes.shortlist,
+                               {d.dossier_id: d.decision for d in minutes.deliberations if d.decision})
     doc.subheading("Échanges par rapport aux premiers du classement")
     sections.swaps_section(doc, minutes.inputs, minutes.ranking, minutes.shortlist)
     doc.heading("Intégrité du document")
@@ -194,8 +195,3 @@ def build_proces_verbal(minutes: Minutes, generated_at: datetime) -> bytes:
     _signature(doc, minutes)
     return doc.to_bytes()
 
-
-def _decided(minutes: Minutes) -> pd.DataFrame:
-    """The séance's decisions, as the shortlist table reads them (dossier_id, decision)."""
-    taken = [(d.dossier_id, d.decision) for d in minutes.deliberations if d.decision]
-    return pd.DataFrame(taken, columns=["dossier_id", "decision"])

@@ -44,22 +44,20 @@ CONSTRAINTS_HEADING = "Contraintes, échanges et score cédé"
 
 
 def _ranking_rows(inputs: DecisionInputs, ranking: scoring.RankResult, shortlist: ShortlistResult) -> list[list[str]]:
-    """Every ranked dossier by rank: rank, name, region, score, eligibility, in the list or not."""
-    order = pd.DataFrame({"rank": ranking.ranks, "id": ranking.ranks.index.astype(str)})
-    ids = order.sort_values(["rank", "id"], kind="stable").index
-    attributes = inputs.attributes.reindex(ids)
+    """Every ranked dossier in the order /classement shows (`decision.ranking_table`): rank, name,
+    region, score, eligibility, in the list or not."""
     selected = set(shortlist.selected)
     decimals = views.score_decimals(ranking.method)
-    return [[fr_number(ranking.ranks[i]), str(attributes.at[i, "display_name"]), str(attributes.at[i, "region"]),
-             fr_number(ranking.scores[i], decimals), str(inputs.eligibility.at[i, "status"]),
-             "oui" if i in selected else "non"] for i in ids]
+    return [[fr_number(row["rank"]), str(row["display_name"]), str(row["region"]), fr_number(row["score"], decimals),
+             str(row["status"]), "oui" if dossier in selected else "non"]
+            for dossier, row in decision.ranking_table(inputs, ranking).iterrows()]
 
 
 def _ineligible_rows(inputs: DecisionInputs) -> list[list[str]]:
-    eligibility = inputs.eligibility
-    ids = eligibility.index[eligibility["status"] == decision.INELIGIBLE]
-    names = inputs.display_names
-    return [[names.get(str(i), str(i)), str(eligibility.at[i, "reason"])] for i in ids]
+    """The dossiers out of the ranking and why (`views.ineligible_table`, as /classement shows them)."""
+    table = views.ineligible_table(inputs)
+    return [[str(name), str(reason)] for name, reason in zip(table["Dossier"], table[views.INELIGIBLE_REASON],
+                                                             strict=True)]
 
 
 def _cover(doc: PdfDocument, call: Mapping[str, Any], profile: WeightProfile, profile_name: str, nature: str,
@@ -68,8 +66,7 @@ def _cover(doc: PdfDocument, call: Mapping[str, Any], profile: WeightProfile, pr
     doc.title_block("Classement et liste restreinte",
                     [f"Appel {call['id']} — {call['label']}",
                      f"Document établi le {fr_datetime(generated_at)}"
-                     + ("" if is_missing(results_on) or results_on is None
-                        else f" ; résultats de l'appel : {fr_date(results_on)}")])
+                     + ("" if is_missing(results_on) else f" ; résultats de l'appel : {fr_date(results_on)}")])
     doc.facts([
         ("Nature", nature),
         ("Profil de pondération", profile_name),
@@ -107,7 +104,7 @@ def build_ranking_report(*, call: Mapping[str, Any], inputs: DecisionInputs, pro
     doc.facts(sections.key_figures(inputs, shortlist))
     sections.regions_table(doc, inputs, shortlist)
     doc.heading(SHORTLIST_HEADING.format(fr_number(shortlist.size)), new_page=True)
-    sections.shortlist_section(doc, inputs, ranking, shortlist, decisions)
+    sections.shortlist_section(doc, inputs, ranking, shortlist, sections.decided(decisions))
     doc.heading(CONSTRAINTS_HEADING, new_page=True)
     sections.constraints_section(doc, inputs, shortlist)
     sections.swaps_section(doc, inputs, ranking, shortlist)
