@@ -56,6 +56,7 @@ __all__ = [
     "export_call",
     "export_file_name",
     "export_request",
+    "known_call",
     "load_call",
     "official",
     "official_seance",
@@ -81,14 +82,19 @@ class CallData:
     criteria: pd.DataFrame
 
 
-def load_call(store: Store, actor: Actor, call_id: str) -> CallData:
-    """The call's data; an unknown call is refused with the list of known ones."""
+def known_call(store: Store, call_id: str) -> pd.Series:
+    """The call's row of `Store.calls`; an unknown call is refused with the list of known ones."""
     calls = store.calls()
     match = calls[calls["call_id"] == call_id]
     if match.empty:
         known = ", ".join(calls["call_id"].astype(str)) or "aucun"
         raise ExportError(f"Appel « {call_id} » inconnu (appels de la base : {known}).")
-    row = match.iloc[0]
+    return match.iloc[0]
+
+
+def load_call(store: Store, actor: Actor, call_id: str) -> CallData:
+    """The call's data; an unknown call is refused with the list of known ones."""
+    row = known_call(store, call_id)
     results_on = None if is_missing(row["results_on"]) else pd.Timestamp(str(row["results_on"])).date()
     return CallData(call_id, str(row["label"]), results_on, store.dossiers(actor, call_id),
                     store.criterion_values(actor, call_id), store.criteria())

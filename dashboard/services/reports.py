@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core import analysis, filenames
+from dashboard.core import filenames
 from dashboard.core import shortlist as shortlist_logic
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_datetime
@@ -33,7 +33,7 @@ from dashboard.services.meeting import (
     Official,
     call_request,
     export_request,
-    load_call,
+    known_call,
     official,
     solve,
     with_stored_forcings,
@@ -135,7 +135,7 @@ def seance_minutes(store: Store, actor: Actor, call_id: str, seance_id: int | No
     """What the séance's procès-verbal says, and the scope its file is named by: the séance
     `seance_id`, else the call's open séance, else its last closed one."""
     require(actor, "write_proces_verbal")
-    load_call(store, actor, call_id)  # an unknown call is refused by its name first
+    known_call(store, call_id)  # an unknown call is refused by its name first
     settled = official(store, actor, call_id, seance_id)
     if settled is None:
         raise ExportError(f"L'appel « {call_id} » n'a encore aucune séance : pas de procès-verbal à établir.")
@@ -144,8 +144,8 @@ def seance_minutes(store: Store, actor: Actor, call_id: str, seance_id: int | No
     inputs = request.inputs
     attendance = store.attendance(actor, seance.seance_id)
     present = attendance.loc[attendance["present"].astype(bool), "juror_id"].tolist()
-    register = analysis.conflict_register(store.jurors(), store.conflict_declarations(actor, call_id),
-                                          store.recusals(actor, call_id), inputs.display_names)
+    register = request.register  # those who establish the minutes read the register (REGISTER_READERS)
+    assert register is not None
     minutes = Minutes(
         call_id=call_id, call_label=str(request.call["label"]), seance_id=seance.seance_id, title=seance.title,
         place=seance.place, opened_at=seance.opened_at, opened_by=seance.opened_by, closed_at=seance.closed_at,
