@@ -15,6 +15,11 @@ def pdf_text(path: Path, *, layout: bool = False, first: int | None = None, last
     return out.stdout if layout else re.sub(r"\s+", " ", out.stdout)
 
 
+def without_times(text: str) -> str:
+    """`text` with every « 02/12/2026 à 01:31 » masked: two writings of one record differ by the minute only."""
+    return re.sub(r"\d\d/\d\d/\d{4} à \d\d:\d\d", "<date>", text)
+
+
 def page_count(path: Path) -> int:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))

@@ -41,7 +41,8 @@ class HeldSeance:
     tallies: dict[str, Tally]
 
 
-def _jurors(store: Store) -> dict[str, Actor]:
+def jury_accounts(store: Store) -> dict[str, Actor]:
+    """Every demo juror's account, by juror id."""
     return {str(row.juror_id): account(store, demo_login(str(row.name))) for row in store.jurors().itertuples()}
 
 
@@ -63,7 +64,7 @@ def hold_seance(store: Store, *, close: bool = True) -> HeldSeance:
     call = load_call(store, president, CALL)
     inputs = call_inputs(store, president, call, AggregationSettings())
     seance_id = seance_service.open_seance(store, president, inputs, TITLE, PLACE, SIZE).seance_id
-    jurors = _jurors(store)
+    jurors = jury_accounts(store)
     for juror_id in sorted(jurors):
         status = {EXCUSED: "excusé", ABSENT: "absent"}.get(juror_id, "présent")
         store.mark_attendance(president, seance_id, juror_id, status)

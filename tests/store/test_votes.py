@@ -18,10 +18,10 @@ from dashboard.core.seance import AgendaLine
 from dashboard.core.votes import VOTE_CHOICES
 from dashboard.errors import AccessDenied, SeanceChanged, StoreError
 from dashboard.services.backups import make_backup
-from dashboard.services.operations import demo_login
 from dashboard.store import Database, Store, deliberation
 from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.apptest import account
+from tests.helpers.seance_record import jury_accounts
 from tests.store.test_seance import OFFICIAL
 
 CALL = "AMI1"
@@ -35,18 +35,13 @@ def demo(demo_app_store: Store) -> Store:
     return demo_app_store
 
 
-def _jurors(store: Store) -> dict[str, Actor]:
-    """Every juror's account, by juror id."""
-    return {str(row.juror_id): account(store, demo_login(str(row.name))) for row in store.jurors().itertuples()}
-
-
 def _open(store: Store, present: int | None = None) -> tuple[int, Actor]:
     """A séance on the first dossiers, `present` jurors marked present (all by default), AMI1-001 under
     discussion; (séance id, president)."""
     president = account(store, PRESIDENT)
     agenda = [AgendaLine(d, "autre", "Rang") for d in (DOSSIER, OTHER, RECUSED_FROM)]
     seance_id = store.open_seance(president, CALL, "Séance du 05/09/2019", None, 5, agenda, **OFFICIAL).seance_id
-    for juror_id in sorted(_jurors(store))[:present]:
+    for juror_id in sorted(jury_accounts(store))[:present]:
         store.mark_attendance(president, seance_id, juror_id, "présent")
     store.discuss_dossier(president, seance_id, DOSSIER, store.seance(president, seance_id).version)
     return seance_id, president
@@ -69,7 +64,7 @@ def _pairs(rows: list[tuple], tokens: set[str]) -> set[str]:
 def _every_row(store: Store) -> set[str]:
     """Every row of every table of the base but the journal (its entries are read one by one),
     as text, that pairs a juror with a choice."""
-    tokens = {t for actor in _jurors(store).values() for t in (actor.juror_id or "", actor.login, actor.name)}
+    tokens = {t for actor in jury_accounts(store).values() for t in (actor.juror_id or "", actor.login, actor.name)}
     tables = [row[0] for row in store._rows("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
                                             "AND table_name <> 'audit_log'")]
     return {f"{table}: {text}" for table in tables
@@ -81,7 +76,7 @@ def test_a_vote_needs_the_quorum_of_the_dossier(demo: Store) -> None:
     with pytest.raises(StoreError, match=r"Quorum du dossier non atteint : 4 présents sur 9 \(5 requis\)"):
         _open_vote(demo, seance_id, president)
     assert demo.seance_votes(president, seance_id) == []
-    demo.mark_attendance(president, seance_id, sorted(_jurors(demo))[4], "présent")
+    demo.mark_attendance(president, seance_id, sorted(jury_accounts(demo))[4], "présent")
     vote = demo.vote(president, _open_vote(demo, seance_id, president))
     assert (vote.dossier_id, vote.status, vote.voters, vote.tally) == (DOSSIER, "ouvert", 0, None)
     with pytest.raises(StoreError, match="déjà ouvert"):
@@ -100,7 +95,7 @@ def test_ballots_stay_in_memory_and_only_who_voted_and_the_tally_are_written(
         demo: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     seance_id, president = _open(demo)
-    jurors = _jurors(demo)
+    jurors = jury_accounts(demo)
     before = _every_row(demo)  # e.g. a dossier's historical « non retenu » beside no juror
     journal_before = len(demo.audit_log(OPERATOR))
     vote_id = _open_vote(demo, seance_id, president)
@@ -164,7 +159,7 @@ def _database() -> Database:
 
 def test_a_recused_an_absent_or_a_non_juror_is_refused_a_ballot(demo: Store) -> None:
     seance_id, president = _open(demo, present=8)
-    jurors = _jurors(demo)
+    jurors = jury_accounts(demo)
     absent = jurors[sorted(jurors)[8]]
     demo.discuss_dossier(president, seance_id, RECUSED_FROM, demo.seance(president, seance_id).version)
     vote_id = _open_vote(demo, seance_id, president)
@@ -184,6 +179,7 @@ RESTART_SCRIPT = """
 import sys
 from dashboard.store import Database
 from tests.helpers.apptest import account
+from tests.helpers.seance_record import jury_accounts
 database = Database(sys.argv[1])
 store = database.store()
 president = account(store, "helene.marchetti")
@@ -219,7 +215,7 @@ def test_a_vote_open_when_the_server_stopped_is_void_and_says_so(demo: Store) ->
 
 
 def _closed_vote(store: Store, seance_id: int, president: Actor, choices: list[str]) -> int:
-    jurors = _jurors(store)
+    jurors = jury_accounts(store)
     vote_id = _open_vote(store, seance_id, president)
     for juror_id, choice in zip(sorted(jurors), choices, strict=False):
         store.cast_ballot(jurors[juror_id], vote_id, choice)

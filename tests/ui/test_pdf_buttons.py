@@ -16,11 +16,9 @@ from dashboard.services import reports
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.apptest import PAGES, account, catch_downloads, signed_in_page
-from tests.helpers.pdf import pdf_text
+from tests.helpers.pdf import pdf_text, without_times
 from tests.helpers.rendered import as_read
 from tests.helpers.seance_record import CALL, HeldSeance, hold_seance
-
-DATE = re.compile(r"\d\d/\d\d/\d{4} à \d\d:\d\d")
 
 
 def _comparable(content: bytes, folder: Path, name: str) -> str:
@@ -28,7 +26,7 @@ def _comparable(content: bytes, folder: Path, name: str) -> str:
     it was made and who made it (the person on the page, the operator at the command)."""
     path = folder / name
     path.write_bytes(content)
-    text = DATE.sub("<date>", pdf_text(path))
+    text = without_times(pdf_text(path))
     text = re.sub(r"Établi le <date> par .*? Empreinte du contenu", "Établi le Empreinte du contenu", text)
     return re.sub(r"Établi par .*? Chiffres clés", "Établi par Chiffres clés", text)
 
