@@ -1,7 +1,8 @@
 """The operator command `jury` (also `python -m dashboard`).
 
-Subcommands: `init` (create the database; on a new one, import the demo call
-and create the demo accounts), `serve` (the dashboard), `import FILE`,
+Subcommands: `init` (create the database; on a new one, import the demo call,
+attach its demo documents and create the demo accounts), `serve` (the dashboard), `import FILE`,
+`attach FOLDER_OR_ZIP --call …` (documents to the call's dossiers),
 `summary [--json]`, `export --call … [--seance ID] [--size N] --out …` (the
 shortlist workbook), `rapport` (the same options: the ranking report in PDF),
 `pv --call … [--seance ID] --out …` (a séance's procès-verbal), `user add|passwd|list`,
@@ -28,9 +29,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
+from dashboard.core.documents import MANIFEST_NAME, MAX_CALL_BYTES, MAX_DOCUMENT_BYTES
+from dashboard.core.formatting import fr_size
 from dashboard.errors import JournalKeyError, JuryError
 from dashboard.services.accounts import hash_password
 from dashboard.services.backups import CopyCheck, backup_folder, restore, write_new_private
+from dashboard.services.document_files import folder_files
 from dashboard.services.incidents import configure_incident_log
 from dashboard.services.operations import Outcome, execute, failure_outcome
 from dashboard.services.operator_link import answering_server, running_server, send
@@ -99,6 +103,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     content = base64.b64encode(path.read_bytes()).decode("ascii")
     return _show(_dispatch(args, "import", {"name": path.name, "content": content}))
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    """Attach a folder's files, or a .zip archive's, to the call's dossiers (all or nothing)."""
+    path = Path(args.source)
+    if not _database_exists(args):
+        return 2
+    request: dict[str, Any] = {"call": args.call, "source": path.name}
+    if path.is_dir():
+        files, problems = folder_files(path)
+        request["files"] = [{"path": f.path, "content": base64.b64encode(f.content).decode("ascii")} for f in files]
+        request["problems"] = [{"path": p.sheet, "message": p.message} for p in problems]
+    elif path.is_file() and path.suffix.lower() == ".zip":
+        if path.stat().st_size > MAX_CALL_BYTES:
+            print(f"Erreur : « {path} » dépasse {fr_size(MAX_CALL_BYTES)}, le plafond des pièces d'un appel.",
+                  file=sys.stderr)
+            return 2
+        request["archive"] = base64.b64encode(path.read_bytes()).decode("ascii")
+    else:
+        print(f"Erreur : « {path} » n'est ni un dossier ni une archive .zip.", file=sys.stderr)
+        return 2
+    return _show(_dispatch(args, "attach", request))
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -366,6 +392,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[common], help="valide puis importe un fichier .xlsx ou .csv")
     p.add_argument("file", help="fichier à importer")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("attach", parents=[common],
+                       help="attache aux dossiers d'un appel les pièces d'un dossier ou d'une archive .zip")
+    p.add_argument("source", metavar="DOSSIER_OU_ZIP",
+                   help="fichiers nommés « <dossier>_… » (ex. AMI1-006_candidature.pdf) ou cités dans "
+                        f"« {MANIFEST_NAME} » (colonnes dossier, fichier) ; PDF, xlsx, ods, docx ou odt, "
+                        f"{fr_size(MAX_DOCUMENT_BYTES)} par pièce, {fr_size(MAX_CALL_BYTES)} par appel")
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
+    p.set_defaults(func=cmd_attach)
     p = sub.add_parser("summary", parents=[common], help="résume le contenu de la base par appel")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=cmd_summary)

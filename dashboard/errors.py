@@ -93,11 +93,13 @@ class ImportRejected(JuryError):
     """An import file was refused; `problems` lists the first problems found
     (at most MAX_LISTED_PROBLEMS), `total` counts them all."""
 
+    refused = "Import refusé"
+
     def __init__(self, problems: list[Problem], total: int | None = None) -> None:
         self.problems = problems[:MAX_LISTED_PROBLEMS]
         self.total = max(total or 0, len(problems))
         plural = "s" if self.total > 1 else ""
-        lines = [f"Import refusé : {fr_number(self.total)} problème{plural} trouvé{plural}, "
+        lines = [f"{self.refused} : {fr_number(self.total)} problème{plural} trouvé{plural}, "
                  "la base n'a pas été modifiée."]
         lines += [f"  – {p}" for p in self.problems]
         hidden = self.total - len(self.problems)
@@ -105,6 +107,12 @@ class ImportRejected(JuryError):
             others = "s" if hidden > 1 else ""
             lines.append(f"  – … et {fr_number(hidden)} autre{others} problème{others}")
         super().__init__("\n".join(lines))
+
+
+class DocumentsRejected(ImportRejected):
+    """Files to attach to dossiers were refused, all of them (`problems`: per file, why)."""
+
+    refused = "Import des pièces refusé"
 
 
 class AccessDenied(JuryError):

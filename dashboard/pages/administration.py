@@ -1,4 +1,4 @@
-"""Administration: conflict-of-interest register and recusals, accounts, backups."""
+"""Administration: conflict-of-interest register and recusals, accounts, backups, the dossiers' documents."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dashboard.ui.server import show_refusal
 from dashboard.ui.session import current_call, get_database
 from dashboard.ui.widgets import conflict_register
 
-TABS = ["Registre des conflits d'intérêts", "Récusations", "Comptes", "Sauvegardes"]
+TABS = ["Registre des conflits d'intérêts", "Récusations", "Comptes", "Sauvegardes", "Pièces des dossiers"]
 ACCOUNT_COLUMNS = {
     "login": "Identifiant", "name": "Nom", "role": "Rôle", "organisation": "Organisation",
     "juror_id": "Membre du jury", "created_at": "Créé le", "failed_attempts": "Échecs de connexion"}
@@ -148,8 +148,36 @@ def _render_backups(actor: Actor, db_path: Path) -> None:
                    mime="application/octet-stream", key="backup_download", icon=":material/download:")
 
 
+def _render_documents(store: Store, actor: Actor, call_id: str, names: dict[str, str]) -> None:
+    """The call's documents, and the removal of one (with its reason, journalled)."""
+    documents = store.call_documents(actor, call_id)
+    st.caption(md_format("{} pièce(s) pour l'appel « {} » ; elles s'ajoutent sur la page Import (« Import des "
+                         "pièces ») ou par « jury attach ».", fr_number(len(documents)), call_id))
+    if documents.empty:
+        return
+    st.dataframe(pd.DataFrame({
+        "N°": documents["document_id"], "Dossier": documents["dossier_id"], "Fichier": documents["file_name"],
+        "Taille": [fr_size(int(size)) for size in documents["size_bytes"]],
+        "Ajoutée le": [fr_datetime(at) for at in documents["added_at"]], "Par": documents["added_by"]}),
+        hide_index=True, width="stretch")
+    rows = {int(row.document_id): row for row in documents.itertuples()}
+    st.markdown("#### Retirer une pièce")
+    with st.form("document_remove", clear_on_submit=True):
+        chosen = st.selectbox("Pièce", list(rows), key="document_remove_id", format_func=lambda d: (
+            f"n° {d} — {rows[d].file_name} ({rows[d].dossier_id} — {names.get(rows[d].dossier_id, '')})"))
+        reason = st.text_input("Motif du retrait (inscrit au journal)", key="document_remove_reason")
+        if st.form_submit_button("Retirer la pièce"):
+            try:
+                store.remove_document(actor, int(chosen), reason)
+            except JuryError as exc:
+                show_refusal(exc)
+            else:
+                st.success(md_format("Pièce « {} » retirée du dossier {} ; le retrait est inscrit au journal.",
+                                     rows[chosen].file_name, rows[chosen].dossier_id))
+
+
 def main() -> None:
-    """The page: the register, the recusal forms and the accounts, each in its tab."""
+    """The page: the register, the recusal forms, the accounts, the backups and the documents, each in its tab."""
     store, actor, call = current_call("manage_recusals")
     st.title("Jurés, récusations et comptes")
     if call is None:
@@ -157,7 +185,7 @@ def main() -> None:
     jurors = store.jurors()
     juror_names = _juror_names(jurors)
     names = _dossier_names(call)
-    register_tab, recusal_tab, accounts_tab, backups_tab = st.tabs(TABS)
+    register_tab, recusal_tab, accounts_tab, backups_tab, documents_tab = st.tabs(TABS)
     with register_tab:
         _render_register(store, actor, call.call_id, jurors, names)
     with recusal_tab:
@@ -169,6 +197,8 @@ def main() -> None:
     with backups_tab:
         if may(actor, "read_backups"):
             _render_backups(actor, get_database().path)
+    with documents_tab:
+        _render_documents(store, actor, call.call_id, names)
 
 
 main()

@@ -11,6 +11,9 @@ from dashboard.core import analysis
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import KIND_LABELS
 from dashboard.services.meeting import CallData
+from dashboard.store import Store
+from dashboard.store.access import Actor
+from dashboard.ui.documents import render_documents
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import dossier_card
 
@@ -70,8 +73,9 @@ def _render_table(shown: pd.DataFrame, total: int) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _render_card(call: CallData, shown: pd.DataFrame) -> None:
-    """The card of one dossier shown (the address's `dossier` by default); the page stops when none is."""
+def _render_card(store: Store, actor: Actor, call: CallData, shown: pd.DataFrame) -> None:
+    """The card and documents of one dossier shown (the address's `dossier` by default); the page
+    stops when none is."""
     st.subheader("Fiche du dossier")
     options = shown["dossier_id"].tolist()
     if not options:
@@ -86,18 +90,19 @@ def _render_card(call: CallData, shown: pd.DataFrame) -> None:
                           on_change=lambda: st.query_params.update(dossier=st.session_state["dossiers_card"]))
     row = dossiers.set_index("dossier_id").loc[chosen]
     dossier_card(row, call.values, call.criteria)
+    render_documents(store, actor, chosen, key="dossiers_pieces")
 
 
 def main() -> None:
     """The page: filters, table, one dossier's card."""
-    _store, _actor, call = current_call()
+    store, actor, call = current_call()
     st.title("Dossiers")
     if call is None:
         st.stop()
     filters = _render_filters(call)
     shown = _filtered(call.dossiers, filters)
     _render_table(shown, len(call.dossiers))
-    _render_card(call, shown)
+    _render_card(store, actor, call, shown)
 
 
 main()

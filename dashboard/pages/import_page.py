@@ -1,4 +1,5 @@
-"""Import: upload an .xlsx, .ods or .csv, see every problem or what was imported."""
+"""Import: upload an .xlsx, .ods or .csv, see every problem or what was imported; and the
+« Import des pièces »: documents attached to a call's dossiers, all or nothing."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from dashboard.core.formatting import fr_number
+from dashboard.core.documents import MAX_CALL_BYTES, MAX_DOCUMENT_BYTES
+from dashboard.core.formatting import fr_number, fr_size
 from dashboard.core.text import md, md_format
-from dashboard.errors import ImportRejected
+from dashboard.errors import DocumentsRejected, ImportRejected
 from dashboard.report.workbook_format import SHEETS
+from dashboard.services.document_files import uploaded_files
+from dashboard.services.documents import attach_files
 from dashboard.services.import_reader import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS
 from dashboard.services.importer import import_file
 from dashboard.store import Store
@@ -25,6 +29,16 @@ INTRODUCTION = (
     "colonne absente du fichier laisse les valeurs enregistrées telles quelles."
 )
 OUTCOME_KEY = "import_outcome"
+DOCUMENTS_OUTCOME_KEY = "documents_outcome"
+DOCUMENTS_INTRODUCTION = (
+    "Joignez aux dossiers d'un appel leurs pièces (dossier de candidature, budget prévisionnel…) : des fichiers "
+    "**PDF**, **.xlsx**, **.ods**, **.docx** ou **.odt**, ou une archive **.zip** qui les contient. Chaque fichier "
+    "va au dossier dont l'identifiant commence son nom, suivi de « _ », « - » ou « . » (`AMI1-006_candidature.pdf`), "
+    "ou à celui qu'indique un fichier `pieces.csv` joint (colonnes `dossier` et `fichier`, séparées par « , » ou "
+    "« ; »). Tout est vérifié avant l'écriture : au moindre problème (type qui ne correspond pas au contenu, fichier "
+    "à macros, fichier sans dossier…), aucune pièce n'est enregistrée. Joindre de nouveau les mêmes fichiers ne "
+    "change rien."
+)
 
 
 def _limits_md() -> str:
@@ -63,9 +77,41 @@ def _render_upload(store: Store, actor: Actor) -> None:
         _import(upload, store, actor)
 
 
-def _render_outcome() -> None:
+def _attach(uploads: list[UploadedFile], store: Store, actor: Actor, call_id: str) -> None:
+    """Attach the uploaded files (an archive opened); the outcome is kept for the page to show."""
+    files, problems = uploaded_files((upload.name, upload.getvalue()) for upload in uploads)
+    source = uploads[0].name if len(uploads) == 1 else f"{fr_number(len(uploads))} fichiers déposés"
+    try:
+        report = attach_files(store, actor, call_id, files, source, problems)
+    except DocumentsRejected as rejected:
+        st.session_state[DOCUMENTS_OUTCOME_KEY] = ("error", str(rejected).splitlines())
+    else:
+        st.session_state[DOCUMENTS_OUTCOME_KEY] = ("success", report.lines())
+
+
+def _render_documents(store: Store, actor: Actor) -> None:
+    """The « Import des pièces » section: the call, the files, the button, the outcome."""
+    st.header("Import des pièces")
+    st.markdown(DOCUMENTS_INTRODUCTION)
+    st.caption(md(f"Au plus {fr_size(MAX_DOCUMENT_BYTES)} par fichier déposé et {fr_size(MAX_CALL_BYTES)} de pièces "
+                  "par appel ; pour une archive plus lourde, l'opérateur utilise « jury attach ». Un PDF doit "
+                  "s'ouvrir et avoir au moins une page."))
+    calls = store.calls()
+    if calls.empty:
+        st.info("Aucun appel dans la base : importez d'abord un classeur.")
+        return
+    labels = dict(zip(calls["call_id"], calls["label"], strict=True))
+    call_id = st.selectbox("Appel", list(labels), format_func=lambda c: f"{c} — {labels[c]}", key="documents_call")
+    # Every type is taken, so that a refused one (.xlsm, .txt) is explained here, in French.
+    uploads = st.file_uploader("Pièces ou archive .zip", accept_multiple_files=True, key="documents_files")
+    if uploads and st.button("Joindre les pièces", type="primary", key="documents_go"):
+        _attach(list(uploads), store, actor, str(call_id))
+    _render_outcome(DOCUMENTS_OUTCOME_KEY)
+
+
+def _render_outcome(key: str = OUTCOME_KEY) -> None:
     """The last import's outcome: the refusal and every problem, or what was imported."""
-    outcome = st.session_state.get(OUTCOME_KEY)
+    outcome = st.session_state.get(key)
     if not outcome:
         return
     kind, lines = outcome
@@ -86,6 +132,7 @@ def main() -> None:
     _render_format()
     _render_upload(store, actor)
     _render_outcome()
+    _render_documents(store, actor)
 
 
 main()

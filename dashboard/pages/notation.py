@@ -26,6 +26,7 @@ from dashboard.services.incidents import refusal_message
 from dashboard.services.meeting import CallData
 from dashboard.store import RatingEntry, Store
 from dashboard.store.access import Actor
+from dashboard.ui.documents import render_documents
 from dashboard.ui.server import page_address
 from dashboard.ui.session import current_call
 from dashboard.ui.widgets import dossier_card
@@ -213,7 +214,7 @@ def _render_stale(form: RatingForm) -> None:
 
 
 def main() -> None:
-    """The page: progress, the choice of a dossier, its card beside its rating form."""
+    """The page: progress, the choice of a dossier, its documents and card beside its rating form."""
     store, actor, call = current_call("rate")
     st.title("Notation")
     if call is None:
@@ -231,6 +232,7 @@ def main() -> None:
         form.load()
     card, form_column = st.columns([3, 2], gap="large")
     with card:
+        render_documents(store, actor, chosen, key="notation_pieces")
         dossier_card(cast(pd.Series, to_rate.set_index("dossier_id").loc[chosen]), call.values, call.criteria)
     with form_column:
         _render_saved(form)

@@ -34,6 +34,7 @@ from dashboard.store.access import Actor, may
 from dashboard.store.deliberation import RESTART_REASON
 from dashboard.store.seance import SeanceRecord
 from dashboard.ui.decisions import decision_form
+from dashboard.ui.documents import render_documents
 from dashboard.ui.downloads import offer_download
 from dashboard.ui.live import first_use
 from dashboard.ui.meeting import meeting_inputs
@@ -187,8 +188,8 @@ def _render_discussed_heading(discussed: Discussed | None) -> None:
         (st.success if discussed.quorum.reached else st.warning)(md(discussed.quorum.sentence("du dossier")))
 
 
-def _render_discussed(call: CallData, discussed: Discussed | None) -> None:
-    """The dossier under discussion's rank, ratings and card (nothing for a recused juror)."""
+def _render_discussed(store: Store, actor: Actor, call: CallData, discussed: Discussed | None) -> None:
+    """The dossier under discussion's rank, ratings, card and documents (nothing for a recused juror)."""
     if discussed is None or discussed.recused:
         return
     rank = discussed.opening_rank
@@ -201,6 +202,7 @@ def _render_discussed(call: CallData, discussed: Discussed | None) -> None:
     if discussed.card is not None:
         with st.expander("Fiche du dossier", expanded=True):
             dossier_card(discussed.card, call.values, call.criteria, with_values=False)
+    render_documents(store, actor, discussed.dossier_id, key="seance_pieces")
 
 
 # --------------------------------------------------------------------------- the vote
@@ -478,7 +480,7 @@ def _render_open(store: Store, actor: Actor, call: CallData, seance: SeanceRecor
     with st.container():
         _render_decision(store, actor, call, view)
     with st.container():
-        _render_discussed(call, view.discussed)
+        _render_discussed(store, actor, call, view.discussed)
     with st.container():
         _render_agenda(view)
     if runs:

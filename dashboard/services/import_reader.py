@@ -473,7 +473,7 @@ def _ods_lines(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
 
 
 # ------------------------------------------------------------------------- .csv
-def _decode(raw: bytes) -> tuple[str | None, str | None]:
+def decode_text(raw: bytes) -> tuple[str | None, str | None]:
     """The text of a CSV file, or why it cannot be read."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -496,14 +496,14 @@ def _decode(raw: bytes) -> tuple[str | None, str | None]:
     return text, None
 
 
-def _delimiter(lines: list[str]) -> str:
+def csv_delimiter(lines: list[str]) -> str:
     """The separator a CSV uses: the one of « ; », « , » and tab most found in its first lines."""
     sample = "\n".join(lines[:HEADER_SEARCH_ROWS])
     return max((";", ",", "\t"), key=sample.count)
 
 
 def _read_csv(path: Path, name: str) -> FileContent:
-    text, failure = _decode(path.read_bytes())
+    text, failure = decode_text(path.read_bytes())
     if failure == "encodage":
         return FileContent(problems=[_file_problem(name, "encodage non reconnu : enregistrez le fichier au format "
                                                          "« CSV UTF-8 » (ou « CSV (séparateur : point-virgule) »)")])
@@ -515,7 +515,7 @@ def _read_csv(path: Path, name: str) -> FileContent:
     if declared:
         delimiter, first_number = declared.group(1), 2
         text = text.split("\n", 1)[1] if "\n" in text else ""
-    delimiter = delimiter or _delimiter(physical)
+    delimiter = delimiter or csv_delimiter(physical)
     lines: list[tuple[int, list[Any]]] = []
     bounds = _Bounds()
     try:

@@ -29,10 +29,12 @@ from typing import Any, Literal
 
 from dashboard.core.filenames import OPERATOR_SCOPE, backup_file_name
 from dashboard.core.formatting import fr_size
-from dashboard.errors import ImportRejected, JuryError
+from dashboard.errors import DocumentsRejected, ImportRejected, JuryError
 from dashboard.resources import DEMO_WORKBOOK, resource
 from dashboard.services.accounts import hash_password
 from dashboard.services.backups import backup_folder, make_backup, prepared_folder
+from dashboard.services.document_files import IncomingFile, archive_files, file_problem
+from dashboard.services.documents import attach_demo_documents, attach_files
 from dashboard.services.importer import import_file
 from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
 from dashboard.store import Database, Store
@@ -153,10 +155,13 @@ def run_init(database: Database, _request: dict[str, Any]) -> Outcome:
         return outcome
     with resources.as_file(resource(DEMO_WORKBOOK)) as workbook:
         report = import_file(workbook, store, actor=OPERATOR)
+    attached = attach_demo_documents(store)
     accounts = create_demo_accounts(store)
     outcome.say(f"Base créée : {database.path}")
     for line in report.lines():
         outcome.say(line)
+    for documents in attached:
+        outcome.say(documents.lines()[0] + " (documents fictifs de démonstration)")
     outcome.say("\nComptes de DÉMONSTRATION (à ne jamais utiliser sur une base réelle), "
                 f"mot de passe commun « {DEMO_PASSWORD} » :")
     for login, role, who in accounts:
@@ -182,6 +187,27 @@ def run_import(database: Database, request: dict[str, Any]) -> Outcome:
     return outcome
 
 
+def run_attach(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury attach FOLDER_OR_ZIP --call C`: the files (a folder's, or an archive's bytes) matched to
+    the call's dossiers and checked, attached whole, or refused whole."""
+    outcome = Outcome()
+    source = str(request["source"])
+    if "archive" in request:
+        files, problems = archive_files(source, base64.b64decode(request["archive"]))
+    else:
+        files = [IncomingFile(str(f["path"]), base64.b64decode(f["content"])) for f in request["files"]]
+        problems = [file_problem(str(p["path"]), str(p["message"])) for p in request.get("problems", [])]
+    try:
+        report = attach_files(database.store(), OPERATOR, str(request["call"]), files, source, problems)
+    except DocumentsRejected as rejected:
+        outcome.code = 2
+        outcome.warn(str(rejected))
+        return outcome
+    for line in report.lines():
+        outcome.say(line)
+    return outcome
+
+
 def run_summary(database: Database, request: dict[str, Any]) -> Outcome:
     """`jury summary [--json]`."""
     outcome = Outcome()
@@ -193,7 +219,8 @@ def run_summary(database: Database, request: dict[str, Any]) -> Outcome:
         outcome.say("Aucun appel dans la base.")
     for entry in summary:
         outcome.say(f"{entry['call']:<8} {entry['label']} : {entry['dossiers']} dossiers, "
-                    f"{entry['historical_laureates']} lauréats historiques, {entry['ratings']} notes")
+                    f"{entry['historical_laureates']} lauréats historiques, {entry['ratings']} notes, "
+                    f"{entry['documents']} pièces")
     return outcome
 
 
@@ -308,6 +335,7 @@ def run_backup(database: Database, _request: dict[str, Any]) -> Outcome:
 OPERATIONS: dict[str, Operation] = {
     "init": run_init,
     "import": run_import,
+    "attach": run_attach,
     "summary": run_summary,
     "audit": run_audit,
     "export": run_export,

@@ -50,7 +50,7 @@ Action = Literal[
     "read_recusals", "read_conflicts", "read_journal", "hold_concertation", "record_decision", "force_dossier",
     "import_data", "read_backups", "follow_seance", "run_seance", "reopen_seance", "vote", "set_official_settings",
     "write_proces_verbal", "manage_accounts", "create_account", "set_other_password", "manage_recusals",
-    "keep_conflict_register",
+    "keep_conflict_register", "read_documents", "attach_documents", "remove_documents",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
 REGISTER_READERS: tuple[Role, ...] = ("president", "direction", "admin")
@@ -84,6 +84,9 @@ PERMISSIONS: dict[Action, Permission] = {
     "set_other_password": Permission(("admin",), "le changement du mot de passe d'un autre compte"),
     "manage_recusals": Permission(("admin",), "la gestion des récusations"),
     "keep_conflict_register": Permission(("admin",), "la tenue du registre des conflits d'intérêts"),
+    "read_documents": Permission(ROLES, "la consultation des pièces des dossiers"),
+    "attach_documents": Permission(("admin",), "l'import des pièces des dossiers"),
+    "remove_documents": Permission(("admin",), "le retrait d'une pièce d'un dossier"),
 }
 
 

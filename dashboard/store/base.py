@@ -5,8 +5,8 @@ into the chain (`journal.py`) with the digest of the protected tables after them
 before they commit.
 
 The domain methods live in `store.py` (calls, dossiers, ratings, accounts), `seance.py`
-(the selection meeting) and `deliberation.py` (its votes, official settings, decisions);
-all build on `StoreBase`.
+(the selection meeting), `deliberation.py` (its votes, official settings, decisions) and
+`documents.py` (the dossiers' documents); all build on `StoreBase`.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ PROTECTED_TABLES: dict[str, tuple[str, ...]] = {
     "users": ("failed_attempts", "last_failed_at"),
     "seances": (), "seance_attendance": (), "seance_agenda": (),
     "seance_votes": (), "seance_vote_participation": (), "seance_settings": (), "decision_history": (),
+    # A document's content is covered by its `sha256`, which `Store.verify_journal` checks against it.
+    "dossier_documents": ("content",),
 }
 # Reference communes come from the package; the journal and the schema are checked by the chain.
 # The séance's clock only counts changes, each journalled with the séance's own tables.
@@ -62,7 +64,7 @@ PROTECTED_TABLES: dict[str, tuple[str, ...]] = {
 UNPROTECTED_TABLES = ("communes", "audit_log", "schema_version", "seance_clock", "user_sessions", "working_state")
 # Large protected tables are digested in parts, by this column, so that a write recomputes
 # only the parts it changed (one dossier's ratings, not every rating).
-PARTITIONS = {"ratings": "dossier_id", "criterion_values": "dossier_id"}
+PARTITIONS = {"ratings": "dossier_id", "criterion_values": "dossier_id", "dossier_documents": "dossier_id"}
 # A transaction that wrote more parts of a table than this reads the table whole instead.
 PARTS_READ_ONE_BY_ONE = 8
 

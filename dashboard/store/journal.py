@@ -268,9 +268,11 @@ def _chain_problems(entries: Sequence[Entry], key: bytes) -> list[str]:
     return problems
 
 
-def verify(entries: Sequence[Entry], key: bytes, live_state: str, heads: Sequence[str] = ()) -> Verdict:
+def verify(entries: Sequence[Entry], key: bytes, live_state: str, heads: Sequence[str] = (),
+           content_problems: Sequence[str] = ()) -> Verdict:
     """Check the chain `entries` (in `audit_id` order) with `key`, the live data against the
-    last state digest, and that every head hash recorded elsewhere is still one of its entries."""
+    last state digest, and that every head hash recorded elsewhere is still one of its entries;
+    `content_problems` are what the store found of data the digest covers only by their hash."""
     problems = _chain_problems(entries, key)
     for entry in entries:
         if entry.action == OUTSIDE_CHANGE and entry.actor == SYSTEM_ACTOR:
@@ -289,6 +291,7 @@ def verify(entries: Sequence[Entry], key: bytes, live_state: str, heads: Sequenc
         if head not in known:
             problems.append(f"l'empreinte « {head} », relevée hors de la base, n'est plus une entrée du journal : "
                             "son historique a été réécrit ou tronqué depuis.")
+    problems += content_problems
     return Verdict(entries=len(entries), legacy=sum(e.legacy for e in entries),
                    head=entries[-1].entry_hash if entries else None,
                    state_entry=state_entry.audit_id if state_entry else None, problems=problems)

@@ -30,6 +30,7 @@ from dashboard.store import journal
 from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.base import _JOURNAL_COLUMNS, LOGIN_FAILURE, PARTITIONS, PROTECTED_TABLES, TABLES
 from dashboard.store.deliberation import DeliberationRecords
+from dashboard.store.documents import DocumentRecords
 from dashboard.store.seance import SEANCE_ENTITY
 from dashboard.store.sessions import PASSWORD_CHANGED, SessionRecords
 
@@ -97,7 +98,7 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
         raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
 
 
-class Store(DeliberationRecords, SessionRecords):
+class Store(DeliberationRecords, DocumentRecords, SessionRecords):
     """The jury's data, read and written through one cursor."""
 
     # ------------------------------------------------------------------- reads
@@ -207,7 +208,7 @@ class Store(DeliberationRecords, SessionRecords):
         return {table: int(self._rows(f'SELECT count(*) FROM "{table}"')[0][0]) for table in self._table_names()}
 
     def summary(self) -> list[dict[str, Any]]:
-        """One entry per call: dossiers, historical laureates, jurors, ratings."""
+        """One entry per call: dossiers, historical laureates, jurors, ratings, stored documents."""
         rows = self._rows("""
             SELECT c.call_id, c.label,
                    (SELECT count(*) FROM dossiers d WHERE d.call_id = c.call_id),
@@ -220,10 +221,11 @@ class Store(DeliberationRecords, SessionRecords):
             FROM calls c ORDER BY c.call_id
         """)
         total_jurors = self._rows("SELECT count(*) FROM jurors")[0][0]
+        documents = self.document_counts()
         return [
             {"call": call_id, "label": label, "dossiers": dossiers,
              "historical_laureates": laureates, "jurors": total_jurors,
-             "jurors_with_ratings": raters, "ratings": ratings}
+             "jurors_with_ratings": raters, "ratings": ratings, "documents": documents.get(call_id, 0)}
             for call_id, label, dossiers, laureates, raters, ratings in rows
         ]
 
@@ -422,9 +424,11 @@ class Store(DeliberationRecords, SessionRecords):
 
     def verify_journal(self, actor: Actor, heads: Iterable[str] = ()) -> journal.Verdict:
         """The chain checked entry by entry, the live data against its last state digest, and
-        each head hash recorded elsewhere (a « Manifeste ») against its entries."""
+        each head hash recorded elsewhere (a « Manifeste ») against its entries, and each
+        document's content against its recorded digest."""
         require(actor, "read_journal")
-        return journal.verify(self.journal_entries(), self._chain.key, self.state_hash(), list(heads))
+        return journal.verify(self.journal_entries(), self._chain.key, self.state_hash(), list(heads),
+                              self.content_problems())
 
     def record_outside_change(self) -> bool:
         """At opening: when the protected tables no longer match the last state digest, the

@@ -61,3 +61,13 @@ def offer_download(actor: Actor, label: str, build: Callable[[], bytes], *, file
     """A download button whose file `build()` makes when clicked, fetchable by `actor` only."""
     st.download_button(md(label), data=_granting(actor, build, file_name, mime), file_name=file_name, mime=mime,
                        key=key, on_click="ignore", type="primary" if primary else "secondary", icon=icon)
+
+
+PDF_MIME = "application/pdf"
+
+
+def show_pdf(actor: Actor, data: bytes, *, key: str, alt: str, height: int = 720) -> None:
+    """A PDF read in the page (`st.pdf`), its address granted to `actor` only: the viewer fetches
+    it from `/media/<id>.pdf`, named by the digest of its bytes and type, as any download."""
+    grant(actor.login, _calculate_file_id(data, PDF_MIME))
+    st.pdf(data, height=height, key=key, alt=alt)
