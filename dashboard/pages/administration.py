@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -160,20 +161,20 @@ def _render_documents(store: Store, actor: Actor, call_id: str, names: dict[str,
         "Taille": [fr_size(int(size)) for size in documents["size_bytes"]],
         "Ajoutée le": [fr_datetime(at) for at in documents["added_at"]], "Par": documents["added_by"]}),
         hide_index=True, width="stretch")
-    rows = {int(row.document_id): row for row in documents.itertuples()}
+    rows: dict[int, dict[str, Any]] = {int(row["document_id"]): row for row in documents.to_dict("records")}
     st.markdown("#### Retirer une pièce")
     with st.form("document_remove", clear_on_submit=True):
         chosen = st.selectbox("Pièce", list(rows), key="document_remove_id", format_func=lambda d: (
-            f"n° {d} — {rows[d].file_name} ({rows[d].dossier_id} — {names.get(rows[d].dossier_id, '')})"))
+            f"n° {d} — {rows[d]['file_name']} ({rows[d]['dossier_id']} — {names.get(rows[d]['dossier_id'], '')})"))
         reason = st.text_input("Motif du retrait (inscrit au journal)", key="document_remove_reason")
-        if st.form_submit_button("Retirer la pièce"):
+        if st.form_submit_button("Retirer la pièce") and chosen is not None:
             try:
-                store.remove_document(actor, int(chosen), reason)
+                store.remove_document(actor, chosen, reason)
             except JuryError as exc:
                 show_refusal(exc)
             else:
                 st.success(md_format("Pièce « {} » retirée du dossier {} ; le retrait est inscrit au journal.",
-                                     rows[chosen].file_name, rows[chosen].dossier_id))
+                                     rows[chosen]["file_name"], rows[chosen]["dossier_id"]))
 
 
 def main() -> None:
