@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,7 @@ def _render_documents(store: Store, actor: Actor, call_id: str, names: dict[str,
         "Taille": [fr_size(int(size)) for size in documents["size_bytes"]],
         "Ajoutée le": [fr_datetime(at) for at in documents["added_at"]], "Par": documents["added_by"]}),
         hide_index=True, width="stretch")
-    rows: dict[int, dict[str, Any]] = {int(row["document_id"]): row for row in documents.to_dict("records")}
+    rows: dict[int, dict[Hashable, Any]] = {int(row["document_id"]): row for row in documents.to_dict("records")}
     st.markdown("#### Retirer une pièce")
     with st.form("document_remove", clear_on_submit=True):
         chosen = st.selectbox("Pièce", list(rows), key="document_remove_id", format_func=lambda d: (
