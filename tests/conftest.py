@@ -67,7 +67,9 @@ def tiny_store(store: Store, tiny_workbook: Path) -> Store:
 
 @pytest.fixture(scope="session")
 def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo call and its demo accounts in a database file built once per test run."""
+    """The demo calls, their documents and their demo accounts in a database file built once per
+    test run (what `jury init` makes)."""
+    from dashboard.services.documents import attach_demo_documents
     from dashboard.services.importer import import_file
     from dashboard.services.operations import create_demo_accounts
     from dashboard.store.access import OPERATOR
@@ -76,6 +78,7 @@ def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = Database(path)
     store = db.store()
     import_file(DEMO_WORKBOOK, store, actor=OPERATOR)
+    attach_demo_documents(store)
     create_demo_accounts(store)
     db.close()
     return path

@@ -44,7 +44,29 @@ def test_summary_reports_the_demo_calls(demo_db: Path) -> None:
     assert calls["AMI1"]["jurors"] == 9
     assert calls["AMI1"]["ratings"] > 0
     for entry in calls.values():
-        assert {"call", "label", "dossiers", "historical_laureates", "jurors", "ratings"} <= set(entry)
+        assert {"call", "label", "dossiers", "historical_laureates", "jurors", "ratings", "documents"} <= set(entry)
+        assert entry["documents"] == entry["dossiers"], "jury init attaches one demo PDF per dossier"
+
+
+def test_attach_adds_three_named_pdfs_once(demo_db: Path, tmp_path: Path) -> None:
+    from tests.helpers.documents import pdf_bytes, write_files
+
+    folder = write_files(tmp_path / "pieces", {f"AMI1-00{n}_budget.pdf": pdf_bytes(n) for n in (1, 2, 3)})
+    before = {entry["call"]: entry["documents"] for entry in summary(demo_db)}
+    result = jury("attach", str(folder), "--call", "AMI1", "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Pièces de l'appel « AMI1 » : 3 nouveaux, 0 déjà présent."
+    after = {entry["call"]: entry["documents"] for entry in summary(demo_db)}
+    assert after == {**before, "AMI1": before["AMI1"] + 3}
+    again = jury("attach", str(folder), "--call", "AMI1", "--db", str(demo_db))
+    assert again.returncode == 0 and "0 nouveau, 3 déjà présents" in again.stdout
+    assert {entry["call"]: entry["documents"] for entry in summary(demo_db)} == after
+    (folder / "lisez-moi.txt").write_text("à lire")
+    refused = jury("attach", str(folder), "--call", "AMI1", "--db", str(demo_db))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "Import des pièces refusé : 1 problème trouvé, la base n'a pas été modifiée." in refused.stderr
+    assert "Fichier « lisez-moi.txt » : ne correspond à aucun dossier de l'appel « AMI1 »" in refused.stderr
+    assert jury("audit", "--verify", "--db", str(demo_db)).returncode == 0
 
 
 def test_second_init_reuses_the_database(demo_db: Path) -> None:

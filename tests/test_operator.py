@@ -29,6 +29,7 @@ from dashboard.services.operations import OPERATIONS, SERVER_REFUSED
 from dashboard.services.operator_link import ROUTE, discovery_path, token_digest, token_path
 from dashboard.store.journal import key_path
 from tests.helpers.databases import copy_database
+from tests.helpers.documents import pdf_bytes, write_files, zip_of
 from tests.helpers.pdf import pdf_text, without_times
 from tests.helpers.server import free_port, serving
 from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
@@ -101,6 +102,9 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
     assert json.loads(discovery_path(served).read_text())["port"] == int(server_url.rsplit(":", 1)[1])
     assert not discovery_path(stopped).exists()
     user = ("--role", "direction", "--name", "Marie Curie", "--organisation", "Cnam")
+    pieces = write_files(tmp_path / "pieces", {f"AMI1-00{n}_budget.pdf": pdf_bytes(n) for n in (1, 2, 3)})
+    slip = tmp_path / "envoi.zip"
+    slip.write_bytes(zip_of({"AMI1-004_budget.pdf": pdf_bytes(), "../AMI1-005_budget.pdf": pdf_bytes()}))
     steps: list[tuple[tuple[str, ...], str]] = [
         (("summary", "--json"), ""),
         (("summary",), ""),
@@ -110,6 +114,9 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         (("user", "passwd", "marie.curie"), "polonium-1898\n"),
         (("import", str(DEMO_WORKBOOK)), ""),                         # nothing changes
         (("import", str(damaged_workbook)), ""),                      # refused whole
+        (("attach", str(pieces), "--call", "AMI1"), ""),                 # three new documents
+        (("attach", str(pieces), "--call", "AMI1"), ""),                 # « 0 nouveau »
+        (("attach", str(slip), "--call", "AMI1"), ""),                   # refused whole
         (("export", "--call", "AMI9", "--size", "3", "--out", str(tmp_path)), ""),  # unknown call
         (("export", "--call", "AMI1", "--seance", "99", "--out", str(tmp_path)), ""),  # unknown séance
         (("rapport", "--call", "AMI9", "--out", str(tmp_path)), ""),                 # unknown call
@@ -130,10 +137,12 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         assert "Traceback" not in through_server[1] + through_server[2]
         codes.append(through_server[0])
         outputs.append(through_server[1] + through_server[2])
-    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
-    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[12]
-    assert "Erreur : Séance n° 99 inconnue." in outputs[9]
-    assert "Appel « AMI9 » inconnu" in outputs[10] and "pas de procès-verbal à établir" in outputs[11]
+    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 0, 0, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
+    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[15]
+    assert "3 nouveaux" in outputs[8] and "0 nouveau, 3 déjà présents" in outputs[9]
+    assert "Import des pièces refusé" in outputs[10] and "chemin refusé" in outputs[10]
+    assert "Erreur : Séance n° 99 inconnue." in outputs[12]
+    assert "Appel « AMI9 » inconnu" in outputs[13] and "pas de procès-verbal à établir" in outputs[14]
     # The server did the work: the served copy's journal names the account, the file was never opened here.
     audit = json.loads(run(capsys, monkeypatch, "audit", "--json", "--db", str(served))[1])
     assert ("création de compte", "marie.curie") in [(entry["action"], entry["entity_id"]) for entry in audit]

@@ -335,18 +335,18 @@ def match_files(files: Sequence[IncomingFile], dossier_ids: Sequence[str],
     paths = _by_path(offered)
     for manifest in manifests:
         lines, found = read_manifest(manifest)
-        problems += found
         for line in lines:
             file, dossier_id = paths.get(line.file_path), known.get(line.dossier_id.lower())
             if dossier_id is None:
-                problems.append(Problem(manifest.path, line.row, "dossier", line.dossier_id,
-                                        f"dossier inconnu dans l'appel « {call_id} »", place="fichier"))
+                found.append(Problem(manifest.path, line.row, "dossier", line.dossier_id,
+                                     f"dossier inconnu dans l'appel « {call_id} »", place="fichier"))
             if file is None:
-                problems.append(Problem(manifest.path, line.row, "fichier", line.file_path,
-                                        "fichier absent du dossier ou de l'archive", place="fichier"))
+                found.append(Problem(manifest.path, line.row, "fichier", line.file_path,
+                                     "fichier absent du dossier ou de l'archive", place="fichier"))
             if file is not None and dossier_id is not None:
                 matched.append(MatchedFile(file, dossier_id))
                 named.add(file.path)
+        problems += sorted(found, key=lambda problem: problem.row or 0)
     for file in offered:
         if file.path in named:
             continue

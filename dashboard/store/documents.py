@@ -25,12 +25,13 @@ import pandas as pd
 from dashboard.core.documents import DOCUMENT_KINDS, MAX_CALL_BYTES, MAX_DOCUMENT_BYTES
 from dashboard.core.formatting import fr_number, fr_size
 from dashboard.errors import DocumentsRejected, Problem, StoreError
-from dashboard.store.access import Actor, require
+from dashboard.store.access import OPERATOR, Actor, require
 from dashboard.store.seance import SeanceRecords
 
 DOCUMENT_ENTITY = "document"
+# Who added a document, by name: an account's, or the operator's (`jury attach`, `jury init`).
 _LISTED = ("d.document_id, d.dossier_id, d.file_name, d.kind, d.size_bytes, d.sha256, "
-           "coalesce(u.name, d.added_by) AS added_by, d.added_at")
+           "coalesce(u.name, CASE WHEN d.added_by = ? THEN ? END, d.added_by) AS added_by, d.added_at")
 _FROM = "FROM dossier_documents d LEFT JOIN users u ON u.login = d.added_by"
 
 NEW = "nouveau"
@@ -91,13 +92,15 @@ class DocumentRecords(SeanceRecords):
         require(actor, "read_documents")
         return self._frame(f"SELECT {_LISTED} {_FROM} JOIN dossiers x USING (dossier_id) WHERE x.call_id = ? "
                            "AND NOT EXISTS (SELECT 1 FROM recusals r WHERE r.dossier_id = d.dossier_id "
-                           "AND r.juror_id = ?) ORDER BY d.dossier_id, d.file_name", [call_id, actor.juror_id])
+                           "AND r.juror_id = ?) ORDER BY d.dossier_id, d.file_name",
+                           [OPERATOR.login, OPERATOR.name, call_id, actor.juror_id])
 
     def dossier_documents(self, actor: Actor, dossier_id: str) -> pd.DataFrame:
         """The documents of one dossier (no content); refused to a juror recused from it."""
         require(actor, "read_documents")
         self.check_not_recused(actor, dossier_id)
-        return self._frame(f"SELECT {_LISTED} {_FROM} WHERE d.dossier_id = ? ORDER BY d.file_name", [dossier_id])
+        return self._frame(f"SELECT {_LISTED} {_FROM} WHERE d.dossier_id = ? ORDER BY d.file_name",
+                           [OPERATOR.login, OPERATOR.name, dossier_id])
 
     def document(self, actor: Actor, document_id: int) -> StoredDocument:
         """One document with its content; refused to a juror recused from its dossier."""

@@ -20,16 +20,11 @@ from dashboard.store.access import Actor
 from dashboard.ui.downloads import offer_download, show_pdf
 
 
-def _document_line(row: Any) -> str:
-    """« **AMI1-006_candidature.pdf** — PDF, 14 Kio, ajouté le 02/12/2026 à 10:05 par … » (Markdown)."""
-    return md_format("**{}** — {}, {}, ajoutée le {} par {}", row.file_name, DOCUMENT_KINDS[row.kind].label,
-                     fr_size(int(row.size_bytes)), fr_datetime(row.added_at), row.added_by)
-
-
 def _render_document(store: Store, actor: Actor, row: Any, key: str) -> None:
     """One document: its line, « Lire ici » for a PDF, « Télécharger »."""
     line, read, download = st.columns([6, 2, 2], vertical_alignment="center")
-    line.markdown(_document_line(row))
+    line.markdown(md_format("**{}** — {}, {}, ajoutée le {} par {}", row.file_name, DOCUMENT_KINDS[row.kind].label,
+                            fr_size(int(row.size_bytes)), fr_datetime(row.added_at), row.added_by))
     document_id = int(row.document_id)
     reading = row.kind == "pdf" and read.toggle("Lire ici", key=f"{key}_read_{document_id}")
     with download:

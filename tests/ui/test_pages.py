@@ -136,13 +136,13 @@ def test_administration_lists_the_backups_and_offers_one_for_download(app_db: Pa
     at = app_as(ADMIN).run()
     at.switch_page("../pages/administration.py").run()
     assert not at.exception
-    assert [tab.label for tab in at.tabs][-1] == "Sauvegardes"
+    assert [tab.label for tab in at.tabs][-2:] == ["Sauvegardes", "Pièces des dossiers"]
     listing = at.dataframe[-1].value
     assert list(listing["Faite le"]) == ["01/12/2026 à 10:30", "01/12/2026 à 09:15"]
     assert list(listing["Type"]) == ["à la demande", "automatique"]
     assert list(listing["Fichier"]) == [manual.name, automatic.name]
     assert all(size.endswith("Mio") for size in listing["Taille"])
-    caption = rendered(at.main.caption[-1].value)
+    caption = next(rendered(c.value) for c in at.main.caption if "toutes les" in c.value)
     assert "toutes les 15 minutes" in caption and "les 12 dernières" in caption
     assert at.selectbox(key="backup_chosen").value == 0
     download = at.get("download_button")

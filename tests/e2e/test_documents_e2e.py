@@ -1,0 +1,49 @@
+"""End to end: a juror reads a dossier's PDF beside the rating form on /notation; a juror recused
+from that dossier is refused the document on /dossiers and the copied address of the PDF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.helpers.browser import choose_call, no_exception, sign_in
+
+pytestmark = pytest.mark.e2e
+
+DOSSIER = "AMI1-003"          # olivier.castaing (JUR-04) is recused from it in the demo
+RECUSED = "olivier.castaing"
+
+
+def test_a_juror_reads_the_pdf_and_a_recused_juror_is_refused_it(page, browser, app_url: str) -> None:
+    sign_in(page, app_url, "celine.ravaud", path=f"/notation?dossier={DOSSIER}")
+    choose_call(page, re.compile(r"AMI 1 — 2019"))
+    page.get_by_text("Pièces du dossier (1)").wait_for()
+    page.get_by_text(f"{DOSSIER}_dossier-de-candidature.pdf").wait_for()
+    with page.expect_response(lambda response: "/media/" in response.url and response.url.endswith(".pdf")) as shown:
+        page.get_by_text("Lire ici", exact=True).click()
+    address = shown.value.url
+    assert shown.value.status == 200 and shown.value.body().startswith(b"%PDF-")
+    # The viewer draws the pages beside the rating form, which stays in place.
+    viewer = page.locator('[aria-label="Pièce AMI1-003_dossier-de-candidature.pdf"]')
+    viewer.wait_for()
+    viewer.locator("canvas").first.wait_for()
+    assert page.locator('[data-testid="stForm"]').count() == 1
+    assert no_exception(page)
+
+    recused = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    other = recused.new_page()
+    other.set_default_timeout(30_000)
+    try:
+        sign_in(other, app_url, RECUSED, path=f"/dossiers?dossier={DOSSIER}")
+        choose_call(other, re.compile(r"AMI 1 — 2019"))
+        other.get_by_text(f"vous êtes récusé·e pour le dossier « {DOSSIER} »").wait_for()
+        main = other.locator('[data-testid="stMain"]')
+        assert "dossier-de-candidature.pdf" not in main.inner_text()
+        assert other.get_by_text("Lire ici", exact=True).count() == 0
+        refused = recused.request.get(address)
+        assert refused.status == 403 and "Fichier réservé" in refused.text()
+        assert no_exception(other)
+    finally:
+        recused.close()
+    assert page.request.get(address).status == 200  # the juror who opened it still may
