@@ -22,7 +22,7 @@ from dashboard.ui.downloads import offer_download, show_pdf
 
 def _render_document(store: Store, actor: Actor, row: Any, key: str) -> None:
     """One document: its line, « Lire ici » for a PDF, « Télécharger »."""
-    line, read, download = st.columns([6, 2, 2], vertical_alignment="center")
+    line, read, download = st.columns([5, 2, 3], vertical_alignment="center")
     line.markdown(md_format("**{}** — {}, {}, ajoutée le {} par {}", row.file_name, DOCUMENT_KINDS[row.kind].label,
                             fr_size(int(row.size_bytes)), fr_datetime(row.added_at), row.added_by))
     document_id = int(row.document_id)

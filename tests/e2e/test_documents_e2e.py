@@ -4,10 +4,12 @@ from that dossier is refused the document on /dossiers and the copied address of
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser import choose_call, no_exception, sign_in
+from tests.helpers.browser import choose_call, no_exception, open_page, sign_in
+from tests.helpers.documents import pdf_bytes, zip_of
 
 pytestmark = pytest.mark.e2e
 
@@ -47,3 +49,25 @@ def test_a_juror_reads_the_pdf_and_a_recused_juror_is_refused_it(page, browser, 
     finally:
         recused.close()
     assert page.request.get(address).status == 200  # the juror who opened it still may
+
+
+def test_the_administration_attaches_documents_on_import(page, app_url: str, tmp_path: Path) -> None:
+    slip = tmp_path / "envoi.zip"
+    slip.write_bytes(zip_of({"AMI1-010_budget.pdf": pdf_bytes(), "../AMI1-011_budget.pdf": pdf_bytes()}))
+    good = tmp_path / "AMI1-010_budget.pdf"
+    good.write_bytes(pdf_bytes(2))
+    sign_in(page, app_url, "admin")
+    open_page(page, "Import")
+    page.get_by_text("Import des pièces").first.wait_for()
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1)
+    uploader.set_input_files(str(good))
+    page.get_by_role("button", name="Joindre les pièces").click()
+    page.get_by_text("Pièces de l'appel « AMI1 » : 1 nouveau, 0 déjà présent.").wait_for()
+    page.get_by_text("AMI1-010_budget.pdf → AMI1-010 : nouveau").wait_for()
+    # The same file again, with an archive whose entry leaves it: all refused, nothing written.
+    uploader.set_input_files(str(slip))
+    page.get_by_role("button", name="Joindre les pièces").click()
+    page.get_by_text("Import des pièces refusé").wait_for()
+    assert "Fichier « envoi.zip/../AMI1-011_budget.pdf » : chemin refusé" in page.locator(
+        '[data-testid="stMain"]').inner_text()
+    assert no_exception(page)
