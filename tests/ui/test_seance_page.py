@@ -122,6 +122,8 @@ def test_jurors_follow_and_the_recused_juror_sees_only_the_recusal(demo_app_stor
     expected = demo_app_store.discussed_ratings(president, seance.seance_id)
     assert ratings["Moyenne"].tolist() == [fr_number(v, 2) for v in expected["mean"]] and len(ratings) == 6
     assert not [b for b in follower.button if b.label == "Passer au dossier suivant"]
+    assert "#### Pièces du dossier (1)" in _texts(follower.markdown)
+    assert [t.label for t in follower.toggle if str(t.key).startswith("seance_pieces_read_")] == ["Lire ici"]
 
     recused = _page(account(demo_app_store, RECUSED_JUROR))
     assert not recused.exception
@@ -129,6 +131,8 @@ def test_jurors_follow_and_the_recused_juror_sees_only_the_recusal(demo_app_stor
     assert any(t.startswith("Vous êtes récusé·e pour ce dossier") for t in _texts(recused.warning))
     assert not recused.table and not recused.get("expander")
     assert not any("Rang à l'ouverture" in t for t in _texts(recused.markdown))
+    assert not any("Pièces du dossier" in t for t in _texts(recused.markdown))
+    assert not [t for t in recused.toggle if str(t.key).startswith("seance_pieces")]
 
 
 def test_attendance_and_the_quorums(demo_app_store: Store, president: Actor) -> None:
