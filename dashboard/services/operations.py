@@ -29,13 +29,13 @@ from typing import Any, Literal
 
 from dashboard.core.filenames import OPERATOR_SCOPE, backup_file_name
 from dashboard.core.formatting import fr_size
-from dashboard.errors import DocumentsRejected, ImportRejected, JuryError
+from dashboard.errors import ImportRejected, JuryError
 from dashboard.resources import DEMO_WORKBOOK, resource
 from dashboard.services.accounts import hash_password
 from dashboard.services.backups import backup_folder, make_backup, prepared_folder
 from dashboard.services.document_files import IncomingFile, archive_files, file_problem
-from dashboard.services.documents import attach_demo_documents, attach_files
-from dashboard.services.importer import import_file
+from dashboard.services.documents import AttachReport, attach_demo_documents, attach_files
+from dashboard.services.importer import ImportReport, import_file
 from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
@@ -169,43 +169,40 @@ def run_init(database: Database, _request: dict[str, Any]) -> Outcome:
     return outcome
 
 
-def run_import(database: Database, request: dict[str, Any]) -> Outcome:
-    """`jury import FILE`: the file's bytes, checked then imported whole, or refused whole."""
+def _reported(work: Callable[[], ImportReport | AttachReport]) -> Outcome:
+    """An import's or an attachment's outcome: its report's lines, or exit code 2 and the refusal
+    with every problem (`ImportRejected`, `DocumentsRejected`)."""
     outcome = Outcome()
-    name = Path(str(request["name"])).name
-    with tempfile.TemporaryDirectory(prefix="jury-import-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(base64.b64decode(request["content"]))
-        try:
-            report = import_file(path, database.store(), actor=OPERATOR, original_name=name)
-        except ImportRejected as rejected:
-            outcome.code = 2
-            outcome.warn(str(rejected))
-            return outcome
-    for line in report.lines():
-        outcome.say(line)
-    return outcome
-
-
-def run_attach(database: Database, request: dict[str, Any]) -> Outcome:
-    """`jury attach FOLDER_OR_ZIP --call C`: the files (a folder's, or an archive's bytes) matched to
-    the call's dossiers and checked, attached whole, or refused whole."""
-    outcome = Outcome()
-    source = str(request["source"])
-    if "archive" in request:
-        files, problems = archive_files(source, base64.b64decode(request["archive"]))
-    else:
-        files = [IncomingFile(str(f["path"]), base64.b64decode(f["content"])) for f in request["files"]]
-        problems = [file_problem(str(p["path"]), str(p["message"])) for p in request.get("problems", [])]
     try:
-        report = attach_files(database.store(), OPERATOR, str(request["call"]), files, source, problems)
-    except DocumentsRejected as rejected:
+        report = work()
+    except ImportRejected as rejected:
         outcome.code = 2
         outcome.warn(str(rejected))
         return outcome
     for line in report.lines():
         outcome.say(line)
     return outcome
+
+
+def run_import(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury import FILE`: the file's bytes, checked then imported whole, or refused whole."""
+    name = Path(str(request["name"])).name
+    with tempfile.TemporaryDirectory(prefix="jury-import-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(base64.b64decode(request["content"]))
+        return _reported(lambda: import_file(path, database.store(), actor=OPERATOR, original_name=name))
+
+
+def run_attach(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury attach FOLDER_OR_ZIP --call C`: the files (a folder's, or an archive's bytes) matched to
+    the call's dossiers and checked, attached whole, or refused whole."""
+    source = str(request["source"])
+    if "archive" in request:
+        files, problems = archive_files(source, base64.b64decode(request["archive"]))
+    else:
+        files = [IncomingFile(str(f["path"]), base64.b64decode(f["content"])) for f in request["files"]]
+        problems = [file_problem(str(p["path"]), str(p["message"])) for p in request.get("problems", [])]
+    return _reported(lambda: attach_files(database.store(), OPERATOR, str(request["call"]), files, source, problems))
 
 
 def run_summary(database: Database, request: dict[str, Any]) -> Outcome:
