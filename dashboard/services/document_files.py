@@ -192,7 +192,7 @@ def uploaded_files(uploads: Iterable[tuple[str, bytes]]) -> tuple[list[IncomingF
 
 
 # ------------------------------------------------------------------ contents
-def content_problem(file: IncomingFile) -> tuple[str | None, str | None]:
+def content_kind(file: IncomingFile) -> tuple[str | None, str | None]:
     """The kind of an accepted file, or why it is refused (its extension, its content)."""
     lowered = file.name.lower()
     if lowered.endswith(MACRO_EXTENSIONS):

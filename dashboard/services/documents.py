@@ -18,7 +18,7 @@ from dashboard.resources import DEMO_DOCUMENTS, resource
 from dashboard.services.document_files import (
     IncomingFile,
     archive_files,
-    content_problem,
+    content_kind,
     file_problem,
     folder_files,
     match_files,
@@ -55,7 +55,7 @@ def _checked(store: Store, actor: Actor, call_id: str,
     matched, problems = match_files(files, dossier_ids, call_id)
     documents: list[NewDocument] = []
     for match in matched:
-        kind, reason = content_problem(match.file)
+        kind, reason = content_kind(match.file)
         if reason is not None or kind is None:
             problems.append(file_problem(match.file.path, reason or "type non reconnu"))
         else:
