@@ -15,8 +15,8 @@ def upload(page, app_url: str, path: Path) -> None:
     """Sign in as the administration and import `path` on /import."""
     sign_in(page, app_url, "admin")
     open_page(page, "Import")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.get_by_role("button", name="Importer").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.get_by_role("button", name="Importer", exact=True).click()
 
 
 def test_import_page_reports_problems_and_writes_nothing(page, app_url: str, tmp_path: Path) -> None:
