@@ -44,7 +44,7 @@ def test_installed_server_keeps_its_theme_map_and_upload_cap(page, installed_url
     assert no_exception(page)
 
     open_page(page, "Import")
-    dropzone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    dropzone = page.locator('[data-testid="stFileUploaderDropzone"]').first
     dropzone.wait_for()
     limit = dropzone.inner_text()
     assert re.search(r"(?<!\d)20\s?MB per file", limit), limit
