@@ -13,16 +13,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dashboard.core.formatting import fr_number
+from dashboard.core.formatting import fr_number, fr_size
 
-__all__ = ["DOCUMENT_KINDS", "MACRO_EXTENSIONS", "MANIFEST_NAME", "MAX_CALL_BYTES", "MAX_DOCUMENT_BYTES",
-           "MAX_FILES", "DocumentKind", "attach_sentence", "dossier_of_name", "kind_of_name"]
+__all__ = ["DOCUMENT_KINDS", "MANIFEST_NAME", "MAX_CALL_BYTES", "MAX_DOCUMENT_BYTES", "MAX_FILES", "PDF_MIME",
+           "REFUSED_EXTENSIONS", "DocumentKind", "attach_sentence", "dossier_of_name", "kind_of_name", "too_large"]
 
 MEGABYTE = 1024 * 1024
 MAX_DOCUMENT_BYTES = 20 * MEGABYTE     # one file (the web uploader's limit too)
 MAX_CALL_BYTES = 500 * MEGABYTE        # every document of one call, stored and new together
 MAX_FILES = 2_000                      # files in one folder or archive
 MANIFEST_NAME = "pieces.csv"
+PDF_MIME = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class DocumentKind:
 
 
 DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.kind: kind for kind in (
-    DocumentKind("pdf", ".pdf", "application/pdf", "PDF"),
+    DocumentKind("pdf", ".pdf", PDF_MIME, "PDF"),
     DocumentKind("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "classeur Excel"),
     DocumentKind("ods", ".ods", "application/vnd.oasis.opendocument.spreadsheet", "classeur OpenDocument"),
@@ -44,8 +45,9 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.kind: kind for kind in (
                  "texte Word"),
     DocumentKind("odt", ".odt", "application/vnd.oasis.opendocument.text", "texte OpenDocument"),
 )}
-# Office files that carry macros: refused by their extension (and by their content when renamed).
-MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".docm", ".dotm", ".pptm", ".xls", ".doc")
+# Office files that carry macros, and the old binary formats: refused by their extension (a renamed
+# macro file is refused by its content, `services/document_files.py`).
+REFUSED_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".docm", ".dotm", ".pptm", ".xls", ".doc")
 
 _SEPARATORS = "_.-"
 
@@ -63,6 +65,11 @@ def dossier_of_name(file_name: str, dossier_ids: Iterable[str]) -> str | None:
     found = [dossier_id for dossier_id in dossier_ids
              if re.match(re.escape(dossier_id.lower()) + f"[{re.escape(_SEPARATORS)}]", lowered)]
     return max(found, key=len) if found else None
+
+
+def too_large(size: int) -> str:
+    """Why a file of `size` bytes is refused: « trop volumineux (21,0 Mio ; au plus 20,0 Mio par pièce) »."""
+    return f"trop volumineux ({fr_size(size)} ; au plus {fr_size(MAX_DOCUMENT_BYTES)} par pièce)"
 
 
 def attach_sentence(call_id: str, added: int, present: int) -> str:

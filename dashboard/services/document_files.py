@@ -34,13 +34,14 @@ from pypdf.errors import PyPdfError
 
 from dashboard.core.documents import (
     DOCUMENT_KINDS,
-    MACRO_EXTENSIONS,
     MANIFEST_NAME,
     MAX_CALL_BYTES,
     MAX_DOCUMENT_BYTES,
     MAX_FILES,
+    REFUSED_EXTENSIONS,
     dossier_of_name,
     kind_of_name,
+    too_large,
 )
 from dashboard.core.formatting import fr_number, fr_size
 from dashboard.errors import Problem
@@ -121,7 +122,7 @@ def folder_files(folder: Path) -> tuple[list[IncomingFile], list[Problem]]:
 
 
 def _too_large(path: str, size: int) -> Problem:
-    return file_problem(path, f"trop volumineux ({fr_size(size)} ; au plus {fr_size(MAX_DOCUMENT_BYTES)} par pièce)")
+    return file_problem(path, too_large(size))
 
 
 def _batch_too_large(source: str) -> Problem:
@@ -195,14 +196,14 @@ def uploaded_files(uploads: Iterable[tuple[str, bytes]]) -> tuple[list[IncomingF
 def content_kind(file: IncomingFile) -> tuple[str | None, str | None]:
     """The kind of an accepted file, or why it is refused (its extension, its content)."""
     lowered = file.name.lower()
-    if lowered.endswith(MACRO_EXTENSIONS):
+    if lowered.endswith(REFUSED_EXTENSIONS):
         return None, (f"format refusé ({PurePosixPath(lowered).suffix}) : les fichiers à macros et les anciens "
                       "formats Office ne sont pas acceptés ; enregistrez-le en .xlsx, .docx, .ods, .odt ou PDF")
     claimed = kind_of_name(file.name)
     if claimed is None:
         return None, f"type non accepté : seuls les fichiers {_ACCEPTED} sont des pièces"
     if len(file.content) > MAX_DOCUMENT_BYTES:
-        return None, f"trop volumineux ({fr_size(len(file.content))} ; au plus {fr_size(MAX_DOCUMENT_BYTES)} par pièce)"
+        return None, too_large(len(file.content))
     if not file.content:
         return None, "fichier vide"
     actual, reason = _pdf_kind(file.content) if file.content[:1024].find(b"%PDF-") >= 0 else _office_kind(file.content)
@@ -246,7 +247,7 @@ def _office_kind(content: bytes) -> tuple[str | None, str | None]:
                 return _ooxml_kind(archive, entries)
             if "mimetype" in entries:
                 return _odf_kind(archive, entries)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, UnicodeDecodeError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             return None, "document illisible (archive endommagée)"
     return "autre", None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from dashboard.core.documents import attach_sentence
 from dashboard.errors import DocumentsRejected, Problem, StoreError
@@ -20,7 +19,6 @@ from dashboard.services.document_files import (
     archive_files,
     content_kind,
     file_problem,
-    folder_files,
     match_files,
 )
 from dashboard.store import Store
@@ -56,9 +54,9 @@ def _checked(store: Store, actor: Actor, call_id: str,
     documents: list[NewDocument] = []
     for match in matched:
         kind, reason = content_kind(match.file)
-        if reason is not None or kind is None:
-            problems.append(file_problem(match.file.path, reason or "type non reconnu"))
-        else:
+        if reason is not None:
+            problems.append(file_problem(match.file.path, reason))
+        elif kind is not None:
             documents.append(NewDocument(match.dossier_id, match.file.path, match.file.name, kind,
                                          match.file.content))
     return documents, problems
@@ -74,19 +72,11 @@ def attach_files(store: Store, actor: Actor, call_id: str, files: Sequence[Incom
     if not files and not read_problems:
         raise DocumentsRejected([file_problem(source, "aucun fichier à attacher")])
     documents, problems = _checked(store, actor, call_id, files)
-    problems = [*read_problems, *problems, *store.plan_documents(call_id, documents)[1]]
-    if problems:
-        raise DocumentsRejected(problems)
+    if read_problems or problems:
+        # what the store would refuse too, so that one report lists everything
+        raise DocumentsRejected([*read_problems, *problems, *store.plan_documents(call_id, documents)[1]])
+    # the store plans the batch in its transaction and refuses it whole (`DocumentsRejected`)
     return AttachReport(call_id, source, store.add_documents(actor, call_id, documents, source))
-
-
-def read_source(path: Path) -> tuple[list[IncomingFile], list[Problem]]:
-    """The files of a folder or of a .zip archive on this machine."""
-    if path.is_dir():
-        return folder_files(path)
-    if path.suffix.lower() == ".zip" and path.is_file():
-        return archive_files(path.name, path.read_bytes())
-    return [], [file_problem(str(path), "ni un dossier ni une archive .zip")]
 
 
 def attach_demo_documents(store: Store) -> list[AttachReport]:

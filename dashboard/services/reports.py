@@ -22,6 +22,7 @@ import pandas as pd
 from dashboard.core import filenames
 from dashboard.core import shortlist as shortlist_logic
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
+from dashboard.core.documents import PDF_MIME
 from dashboard.core.formatting import fr_datetime
 from dashboard.core.seance import seance_quorum
 from dashboard.errors import ExportError
@@ -45,7 +46,7 @@ from dashboard.store.deliberation import CLOSED, OPEN, VOID, VoteRecord
 __all__ = ["build_report", "page_report_request", "proces_verbal_call", "proces_verbal_file_name", "report_call",
            "report_file_name", "seance_minutes"]
 
-PDF = "application/pdf"
+PDF = PDF_MIME
 
 
 # --------------------------------------------------------------------------- the ranking report

@@ -19,10 +19,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import pandas as pd
 
-from dashboard.core.documents import DOCUMENT_KINDS, MAX_CALL_BYTES, MAX_DOCUMENT_BYTES
+from dashboard.core.documents import DOCUMENT_KINDS, MAX_CALL_BYTES, MAX_DOCUMENT_BYTES, too_large
 from dashboard.core.formatting import fr_number, fr_size
 from dashboard.errors import DocumentsRejected, Problem, StoreError
 from dashboard.store.access import OPERATOR, Actor, require
@@ -49,8 +50,9 @@ class NewDocument:
     kind: str
     content: bytes
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """Computed once: a batch is planned, then planned again in its transaction, then written."""
         return hashlib.sha256(self.content).hexdigest()
 
 
@@ -147,8 +149,7 @@ class DocumentRecords(SeanceRecords):
                 problems.append(_problem(document, f"le dossier « {document.dossier_id} » n'est pas un dossier de "
                                                    f"l'appel « {call_id} »"))
             elif len(document.content) > MAX_DOCUMENT_BYTES:
-                problems.append(_problem(document, f"trop volumineux ({fr_size(len(document.content))} ; au plus "
-                                                   f"{fr_size(MAX_DOCUMENT_BYTES)} par pièce)"))
+                problems.append(_problem(document, too_large(len(document.content))))
             elif key in stored:
                 planned.append(PlannedDocument(document, PRESENT, "" if stored[key] == document.file_name
                                                else f"déjà attaché sous « {stored[key]} »"))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 
+from dashboard.core.documents import PDF_MIME
 from dashboard.core.text import md
 from dashboard.store.access import Actor
 
@@ -62,8 +63,6 @@ def offer_download(actor: Actor, label: str, build: Callable[[], bytes], *, file
     st.download_button(md(label), data=_granting(actor, build, file_name, mime), file_name=file_name, mime=mime,
                        key=key, on_click="ignore", type="primary" if primary else "secondary", icon=icon)
 
-
-PDF_MIME = "application/pdf"
 
 
 def show_pdf(actor: Actor, data: bytes, *, key: str, alt: str, height: int = 720) -> None:

@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 
 from dashboard.errors import DocumentsRejected
 from dashboard.services.document_files import IncomingFile, archive_files, folder_files, uploaded_files
-from dashboard.services.documents import attach_demo_documents, attach_files, read_source
+from dashboard.services.documents import attach_demo_documents, attach_files
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.documents import (
@@ -32,7 +32,7 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 def attach_folder(store: Store, folder: Path, call_id: str = "AMI1"):
-    files, problems = read_source(folder)
+    files, problems = folder_files(folder)
     return attach_files(store, OPERATOR, call_id, files, folder.name, problems)
 
 
