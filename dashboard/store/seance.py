@@ -410,8 +410,13 @@ class SeanceRecords(StoreBase):
     def discuss_dossier(self, actor: Actor, seance_id: int, dossier_id: str | None,
                         expected_version: int) -> SeanceRecord:
         """Put a dossier of the agenda under discussion (None: none), the one before counting as
-        discussed; refused when the séance moved on since `expected_version` (compare-and-set)."""
+        discussed; refused when the séance moved on since `expected_version` (compare-and-set).
+        The dossier already under discussion is nothing to do, whatever version the page showed:
+        the same choice sent again (a poll crossing the president's choice) is not a conflict."""
         require(actor, "run_seance")
+        now = self.seance(actor, seance_id)
+        if now.is_open and now.current_dossier_id == dossier_id:
+            return now
 
         def work(seance: SeanceRecord) -> dict[str, Any]:
             if dossier_id is not None and dossier_id not in self._agenda_ids(seance_id):

@@ -42,28 +42,6 @@ def wait_drawn(page, path: str) -> None:
     page.wait_for_function(_DRAWN, arg=path)
 
 
-# Notes in the page whether the script has run since: a record of the state leaving « running »
-# counts too (a short run may start and end between two looks).
-_WATCH_RUNS = """() => {
-    window.__juryRan = false;
-    const app = document.querySelector('[data-testid="stApp"]');
-    new MutationObserver(records => {
-        if (app.dataset.testScriptState === 'running' || records.some(r => r.oldValue === 'running')) {
-            window.__juryRan = true;
-        }
-    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-}"""
-
-
-def act_and_wait_drawn(page, path: str, act) -> None:
-    """Do `act()` (a change a person makes) and wait until the app has run for it and the page
-    at `path` is drawn again, also when nothing on the page shows the change."""
-    page.evaluate(_WATCH_RUNS)
-    act()
-    page.wait_for_function("() => window.__juryRan")
-    wait_drawn(page, path)
-
-
 def reset_working_state(page, path: str) -> None:
     """« Mes réglages » → « Réinitialiser mes réglages », and wait for the page at `path` loaded again."""
     page.get_by_role("button", name="Mes réglages").click()

@@ -142,6 +142,18 @@ def test_a_stale_move_is_refused_and_changes_nothing(tiny_store: Store) -> None:
     assert tiny_store.seance_clock() == clock
 
 
+def test_choosing_the_dossier_already_under_discussion_is_no_conflict(tiny_store: Store) -> None:
+    seance = tiny_store.seance(PRESIDENT, _open(tiny_store))
+    seen = seance.version
+    moved = tiny_store.discuss_dossier(PRESIDENT, seance.seance_id, "AMI1-003", seen)
+    clock, entries = tiny_store.seance_clock(), len(tiny_store.audit_log(PRESIDENT))
+    # The same choice sent again for the version it was made on: nothing to do, nothing refused.
+    assert tiny_store.discuss_dossier(PRESIDENT, seance.seance_id, "AMI1-003", seen) == moved
+    assert tiny_store.seance_clock() == clock and len(tiny_store.audit_log(PRESIDENT)) == entries
+    with pytest.raises(SeanceChanged, match="La séance a changé entre-temps"):  # another choice is one
+        tiny_store.discuss_dossier(PRESIDENT, seance.seance_id, "AMI1-001", seen)
+
+
 def test_two_tabs_moving_at_once_move_once(tmp_path: Path, tiny_workbook: Path) -> None:
     database = Database(tmp_path / "jury.duckdb")
     try:
