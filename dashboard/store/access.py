@@ -51,6 +51,7 @@ Action = Literal[
     "import_data", "read_backups", "follow_seance", "run_seance", "reopen_seance", "vote", "set_official_settings",
     "write_proces_verbal", "manage_accounts", "create_account", "set_other_password", "manage_recusals",
     "keep_conflict_register", "read_documents", "attach_documents", "remove_documents",
+    "read_rapporteurs", "assign_rapporteurs",
 ]
 JURY: tuple[Role, ...] = ("jure", "president")
 REGISTER_READERS: tuple[Role, ...] = ("president", "direction", "admin")
@@ -87,6 +88,8 @@ PERMISSIONS: dict[Action, Permission] = {
     "read_documents": Permission(ROLES, "la consultation des pièces des dossiers"),
     "attach_documents": Permission(("admin",), "l'import des pièces des dossiers"),
     "remove_documents": Permission(("admin",), "le retrait d'une pièce d'un dossier"),
+    "read_rapporteurs": Permission(ROLES, "la consultation des rapporteurs"),
+    "assign_rapporteurs": Permission(("admin",), "la répartition des rapporteurs"),
 }
 
 

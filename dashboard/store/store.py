@@ -31,6 +31,7 @@ from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.base import _JOURNAL_COLUMNS, LOGIN_FAILURE, PARTITIONS, PROTECTED_TABLES, TABLES
 from dashboard.store.deliberation import DeliberationRecords
 from dashboard.store.documents import DocumentRecords
+from dashboard.store.rapporteurs import RapporteurRecords
 from dashboard.store.seance import SEANCE_ENTITY
 from dashboard.store.sessions import PASSWORD_CHANGED, SessionRecords
 
@@ -98,7 +99,7 @@ def _profile_rules(actor: Actor, name: str, owner: str | None) -> None:
         raise AccessDenied(f"Action refusée : le profil « {name} » appartient à « {owner} » ; choisissez un autre nom.")
 
 
-class Store(DeliberationRecords, DocumentRecords, SessionRecords):
+class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionRecords):
     """The jury's data, read and written through one cursor."""
 
     # ------------------------------------------------------------------- reads
@@ -546,17 +547,24 @@ class Store(DeliberationRecords, DocumentRecords, SessionRecords):
 
     # ----------------------------------------------------------------- ratings
     def dossiers_to_rate(self, actor: Actor, call_id: str) -> pd.DataFrame:
-        """The call's dossiers the acting juror may rate (not recused)."""
+        """The call's dossiers the acting juror may rate: not recused, and, when the call's plan
+        reserves the rating to rapporteurs, those the juror is a rapporteur of."""
         require_juror(actor, "rate")
         frame = self.dossiers(actor, call_id)
-        return frame[~frame["dossier_id"].isin(self.recused_dossier_ids(actor, call_id))]
+        frame = frame[~frame["dossier_id"].isin(self.recused_dossier_ids(actor, call_id))]
+        plan = self.rapporteur_plan(call_id)
+        if plan is not None and plan.rapporteurs_only:
+            frame = frame[frame["dossier_id"].isin(self.rapporteur_dossier_ids(actor, call_id))]
+        return frame
 
     def check_may_rate(self, actor: Actor, dossier_id: str) -> None:
-        """Refuse, in French, a juror recused from the dossier."""
+        """Refuse, in French, a juror recused from the dossier, or not its rapporteur when the call reserves
+        the rating to rapporteurs."""
         juror_id = require_juror(actor, "rate")
         if juror_id in self.dossier_recused_juror_ids(dossier_id):
             raise AccessDenied(f"Accès refusé : vous êtes récusé·e pour le dossier « {dossier_id} » ; "
                                "vous ne pouvez ni le noter ni voir les notes des autres jurés.")
+        self.check_rapporteur(juror_id, dossier_id)
 
     def own_ratings(self, actor: Actor, call_id: str) -> pd.DataFrame:
         """The acting juror's ratings of a call (recused dossiers excluded)."""
