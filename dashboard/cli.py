@@ -3,6 +3,7 @@
 Subcommands: `init` (create the database; on a new one, import the demo call,
 attach its demo documents and create the demo accounts), `serve` (the dashboard), `import FILE`,
 `attach FOLDER_OR_ZIP --call …` (documents to the call's dossiers),
+`assign --call … --per-dossier K [--max-load N] [--with-president] [--reset] [--json]` (rapporteurs),
 `summary [--json]`, `export --call … [--seance ID] [--size N] --out …` (the
 shortlist workbook), `rapport` (the same options: the ranking report in PDF),
 `pv --call … [--seance ID] --out …` (a séance's procès-verbal), `user add|passwd|list`,
@@ -125,6 +126,23 @@ def cmd_attach(args: argparse.Namespace) -> int:
         print(f"Erreur : « {path} » n'est ni un dossier ni une archive .zip.", file=sys.stderr)
         return 2
     return _show(_dispatch(args, "attach", request))
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    """Share the call's eligible dossiers between rapporteurs."""
+    return _show(_dispatch(args, "assign", {"call": args.call, "per_dossier": args.per_dossier,
+                                            "max_load": args.max_load, "with_president": args.with_president,
+                                            "reset": args.reset, "json": args.json}))
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"« {text} » refusé : au moins 1")
+    return value
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -381,6 +399,20 @@ def _export_options(p: argparse.ArgumentParser, extension: str) -> None:
     p.add_argument("--out", required=True, help=f"fichier .{extension} à écrire (ou dossier : nom automatique)")
 
 
+def _assign_parser(p: argparse.ArgumentParser) -> None:
+    """`jury assign`'s options."""
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
+    p.add_argument("--per-dossier", required=True, type=_at_least_one, metavar="K",
+                   help="nombre de rapporteurs par dossier")
+    p.add_argument("--max-load", type=_at_least_one, default=None, metavar="N",
+                   help="au plus N dossiers par rapporteur")
+    p.add_argument("--with-president", action="store_true", help="la présidence est aussi rapporteur")
+    p.add_argument("--reset", action="store_true",
+                   help="repart de zéro : les rapporteurs désignés à la main ne sont pas gardés")
+    p.add_argument("--json", action="store_true", help="affiche la répartition enregistrée en JSON")
+    p.set_defaults(func=cmd_assign)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
     common = _FrenchParser(add_help=False)  # only lends --db to the subcommands (same class as theirs)
@@ -400,6 +432,9 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{fr_size(MAX_DOCUMENT_BYTES)} par pièce, {fr_size(MAX_CALL_BYTES)} par appel")
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
     p.set_defaults(func=cmd_attach)
+    _assign_parser(sub.add_parser("assign", parents=[common], help="répartit les dossiers éligibles d'un appel "
+                                  "entre rapporteurs (jamais un juré récusé ni de la région du dossier ; "
+                                  "charges équilibrées)"))
     p = sub.add_parser("summary", parents=[common], help="résume le contenu de la base par appel")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=cmd_summary)

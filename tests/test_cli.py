@@ -201,3 +201,20 @@ def test_a_store_failure_keeps_duckdb_words_for_the_log(tmp_path: Path, monkeypa
     assert error.startswith("Erreur : Lecture impossible : la base a refusé l'opération")
     assert "IO Error" not in error and error.count("\n") == 1
     assert "Input/output error" in (tmp_path / "jury.incidents.log").read_text(encoding="utf-8")
+
+
+def test_assign_gives_each_eligible_dossier_two_rapporteurs_and_explains_a_refusal(demo_db: Path) -> None:
+    result = jury("assign", "--call", "AMI1", "--per-dossier", "2", "--json", "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    per_dossier: dict[str, list[str]] = {}
+    for row in rows:
+        per_dossier.setdefault(row["dossier"], []).append(row["juror"])
+    assert set(map(len, per_dossier.values())) == {2} and "JUR-01" not in {row["juror"] for row in rows}
+    loads = [sum(1 for row in rows if row["juror"] == juror) for juror in {row["juror"] for row in rows}]
+    assert max(loads) - min(loads) <= 1
+    assert {e["call"]: e["rapporteurs"] for e in summary(demo_db)}["AMI1"] == len(rows)
+    refused = jury("assign", "--call", "AMI1", "--per-dossier", "2", "--max-load", "3", "--db", str(demo_db))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "Plafond trop bas" in refused.stderr and "--max-load 3" in refused.stderr
+    assert summary(demo_db) and {e["call"]: e["rapporteurs"] for e in summary(demo_db)}["AMI1"] == len(rows)

@@ -117,6 +117,8 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         (("attach", str(pieces), "--call", "AMI1"), ""),                 # three new documents
         (("attach", str(pieces), "--call", "AMI1"), ""),                 # « 0 nouveau »
         (("attach", str(slip), "--call", "AMI1"), ""),                   # refused whole
+        (("assign", "--call", "AMI1", "--per-dossier", "2", "--json"), ""),   # the rapporteurs
+        (("assign", "--call", "AMI1", "--per-dossier", "2", "--max-load", "3"), ""),  # refused: the cap
         (("export", "--call", "AMI9", "--size", "3", "--out", str(tmp_path)), ""),  # unknown call
         (("export", "--call", "AMI1", "--seance", "99", "--out", str(tmp_path)), ""),  # unknown séance
         (("rapport", "--call", "AMI9", "--out", str(tmp_path)), ""),                 # unknown call
@@ -137,12 +139,14 @@ def test_every_command_gives_the_same_result_through_the_server_and_on_the_file(
         assert "Traceback" not in through_server[1] + through_server[2]
         codes.append(through_server[0])
         outputs.append(through_server[1] + through_server[2])
-    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 0, 0, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
-    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[15]
+    assert codes == [0, 0, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 1, 0]
+    assert "Aucun changement" in outputs[6] and "Import refusé" in outputs[7] and "réutilisée" in outputs[17]
     assert "3 nouveaux" in outputs[8] and "0 nouveau, 3 déjà présents" in outputs[9]
     assert "Import des pièces refusé" in outputs[10] and "chemin refusé" in outputs[10]
-    assert "Erreur : Séance n° 99 inconnue." in outputs[12]
-    assert "Appel « AMI9 » inconnu" in outputs[13] and "pas de procès-verbal à établir" in outputs[14]
+    assigned = [row["dossier"] for row in json.loads(outputs[11])]
+    assert assigned and {assigned.count(d) for d in assigned} == {2} and "Plafond trop bas" in outputs[12]
+    assert "Erreur : Séance n° 99 inconnue." in outputs[14]
+    assert "Appel « AMI9 » inconnu" in outputs[15] and "pas de procès-verbal à établir" in outputs[16]
     # The server did the work: the served copy's journal names the account, the file was never opened here.
     audit = json.loads(run(capsys, monkeypatch, "audit", "--json", "--db", str(served))[1])
     assert ("création de compte", "marie.curie") in [(entry["action"], entry["entity_id"]) for entry in audit]

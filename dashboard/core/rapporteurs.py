@@ -143,7 +143,7 @@ def _solve(case: AssignmentCase, readers: Sequence[Reader]) -> list[tuple[str, s
             lower[column] = 1
     upper[low] = upper[high] = case.max_load if case.max_load is not None else len(case.dossiers)
     result = milp(cost, constraints=LinearConstraint(rows.tocsr(), lower_rows, upper_rows),
-                  integrality=np.ones(width), bounds=Bounds(lower, upper), options={"presolve": True})
+                  integrality=np.ones(width, dtype=np.int8), bounds=Bounds(lower, upper), options={"presolve": True})
     if result.status != 0 or result.x is None:
         return None
     return [pair for column, pair in enumerate(pairs) if result.x[column] > 0.5]

@@ -1,4 +1,5 @@
-"""Administration: conflict-of-interest register and recusals, accounts, backups, the dossiers' documents."""
+"""Administration: conflict-of-interest register and recusals, rapporteurs, accounts, backups, the dossiers'
+documents."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import ROLES, Actor, Role, may
 from dashboard.ui.downloads import offer_download
+from dashboard.ui.rapporteurs import render_rapporteurs
 from dashboard.ui.server import show_refusal
 from dashboard.ui.session import current_call, get_database
 from dashboard.ui.widgets import conflict_register
 
-TABS = ["Registre des conflits d'intérêts", "Récusations", "Comptes", "Sauvegardes", "Pièces des dossiers"]
+TABS = ["Registre des conflits d'intérêts", "Récusations", "Rapporteurs", "Comptes", "Sauvegardes",
+        "Pièces des dossiers"]
 ACCOUNT_COLUMNS = {
     "login": "Identifiant", "name": "Nom", "role": "Rôle", "organisation": "Organisation",
     "juror_id": "Membre du jury", "created_at": "Créé le", "failed_attempts": "Échecs de connexion"}
@@ -179,7 +182,8 @@ def _render_documents(store: Store, actor: Actor, call_id: str, names: dict[str,
 
 
 def main() -> None:
-    """The page: the register, the recusal forms, the accounts, the backups and the documents, each in its tab."""
+    """The page: the register, the recusal forms, the rapporteurs, the accounts, the backups and the documents,
+    each in its tab."""
     store, actor, call = current_call("manage_recusals")
     st.title("Jurés, récusations et comptes")
     if call is None:
@@ -187,13 +191,15 @@ def main() -> None:
     jurors = store.jurors()
     juror_names = _juror_names(jurors)
     names = _dossier_names(call)
-    register_tab, recusal_tab, accounts_tab, backups_tab, documents_tab = st.tabs(TABS)
+    register_tab, recusal_tab, rapporteurs_tab, accounts_tab, backups_tab, documents_tab = st.tabs(TABS)
     with register_tab:
         _render_register(store, actor, call.call_id, jurors, names)
     with recusal_tab:
         _render_add_recusal(store, actor, juror_names, names)
         _render_remove_recusal(store, actor, call.call_id, juror_names, names)
         _render_no_conflict(store, actor, call.call_id, juror_names)
+    with rapporteurs_tab:
+        render_rapporteurs(store, actor, call, juror_names, names)
     with accounts_tab:
         _render_accounts(store, actor, juror_names)
     with backups_tab:

@@ -8,6 +8,11 @@ again whenever Streamlit has let go of its widgets' values (after another
 dossier was shown), never over values the juror is entering. A save says
 exactly what it wrote: « 4 critères sur 6 enregistrés », with the scores, the
 criteria left to rate, and any comment left unsaved for want of a score.
+
+A juror who is rapporteur of dossiers of the call sees their progress on those first, and finds
+them first in the list, marked « Rapporteur · »; when the call's plan reserves the rating to
+rapporteurs, a caption says so. The calibration strip (`dashboard.core.calibration`) shows, folded,
+how the juror uses the scale beside the other jurors.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
+from dashboard.core.calibration import NO_SCORES, calibration_table
 from dashboard.core.formatting import fr_number
 from dashboard.core.text import md, md_format
 from dashboard.core.views import rating_save_message
@@ -34,6 +40,11 @@ from dashboard.ui.widgets import dossier_card
 SCORES = [1, 2, 3, 4, 5]
 SCORE_HELP = "1 : très insuffisant · 2 : insuffisant · 3 : correct · 4 : bon · 5 : excellent"
 STALE_KEY = "notation_stale"
+RAPPORTEUR_PREFIX = "Rapporteur · "
+RAPPORTEURS_ONLY_NOTE = ("Pour cet appel, seuls les rapporteurs d'un dossier le notent : vous ne pouvez noter que "
+                         "vos dossiers de rapporteur.")
+CALIBRATION_NOTE = ("Vos notes de l'appel à côté de celles des autres jurés, critère par critère (notes comptées, "
+                    "hors dossiers dont vous êtes récusé·e) ; dispersion : écart-type des notes.")
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,26 @@ def _complete_dossiers(to_rate: pd.DataFrame, own: pd.DataFrame, criteria_count:
     return {d for d in to_rate["dossier_id"] if rated is not None and rated.get(d, 0) >= criteria_count}
 
 
+def _rapporteur_dossiers(store: Store, actor: Actor, call_id: str, to_rate: pd.DataFrame) -> list[str]:
+    """The dossiers of the call the user is rapporteur of and may rate, in their order."""
+    rateable = set(to_rate["dossier_id"])
+    return [d for d in store.rapporteur_dossier_ids(actor, call_id) if d in rateable]
+
+
+def _render_rapporteur_progress(store: Store, call_id: str, mine: list[str], complete: set[str]) -> None:
+    """How many of the user's rapporteur dossiers are complete; whether only rapporteurs rate this call."""
+    if mine:
+        done = len(complete.intersection(mine))
+        st.subheader("Vos dossiers en tant que rapporteur")
+        st.metric("Dossiers de rapporteur complets", f"{fr_number(done)} / {fr_number(len(mine))}")
+        st.progress(done / len(mine))
+    plan = store.rapporteur_plan(call_id)
+    if plan is not None and plan.rapporteurs_only:
+        st.caption(RAPPORTEURS_ONLY_NOTE)
+    if mine:
+        st.subheader("Tous vos dossiers de l'appel")
+
+
 def _render_progress(store: Store, actor: Actor, call_id: str, done: int, total: int) -> None:
     """How many dossiers are complete, and how many the user is recused from."""
     st.metric("Dossiers complets", f"{fr_number(done)} / {fr_number(total)}")
@@ -135,17 +166,36 @@ def _render_progress(store: Store, actor: Actor, call_id: str, done: int, total:
                    "ils n'apparaissent pas ici.")
 
 
-def _render_choice(to_rate: pd.DataFrame, names: dict[str, str], complete: set[str], requested: str | None) -> str:
-    """The dossier to rate (all, or those to complete); the page stops when none is left."""
+def _render_calibration(store: Store, actor: Actor, call_id: str, labels: dict[str, str]) -> None:
+    """How the user uses the scale beside the other jurors, per jury criterion, folded."""
+    with st.expander("Votre usage de l'échelle (calibrage)"):
+        st.caption(CALIBRATION_NOTE)
+        table = calibration_table(store.calibration_scores(actor, call_id), labels)
+        if table.empty:
+            st.info(NO_SCORES)
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key="notation_calibration")
+
+
+def _render_choice(to_rate: pd.DataFrame, names: dict[str, str], complete: set[str], requested: str | None,
+                   mine: list[str]) -> str:
+    """The dossier to rate (all, or those to complete), the user's rapporteur dossiers first; the page
+    stops when none is left."""
     only_todo = st.toggle("À compléter seulement", key="notation_todo")
-    options = [d for d in to_rate["dossier_id"] if not (only_todo and d in complete)]
+    marked = set(mine)
+    ordered = mine + [d for d in to_rate["dossier_id"] if d not in marked]
+    options = [d for d in ordered if not (only_todo and d in complete)]
     if not options:
-        st.success("Tous vos dossiers de cet appel sont notés.")
+        if ordered:
+            st.success("Tous vos dossiers de cet appel sont notés.")
+        else:
+            st.info("Aucun dossier de cet appel n'est à noter pour vous.")
         st.stop()
     index = options.index(requested) if requested in options else 0
     chosen: str = st.selectbox(
         "Dossier", options, index=index, key="notation_dossier",
-        format_func=lambda d: f"{'✓ ' if d in complete else ''}{d} — {names[d]}",
+        format_func=lambda d: (f"{'✓ ' if d in complete else ''}{RAPPORTEUR_PREFIX if d in marked else ''}"
+                               f"{d} — {names[d]}"),
         # the address follows the choice, so it can be shared or bookmarked
         on_change=lambda: st.query_params.update(dossier=st.session_state["notation_dossier"]))
     return chosen
@@ -214,7 +264,8 @@ def _render_stale(form: RatingForm) -> None:
 
 
 def main() -> None:
-    """The page: progress, the choice of a dossier, its documents and card beside its rating form."""
+    """The page: progress (as rapporteur, then overall), calibration, the choice of a dossier, its documents
+    and card beside its rating form."""
     store, actor, call = current_call("rate")
     st.title("Notation")
     if call is None:
@@ -223,10 +274,13 @@ def main() -> None:
     requested = _requested_dossier(store, actor)
     to_rate = store.dossiers_to_rate(actor, call.call_id)
     complete = _complete_dossiers(to_rate, store.own_ratings(actor, call.call_id), len(criteria))
+    mine = _rapporteur_dossiers(store, actor, call.call_id, to_rate)
+    _render_rapporteur_progress(store, call.call_id, mine, complete)
     _render_progress(store, actor, call.call_id, len(complete), len(to_rate))
-    names: dict[str, str] = dict(zip(to_rate["dossier_id"], to_rate["display_name"], strict=True))
-    chosen = _render_choice(to_rate, names, complete, requested)
     labels = dict(zip(criteria["criterion_id"].astype(str), criteria["label"].astype(str), strict=True))
+    _render_calibration(store, actor, call.call_id, labels)
+    names: dict[str, str] = dict(zip(to_rate["dossier_id"], to_rate["display_name"], strict=True))
+    chosen = _render_choice(to_rate, names, complete, requested, mine)
     form = RatingForm(store, actor, call.call_id, labels, chosen, names[chosen])
     if form.needs_load():
         form.load()

@@ -37,6 +37,7 @@ from dashboard.services.document_files import IncomingFile, archive_files, file_
 from dashboard.services.documents import AttachReport, attach_demo_documents, attach_files
 from dashboard.services.importer import ImportReport, import_file
 from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
+from dashboard.services.rapporteurs import assign_rapporteurs, assignment_rows
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
 from dashboard.store.journal import key_path, key_warning
@@ -205,6 +206,22 @@ def run_attach(database: Database, request: dict[str, Any]) -> Outcome:
     return _reported(lambda: attach_files(database.store(), OPERATOR, str(request["call"]), files, source, problems))
 
 
+def run_assign(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury assign --call C --per-dossier K [--max-load N] [--with-president] [--reset] [--json]`:
+    the call's rapporteurs solved and stored; the stored assignment, or the report, printed."""
+    store = database.store()
+    report = assign_rapporteurs(store, OPERATOR, str(request["call"]), int(request["per_dossier"]),
+                                request.get("max_load"), bool(request.get("with_president")),
+                                bool(request.get("reset")))
+    outcome = Outcome()
+    if request.get("json"):
+        outcome.say(json.dumps(assignment_rows(store, OPERATOR, report.call_id), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            outcome.say(line)
+    return outcome
+
+
 def run_summary(database: Database, request: dict[str, Any]) -> Outcome:
     """`jury summary [--json]`."""
     outcome = Outcome()
@@ -217,7 +234,7 @@ def run_summary(database: Database, request: dict[str, Any]) -> Outcome:
     for entry in summary:
         outcome.say(f"{entry['call']:<8} {entry['label']} : {entry['dossiers']} dossiers, "
                     f"{entry['historical_laureates']} lauréats historiques, {entry['ratings']} notes, "
-                    f"{entry['documents']} pièces")
+                    f"{entry['documents']} pièces, {entry['rapporteurs']} affectations de rapporteurs")
     return outcome
 
 
@@ -333,6 +350,7 @@ OPERATIONS: dict[str, Operation] = {
     "init": run_init,
     "import": run_import,
     "attach": run_attach,
+    "assign": run_assign,
     "summary": run_summary,
     "audit": run_audit,
     "export": run_export,

@@ -209,7 +209,8 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
         return {table: int(self._rows(f'SELECT count(*) FROM "{table}"')[0][0]) for table in self._table_names()}
 
     def summary(self) -> list[dict[str, Any]]:
-        """One entry per call: dossiers, historical laureates, jurors, ratings, stored documents."""
+        """One entry per call: dossiers, historical laureates, jurors, ratings, stored documents,
+        rapporteur rows."""
         rows = self._rows("""
             SELECT c.call_id, c.label,
                    (SELECT count(*) FROM dossiers d WHERE d.call_id = c.call_id),
@@ -222,11 +223,12 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
             FROM calls c ORDER BY c.call_id
         """)
         total_jurors = self._rows("SELECT count(*) FROM jurors")[0][0]
-        documents = self.document_counts()
+        documents, rapporteurs = self.document_counts(), self.rapporteur_counts()
         return [
             {"call": call_id, "label": label, "dossiers": dossiers,
              "historical_laureates": laureates, "jurors": total_jurors,
-             "jurors_with_ratings": raters, "ratings": ratings, "documents": documents.get(call_id, 0)}
+             "jurors_with_ratings": raters, "ratings": ratings, "documents": documents.get(call_id, 0),
+             "rapporteurs": rapporteurs.get(call_id, 0)}
             for call_id, label, dossiers, laureates, raters, ratings in rows
         ]
 
