@@ -9,7 +9,7 @@ from typing import Any
 
 from dashboard.core import decision
 from dashboard.core.formatting import fr_number
-from dashboard.core.rapporteurs import Assignment, AssignmentInfeasible, assign
+from dashboard.core.rapporteurs import Assignment, AssignmentInfeasible, assign, blocked_reason
 from dashboard.errors import StoreError
 from dashboard.services.meeting import load_call
 from dashboard.store import Store
@@ -66,3 +66,23 @@ def assignment_rows(store: Store, actor: Actor, call_id: str) -> list[dict[str, 
     frame = store.rapporteurs(actor, call_id)
     return [{"dossier": str(row.dossier_id), "juror": str(row.juror_id), "name": str(row.juror_name),
              "manual": bool(row.manual)} for row in frame.itertuples()]
+
+
+def rule_breaks(store: Store, actor: Actor, call_id: str) -> list[str]:
+    """The stored rapporteurs who now break a rule (a recusal declared after the assignment, a
+    juror's région changed), one French sentence each; the store refuses their ratings anyway."""
+    plan = store.rapporteur_plan(call_id)
+    stored = store.rapporteurs(actor, call_id)
+    if plan is None or stored.empty:
+        return []
+    case = store.assignment_case(call_id, sorted(set(stored["dossier_id"])), plan.per_dossier, plan.max_load,
+                                 plan.with_president, keep_manual=False)
+    readers = {r.juror_id: r for r in case.readers}
+    breaks = []
+    for row in stored.itertuples():
+        reader = readers.get(str(row.juror_id))
+        reason = None if reader is None else blocked_reason(case, str(row.dossier_id), reader)
+        if reason:
+            breaks.append(f"{row.juror_name} est rapporteur du dossier « {row.dossier_id} » mais ne peut plus "
+                          f"l'être ({reason}).")
+    return breaks

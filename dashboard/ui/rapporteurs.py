@@ -11,7 +11,7 @@ from dashboard.core.formatting import fr_datetime, fr_number
 from dashboard.core.text import md, md_format
 from dashboard.errors import JuryError
 from dashboard.services.meeting import CallData
-from dashboard.services.rapporteurs import assign_rapporteurs
+from dashboard.services.rapporteurs import assign_rapporteurs, rule_breaks
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.store.rapporteurs import RapporteurPlan
@@ -124,6 +124,9 @@ def render_rapporteurs(store: Store, actor: Actor, call: CallData, juror_names: 
     rapporteurs = store.rapporteurs(actor, call.call_id)
     if plan is None or rapporteurs.empty:
         return
+    breaks = rule_breaks(store, actor, call.call_id)
+    if breaks:
+        st.warning(md(" ".join(breaks) + " Remplacez-les ci-dessous, ou répartissez de nouveau."))
     _render_only(store, actor, call.call_id, plan)
     st.markdown(md_format("#### Charges ({} affectations)", fr_number(len(rapporteurs))))
     _render_loads(rapporteurs, juror_names)

@@ -3,9 +3,11 @@ load, a swap by hand, « rapporteurs seulement », and a refusal explained witho
 
 from __future__ import annotations
 
+from datetime import date
+
 from streamlit.testing.v1 import AppTest
 
-from dashboard.services.rapporteurs import eligible_dossiers
+from dashboard.services.rapporteurs import assign_rapporteurs, eligible_dossiers
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.apptest import PAGES, account, signed_in_page
@@ -69,3 +71,13 @@ def test_an_impossible_assignment_is_explained_and_changes_nothing(demo_app_stor
     refusal = " ".join(rendered(e.value) for e in at.error)
     assert "Répartition impossible" in refusal and "Plafond trop bas" in refusal
     assert demo_app_store.rapporteurs(OPERATOR, CALL).empty and demo_app_store.rapporteur_plan(CALL) is None
+
+
+def test_a_rapporteur_recused_after_the_assignment_is_pointed_out(demo_app_store: Store) -> None:
+    assign_rapporteurs(demo_app_store, OPERATOR, CALL, 2)
+    dossier, juror = demo_app_store.rapporteurs(OPERATOR, CALL)[["dossier_id", "juror_id"]].iloc[0]
+    demo_app_store.add_recusal(OPERATOR, juror, dossier, "Conflit déclaré après la répartition", date(2021, 6, 1))
+    at = _page(demo_app_store).run()
+    assert not at.exception
+    warning = " ".join(rendered(w.value) for w in at.warning)
+    assert f"rapporteur du dossier « {dossier} » mais ne peut plus l'être (récusé·e)" in warning
