@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
+from scipy.sparse import coo_matrix
 
 from dashboard.core.formatting import fr_number
 
@@ -110,43 +111,65 @@ def assign(case: AssignmentCase) -> Assignment:
     return Assignment(tuple(sorted(chosen, key=lambda p: (order[p[0]], p[1]))), loads)
 
 
-def _preference(dossier_index: int, reader_index: int, per_dossier: int, count: int) -> int:
-    """The round of the jurors: dossier i prefers juror (i × k) first, then the following ones."""
-    return (reader_index - dossier_index * per_dossier) % count
+@dataclass(frozen=True)
+class _Programme:
+    """The assignment as a transportation problem: x[dossier, juror] ∈ [0, 1] over the allowed
+    pairs, each dossier's k, each juror's load within a window [low, high]. With integer bounds
+    its polytope is integral (a flow with bounds), so a window is feasible for the integers as
+    soon as it is for the reals, and the round's optimum is an assignment."""
+
+    pairs: list[tuple[str, str]]
+    matrix: Any
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    dossiers: int
+    jurors: int
+    per_dossier: int
+
+    def solve(self, low: int, high: int, objective: np.ndarray | None = None) -> np.ndarray | None:
+        """x for the juror loads held within [low, high] (the round's least cost, or any), or None."""
+        rows_low = [self.per_dossier] * self.dossiers + [low] * self.jurors
+        rows_high = [self.per_dossier] * self.dossiers + [high] * self.jurors
+        result = milp(self.cost if objective is None else objective,
+                      constraints=LinearConstraint(self.matrix, rows_low, rows_high),
+                      integrality=np.ones(len(self.pairs), dtype=np.int8) if objective is None else None,
+                      bounds=Bounds(self.lower, self.upper))
+        return result.x if result.status == 0 and result.x is not None else None
+
+
+def _programme(case: AssignmentCase, readers: Sequence[Reader]) -> _Programme:
+    index = {r.juror_id: i for i, r in enumerate(readers)}
+    position = {d: i for i, d in enumerate(case.dossiers)}
+    pairs = [(d, r.juror_id) for d in case.dossiers for r in allowed_readers(case, d)]
+    at_dossier = np.array([position[d] for d, _ in pairs], dtype=np.int64)
+    at_juror = np.array([index[j] for _, j in pairs], dtype=np.int64)
+    columns = np.arange(len(pairs))
+    matrix = coo_matrix((np.ones(2 * len(pairs)), (np.concatenate([at_dossier, len(case.dossiers) + at_juror]),
+                                                    np.concatenate([columns, columns]))),
+                        shape=(len(case.dossiers) + len(readers), len(pairs))).tocsr()
+    cost = ((at_juror - at_dossier * case.per_dossier) % len(readers)).astype(float)  # dossier i starts at i × k
+    lower = np.array([1.0 if pair in case.fixed else 0.0 for pair in pairs])
+    return _Programme(pairs, matrix, cost, lower, np.ones(len(pairs)), len(case.dossiers), len(readers),
+                      case.per_dossier)
 
 
 def _solve(case: AssignmentCase, readers: Sequence[Reader]) -> list[tuple[str, str]] | None:
-    """HiGHS on x[dossier, juror] ∈ {0, 1}, low ≤ load ≤ high: least (high − low), then the round."""
-    index = {r.juror_id: i for i, r in enumerate(readers)}
-    pairs = [(d, r.juror_id) for d in case.dossiers for r in allowed_readers(case, d)]
-    count, width = len(readers), len(pairs) + 2          # the last two variables: low, high
-    low, high = len(pairs), len(pairs) + 1
-    cost = np.zeros(width)
-    for column, (dossier, juror) in enumerate(pairs):
-        cost[column] = _preference(case.dossiers.index(dossier), index[juror], case.per_dossier, count)
-    weight = float(cost.sum()) + 1.0                    # one unit of spread outweighs any round
-    cost[high], cost[low] = weight, -weight
-    rows = lil_matrix((len(case.dossiers) + 2 * count, width))
-    for column, (dossier, juror) in enumerate(pairs):
-        rows[case.dossiers.index(dossier), column] = 1
-        rows[len(case.dossiers) + index[juror], column] = 1            # load − low ≥ 0
-        rows[len(case.dossiers) + count + index[juror], column] = 1    # load − high ≤ 0
-    for i in range(count):
-        rows[len(case.dossiers) + i, low] = -1
-        rows[len(case.dossiers) + count + i, high] = -1
-    lower_rows = [case.per_dossier] * len(case.dossiers) + [0] * count + [-np.inf] * count
-    upper_rows = [case.per_dossier] * len(case.dossiers) + [np.inf] * count + [0] * count
-    lower = np.zeros(width)
-    upper = np.ones(width)
-    for column, pair in enumerate(pairs):
-        if pair in case.fixed:
-            lower[column] = 1
-    upper[low] = upper[high] = case.max_load if case.max_load is not None else len(case.dossiers)
-    result = milp(cost, constraints=LinearConstraint(rows.tocsr(), lower_rows, upper_rows),
-                  integrality=np.ones(width, dtype=np.int8), bounds=Bounds(lower, upper), options={"presolve": True})
-    if result.status != 0 or result.x is None:
-        return None
-    return [pair for column, pair in enumerate(pairs) if result.x[column] > 0.5]
+    """The least spread of loads first (windows [low, low + spread] tried on the real relaxation),
+    then, among that spread's windows, the round's least cost."""
+    programme = _programme(case, readers)
+    total, count = case.per_dossier * len(case.dossiers), len(readers)
+    cap = case.max_load if case.max_load is not None else len(case.dossiers)
+    reachable = min(min(cap, sum(1 for _, j in programme.pairs if j == r.juror_id)) for r in readers)
+    zero = np.zeros(len(programme.pairs))
+    for spread in range(0 if total % count == 0 else 1, cap + 1):
+        windows = [low for low in range(max(0, -(-total // count) - spread), min(total // count, reachable) + 1)
+                   if low + spread <= cap and programme.solve(low, low + spread, zero) is not None]
+        solutions = [x for x in (programme.solve(low, low + spread) for low in windows) if x is not None]
+        if solutions:
+            best = min(solutions, key=lambda x: float(programme.cost @ x))
+            return [pair for column, pair in enumerate(programme.pairs) if best[column] > 0.5]
+    return None
 
 
 def _blocked_summary(case: AssignmentCase, dossier_id: str) -> str:
