@@ -56,7 +56,7 @@ def main() -> None:
     line("répartition de l'AMI1 (79 dossiers, 8 rapporteurs)", median_seconds(lambda: assign(case), 5), 0.5)
     for dossiers, jurors in ((500, 20), (2000, 30)):
         generated = generated_case(dossiers, jurors)
-        line(f"répartition de {dossiers} dossiers, {jurors} jurés", median_seconds(lambda: assign(generated), 3),
+        line(f"répartition de {dossiers} dossiers, {jurors} jurés", median_seconds(lambda g=generated: assign(g), 3),
              None)
 
 
