@@ -135,16 +135,6 @@ def cmd_assign(args: argparse.Namespace) -> int:
                                             "reset": args.reset, "json": args.json}))
 
 
-def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"« {text} » refusé : au moins 1")
-    return value
-
-
 def cmd_summary(args: argparse.Namespace) -> int:
     return _show(_dispatch(args, "summary", {"json": args.json}))
 
@@ -211,7 +201,7 @@ def _head(text: str) -> str:
     return value
 
 
-def _size(text: str) -> int:
+def _positive_integer(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -388,9 +378,9 @@ def _export_options(p: argparse.ArgumentParser, extension: str) -> None:
     p.add_argument("--profile", default=None,
                    help="profil de pondération enregistré (défaut : celui de la séance, sinon « profil du jury », "
                         "sinon poids égaux)")
-    p.add_argument("--size", default=None, type=_size,
+    p.add_argument("--size", default=None, type=_positive_integer,
                    help="nombre de dossiers de la liste restreinte (défaut : celui de la séance, sinon de la page)")
-    p.add_argument("--seance", default=None, type=_size, metavar="ID",
+    p.add_argument("--seance", default=None, type=_positive_integer, metavar="ID",
                    help="séance dont la pondération et les contraintes officielles sont reprises (défaut : la "
                         "séance ouverte de l'appel, sinon la dernière close)")
     p.add_argument("--constraints", default=None, help="contraintes JSON au format du moteur (facultatif)")
@@ -402,9 +392,9 @@ def _export_options(p: argparse.ArgumentParser, extension: str) -> None:
 def _assign_parser(p: argparse.ArgumentParser) -> None:
     """`jury assign`'s options."""
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
-    p.add_argument("--per-dossier", required=True, type=_at_least_one, metavar="K",
+    p.add_argument("--per-dossier", required=True, type=_positive_integer, metavar="K",
                    help="nombre de rapporteurs par dossier")
-    p.add_argument("--max-load", type=_at_least_one, default=None, metavar="N",
+    p.add_argument("--max-load", type=_positive_integer, default=None, metavar="N",
                    help="au plus N dossiers par rapporteur")
     p.add_argument("--with-president", action="store_true", help="la présidence est aussi rapporteur")
     p.add_argument("--reset", action="store_true",
@@ -458,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("pv", parents=[common], help="écrit le procès-verbal PDF d'une séance")
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
-    p.add_argument("--seance", default=None, type=_size, metavar="ID",
+    p.add_argument("--seance", default=None, type=_positive_integer, metavar="ID",
                    help="numéro de la séance (défaut : la séance ouverte de l'appel, sinon la dernière close)")
     p.add_argument("--out", required=True, help="fichier .pdf à écrire (ou dossier : nom automatique)")
     p.set_defaults(func=cmd_pv)
