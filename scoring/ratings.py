@@ -145,6 +145,18 @@ def icc_2_1(scores: np.ndarray) -> float:
     return float((bms - ems) / denominator)
 
 
+def _best_pair(rated: np.ndarray) -> tuple[int, list[int]]:
+    """The cells (2 x shared dossiers) and the columns of the two jurors who rated the most dossiers in
+    common, in a dossiers x jurors table of rated flags (the first such pair in column order; (0, []) with
+    fewer than 2 jurors)."""
+    if rated.shape[1] < 2:
+        return 0, []
+    flags = rated.astype(np.int64)
+    shared = np.triu(flags.T @ flags, k=1)  # jurors x jurors: dossiers rated by both, each pair once
+    first, second = np.unravel_index(int(np.argmax(shared)), shared.shape)
+    return 2 * int(shared[first, second]), [int(first), int(second)]
+
+
 def complete_block(table: pd.DataFrame) -> pd.DataFrame:
     """The largest complete dossier x juror block of a (possibly incomplete) table, found greedily.
 
@@ -153,7 +165,12 @@ def complete_block(table: pd.DataFrame) -> pd.DataFrame:
     dossiers rated by every remaining juror; one juror at a time is dropped,
     always the one whose removal leaves the most complete dossiers, and the
     step with the most cells (jurors x dossiers, at least 2 jurors) is kept.
-    Ties keep more jurors. Returns an empty frame when no block has 2 jurors.
+    Every pair of jurors is tried too, and the pair sharing the most dossiers
+    (the first in column order on a tie) is kept when it has more cells: with
+    sparse ratings (each dossier read by 2 rapporteurs) no dossier is complete
+    until 2 jurors remain, the greedy drops are then arbitrary and could end
+    on a pair sharing fewer dossiers, or none. Ties keep more jurors. Returns
+    an empty frame when no two jurors rated a dossier in common.
     """
     rated = table.notna().to_numpy()
     jurors = list(range(rated.shape[1]))
@@ -166,6 +183,9 @@ def complete_block(table: pd.DataFrame) -> pd.DataFrame:
             break
         kept = [rated[:, [j for j in jurors if j != drop]].all(axis=1).sum() for drop in jurors]
         jurors.pop(int(np.argmax(kept)))
+    pair_cells, pair = _best_pair(rated)
+    if pair_cells > best_cells:
+        best_cells, best_jurors = pair_cells, pair
     if best_cells == 0:
         return table.iloc[0:0, 0:0]
     rows = cast(np.ndarray, rated[:, best_jurors].all(axis=1))  # a 2-d array: one flag per dossier

@@ -1,4 +1,4 @@
-"""Concertation: how far the jurors agree, and the dossiers to discuss."""
+"""Concertation: who is behind in the reading, how far the jurors agree, and the dossiers to discuss."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.decision import AggregationSettings, aggregate_call_ratings
-from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.formatting import fr_datetime, fr_number, fr_percent, is_missing
 from dashboard.core.labels import AGGREGATION_LABELS
+from dashboard.core.progress import juror_progress, under_read
 from dashboard.core.seance import CONTESTED_COUNT
-from dashboard.core.text import md, md_frame
+from dashboard.core.text import md, md_format, md_frame
+from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.aggregation import aggregation_settings
@@ -26,6 +28,67 @@ TO_DISCUSS_NOTE = ("Classés du plus contesté au moins contesté : d'abord par 
                    "d'un même critère, puis par la part du désaccord, c'est-à-dire la part du dossier dans la "
                    "somme, sur tout l'appel, des carrés des écarts entre chaque note et la moyenne des notes "
                    "du dossier sur ce critère. Notes brutes, avant toute correction de sévérité.")
+
+BEHIND_NOTE = ("Un dossier est complet pour un juré quand il en a noté chacun des critères du jury ; les notes "
+               "écartées (juré récusé après notation) ne comptent pas.")
+ALL_DOSSIERS_NOTE = " « Complets, tous dossiers » compte aussi les dossiers dont le juré n'est pas rapporteur."
+NO_PLAN_NOTE = ("Aucun rapporteur n'est désigné pour cet appel (l'administration les répartit dans l'onglet "
+                "« Rapporteurs » de la page « Jurés et récusations ») : voici, pour chaque juré, les dossiers qu'il "
+                "a notés en entier.")
+
+
+def _last_activity(values: pd.Series) -> list[str]:
+    """Each juror's latest rating, as a French date and time (« – » for none)."""
+    return ["–" if is_missing(v) else fr_datetime(v) for v in values]
+
+
+def _render_progress_table(progress: pd.DataFrame, with_plan: bool) -> None:
+    """One row per juror, the most behind first; the assigned columns only with a plan."""
+    columns: dict[str, object] = {"Juré": progress["name"]}
+    if with_plan:
+        columns |= {"Dossiers assignés": progress["assigned"], "Complets": progress["complete"],
+                    "Manquants": progress["missing"]}
+    columns |= {"Complets, tous dossiers": progress["complete_total"],
+                "Dernière activité": _last_activity(progress["last_activity"])}
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+
+
+def _render_under_read(ratings: pd.DataFrame, rapporteurs: pd.DataFrame, criteria: list[str], k: int,
+                       names: pd.Series) -> None:
+    """The dossiers with fewer complete readings than `k`, the plan's rapporteurs per dossier."""
+    short = under_read(ratings, rapporteurs, criteria, k)
+    per_dossier = fr_number(k)
+    st.markdown(md_format("**Dossiers notés en entier par moins de {k} jurés**", k=per_dossier))
+    if short.empty:
+        st.caption(md_format("Chacun des {n} dossiers répartis est noté en entier par au moins {k} jurés.",
+                             n=fr_number(rapporteurs["dossier_id"].nunique()), k=per_dossier))
+        return
+    st.caption(md_format("{short} dossier(s) sur {n} répartis, du moins lu au plus lu ; la notation complète "
+                         "d'un juré qui n'est pas rapporteur du dossier compte aussi.", short=fr_number(len(short)),
+                         n=fr_number(rapporteurs["dossier_id"].nunique())))
+    st.dataframe(pd.DataFrame({
+        "Dossier": short.index,
+        "Candidat": [names.get(d, d) for d in short.index],
+        "Notations complètes": short["complete"],
+        "Rapporteurs": short["rapporteurs"],
+        "Rapporteurs sans notation complète": short["waiting"],
+    }), hide_index=True, width="stretch")
+
+
+def _render_behind(store: Store, actor: Actor, call: CallData, ratings: pd.DataFrame) -> None:
+    """« Qui est en retard »: each juror's reading of their dossiers, then the dossiers read too little."""
+    st.subheader("Qui est en retard")
+    plan = store.rapporteur_plan(call.call_id)
+    criteria = [str(c) for c in call.criteria.loc[call.criteria["criterion_group"] == "jury", "criterion_id"]]
+    rapporteurs = store.rapporteurs(actor, call.call_id)
+    progress = juror_progress(ratings, rapporteurs, store.jurors(), criteria)
+    if plan is None:
+        st.caption(NO_PLAN_NOTE)
+    _render_progress_table(progress, with_plan=plan is not None)
+    st.caption(BEHIND_NOTE if plan is None else BEHIND_NOTE + ALL_DOSSIERS_NOTE)
+    if plan is not None:
+        _render_under_read(ratings, rapporteurs, criteria, plan.per_dossier,
+                           call.dossiers.set_index("dossier_id")["display_name"])
 
 
 def _render_summary(ratings: pd.DataFrame, settings: AggregationSettings) -> None:
@@ -142,12 +205,13 @@ def _render_detail(ratings: pd.DataFrame, to_discuss: pd.DataFrame, names: pd.Se
 
 
 def main() -> None:
-    """The page: summary, register, agreement, latest ratings, dossiers to discuss."""
+    """The page: who is behind, summary, register, agreement, latest ratings, dossiers to discuss."""
     store, actor, call = current_call("hold_concertation")
     st.title("Concertation")
     if call is None:
         st.stop()
     ratings = store.ratings(actor, call.call_id)
+    _render_behind(store, actor, call, ratings)
     if ratings.empty:
         st.info("Aucune note pour cet appel.")
         st.stop()
