@@ -38,7 +38,7 @@ def test_rating_recusal_and_concertation(page, app_url: str, demo_db: Path) -> N
 
     sign_in(page, app_url, "celine.ravaud")
     open_page(page, "Notation")
-    page.get_by_text("Vos notes").wait_for()
+    page.get_by_role("heading", name="Vos notes", exact=True).wait_for()  # the form (the calibration says it too)
     choose_call(page, re.compile(r"AMI 2 — phase 3"))
     page.get_by_text("Dossiers complets").wait_for()
     progress = "() => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText.startsWith('{} /')"

@@ -22,7 +22,8 @@ def test_valid_workbook_is_imported_whole(store: Store, tiny_workbook: Path) -> 
     assert report.summary.changes["conflict_declarations"].added == 2
     summary = store.summary()
     assert summary == [{"call": "AMI1", "label": "AMI 1 — 2019", "dossiers": 3, "historical_laureates": 2,
-                        "jurors": 2, "jurors_with_ratings": 2, "ratings": 5, "documents": 0}]
+                        "jurors": 2, "jurors_with_ratings": 2, "ratings": 5, "documents": 0,
+                        "rapporteurs": 0}]
     dossiers = store.dossiers(OPERATOR, "AMI1").set_index("dossier_id")
     assert dossiers.loc["AMI1-002", "display_name"] == "Saint-Joseph (974)"
     assert dossiers.loc["AMI1-003", "display_name"] == "Saint-Louis (68)"
