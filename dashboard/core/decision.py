@@ -67,7 +67,7 @@ class DecisionInputs:
 
     @property
     def eligible_ids(self) -> pd.Index:
-        return self.eligibility.index[self.eligibility["status"] != INELIGIBLE]
+        return passing_gates(self.eligibility)
 
     @property
     def display_names(self) -> dict[str, str]:
@@ -115,6 +115,11 @@ def eligibility(dossier_ids: pd.Index, values: pd.DataFrame, criteria: pd.DataFr
                 status = INELIGIBLE if gate_status == INELIGIBLE else DEROGATION
         rows.append({"dossier_id": dossier, "status": status, "reason": " ; ".join(reasons)})
     return pd.DataFrame(rows, columns=["dossier_id", "status", "reason"]).set_index("dossier_id")
+
+
+def passing_gates(statuses: pd.DataFrame) -> pd.Index:
+    """The dossiers of an `eligibility` frame that pass the gates (a derogation passes)."""
+    return statuses.index[statuses["status"] != INELIGIBLE]
 
 
 def build_inputs(call_id: str, dossiers: pd.DataFrame, values: pd.DataFrame, criteria: pd.DataFrame,

@@ -198,9 +198,10 @@ def explain_infeasible(case: AssignmentCase, *, solved: bool) -> str:
         if reason:
             return (f"Le rapporteur désigné à la main {_names(case, [juror])} pour le dossier « {dossier} » "
                     f"enfreint une règle ({reason}) : remplacez-le, ou répartissez de nouveau avec --reset.")
-    short = [d for d in case.dossiers if len(allowed_readers(case, d)) < k]
+    possible = {d: len(allowed_readers(case, d)) for d in case.dossiers}
+    short = [d for d in case.dossiers if possible[d] < k]
     if short:
-        lines = [f"« {d} » : {fr_number(len(allowed_readers(case, d)))} rapporteur(s) possible(s) "
+        lines = [f"« {d} » : {fr_number(possible[d])} rapporteur(s) possible(s) "
                  f"({_blocked_summary(case, d)})" for d in short[:10]]
         more = f" ; et {fr_number(len(short) - 10)} autre(s) dossier(s)" if len(short) > 10 else ""
         return (f"Impossible de donner {fr_number(k)} rapporteurs à chaque dossier : "

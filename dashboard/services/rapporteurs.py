@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from dashboard.core import decision
 from dashboard.core.formatting import fr_number
 from dashboard.core.rapporteurs import Assignment, AssignmentInfeasible, assign, blocked_reason
@@ -42,8 +44,8 @@ class AssignReport:
 def eligible_dossiers(store: Store, actor: Actor, call_id: str) -> list[str]:
     """The call's eligible dossiers (its objective gates), in their order."""
     call = load_call(store, actor, call_id)
-    inputs = decision.build_inputs(call.call_id, call.dossiers, call.values, call.criteria, None)
-    return [str(d) for d in inputs.eligible_ids]
+    statuses = decision.eligibility(pd.Index(call.dossiers["dossier_id"]), call.values, call.criteria)
+    return [str(d) for d in decision.passing_gates(statuses)]
 
 
 def assign_rapporteurs(store: Store, actor: Actor, call_id: str, per_dossier: int, max_load: int | None = None,

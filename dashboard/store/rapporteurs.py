@@ -92,9 +92,10 @@ class RapporteurRecords(StoreBase):
         recusals = frozenset((juror, dossier) for juror, dossier in self._rows(
             "SELECT r.juror_id, r.dossier_id FROM recusals r JOIN dossiers d USING (dossier_id) "
             "WHERE d.call_id = ?", [call_id]))
+        wanted = set(dossier_ids)
         fixed = frozenset() if not keep_manual else frozenset((dossier, juror) for dossier, juror in self._rows(
             "SELECT r.dossier_id, r.juror_id FROM rapporteurs r JOIN dossiers d USING (dossier_id) "
-            "WHERE d.call_id = ? AND r.manual", [call_id]) if dossier in set(dossier_ids))
+            "WHERE d.call_id = ? AND r.manual", [call_id]) if dossier in wanted)
         return AssignmentCase(tuple(dossier_ids), {d: regions.get(d) for d in dossier_ids}, readers, recusals,
                               per_dossier, max_load, with_president, fixed)
 
@@ -112,10 +113,12 @@ class RapporteurRecords(StoreBase):
                 raise StoreError("Les jurés, récusations ou rapporteurs ont changé pendant la répartition : "
                                  "rien n'a été enregistré ; relancez-la.")
             self._check_pairs(case, assignment.pairs)
-            kept = self._rows("SELECT count(*) FROM rapporteurs r JOIN dossiers d USING (dossier_id) "
-                              "WHERE d.call_id = ? AND r.manual", [call_id])[0][0] if case.fixed else 0
+            # Every rapporteur of the call goes but the fixed ones: the manual rows of the case's dossiers.
+            fixed_dossiers = sorted({dossier for dossier, _ in case.fixed})
+            keeping = f" AND NOT (manual AND dossier_id IN ({', '.join(['?'] * len(fixed_dossiers))}))"
             self._write("DELETE FROM rapporteurs WHERE dossier_id IN (SELECT dossier_id FROM dossiers "
-                        "WHERE call_id = ?)" + (" AND NOT manual" if case.fixed else ""), [call_id], "rapporteurs")
+                        "WHERE call_id = ?)" + (keeping if fixed_dossiers else ""), [call_id, *fixed_dossiers],
+                        "rapporteurs")
             new = [pair for pair in assignment.pairs if pair not in case.fixed]
             now = datetime.now()
             if new:
@@ -130,7 +133,7 @@ class RapporteurRecords(StoreBase):
                          bool(before and before.rapporteurs_only), actor.login, now], "rapporteur_plans")
             self._append_audit(actor, "répartition des rapporteurs", RAPPORTEUR_ENTITY, call_id, None, {
                 "par_dossier": case.per_dossier, "plafond": case.max_load, "avec_presidence": case.with_president,
-                "dossiers": len(case.dossiers), "gardes_a_la_main": int(kept),
+                "dossiers": len(case.dossiers), "gardes_a_la_main": len(case.fixed),
                 "charges": assignment.loads, "rapporteurs": [f"{d}:{j}" for d, j in assignment.pairs]})
             return len(assignment.pairs)
         return self._transaction(transaction)
