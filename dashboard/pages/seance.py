@@ -340,7 +340,11 @@ def _render_discussion_controls(store: Store, actor: Actor, view: SeanceView) ->
     key = f"seance_current_{seance.seance_id}_{seance.version}"
 
     def chosen() -> None:
+        # A selectbox of an older drawing can report « changed » with the value it was drawn
+        # with (the browser resending its state beside a later run): nothing was chosen.
         choice = st.session_state[key]
+        if choice == current:
+            return
         _act(lambda: store.discuss_dossier(actor, seance.seance_id, None if choice == NONE_CHOICE else choice,
                                            seance.version), control=key)
 
