@@ -181,26 +181,29 @@ class DocumentRecords(SeanceRecords):
         """Attach checked files to the call's dossiers in one transaction, each new one journalled;
         what each file did. Any refusal (`plan_documents`) writes nothing."""
         require(actor, "attach_documents")
+        return self._transaction(lambda: self._attach_planned(actor, call_id, documents, source),
+                                 doing=f"L'import des pièces de « {source} » a échoué, rien n'a été écrit")
 
-        def work() -> list[PlannedDocument]:
-            planned, problems = self.plan_documents(call_id, documents)
-            if problems:
-                raise DocumentsRejected(problems)
-            next_id = int(self._rows("SELECT coalesce(max(document_id), 0) FROM dossier_documents")[0][0]) + 1
-            now = datetime.now()
-            for offset, plan in enumerate(p for p in planned if p.outcome == NEW):
-                document, document_id = plan.document, next_id + offset
-                self._write("INSERT INTO dossier_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [document_id, document.dossier_id, document.file_name, document.kind,
-                             len(document.content), document.sha256, actor.login, now, document.content],
-                            "dossier_documents", document.dossier_id)
-                self._append_audit(actor, "ajout de pièce", DOCUMENT_ENTITY,
-                                   f"{document.dossier_id}/{document.file_name}", None,
-                                   {"document_id": document_id, "file_name": document.file_name, "kind": document.kind,
-                                    "size_bytes": len(document.content), "sha256": document.sha256, "source": source})
-            return planned
-
-        return self._transaction(work, doing=f"L'import des pièces de « {source} » a échoué, rien n'a été écrit")
+    def _attach_planned(self, actor: Actor, call_id: str, documents: Sequence[NewDocument],
+                        source: str) -> list[PlannedDocument]:
+        """Inside a transaction: the batch planned (refused whole on any problem), its new documents
+        written, each journalled."""
+        planned, problems = self.plan_documents(call_id, documents)
+        if problems:
+            raise DocumentsRejected(problems)
+        next_id = int(self._rows("SELECT coalesce(max(document_id), 0) FROM dossier_documents")[0][0]) + 1
+        now = datetime.now()
+        for offset, plan in enumerate(p for p in planned if p.outcome == NEW):
+            document, document_id = plan.document, next_id + offset
+            self._write("INSERT INTO dossier_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [document_id, document.dossier_id, document.file_name, document.kind,
+                         len(document.content), document.sha256, actor.login, now, document.content],
+                        "dossier_documents", document.dossier_id)
+            self._append_audit(actor, "ajout de pièce", DOCUMENT_ENTITY,
+                               f"{document.dossier_id}/{document.file_name}", None,
+                               {"document_id": document_id, "file_name": document.file_name, "kind": document.kind,
+                                "size_bytes": len(document.content), "sha256": document.sha256, "source": source})
+        return planned
 
     # ----------------------------------------------------------------- removing
     def remove_document(self, actor: Actor, document_id: int, reason: str) -> None:

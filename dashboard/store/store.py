@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict
@@ -30,7 +30,7 @@ from dashboard.store import journal
 from dashboard.store.access import Actor, may, require, require_juror
 from dashboard.store.base import _JOURNAL_COLUMNS, LOGIN_FAILURE, PARTITIONS, PROTECTED_TABLES, TABLES
 from dashboard.store.deliberation import DeliberationRecords
-from dashboard.store.documents import DocumentRecords
+from dashboard.store.documents import DocumentRecords, NewDocument, PlannedDocument
 from dashboard.store.rapporteurs import RapporteurRecords
 from dashboard.store.seance import SEANCE_ENTITY
 from dashboard.store.sessions import PASSWORD_CHANGED, SessionRecords
@@ -258,19 +258,34 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
         file twice changes nothing. Any failure rolls everything back.
         """
         require(actor, "import_data")
+        return self._transaction(lambda: self._import_rows(tables, actor, source),
+                                 doing=f"L'import de « {source} » a échoué, rien n'a été écrit")
 
-        def work() -> ImportSummary:
-            summary = ImportSummary(source=source)
-            now = datetime.now()
-            for sheet_key, (table, keys, values) in TABLES.items():
-                rows = tables.get(sheet_key)
-                if rows:
-                    summary.changes[table] = self._upsert(table, keys, values, rows, now)
-            self._append_audit(actor, "import", "workbook", source, None,
-                               {"source": source, "tables": summary.as_dict()})
-            return summary
+    def apply_intake(self, tables: dict[str, list[dict[str, Any]]], call_id: str, documents: Sequence[NewDocument],
+                     actor: Actor, source: str) -> tuple[ImportSummary, list[PlannedDocument]]:
+        """Application forms: their rows (as `apply_import` writes them) and the documents sent
+        with them (as `add_documents` attaches them, to dossiers the rows may create), in one
+        transaction: everything is written, or nothing."""
+        require(actor, "import_data")
+        require(actor, "attach_documents")
 
-        return self._transaction(work, doing=f"L'import de « {source} » a échoué, rien n'a été écrit")
+        def work() -> tuple[ImportSummary, list[PlannedDocument]]:
+            summary = self._import_rows(tables, actor, source)
+            return summary, self._attach_planned(actor, call_id, documents, source)
+
+        return self._transaction(work, doing=f"L'import des formulaires de « {source} » a échoué, rien n'a été écrit")
+
+    def _import_rows(self, tables: dict[str, list[dict[str, Any]]], actor: Actor, source: str) -> ImportSummary:
+        """Inside a transaction: the rows upserted table by table, one journal entry for them all."""
+        summary = ImportSummary(source=source)
+        now = datetime.now()
+        for sheet_key, (table, keys, values) in TABLES.items():
+            rows = tables.get(sheet_key)
+            if rows:
+                summary.changes[table] = self._upsert(table, keys, values, rows, now)
+        self._append_audit(actor, "import", "workbook", source, None,
+                           {"source": source, "tables": summary.as_dict()})
+        return summary
 
     def _upsert(self, table: str, keys: tuple[str, ...], values: tuple[str, ...],
                 rows: list[dict[str, Any]], now: datetime) -> TableChange:
