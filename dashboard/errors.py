@@ -72,13 +72,22 @@ class Problem:
     message: str
     # « feuille » for a sheet of a workbook; « fichier » when `sheet` names the whole file.
     place: str = "feuille"
+    # The file the sheet is in, when a batch reads several (application forms).
+    file: str | None = None
+    # A form's cell (« C12 »): named in place of the row and column, the column then
+    # holding the field's label.
+    cell: str | None = None
 
     def __str__(self) -> str:
-        where = [f"{self.place} « {self.sheet} »"]
-        if self.row is not None:
-            where.append(f"ligne {self.row}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
+        where = [f"fichier « {self.file} »"] if self.file is not None else []
+        where.append(f"{self.place} « {self.sheet} »")
+        if self.cell is not None:
+            where.append(f"cellule {self.cell}" + (f" ({self.column})" if self.column is not None else ""))
+        else:
+            if self.row is not None:
+                where.append(f"ligne {self.row}")
+            if self.column is not None:
+                where.append(f"colonne « {self.column} »")
         text = ", ".join(where)
         if self.value is not None and str(self.value) != "":
             text += f", valeur « {self.value} »"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,6 +66,14 @@ ANTENNA_CONCEPTS = (
     "hub des compétences",
 )
 HISTORICAL_DECISIONS = ("lauréat", "non retenu")
+# The priority sectors a dossier names (at most 3), from the criteria catalogue (X02); a form's
+# drop-down offers them, another sector typed by hand is accepted.
+SECTORS = (
+    "Industrie du futur", "BTP", "Bois", "Numérique", "Maintenance industrielle", "Logistique/e-commerce",
+    "Tertiaire", "Entrepreneuriat", "Informatique", "Métallurgie", "Santé/thermalisme", "Aide à la personne",
+    "Chimie",
+)
+MAX_SECTORS = 3
 JUROR_ROLES = ("jure", "president", "direction", "admin")
 RATING_MIN, RATING_MAX = 1, 5
 
@@ -204,10 +213,10 @@ def normalise_header(text: object) -> str:
     return "".join(ch for ch in folded.casefold() if ch.isalnum())
 
 
-def sheet_by_name(name: str) -> Sheet | None:
-    """The sheet whose French name matches `name` tolerantly, or None."""
+def sheet_by_name(name: str, sheets: Sequence[Sheet] = SHEETS) -> Sheet | None:
+    """The sheet of `sheets` whose French name matches `name` tolerantly, or None."""
     wanted = normalise_header(name)
-    for sheet in SHEETS:
+    for sheet in sheets:
         if normalise_header(sheet.name) == wanted:
             return sheet
     return None

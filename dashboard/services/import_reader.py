@@ -23,7 +23,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,8 +129,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_file(path: Path, original_name: str | None = None) -> FileContent:
-    """Read an .xlsx, .ods or .csv into raw tables; every failure becomes a French problem."""
+def read_file(path: Path, original_name: str | None = None, sheets: Sequence[Sheet] = SHEETS) -> FileContent:
+    """Read an .xlsx, .ods or .csv into raw tables of the recognised `sheets` (the import
+    workbook's by default); every failure becomes a French problem."""
     name = original_name or path.name
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
@@ -146,9 +147,9 @@ def read_file(path: Path, original_name: str | None = None) -> FileContent:
     archive_problem = _check_archive(path, name, suffix)
     if archive_problem is not None:
         return FileContent(problems=[archive_problem])
-    content = _read_xlsx(path, name) if suffix == ".xlsx" else _read_ods(path, name)
+    content = _read_xlsx(path, name, sheets) if suffix == ".xlsx" else _read_ods(path, name, sheets)
     if not content.tables and not content.problems:
-        expected = ", ".join(f"« {s.name} »" for s in SHEETS)
+        expected = ", ".join(f"« {s.name} »" for s in sheets)
         content.problems.append(_file_problem(name, f"aucune feuille reconnue ; feuilles attendues : {expected}",
                                               ", ".join(content.ignored)))
     return content
@@ -319,7 +320,7 @@ def _hidden_columns(parser: _CellParser, width: int) -> set[int]:
     return hidden
 
 
-def _read_xlsx(path: Path, name: str) -> FileContent:
+def _read_xlsx(path: Path, name: str, sheets: Sequence[Sheet]) -> FileContent:
     content = FileContent()
     try:
         book = _open_xlsx(path)
@@ -329,7 +330,7 @@ def _read_xlsx(path: Path, name: str) -> FileContent:
     bounds = _Bounds()
     try:
         for title, state, part in book.sheets:
-            sheet = _sheet_to_read(title, state, content)
+            sheet = _sheet_to_read(title, state, content, sheets)
             if sheet is not None:
                 _read_xlsx_sheet(book, sheet, title, part, bounds, content)
     finally:
@@ -337,9 +338,9 @@ def _read_xlsx(path: Path, name: str) -> FileContent:
     return content
 
 
-def _sheet_to_read(title: str, state: str, content: FileContent) -> Sheet | None:
+def _sheet_to_read(title: str, state: str, content: FileContent, sheets: Sequence[Sheet]) -> Sheet | None:
     """The recognised sheet behind a title, or None (ignored, or refused when very hidden)."""
-    sheet = sheet_by_name(title)
+    sheet = sheet_by_name(title, sheets)
     if sheet is None:
         content.ignored.append(f"feuille « {title} »" + (" (masquée)" if state != "visible" else ""))
         return None
@@ -431,7 +432,7 @@ def _ods_value(value: Any) -> Any:
     return None if isinstance(value, str) and value == "" else value
 
 
-def _read_ods(path: Path, name: str) -> FileContent:
+def _read_ods(path: Path, name: str, sheets: Sequence[Sheet]) -> FileContent:
     from python_calamine import CalamineError, CalamineWorkbook  # a compiled reader, loaded only for .ods
 
     content = FileContent(notes=[ODS_LIMITS])
@@ -450,7 +451,7 @@ def _read_ods(path: Path, name: str) -> FileContent:
         return content
     try:
         for metadata in workbook.sheets_metadata:
-            sheet = _sheet_to_read(metadata.name, _ods_state(metadata.visible), content)
+            sheet = _sheet_to_read(metadata.name, _ods_state(metadata.visible), content, sheets)
             if sheet is not None:
                 lines = list(_ods_lines(workbook.get_sheet_by_name(metadata.name)))
                 content.tables.append(RawTable(sheet, metadata.name, lines))

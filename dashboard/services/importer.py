@@ -543,19 +543,25 @@ def _apply_percentages(parsed: ParsedFile, known: _References) -> None:
                             f"affiché (0,103 affiché « 10,3 % » → 10,3, unité en %) : lignes {_row_list(numbers)}")
 
 
+def candidate_problems(record: dict[str, Any], communes: set[str]) -> list[tuple[str, Any, str]]:
+    """What is wrong with a candidate's references, as (column key, value, message): INSEE codes
+    from the communes reference, a SIREN of nine digits. The application forms check theirs so too."""
+    unknown = "code INSEE inconnu du référentiel des communes"
+    insee = record["insee_code"]
+    problems = [] if _INSEE.match(insee) and insee in communes else [("insee_code", insee, unknown)]
+    problems += [("member_communes", code, unknown) for code in _split(record["member_communes"])
+                 if code not in communes]
+    siren = record["siren"]
+    if siren is not None and not (siren.isdigit() and len(siren) == 9):
+        problems.append(("siren", siren, "SIREN attendu sur 9 chiffres"))
+    return problems
+
+
 def _check_candidates(parsed: ParsedFile, known: _References) -> None:
-    """INSEE codes from the communes reference; a SIREN of nine digits."""
+    """Each candidate's references (`candidate_problems`)."""
     for number, record in parsed.rows.get(CANDIDATES.key, []):
-        if not _INSEE.match(record["insee_code"]) or record["insee_code"] not in known.communes:
-            _report(parsed, CANDIDATES, number, "insee_code", record["insee_code"],
-                    "code INSEE inconnu du référentiel des communes")
-        for code in _split(record["member_communes"]):
-            if code not in known.communes:
-                _report(parsed, CANDIDATES, number, "member_communes", code,
-                        "code INSEE inconnu du référentiel des communes")
-        siren = record["siren"]
-        if siren is not None and not (siren.isdigit() and len(siren) == 9):
-            _report(parsed, CANDIDATES, number, "siren", siren, "SIREN attendu sur 9 chiffres")
+        for column, value, message in candidate_problems(record, known.communes):
+            _report(parsed, CANDIDATES, number, column, value, message)
 
 
 def _check_dossiers(parsed: ParsedFile, known: _References) -> None:

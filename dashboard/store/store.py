@@ -109,6 +109,10 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
     def criteria(self) -> pd.DataFrame:
         return self._frame("SELECT * FROM criteria ORDER BY position, criterion_id")
 
+    def candidates(self) -> pd.DataFrame:
+        """Every candidate, of any call (an application form's porteur may be one already)."""
+        return self._frame("SELECT * FROM candidates ORDER BY candidate_id")
+
     def commune_codes(self) -> set[str]:
         return {row[0] for row in self._rows("SELECT insee_code FROM communes")}
 
