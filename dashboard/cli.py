@@ -2,7 +2,8 @@
 
 Subcommands: `init` (create the database; on a new one, import the demo call,
 attach its demo documents and create the demo accounts), `serve` (the dashboard), `import FILE`,
-`attach FOLDER_OR_ZIP --call …` (documents to the call's dossiers),
+`attach FOLDER_OR_ZIP --call …` (documents to the call's dossiers), `template --call … --out …`
+(the call's blank application form), `intake FOLDER_OR_ZIP --call …` (the filled forms and their documents),
 `assign --call … --per-dossier K [--max-load N] [--with-president] [--reset] [--json]` (rapporteurs),
 `summary [--json]`, `export --call … [--seance ID] [--size N] --out …` (the
 shortlist workbook), `rapport` (the same options: the ranking report in PDF),
@@ -106,11 +107,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     return _show(_dispatch(args, "import", {"name": path.name, "content": content}))
 
 
-def cmd_attach(args: argparse.Namespace) -> int:
-    """Attach a folder's files, or a .zip archive's, to the call's dossiers (all or nothing)."""
+def _files_request(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The request of `attach` and `intake`: the call and a folder's files, or a .zip archive's
+    bytes; None (the reason printed) when the source cannot be sent."""
     path = Path(args.source)
-    if not _database_exists(args):
-        return 2
     request: dict[str, Any] = {"call": args.call, "source": path.name}
     if path.is_dir():
         files, problems = folder_files(path)
@@ -120,12 +120,29 @@ def cmd_attach(args: argparse.Namespace) -> int:
         if path.stat().st_size > MAX_CALL_BYTES:
             print(f"Erreur : « {path} » dépasse {fr_size(MAX_CALL_BYTES)}, le plafond des pièces d'un appel.",
                   file=sys.stderr)
-            return 2
+            return None
         request["archive"] = base64.b64encode(path.read_bytes()).decode("ascii")
     else:
         print(f"Erreur : « {path} » n'est ni un dossier ni une archive .zip.", file=sys.stderr)
-        return 2
-    return _show(_dispatch(args, "attach", request))
+        return None
+    return request
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    """Attach a folder's files, or a .zip archive's, to the call's dossiers (all or nothing)."""
+    request = _files_request(args) if _database_exists(args) else None
+    return 2 if request is None else _show(_dispatch(args, "attach", request))
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the call's blank application form."""
+    return _product(args, "template", {"call": args.call}, "Formulaire")
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    """Import the filled application forms of a folder or a .zip archive, with their documents (all or nothing)."""
+    request = _files_request(args) if _database_exists(args) else None
+    return 2 if request is None else _show(_dispatch(args, "intake", request))
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -422,6 +439,19 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{fr_size(MAX_DOCUMENT_BYTES)} par pièce, {fr_size(MAX_CALL_BYTES)} par appel")
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI1)")
     p.set_defaults(func=cmd_attach)
+    p = sub.add_parser("template", parents=[common],
+                       help="écrit le formulaire de candidature vierge d'un appel (.xlsx)")
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI2-P3)")
+    p.add_argument("--out", required=True, help="fichier .xlsx à écrire, ou dossier où l'écrire")
+    p.set_defaults(func=cmd_template)
+    p = sub.add_parser("intake", parents=[common],
+                       help="importe les formulaires de candidature remplis d'un dossier ou d'une archive .zip, "
+                            "avec leurs pièces (tout ou rien)")
+    p.add_argument("source", metavar="DOSSIER_OU_ZIP",
+                   help="formulaires .xlsx ou .ods (un par candidature) et pièces nommées comme leur formulaire "
+                        "suivi de « _ » (ex. formulaire_Saintes_budget.pdf) ou rangées dans un dossier avec lui")
+    p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI2-P3)")
+    p.set_defaults(func=cmd_intake)
     _assign_parser(sub.add_parser("assign", parents=[common], help="répartit les dossiers éligibles d'un appel "
                                   "entre rapporteurs (jamais un juré récusé ni de la région du dossier ; "
                                   "charges équilibrées)"))

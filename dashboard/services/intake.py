@@ -36,6 +36,7 @@ import pandas as pd
 from dashboard.core.documents import dossier_of_name
 from dashboard.core.formatting import fr_number, is_missing
 from dashboard.errors import ImportRejected, Problem, StoreError
+from dashboard.report.application_form import application_form_workbook, form_file_name
 from dashboard.report.form_format import (
     ANSWER_COLUMN,
     CODE_COLUMN,
@@ -135,6 +136,17 @@ class IntakeReport:
         return lines
 
 
+def blank_form(store: Store, call_id: str) -> tuple[str, bytes]:
+    """The call's blank application form: its file name and the bytes of its .xlsx."""
+    calls = store.calls()
+    call = calls[calls["call_id"] == call_id]
+    if call.empty:
+        raise StoreError(f"Appel « {call_id} » inconnu.")
+    criteria = [{str(k): v for k, v in row.items()} for row in store.criteria().to_dict("records")]
+    workbook = application_form_workbook(call_id, str(call.iloc[0]["label"]), form_fields(call_id, criteria))
+    return form_file_name(call_id), workbook
+
+
 # ------------------------------------------------------------------- reading
 def _form_problem(path: str, cell: str | None, label: str | None, value: object, message: str) -> Problem:
     return Problem(FORM_SHEET.name, None, label, value, message, file=path, cell=cell)
@@ -211,7 +223,7 @@ class _Context:
 
 def _context(store: Store, actor: Actor, call_id: str) -> _Context:
     criteria = store.criteria()
-    records: list[dict[str, Any]] = [{str(k): v for k, v in row.items()} for row in criteria.to_dict("records")]
+    records = [{str(k): v for k, v in row.items()} for row in criteria.to_dict("records")]
     dossiers = store.dossiers(actor, call_id)
     values = store.criterion_values(actor, call_id)
     candidates = store.candidates()

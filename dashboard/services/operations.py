@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from dashboard.core.filenames import OPERATOR_SCOPE, backup_file_name
 from dashboard.core.formatting import fr_size
-from dashboard.errors import ImportRejected, JuryError
+from dashboard.errors import ImportRejected, JuryError, Problem
 from dashboard.resources import DEMO_WORKBOOK, resource
 from dashboard.services.accounts import hash_password
 from dashboard.services.backups import backup_folder, make_backup, prepared_folder
@@ -37,6 +37,7 @@ from dashboard.services.document_files import IncomingFile, archive_files, file_
 from dashboard.services.documents import AttachReport, attach_demo_documents, attach_files
 from dashboard.services.importer import ImportReport, import_file
 from dashboard.services.incidents import configure_incident_log, hides_detail, record_incident
+from dashboard.services.intake import IntakeReport, blank_form, intake_forms
 from dashboard.services.rapporteurs import assign_rapporteurs, assignment_rows
 from dashboard.store import Database, Store
 from dashboard.store.access import OPERATOR
@@ -170,7 +171,7 @@ def run_init(database: Database, _request: dict[str, Any]) -> Outcome:
     return outcome
 
 
-def _reported(work: Callable[[], ImportReport | AttachReport]) -> Outcome:
+def _reported(work: Callable[[], ImportReport | AttachReport | IntakeReport]) -> Outcome:
     """An import's or an attachment's outcome: its report's lines, or exit code 2 and the refusal
     with every problem (`ImportRejected`, `DocumentsRejected`)."""
     outcome = Outcome()
@@ -194,16 +195,34 @@ def run_import(database: Database, request: dict[str, Any]) -> Outcome:
         return _reported(lambda: import_file(path, database.store(), actor=OPERATOR, original_name=name))
 
 
+def _incoming(request: dict[str, Any]) -> tuple[list[IncomingFile], list[Problem]]:
+    """The files a request carries (a folder's, or an archive's bytes) and the problems met reading them."""
+    if "archive" in request:
+        return archive_files(str(request["source"]), base64.b64decode(request["archive"]))
+    files = [IncomingFile(str(f["path"]), base64.b64decode(f["content"])) for f in request["files"]]
+    return files, [file_problem(str(p["path"]), str(p["message"])) for p in request.get("problems", [])]
+
+
 def run_attach(database: Database, request: dict[str, Any]) -> Outcome:
     """`jury attach FOLDER_OR_ZIP --call C`: the files (a folder's, or an archive's bytes) matched to
     the call's dossiers and checked, attached whole, or refused whole."""
-    source = str(request["source"])
-    if "archive" in request:
-        files, problems = archive_files(source, base64.b64decode(request["archive"]))
-    else:
-        files = [IncomingFile(str(f["path"]), base64.b64decode(f["content"])) for f in request["files"]]
-        problems = [file_problem(str(p["path"]), str(p["message"])) for p in request.get("problems", [])]
-    return _reported(lambda: attach_files(database.store(), OPERATOR, str(request["call"]), files, source, problems))
+    files, problems = _incoming(request)
+    return _reported(lambda: attach_files(database.store(), OPERATOR, str(request["call"]), files,
+                                          str(request["source"]), problems))
+
+
+def run_template(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury template --call C --out F`: the call's blank application form, handed back as a file."""
+    name, content = blank_form(database.store(), str(request["call"]))
+    return Outcome(files={name: content})
+
+
+def run_intake(database: Database, request: dict[str, Any]) -> Outcome:
+    """`jury intake FOLDER_OR_ZIP --call C`: the filled application forms (and the documents sent
+    with them) checked, imported whole, or refused whole."""
+    files, problems = _incoming(request)
+    return _reported(lambda: intake_forms(database.store(), OPERATOR, str(request["call"]), files,
+                                          str(request["source"]), problems))
 
 
 def run_assign(database: Database, request: dict[str, Any]) -> Outcome:
@@ -350,6 +369,8 @@ OPERATIONS: dict[str, Operation] = {
     "init": run_init,
     "import": run_import,
     "attach": run_attach,
+    "template": run_template,
+    "intake": run_intake,
     "assign": run_assign,
     "summary": run_summary,
     "audit": run_audit,
