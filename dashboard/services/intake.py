@@ -13,7 +13,8 @@ form already received updates its dossier, where an empty answer keeps the store
 (the report says what changed and what was kept); a new one creates the dossier
 (`{call}-{NNN}`, the next number of the call) and, unless the store knows the porteur
 already, its candidate. The figures the communes reference holds (population, bassin,
-distance to the university hub, outre-mer) are taken from it, as the demo's are.
+distance to the university hub, outre-mer) are taken from it for a new dossier, as the
+demo's are.
 
 A document goes to the form beside it: in a folder holding that one form, or named as the
 form followed by « _ », « - », « . » or a space (« formulaire_Saintes_budget.pdf »), or
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.core.documents import dossier_of_name
@@ -326,7 +328,10 @@ def _candidate_id(form: FilledForm, context: _Context) -> str:
 
 
 def _stored(value: Any) -> Any:
-    return None if value is None or is_missing(value) else value
+    """A value read from the store as Python holds it (a pandas NA as None, a numpy number as a number)."""
+    if value is None or is_missing(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _shown(value: Any) -> str:
@@ -380,6 +385,8 @@ def _values(form: FilledForm, dossier_id: str, context: _Context, outcome: FormO
                 outcome.changed.append(f"{code} : {_shown(before)} → {_shown(value)}")
         elif not outcome.new and before is not None:
             outcome.kept.append(code)
+    if not outcome.new:
+        return rows  # a dossier's reference figures are taken once: a re-sent form leaves them as stored
     commune = context.communes.get(form.answers["insee_code"], {})
     for criterion_id, (column, provenance) in _REFERENCE_CRITERIA.items():
         reference = _stored(commune.get(column)) if criterion_id in context.criteria else None
