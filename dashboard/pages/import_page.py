@@ -1,5 +1,7 @@
-"""Import: upload an .xlsx, .ods or .csv, see every problem or what was imported; and the
-« Import des pièces »: documents attached to a call's dossiers, all or nothing."""
+"""Import: upload an .xlsx, .ods or .csv, see every problem or what was imported; the
+« Formulaires de candidature »: a call's blank form to download, the filled ones (one a town)
+imported with their documents, all or nothing; and the « Import des pièces »: documents
+attached to a call's dossiers, all or nothing."""
 
 from __future__ import annotations
 
@@ -13,13 +15,16 @@ from dashboard.core.documents import MAX_CALL_BYTES, MAX_DOCUMENT_BYTES
 from dashboard.core.formatting import fr_number, fr_size
 from dashboard.core.text import md, md_format
 from dashboard.errors import DocumentsRejected, ImportRejected
+from dashboard.report.application_form import form_file_name
 from dashboard.report.workbook_format import SHEETS
 from dashboard.services.document_files import uploaded_files
 from dashboard.services.documents import attach_files
 from dashboard.services.import_reader import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS
 from dashboard.services.importer import import_file
+from dashboard.services.intake import blank_form, intake_forms
 from dashboard.store import Store
 from dashboard.store.access import Actor
+from dashboard.ui.downloads import offer_download
 from dashboard.ui.session import get_store, require_actor
 
 INTRODUCTION = (
@@ -30,6 +35,16 @@ INTRODUCTION = (
 )
 OUTCOME_KEY = "import_outcome"
 DOCUMENTS_OUTCOME_KEY = "documents_outcome"
+FORMS_OUTCOME_KEY = "forms_outcome"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMS_INTRODUCTION = (
+    "Chaque ville envoie son dossier de candidature dans le **formulaire vierge** de l'appel, un classeur par "
+    "candidature (enregistré en .xlsx ou .ods). Déposez ici les formulaires remplis, avec leurs pièces (PDF…) "
+    "nommées comme leur formulaire suivi de « _ » (`formulaire_Saintes_budget.pdf`), ou une archive **.zip** qui "
+    "range chaque formulaire et ses pièces dans un dossier à part. Chaque réponse est vérifiée comme à l'import : "
+    "au moindre problème, rien n'est importé. Un formulaire renvoyé (même type de candidat, même code INSEE) met "
+    "à jour son dossier ; une cellule laissée vide y garde la valeur enregistrée."
+)
 DOCUMENTS_INTRODUCTION = (
     "Joignez aux dossiers d'un appel leurs pièces (dossier de candidature, budget prévisionnel…) : des fichiers "
     "**PDF**, **.xlsx**, **.ods**, **.docx** ou **.odt**, ou une archive **.zip** qui les contient. Chaque fichier "
@@ -96,17 +111,52 @@ def _render_documents(store: Store, actor: Actor) -> None:
     st.caption(md(f"Au plus {fr_size(MAX_DOCUMENT_BYTES)} par fichier déposé et {fr_size(MAX_CALL_BYTES)} de pièces "
                   "par appel ; pour une archive plus lourde, l'opérateur utilise « jury attach ». Un PDF doit "
                   "s'ouvrir et avoir au moins une page."))
-    calls = store.calls()
-    if calls.empty:
-        st.info("Aucun appel dans la base : importez d'abord un classeur.")
+    call_id = _call_choice(store, "documents_call")
+    if call_id is None:
         return
-    labels = dict(zip(calls["call_id"], calls["label"], strict=True))
-    call_id = st.selectbox("Appel", list(labels), format_func=lambda c: f"{c} — {labels[c]}", key="documents_call")
     # Every type is taken, so that a refused one (.xlsm, .txt) is explained here, in French.
     uploads = st.file_uploader("Pièces ou archive .zip", accept_multiple_files=True, key="documents_files")
     if uploads and st.button("Joindre les pièces", type="primary", key="documents_go"):
-        _attach(list(uploads), store, actor, str(call_id))
+        _attach(list(uploads), store, actor, call_id)
     _render_outcome(DOCUMENTS_OUTCOME_KEY)
+
+
+def _intake(uploads: list[UploadedFile], store: Store, actor: Actor, call_id: str) -> None:
+    """Import the uploaded forms and documents (an archive opened); the outcome is kept for the page to show."""
+    files, problems = uploaded_files((upload.name, upload.getvalue()) for upload in uploads)
+    source = uploads[0].name if len(uploads) == 1 else f"{fr_number(len(uploads))} fichiers déposés"
+    try:
+        report = intake_forms(store, actor, call_id, files, source, problems)
+    except ImportRejected as rejected:
+        st.session_state[FORMS_OUTCOME_KEY] = ("error", str(rejected).splitlines())
+    else:
+        st.session_state[FORMS_OUTCOME_KEY] = ("success", report.lines())
+
+
+def _call_choice(store: Store, key: str) -> str | None:
+    """The call a section works on, chosen among the stored ones (None, said so, when there is none)."""
+    calls = store.calls()
+    if calls.empty:
+        st.info("Aucun appel dans la base : importez d'abord un classeur.")
+        return None
+    labels = dict(zip(calls["call_id"], calls["label"], strict=True))
+    return str(st.selectbox("Appel", list(labels), format_func=lambda c: f"{c} — {labels[c]}", key=key))
+
+
+def _render_forms(store: Store, actor: Actor) -> None:
+    """The « Formulaires de candidature » section: the call, its blank form, the filled ones, the outcome."""
+    st.header("Formulaires de candidature")
+    st.markdown(FORMS_INTRODUCTION)
+    call_id = _call_choice(store, "forms_call")
+    if call_id is None:
+        return
+    offer_download(actor, "Télécharger le formulaire vierge", lambda: blank_form(store, call_id)[1],
+                   file_name=form_file_name(call_id), mime=XLSX_MIME, key="forms_template", icon=":material/download:")
+    uploads = st.file_uploader("Formulaires remplis, pièces ou archive .zip", accept_multiple_files=True,
+                               key="forms_files")
+    if uploads and st.button("Importer les formulaires", type="primary", key="forms_go"):
+        _intake(list(uploads), store, actor, call_id)
+    _render_outcome(FORMS_OUTCOME_KEY)
 
 
 def _render_outcome(key: str = OUTCOME_KEY) -> None:
@@ -132,6 +182,7 @@ def main() -> None:
     _render_format()
     _render_upload(store, actor)
     _render_outcome()
+    _render_forms(store, actor)
     _render_documents(store, actor)
 
 

@@ -1,5 +1,7 @@
 """End to end: a juror reads a dossier's PDF beside the rating form on /notation; a juror recused
-from that dossier is refused the document on /dossiers and the copied address of the PDF."""
+from that dossier is refused the document on /dossiers and the copied address of the PDF; the
+administration attaches documents, and takes in a town's application form downloaded blank from
+/import, with its document."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 from tests.helpers.browser import choose_call, no_exception, open_page, sign_in
 from tests.helpers.documents import pdf_bytes, zip_of
+from tests.helpers.forms import DOLE, filled_form
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +62,7 @@ def test_the_administration_attaches_documents_on_import(page, app_url: str, tmp
     sign_in(page, app_url, "admin")
     open_page(page, "Import")
     page.get_by_text("Import des pièces").first.wait_for()
-    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1)
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(2)
     uploader.set_input_files(str(good))
     page.get_by_role("button", name="Joindre les pièces").click()
     page.get_by_text("Pièces de l'appel « AMI1 » : 1 nouveau, 0 déjà présent.").wait_for()
@@ -70,4 +73,23 @@ def test_the_administration_attaches_documents_on_import(page, app_url: str, tmp
     page.get_by_text("Import des pièces refusé").wait_for()
     assert "Fichier « envoi.zip/../AMI1-011_budget.pdf » : chemin refusé" in page.locator(
         '[data-testid="stMain"]').inner_text()
+    assert no_exception(page)
+
+
+def test_the_administration_takes_in_a_filled_application_form(page, app_url: str, tmp_path: Path) -> None:
+    sign_in(page, app_url, "admin")
+    open_page(page, "Import")
+    page.get_by_text("Formulaires de candidature").first.wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le formulaire vierge").click()
+    assert download.value.suggested_filename == "formulaire_AMI1.xlsx"
+    form = tmp_path / "formulaire_Dole.xlsx"
+    form.write_bytes(filled_form(Path(download.value.path()).read_bytes(), DOLE))
+    budget = tmp_path / "formulaire_Dole_budget.pdf"
+    budget.write_bytes(pdf_bytes())
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1).set_input_files([str(form), str(budget)])
+    page.get_by_role("button", name="Importer les formulaires").click()
+    page.get_by_text("1 dossier(s) ajouté(s), 0 formulaire(s) déjà reçu(s), 1 pièce(s) jointe(s).").wait_for()
+    page.get_by_text("formulaire_Dole.xlsx → AMI1-086 (Ville de Dole) : nouveau dossier").wait_for()
+    page.get_by_text("formulaire_Dole_budget.pdf → AMI1-086 : nouveau").wait_for()
     assert no_exception(page)

@@ -1,9 +1,12 @@
 """AppTest of the dossiers' documents on the demo: listed on /notation and /dossiers, the PDF read in
 the page with its address granted to the reader only, refused to a recused juror; removed on
-/administration; the « Import des pièces » section of /import."""
+/administration; the « Formulaires de candidature » and « Import des pièces » sections of /import."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
@@ -12,6 +15,7 @@ from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 from dashboard.ui.downloads import granted
 from tests.helpers.apptest import PAGES, account, catch_downloads, signed_in_page
+from tests.helpers.forms import answer_cell
 from tests.helpers.rendered import rendered
 
 DOSSIER = "AMI1-003"  # olivier.castaing is recused from it
@@ -80,10 +84,19 @@ def test_administration_removes_a_document_with_its_reason(demo_app_store: Store
     assert demo_app_store.verify_journal(OPERATOR).intact
 
 
-def test_import_page_offers_the_documents_section(demo_app_store: Store) -> None:
+def test_import_page_offers_the_forms_and_documents_sections(demo_app_store: Store,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    served = catch_downloads(monkeypatch, key_prefix="forms_template")
     admin = account(demo_app_store, "admin")
     at = signed_in_page(PAGES / "import_page.py", admin, "AMI1").run()
     assert not at.exception
-    assert [h.value for h in at.header] == ["Import des pièces"]
+    assert [h.value for h in at.header] == ["Formulaires de candidature", "Import des pièces"]
     assert at.selectbox(key="documents_call").value == "AMI1"
-    assert len(at.get("file_uploader")) == 2
+    assert len(at.get("file_uploader")) == 3
+    assert served["by_key"]["forms_template"]["label"] == "Télécharger le formulaire vierge"
+    assert served["file_name"] == "formulaire_AMI1.xlsx"
+    at.selectbox(key="forms_call").set_value("AMI2-P3").run()
+    assert not at.exception
+    assert served["file_name"] == "formulaire_AMI2-P3.xlsx"
+    form = openpyxl.load_workbook(io.BytesIO(served["data"]()))["Formulaire"]
+    assert form[answer_cell(served["data"](), "call_id")].value == "AMI2-P3"
