@@ -218,3 +218,35 @@ def test_assign_gives_each_eligible_dossier_two_rapporteurs_and_explains_a_refus
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "Plafond trop bas" in refused.stderr and "--max-load 3" in refused.stderr
     assert {e["call"]: e["rapporteurs"] for e in summary(demo_db)}["AMI1"] == len(rows)  # nothing changed
+
+
+def test_template_then_three_filled_forms_then_intake_add_three_dossiers(demo_db: Path, tmp_path: Path) -> None:
+    from tests.helpers.documents import pdf_bytes, write_files
+    from tests.helpers.forms import DOLE, MILLAU, VIERZON, answer_cell, filled_form
+
+    result = jury("template", "--call", "AMI2-P3", "--out", str(tmp_path), "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    blank = (tmp_path / "formulaire_AMI2-P3.xlsx").read_bytes()
+    assert result.stdout.startswith(f"Formulaire écrit : {tmp_path / 'formulaire_AMI2-P3.xlsx'}")
+    before = {entry["call"]: entry for entry in summary(demo_db)}
+    wrong = write_files(tmp_path / "erreur", {"formulaire_Vierzon.xlsx": filled_form(blank, VIERZON),
+                                              "formulaire_Dole.xlsx": filled_form(blank, {**DOLE, "D01": "-3"})})
+    result = jury("intake", str(wrong), "--call", "AMI2-P3", "--db", str(demo_db))
+    assert result.returncode == 2 and result.stdout == ""
+    assert (f"Fichier « formulaire_Dole.xlsx », feuille « Formulaire », cellule {answer_cell(blank, 'D01')} "
+            "(Engagement financier de la collectivité (k€ par an)), valeur « -3 » : valeur inférieure au minimum 0"
+            in result.stderr)
+    assert {entry["call"]: entry for entry in summary(demo_db)} == before
+    folder = write_files(tmp_path / "formulaires", {"Vierzon/formulaire.xlsx": filled_form(blank, VIERZON),
+                                                    "Vierzon/budget.pdf": pdf_bytes(),
+                                                    "formulaire_Millau.xlsx": filled_form(blank, MILLAU),
+                                                    "formulaire_Dole.xlsx": filled_form(blank, DOLE)})
+    result = jury("intake", str(folder), "--call", "AMI2-P3", "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ("Formulaires de l'appel « AMI2-P3 » (formulaires) : 3 dossier(s) "
+                                             "ajouté(s), 0 formulaire(s) déjà reçu(s), 1 pièce(s) jointe(s).")
+    after = {entry["call"]: entry for entry in summary(demo_db)}
+    assert after["AMI2-P3"]["dossiers"] == before["AMI2-P3"]["dossiers"] + 3
+    assert after["AMI2-P3"]["documents"] == before["AMI2-P3"]["documents"] + 1
+    assert {call: entry for call, entry in after.items() if call != "AMI2-P3"} == {
+        call: entry for call, entry in before.items() if call != "AMI2-P3"}
