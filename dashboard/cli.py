@@ -420,17 +420,8 @@ def _assign_parser(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_assign)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
-    common = _FrenchParser(add_help=False)  # only lends --db to the subcommands (same class as theirs)
-    common.add_argument("--db", type=Path, default=None,
-                        help=f"fichier de base DuckDB (défaut : $JURY_DB ou {default_db_path()})")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE", parser_class=_FrenchParser)
-    p = sub.add_parser("init", parents=[common], help="crée la base ; neuve, y importe la démonstration")
-    p.set_defaults(func=cmd_init)
-    p = sub.add_parser("import", parents=[common], help="valide puis importe un fichier .xlsx ou .csv")
-    p.add_argument("file", help="fichier à importer")
-    p.set_defaults(func=cmd_import)
+def _files_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`attach`, `template` and `intake`: a call's documents and application forms."""
     p = sub.add_parser("attach", parents=[common],
                        help="attache aux dossiers d'un appel les pièces d'un dossier ou d'une archive .zip")
     p.add_argument("source", metavar="DOSSIER_OU_ZIP",
@@ -452,6 +443,20 @@ def build_parser() -> argparse.ArgumentParser:
                         "suivi de « _ » (ex. formulaire_Saintes_budget.pdf) ou rangées dans un dossier avec lui")
     p.add_argument("--call", required=True, help="identifiant de l'appel (ex. AMI2-P3)")
     p.set_defaults(func=cmd_intake)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _FrenchParser(prog="jury", description="Outil d'exploitation du jury « Au cœur des territoires ».")
+    common = _FrenchParser(add_help=False)  # only lends --db to the subcommands (same class as theirs)
+    common.add_argument("--db", type=Path, default=None,
+                        help=f"fichier de base DuckDB (défaut : $JURY_DB ou {default_db_path()})")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE", parser_class=_FrenchParser)
+    p = sub.add_parser("init", parents=[common], help="crée la base ; neuve, y importe la démonstration")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("import", parents=[common], help="valide puis importe un fichier .xlsx ou .csv")
+    p.add_argument("file", help="fichier à importer")
+    p.set_defaults(func=cmd_import)
+    _files_parsers(sub, common)
     _assign_parser(sub.add_parser("assign", parents=[common], help="répartit les dossiers éligibles d'un appel "
                                   "entre rapporteurs (jamais un juré récusé ni de la région du dossier ; "
                                   "charges équilibrées)"))

@@ -6,6 +6,7 @@ attached to a call's dossiers, all or nothing."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -14,14 +15,14 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from dashboard.core.documents import MAX_CALL_BYTES, MAX_DOCUMENT_BYTES
 from dashboard.core.formatting import fr_number, fr_size
 from dashboard.core.text import md, md_format
-from dashboard.errors import DocumentsRejected, ImportRejected
+from dashboard.errors import ImportRejected, Problem
 from dashboard.report.application_form import form_file_name
 from dashboard.report.workbook_format import SHEETS
-from dashboard.services.document_files import uploaded_files
-from dashboard.services.documents import attach_files
+from dashboard.services.document_files import IncomingFile, uploaded_files
+from dashboard.services.documents import AttachReport, attach_files
 from dashboard.services.import_reader import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS
 from dashboard.services.importer import import_file
-from dashboard.services.intake import blank_form, intake_forms
+from dashboard.services.intake import IntakeReport, blank_form, intake_forms
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.downloads import offer_download
@@ -92,16 +93,18 @@ def _render_upload(store: Store, actor: Actor) -> None:
         _import(upload, store, actor)
 
 
-def _attach(uploads: list[UploadedFile], store: Store, actor: Actor, call_id: str) -> None:
-    """Attach the uploaded files (an archive opened); the outcome is kept for the page to show."""
+def _take_in(uploads: list[UploadedFile], key: str,
+             work: Callable[[list[IncomingFile], str, list[Problem]], AttachReport | IntakeReport]) -> None:
+    """Hand the uploaded files (an archive opened) to `work`, with their source and the problems
+    met reading them; its outcome, or its refusal, is kept under `key` for the page to show."""
     files, problems = uploaded_files((upload.name, upload.getvalue()) for upload in uploads)
     source = uploads[0].name if len(uploads) == 1 else f"{fr_number(len(uploads))} fichiers déposés"
     try:
-        report = attach_files(store, actor, call_id, files, source, problems)
-    except DocumentsRejected as rejected:
-        st.session_state[DOCUMENTS_OUTCOME_KEY] = ("error", str(rejected).splitlines())
+        report = work(files, source, problems)
+    except ImportRejected as rejected:  # DocumentsRejected and FormsRejected are kinds of it
+        st.session_state[key] = ("error", str(rejected).splitlines())
     else:
-        st.session_state[DOCUMENTS_OUTCOME_KEY] = ("success", report.lines())
+        st.session_state[key] = ("success", report.lines())
 
 
 def _render_documents(store: Store, actor: Actor) -> None:
@@ -117,20 +120,9 @@ def _render_documents(store: Store, actor: Actor) -> None:
     # Every type is taken, so that a refused one (.xlsm, .txt) is explained here, in French.
     uploads = st.file_uploader("Pièces ou archive .zip", accept_multiple_files=True, key="documents_files")
     if uploads and st.button("Joindre les pièces", type="primary", key="documents_go"):
-        _attach(list(uploads), store, actor, call_id)
+        _take_in(list(uploads), DOCUMENTS_OUTCOME_KEY,
+                 lambda files, source, problems: attach_files(store, actor, call_id, files, source, problems))
     _render_outcome(DOCUMENTS_OUTCOME_KEY)
-
-
-def _intake(uploads: list[UploadedFile], store: Store, actor: Actor, call_id: str) -> None:
-    """Import the uploaded forms and documents (an archive opened); the outcome is kept for the page to show."""
-    files, problems = uploaded_files((upload.name, upload.getvalue()) for upload in uploads)
-    source = uploads[0].name if len(uploads) == 1 else f"{fr_number(len(uploads))} fichiers déposés"
-    try:
-        report = intake_forms(store, actor, call_id, files, source, problems)
-    except ImportRejected as rejected:
-        st.session_state[FORMS_OUTCOME_KEY] = ("error", str(rejected).splitlines())
-    else:
-        st.session_state[FORMS_OUTCOME_KEY] = ("success", report.lines())
 
 
 def _call_choice(store: Store, key: str) -> str | None:
@@ -155,7 +147,8 @@ def _render_forms(store: Store, actor: Actor) -> None:
     uploads = st.file_uploader("Formulaires remplis, pièces ou archive .zip", accept_multiple_files=True,
                                key="forms_files")
     if uploads and st.button("Importer les formulaires", type="primary", key="forms_go"):
-        _intake(list(uploads), store, actor, call_id)
+        _take_in(list(uploads), FORMS_OUTCOME_KEY,
+                 lambda files, source, problems: intake_forms(store, actor, call_id, files, source, problems))
     _render_outcome(FORMS_OUTCOME_KEY)
 
 
