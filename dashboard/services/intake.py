@@ -16,9 +16,10 @@ already, its candidate. The figures the communes reference holds (population, ba
 distance to the university hub, outre-mer) are taken from it for a new dossier, as the
 demo's are.
 
-A document goes to the form beside it: in a folder holding that one form, or named as the
-form followed by « _ », « - », « . » or a space (« formulaire_Saintes_budget.pdf »), or
-named after a dossier of the call (« AMI2-P3-004_budget.pdf »), as `jury attach` does.
+A document goes with the form its name starts with, followed by « _ », « - », « . » or a
+space (« formulaire_Saintes_budget.pdf »); else to the dossier of the call its name starts
+with (« AMI2-P3-004_budget.pdf »), as `jury attach` does; else to the one form of its folder
+(a folder, or a whole batch, holding a single form).
 """
 
 from __future__ import annotations
@@ -433,16 +434,18 @@ def _assemble(forms: list[FilledForm], context: _Context) -> tuple[_Rows, list[P
 
 
 # ----------------------------------------------------------------- documents
-def _form_of_document(file: IncomingFile, forms: list[FilledForm]) -> FilledForm | None:
-    """The form a document goes with: the one form of its folder, or the form its name starts with."""
-    folder = str(PurePosixPath(file.path).parent)
-    beside = [form for form in forms if form.folder == folder]
-    if folder != "." and len(beside) == 1:
-        return beside[0]
+def _named_form(file: IncomingFile, forms: list[FilledForm]) -> FilledForm | None:
+    """The form whose name starts the document's, followed by a separator (the longest wins)."""
     lowered = file.name.lower()
     named = [form for form in forms if lowered.startswith(form.stem.lower())
              and lowered[len(form.stem):len(form.stem) + 1] in tuple(_NAME_SEPARATORS)]
     return max(named, key=lambda form: len(form.stem)) if named else None
+
+
+def _form_beside(file: IncomingFile, forms: list[FilledForm]) -> FilledForm | None:
+    """The one form of the document's folder, if its folder holds exactly one."""
+    beside = [form for form in forms if form.folder == str(PurePosixPath(file.path).parent)]
+    return beside[0] if len(beside) == 1 else None
 
 
 def _documents(files: list[IncomingFile], forms: list[FilledForm], dossier_of_form: dict[str, str],
@@ -450,10 +453,14 @@ def _documents(files: list[IncomingFile], forms: list[FilledForm], dossier_of_fo
     """Each document with its dossier, its content checked."""
     documents, problems = [], []
     for file in files:
-        form = _form_of_document(file, forms)
-        if form is not None and form.path not in dossier_of_form:
-            continue  # its form is refused: the batch is
-        dossier_id = dossier_of_form[form.path] if form else dossier_of_name(file.name, context.dossier_ids)
+        # its name says its form, else its dossier; else the one form beside it
+        form = _named_form(file, forms)
+        dossier_id = dossier_of_name(file.name, context.dossier_ids) if form is None else None
+        form = _form_beside(file, forms) if form is None and dossier_id is None else form
+        if form is not None:
+            if form.path not in dossier_of_form:
+                continue  # its form is refused: the batch is
+            dossier_id = dossier_of_form[form.path]
         if dossier_id is None:
             problems.append(file_problem(file.path, "ne va avec aucun formulaire ni aucun dossier de l'appel "
                                                     f"« {context.call_id} » : nommez-le comme son formulaire suivi de "

@@ -209,3 +209,18 @@ def test_a_resent_form_changes_only_what_it_changes(demo, blank: bytes, tmp_path
         assert values_after.loc[(row.dossier_id, row.criterion_id), "value"] == row.value
     again = _intake(store, folder)  # the same form once more: nothing changes
     assert not again.summary.changed_anything
+
+
+def test_a_document_goes_with_its_form_its_dossier_or_the_one_form_beside_it(demo, blank: bytes) -> None:
+    _, store = demo
+    report = intake_forms(store, OPERATOR, CALL, [
+        IncomingFile("Vierzon/formulaire.xlsx", filled_form(blank, VIERZON)),
+        IncomingFile("Vierzon/AMI2-P3-004_courrier.pdf", pdf_bytes(1)),   # named after a dossier: that one
+        IncomingFile("Vierzon/plan des locaux.pdf", pdf_bytes(2)),        # the one form of its folder
+    ], "envoi")
+    assert report.lines()[2:] == ["  – Vierzon/AMI2-P3-004_courrier.pdf → AMI2-P3-004 : nouveau",
+                                  "  – Vierzon/plan des locaux.pdf → AMI2-P3-006 : nouveau"]
+    alone = intake_forms(store, OPERATOR, CALL, [IncomingFile("dole.ods.xlsx", filled_form(blank, DOLE)),
+                                                 IncomingFile("budget.pdf", pdf_bytes(3))], "2 fichiers déposés")
+    assert alone.lines()[1:] == ["  – dole.ods.xlsx → AMI2-P3-007 (Ville de Dole) : nouveau dossier",
+                                 "  – budget.pdf → AMI2-P3-007 : nouveau"]
