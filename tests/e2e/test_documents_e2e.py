@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers.browser import choose_call, no_exception, open_page, sign_in
 from tests.helpers.documents import pdf_bytes, zip_of
-from tests.helpers.forms import DOLE, filled_form
+from tests.helpers.forms import filled_form
 
 pytestmark = pytest.mark.e2e
 
@@ -77,19 +77,22 @@ def test_the_administration_attaches_documents_on_import(page, app_url: str, tmp
 
 
 def test_the_administration_takes_in_a_filled_application_form(page, app_url: str, tmp_path: Path) -> None:
+    # A form re-sent for a demo dossier (AMI1-045: the EPCI of Vierzon), only its identity filled:
+    # the dossier stays as it is (the shared server's other tests count the demo's), its document is added.
     sign_in(page, app_url, "admin")
     open_page(page, "Import")
     page.get_by_text("Formulaires de candidature").first.wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger le formulaire vierge").click()
     assert download.value.suggested_filename == "formulaire_AMI1.xlsx"
-    form = tmp_path / "formulaire_Dole.xlsx"
-    form.write_bytes(filled_form(Path(download.value.path()).read_bytes(), DOLE))
-    budget = tmp_path / "formulaire_Dole_budget.pdf"
+    form = tmp_path / "formulaire_Vierzon.xlsx"
+    form.write_bytes(filled_form(Path(download.value.path()).read_bytes(), {"kind": "EPCI", "insee_code": "18279"}))
+    budget = tmp_path / "formulaire_Vierzon_budget.pdf"
     budget.write_bytes(pdf_bytes())
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1).set_input_files([str(form), str(budget)])
     page.get_by_role("button", name="Importer les formulaires").click()
-    page.get_by_text("1 dossier(s) ajouté(s), 0 formulaire(s) déjà reçu(s), 1 pièce(s) jointe(s).").wait_for()
-    page.get_by_text("formulaire_Dole.xlsx → AMI1-086 (Ville de Dole) : nouveau dossier").wait_for()
-    page.get_by_text("formulaire_Dole_budget.pdf → AMI1-086 : nouveau").wait_for()
+    page.get_by_text("0 dossier(s) ajouté(s), 1 formulaire(s) déjà reçu(s), 1 pièce(s) jointe(s).").wait_for()
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "formulaire_Vierzon.xlsx → AMI1-045 (" in main and ") : inchangé ; conservé (cellule vide) : " in main
+    page.get_by_text("formulaire_Vierzon_budget.pdf → AMI1-045 : nouveau").wait_for()
     assert no_exception(page)
