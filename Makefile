@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# The suite runs on this many processes (pytest-xdist); the browser tests stay together on one.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-fast lint bench clean-venv
 
@@ -27,7 +29,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/jury serve --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # ruff (rules in pyproject.toml), mypy (strict on scoring/ and dashboard/core/) and the layer contracts.
 lint: $(VENV)/.installed-test
@@ -36,7 +38,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m "not e2e"
 
 bench: $(VENV)/.installed-bench
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

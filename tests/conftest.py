@@ -19,6 +19,24 @@ from tests.helpers.databases import copy_database
 from tests.helpers.packaging import InstalledPackage, build_and_install
 from tests.helpers.workbooks import DEMO_WORKBOOK, tiny_tables, write_workbook
 
+# Under `pytest -n 2 --dist loadgroup` (`make test`), the browser tests and the installed
+# package's run as one group on one worker, first (they share one demo server and one
+# Chromium, and are the longest part of the run); every other module is a group of its own,
+# so that a module's fixtures are built once.
+SERIAL_GROUP = "navigateur"
+SERIAL_PATHS = ("tests/e2e/", "tests/test_packaging.py")
+
+
+def _group_of(item: pytest.Item) -> str:
+    path = item.nodeid.split("::", 1)[0]
+    return SERIAL_GROUP if path.startswith(SERIAL_PATHS) else path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group_of(item)))
+    items.sort(key=lambda item: _group_of(item) != SERIAL_GROUP)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def digests_checked_at_every_close():
