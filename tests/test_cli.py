@@ -216,7 +216,7 @@ def test_assign_gives_each_eligible_dossier_two_rapporteurs_and_explains_a_refus
     assert {e["call"]: e["rapporteurs"] for e in summary(demo_db)}["AMI1"] == len(rows)
     refused = jury("assign", "--call", "AMI1", "--per-dossier", "2", "--max-load", "3", "--db", str(demo_db))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "Plafond trop bas" in refused.stderr and "--max-load 3" in refused.stderr
+    assert "Plafond trop bas" in refused.stderr and "un plafond de 3 dossiers" in refused.stderr
     assert {e["call"]: e["rapporteurs"] for e in summary(demo_db)}["AMI1"] == len(rows)  # nothing changed
 
 

@@ -1,6 +1,7 @@
 """Sharing a call's eligible dossiers between rapporteurs (`jury assign`, « Rapporteurs » on
 /administration): the case read from the store, solved by `core.rapporteurs`, stored whole.
-A new assignment keeps the rapporteurs put in by hand, unless `reset`."""
+A new assignment keeps the rapporteurs put in by hand and does not put back those taken off by
+hand, unless `reset`."""
 
 from __future__ import annotations
 

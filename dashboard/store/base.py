@@ -57,7 +57,7 @@ PROTECTED_TABLES: dict[str, tuple[str, ...]] = {
     "seance_votes": (), "seance_vote_participation": (), "seance_settings": (), "decision_history": (),
     # A document's content is covered by its `sha256`, which `Store.verify_journal` checks against it.
     "dossier_documents": ("content",),
-    "rapporteurs": (), "rapporteur_plans": (),
+    "rapporteurs": (), "rapporteur_plans": (), "rapporteur_exclusions": (),
 }
 # Reference communes come from the package; the journal and the schema are checked by the chain.
 # The séance's clock only counts changes, each journalled with the séance's own tables.

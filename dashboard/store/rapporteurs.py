@@ -1,11 +1,13 @@
 """The rapporteurs of each dossier and each call's reading plan: who reads what first.
 
 An assignment (`jury assign`, « Rapporteurs » on /administration) replaces the call's
-rapporteurs but those put in by hand, unless it is a reset; a swap replaces one
-rapporteur of a dossier by another juror, by hand. Both are the administration's, in one
-transaction, journalled, and refused when a pair breaks a rule (`core.rapporteurs`):
-recusal, région, presidency, the plan's cap. With « rapporteurs seulement » on the call's
-plan, the store refuses a rating by a juror who is not a rapporteur of the dossier.
+rapporteurs but those put in by hand, unless it is a reset; a swap replaces one rapporteur
+of a dossier by another juror, by hand, and records the juror it took off
+(`rapporteur_exclusions`), whom a later assignment does not put back unless it is a reset.
+Both are the administration's, in one transaction, journalled, and refused when a pair
+breaks a rule (`core.rapporteurs`): recusal, région, presidency, the plan's cap. With
+« rapporteurs seulement » on the call's plan, the store refuses a rating by a juror who is
+not a rapporteur of the dossier.
 """
 
 from __future__ import annotations
@@ -93,22 +95,29 @@ class RapporteurRecords(StoreBase):
             "SELECT r.juror_id, r.dossier_id FROM recusals r JOIN dossiers d USING (dossier_id) "
             "WHERE d.call_id = ?", [call_id]))
         wanted = set(dossier_ids)
-        fixed = frozenset() if not keep_manual else frozenset((dossier, juror) for dossier, juror in self._rows(
-            "SELECT r.dossier_id, r.juror_id FROM rapporteurs r JOIN dossiers d USING (dossier_id) "
-            "WHERE d.call_id = ? AND r.manual", [call_id]) if dossier in wanted)
+
+        def by_hand(sql: str) -> frozenset[tuple[str, str]]:
+            if not keep_manual:
+                return frozenset()
+            return frozenset((dossier, juror) for dossier, juror in self._rows(sql, [call_id]) if dossier in wanted)
+        fixed = by_hand("SELECT r.dossier_id, r.juror_id FROM rapporteurs r JOIN dossiers d USING (dossier_id) "
+                        "WHERE d.call_id = ? AND r.manual")
+        excluded = by_hand("SELECT x.dossier_id, x.juror_id FROM rapporteur_exclusions x "
+                           "JOIN dossiers d USING (dossier_id) WHERE d.call_id = ?")
         return AssignmentCase(tuple(dossier_ids), {d: regions.get(d) for d in dossier_ids}, readers, recusals,
-                              per_dossier, max_load, with_president, fixed)
+                              per_dossier, max_load, with_president, fixed, excluded)
 
     # ------------------------------------------------------------------- writes
     def set_rapporteurs(self, actor: Actor, call_id: str, case: AssignmentCase, assignment: Assignment) -> int:
         """Store an assignment of the call (the case it was solved for): its rapporteurs replace
-        the call's, but the case's fixed ones, kept as they are; the plan is recorded. Refused
+        the call's, but the case's fixed ones, kept as they are; the plan is recorded. A case
+        that keeps nothing by hand (a reset) also forgets the jurors taken off by hand. Refused
         when a pair breaks a rule as the store holds it now. Returns the rows written."""
         require(actor, "assign_rapporteurs")
 
         def transaction() -> int:
             now_case = self.assignment_case(call_id, case.dossiers, case.per_dossier, case.max_load,
-                                            case.with_president, keep_manual=bool(case.fixed))
+                                            case.with_president, keep_manual=bool(case.fixed or case.excluded))
             if now_case != case:
                 raise StoreError("Les jurés, récusations ou rapporteurs ont changé pendant la répartition : "
                                  "rien n'a été enregistré ; relancez-la.")
@@ -119,6 +128,9 @@ class RapporteurRecords(StoreBase):
             self._write("DELETE FROM rapporteurs WHERE dossier_id IN (SELECT dossier_id FROM dossiers "
                         "WHERE call_id = ?)" + (keeping if fixed_dossiers else ""), [call_id, *fixed_dossiers],
                         "rapporteurs")
+            if not case.excluded:
+                self._write("DELETE FROM rapporteur_exclusions WHERE dossier_id IN (SELECT dossier_id FROM dossiers "
+                            "WHERE call_id = ?)", [call_id], "rapporteur_exclusions")
             new = [pair for pair in assignment.pairs if pair not in case.fixed]
             now = datetime.now()
             if new:
@@ -134,6 +146,7 @@ class RapporteurRecords(StoreBase):
             self._append_audit(actor, "répartition des rapporteurs", RAPPORTEUR_ENTITY, call_id, None, {
                 "par_dossier": case.per_dossier, "plafond": case.max_load, "avec_presidence": case.with_president,
                 "dossiers": len(case.dossiers), "gardes_a_la_main": len(case.fixed),
+                "retires_a_la_main": len(case.excluded),
                 "charges": assignment.loads, "rapporteurs": [f"{d}:{j}" for d, j in assignment.pairs]})
             return len(assignment.pairs)
         return self._transaction(transaction)
@@ -150,8 +163,9 @@ class RapporteurRecords(StoreBase):
                                  "rien n'a été enregistré.")
 
     def swap_rapporteur(self, actor: Actor, dossier_id: str, leaving: str, joining: str) -> None:
-        """Replace the rapporteur `leaving` of a dossier by the juror `joining`, by hand (kept by a
-        later assignment unless reset); refused when `joining` breaks a rule or the plan's cap."""
+        """Replace the rapporteur `leaving` of a dossier by the juror `joining`, by hand: a later
+        assignment keeps `joining` and does not put `leaving` back, unless reset. Refused when
+        `joining` breaks a rule or the plan's cap."""
         require(actor, "assign_rapporteurs")
 
         def transaction() -> None:
@@ -176,8 +190,13 @@ class RapporteurRecords(StoreBase):
                                  "été changé.")
             self._write("DELETE FROM rapporteurs WHERE dossier_id = ? AND juror_id = ?", [dossier_id, leaving],
                         "rapporteurs")
-            self._write("INSERT INTO rapporteurs VALUES (?, ?, true, ?, ?)",
-                        [dossier_id, joining, actor.login, datetime.now()], "rapporteurs")
+            now = datetime.now()
+            self._write("INSERT INTO rapporteurs VALUES (?, ?, true, ?, ?)", [dossier_id, joining, actor.login, now],
+                        "rapporteurs")
+            self._write("DELETE FROM rapporteur_exclusions WHERE dossier_id = ? AND juror_id = ?",
+                        [dossier_id, joining], "rapporteur_exclusions")
+            self._write("INSERT INTO rapporteur_exclusions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [dossier_id, leaving, actor.login, now], "rapporteur_exclusions")
             self._append_audit(actor, "rapporteur remplacé", RAPPORTEUR_ENTITY, dossier_id,
                                {"rapporteur": leaving}, {"rapporteur": joining, "a_la_main": True})
         self._transaction(transaction)

@@ -23,7 +23,8 @@ NOTICE_KEY = "rapporteurs_notice"
 def _plan_caption(plan: RapporteurPlan | None) -> str:
     if plan is None:
         return "Aucun rapporteur n'est désigné pour cet appel : chaque juré note tous les dossiers qu'il peut noter."
-    cap = "sans plafond" if plan.max_load is None else f"au plus {fr_number(plan.max_load)} dossiers chacun"
+    cap = ("sans plafond" if plan.max_load is None
+           else f"au plus {fr_number(plan.max_load)} dossier{'s' if plan.max_load > 1 else ''} chacun")
     return (f"{fr_number(plan.per_dossier)} rapporteur(s) par dossier éligible, {cap}, présidence "
             f"{'comprise' if plan.with_president else 'non comprise'} ; répartition du {fr_datetime(plan.set_at)} "
             f"par {plan.set_by}.")
@@ -94,7 +95,8 @@ def _render_swap(store: Store, actor: Actor, rapporteurs: pd.DataFrame, juror_na
         else:
             st.session_state[NOTICE_KEY] = ("success", f"Dossier {dossier} : {juror_names.get(joining, joining)} "
                                             f"remplace {juror_names.get(leaving, leaving)} (désigné·e à la main, "
-                                            "inscrit au journal).")
+                                            "inscrit au journal ; une nouvelle répartition garde ce choix, sauf "
+                                            "« Repartir de zéro »).")
             st.rerun()
 
 

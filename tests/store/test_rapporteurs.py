@@ -1,9 +1,11 @@
 """Rapporteurs in the store, on a copy of the demo database: the assignment of AMI1, a swap by
-hand kept by a new assignment (not by a reset), swaps refused by the rules, « rapporteurs
-seulement » refused by the store, and every change journalled."""
+hand kept by a new assignment, the juror it took off not put back (both forgotten by a reset),
+swaps refused by the rules, « rapporteurs seulement » refused by the store, and every change
+journalled."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -80,13 +82,20 @@ def test_a_swap_by_hand_is_kept_by_a_new_assignment_but_not_by_a_reset(demo: Sto
     assert bool(after.loc[(dossier, joining), "manual"]) and (dossier, leaving) not in after.index
     assert demo.audit_log(OPERATOR).iloc[-1]["action"] == "rapporteur remplacé"
 
-    report = assign_rapporteurs(demo, OPERATOR, CALL, 2)  # a new assignment keeps the swap
-    again = demo.rapporteurs(OPERATOR, CALL).set_index(["dossier_id", "juror_id"])
-    assert bool(again.loc[(dossier, joining), "manual"]) and report.kept_by_hand == 1
-    assert (again.groupby("dossier_id").size() == 2).all()
+    for per_dossier in (2, 3):  # a new assignment keeps the swap, even one asking more of each dossier
+        report = assign_rapporteurs(demo, OPERATOR, CALL, per_dossier)
+        again = demo.rapporteurs(OPERATOR, CALL).set_index(["dossier_id", "juror_id"])
+        assert bool(again.loc[(dossier, joining), "manual"]) and report.kept_by_hand == 1
+        assert (dossier, leaving) not in again.index  # the juror taken off is not put back
+        assert (again.groupby("dossier_id").size() == per_dossier).all()
+    assert json.loads(demo.audit_log(OPERATOR).iloc[-1]["after"])["retires_a_la_main"] == 1
 
+    demo.swap_rapporteur(OPERATOR, dossier, joining, leaving)  # swapped back by hand: allowed again
+    assert bool(demo.rapporteurs(OPERATOR, CALL).set_index(["dossier_id", "juror_id"]).loc[(dossier, leaving),
+                                                                                              "manual"])
     assign_rapporteurs(demo, OPERATOR, CALL, 2, reset=True)
     assert not demo.rapporteurs(OPERATOR, CALL)["manual"].any()
+    assert demo.assignment_case(CALL, eligible_dossiers(demo, OPERATOR, CALL), 2, None, False, True).excluded == set()
 
 
 def test_swaps_that_break_a_rule_are_refused_and_change_nothing(demo: Store) -> None:
