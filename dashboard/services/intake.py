@@ -145,8 +145,8 @@ def blank_form(store: Store, call_id: str) -> tuple[str, bytes]:
     call = calls[calls["call_id"] == call_id]
     if call.empty:
         raise StoreError(f"Appel « {call_id} » inconnu.")
-    criteria = [{str(k): v for k, v in row.items()} for row in store.criteria().to_dict("records")]
-    workbook = application_form_workbook(call_id, str(call.iloc[0]["label"]), form_fields(call_id, criteria))
+    workbook = application_form_workbook(call_id, str(call.iloc[0]["label"]),
+                                         form_fields(call_id, _criterion_records(store.criteria())))
     return form_file_name(call_id), workbook
 
 
@@ -224,13 +224,17 @@ class _Context:
     candidate_ids: set[str] = field(default_factory=set)
 
 
+def _criterion_records(criteria: pd.DataFrame) -> list[dict[str, Any]]:
+    """The criteria catalogue as the form's fields read it: one record a criterion, keys as text."""
+    return [{str(k): v for k, v in row.items()} for row in criteria.to_dict("records")]
+
+
 def _context(store: Store, actor: Actor, call_id: str) -> _Context:
     criteria = store.criteria()
-    records = [{str(k): v for k, v in row.items()} for row in criteria.to_dict("records")]
     dossiers = store.dossiers(actor, call_id)
     values = store.criterion_values(actor, call_id)
     candidates = store.candidates()
-    return _Context(call_id, {f.code: f for f in form_fields(call_id, records)}, dossiers,
+    return _Context(call_id, {f.code: f for f in form_fields(call_id, _criterion_records(criteria))}, dossiers,
                     candidates, {str(row["insee_code"]): {str(k): v for k, v in row.items()}
                                  for row in store.communes().to_dict("records")},
                     {(str(d), str(c)): float(v) for d, c, v in zip(values["dossier_id"], values["criterion_id"],
@@ -240,7 +244,7 @@ def _context(store: Store, actor: Actor, call_id: str) -> _Context:
 
 
 def _identity_problems(form: FilledForm, context: _Context) -> list[Problem]:
-    """The call, kind and INSEE code a form must hold; the fields a new dossier cannot go without."""
+    """The call, kind and INSEE code every form must hold, and the call its own."""
     problems = []
     for code in IDENTITY_CODES:
         if code not in form.answers:
@@ -257,14 +261,15 @@ def _identity_problems(form: FilledForm, context: _Context) -> list[Problem]:
 
 
 def _stored_dossier(form: FilledForm, context: _Context) -> dict[str, Any] | None:
-    """The call's dossier this form was received for already, if any."""
+    """The call's dossier this form was received for already, if any: its dossier's columns and
+    its candidate's, each under its table's name."""
     same = context.dossiers[(context.dossiers["insee_code"] == form.answers.get("insee_code"))
                            & (context.dossiers["kind"] == form.answers.get("kind"))]
     if same.empty:
         return None
-    stored = dict(same.iloc[0])
-    stored["name"] = stored["candidate_name"]
-    return stored
+    dossier = same.iloc[0]
+    candidate = context.candidates[context.candidates["candidate_id"] == dossier["candidate_id"]].iloc[0]
+    return {**dict(dossier), **dict(candidate)}
 
 
 def _reference_problems(form: FilledForm, context: _Context, new: bool) -> list[Problem]:
