@@ -64,6 +64,13 @@ def fr_size(size: int) -> str:
     return f"{fr_number(size)}\u00a0octets"
 
 
+def fr_count(count: int, noun: str) -> str:
+    """« 1 dossier », « 12 dossiers », « 1 234 décisions »: the number in French and the noun
+    agreed (a plural in « s », or the noun as it is when it already ends in s, x or z)."""
+    plural = count > 1 and not noun.endswith(("s", "x", "z"))
+    return f"{fr_number(count)} {noun}{'s' if plural else ''}"
+
+
 def fr_datetime(value: datetime) -> str:
     """`2026-12-01 14:05:09` → `01/12/2026 à 14:05`."""
     return f"{value:%d/%m/%Y} à {value:%H:%M}"

@@ -23,7 +23,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from dashboard.core.formatting import fr_number
+from dashboard.core.formatting import fr_count, fr_number
 
 RECUSED = "récusé·e"
 PRESIDENCY = "présidence"
@@ -189,11 +189,6 @@ def _blocked_summary(case: AssignmentCase, dossier_id: str) -> str:
     return " ; ".join(f"{reason} : {', '.join(names)}" for reason, names in by_reason.items()) or "aucun juré exclu"
 
 
-def _dossiers(count: int) -> str:
-    """« 1 dossier », « 12 dossiers »."""
-    return f"{fr_number(count)} dossier{'s' if count > 1 else ''}"
-
-
 def _names(case: AssignmentCase, juror_ids: Iterable[str]) -> str:
     names = {r.juror_id: r.name for r in case.readers}
     return ", ".join(names.get(j, j) for j in sorted(juror_ids))
@@ -209,14 +204,15 @@ def explain_infeasible(case: AssignmentCase, *, solved: bool) -> str:
     bottleneck = _bottleneck(case)
     if bottleneck:
         readers = {r.juror_id for d in bottleneck for r in allowed_readers(case, d)}
+        ceiling = fr_count(cap or 0, "dossier")
         more = f" et {fr_number(len(bottleneck) - 10)} autre(s)" if len(bottleneck) > 10 else ""
         return (f"Plafond trop bas : les dossiers {', '.join(f'« {d} »' for d in bottleneck[:10])}{more} ne "
                 f"peuvent être lus que par {_names(case, readers) or 'aucun juré'} (récusations, région, "
                 f"présidence{', retraits à la main' if case.excluded else ''}), qui ne suffisent pas à leur donner "
-                f"{fr_number(k)} rapporteurs chacun sous le plafond de {_dossiers(cap or 0)} par rapporteur : "
+                f"{fr_number(k)} rapporteurs chacun sous le plafond de {ceiling} par rapporteur : "
                 "relevez le plafond, ou demandez moins de rapporteurs par dossier.")
     return ("Aucune répartition ne respecte à la fois les récusations, la règle de région"
-            f"{'' if cap is None else f', le plafond de {_dossiers(cap)} par rapporteur'}"
+            f"{'' if cap is None else ', le plafond de ' + fr_count(cap, 'dossier') + ' par rapporteur'}"
             f"{', les choix faits à la main' if case.fixed or case.excluded else ''} : "
             "relevez le plafond, ou repartez de zéro.")
 
@@ -244,7 +240,7 @@ def _fixed_problem(case: AssignmentCase) -> str:
     for juror, count in sorted(by_juror.items()):
         if case.max_load is not None and count > case.max_load:
             return (f"{_names(case, [juror])} est rapporteur à la main de {fr_number(count)} dossiers, plus que le "
-                    f"plafond de {_dossiers(case.max_load)} : relevez le plafond, ou repartez de zéro.")
+                    f"plafond de {fr_count(case.max_load, 'dossier')} : relevez le plafond, ou repartez de zéro.")
     return ""
 
 
@@ -268,7 +264,7 @@ def _cap_problem(case: AssignmentCase, cap: int) -> str:
     if need > room:
         return (f"Plafond trop bas : {fr_number(len(case.dossiers))} dossiers × {fr_number(k)} rapporteurs = "
                 f"{fr_number(need)} lectures, mais {fr_number(len(taking))} rapporteurs × un plafond de "
-                f"{_dossiers(cap)} = {fr_number(room)} : relevez le plafond (au moins "
+                f"{fr_count(cap, 'dossier')} = {fr_number(room)} : relevez le plafond (au moins "
                 f"{fr_number(-(-need // max(1, len(taking))))}).")
     by_region: dict[str, list[str]] = {}
     for d in case.dossiers:
@@ -280,7 +276,7 @@ def _cap_problem(case: AssignmentCase, cap: int) -> str:
                     f"{fr_number(len(group))} dossiers demandent {fr_number(k * len(group))} lectures, que seuls "
                     f"{fr_number(len(able))} jurés peuvent faire (règles de région et de récusation : "
                     f"{_names(case, able)}), soit au plus {fr_number(cap * len(able))} avec un plafond de "
-                    f"{_dossiers(cap)} ; dossiers bloqués : {', '.join(group[:10])}.")
+                    f"{fr_count(cap, 'dossier')} ; dossiers bloqués : {', '.join(group[:10])}.")
     return ""
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 import scoring
 from dashboard.core.decision import INELIGIBLE, DecisionInputs, WeightProfile
-from dashboard.core.formatting import fr_date, fr_number
+from dashboard.core.formatting import fr_count, fr_date, fr_number
 from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
 from dashboard.core.votes import TALLY_COLUMNS, Tally
 from scoring.errors import ScoringError
@@ -45,6 +45,7 @@ __all__ = [
     "default_choices",
     "default_size",
     "describe_choices",
+    "describe_constraints",
     "forcing_ids",
     "forcings_table",
     "matching_profile_name",
@@ -294,23 +295,46 @@ def default_choices(inputs: DecisionInputs, ranking: scoring.RankResult | None =
     return choices
 
 
-def describe_choices(choices: ShortlistChoices, inputs: DecisionInputs | None = None) -> list[str]:
-    """The constraints in French, one line each (for captions and the workbook)."""
-    names = _names(inputs)
-    lines = [f"Taille : {fr_number(choices.size)} dossiers"]
-    if choices.every_region:
-        lines.append("Au moins un dossier par région ayant un dossier éligible")
-    if choices.min_overseas:
-        lines.append(f"Au moins {fr_number(choices.min_overseas)} dossier(s) d'outre-mer")
-    if choices.min_ti_share:
-        lines.append(f"Au moins {fr_number(100 * choices.min_ti_share, 0)} % en Territoires d'industrie")
-    if choices.max_per_region is not None:
-        lines.append(f"Au plus {fr_number(choices.max_per_region)} dossier(s) par région")
-    for item in choices.force_in:
-        lines.append(f"Dossier imposé : {names.get(item, item)}")
-    for item in choices.force_out:
-        lines.append(f"Dossier écarté : {names.get(item, item)}")
+# The words for the engine's attribute columns in a constraint's sentence.
+_GROUP_WORDS = {"region": "région"}
+_COUNT_WORDS = {"overseas": "d'outre-mer", "ti": "en Territoires d'industrie", "acv": "en Action cœur de ville",
+                "eligible": "éligibles"}
+
+
+def _count_words(column: str) -> str:
+    return _COUNT_WORDS.get(column, f"marqués « {column} »")
+
+
+def _at_least(count: int) -> str:
+    return "un dossier" if count == 1 else fr_count(count, "dossier")
+
+
+def describe_constraints(constraints: Mapping[str, Any] | None, size: int,
+                         inputs: DecisionInputs | None = None) -> list[str]:
+    """An engine constraints dict in French, one sentence each (for captions, the workbook and the
+    minutes): « Taille : 55 dossiers », « Au moins un dossier par région ayant un dossier éligible »,
+    « Au moins 67 % en Territoires d'industrie », « Dossier imposé : Vire Normandie (14) »…"""
+    names, given = _names(inputs), dict(constraints or {})
+    lines = [f"Taille : {fr_count(size, 'dossier')}"]
+    for column, count in dict(given.get("min_per_group") or {}).items():
+        group = _GROUP_WORDS.get(column, f"valeur de « {column} »")
+        lines.append(f"Au moins {_at_least(int(count))} par {group}"
+                     f"{' ayant un dossier éligible' if column == 'region' else ''}")
+    for column, count in dict(given.get("min_count") or {}).items():
+        lines.append(f"Au moins {fr_count(int(count), 'dossier')} {_count_words(column)}")
+    for column, share in dict(given.get("min_share") or {}).items():
+        lines.append(f"Au moins {fr_number(100 * float(share), 0)} % {_count_words(column)}")
+    for column, count in dict(given.get("max_per_group") or {}).items():
+        lines.append(f"Au plus {fr_count(int(count), 'dossier')} par {_GROUP_WORDS.get(column, column)}")
+    for key in ("force_in", "force_out"):
+        for item in given.get(key) or ():
+            lines.append(f"Dossier {FORCING_LABELS[key]} : {names.get(str(item), str(item))}")
     return lines
+
+
+def describe_choices(choices: ShortlistChoices, inputs: DecisionInputs | None = None) -> list[str]:
+    """The page's choices in French, one line each (`describe_constraints`)."""
+    return describe_constraints(choices.to_constraints(), choices.size, inputs)
 
 
 # --------------------------------------------------------------------------- French tables

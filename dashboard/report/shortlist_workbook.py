@@ -20,7 +20,8 @@ journal_head=None, aggregation=None, anonymise=False, generated_at=None) -> byte
     * ``forcings``: `Store.forcings(actor, call)`; ``ratings``:
       `Store.ratings(actor, call)` (every juror's rating, with ``counts``;
       None when the user may not read them); ``decisions``:
-      `Store.decisions(actor, call)`;
+      `Store.decisions(actor, call)` (the current ones); ``decision_history``:
+      `Store.decision_history(actor, call)` (every decision ever recorded);
     * ``content_hash``: `Store.content_hash()`; ``user``: who exports;
     * ``journal_head``: `Store.journal_head()`, the seal of the journal's last entry, written
       beside the content hash so that `jury audit --verify --head` can check it later;
@@ -39,17 +40,26 @@ follows the product's one grammar (`dashboard.core.filenames`).
 Sheets
 ------
 
-« Liste restreinte » (the selection, best first), « Classement » (every
-eligible dossier ranked, column ``id`` then the criteria the ranking used
-with their ids as headers: saved as CSV, it is the ``--matrix`` of
-``python -m scoring rank``), « Non éligibles » (the dossiers outside the
-ranking and the gate they fail), « Pondérations », « Notes du jury »,
-« Conflits d'intérêts » (the register: each juror's declaration and
-recusals), « Contraintes », « Manifeste » (everything needed to reproduce the
-ranking, the spec JSON in one cell).
+« Liste restreinte » (the selection, best first), « Décisions » (every
+decision recorded for the call, on any dossier, with the vote's tally, the
+motivation, the author, the date and the séance), « Classement » (every
+eligible dossier ranked, with the jury's decision beside the historical
+one), « Non éligibles » (the dossiers outside the ranking and the gate they
+fail), « Pondérations », « Notes du jury », « Conflits d'intérêts » (the
+register: each juror's declaration and recusals), « Contraintes »,
+« Manifeste » (what the export is, the method, weights and constraints in
+French sentences, the fingerprints, and how to reproduce the ranking, the
+spec JSON in one cell), « Matrice » (column ``id`` then the values of the
+criteria the ranking used, their ids as headers, nothing else: saved as CSV,
+it is the ``--matrix`` of ``python -m scoring rank``).
+
+Headers are French for people (« Identifiant »); only « Matrice » keeps the
+engine's ids, since it is the engine's input.
 
 Formatting: bold filled header, frozen header row, autofilter, fitted
-column widths, number formats (`#,##0`, `0.000`, `0.0%`, `dd/mm/yyyy`;
+column widths (long texts wrapped, their rows as tall as the text), print
+settings on every sheet (`dashboard.report.xlsx.set_print_layout`: one page
+wide, header repeated, « Manifeste » on one page), number formats (`#,##0`, `0.000`, `0.0%`, `dd/mm/yyyy`;
 the French display comes from the reader's locale), a colour scale on
 score columns. Every text is written as a string cell, so a value typed
 as ``=1+1`` stays the text ``=1+1``.
@@ -80,7 +90,7 @@ import dashboard
 import scoring
 from dashboard.core import decision, views
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
-from dashboard.core.formatting import fr_number, is_missing
+from dashboard.core.formatting import fr_count, fr_datetime, fr_number, is_missing
 from dashboard.core.labels import (
     AGGREGATION_LABELS,
     CONSTRAINT_TYPE_LABELS,
@@ -93,6 +103,8 @@ from dashboard.core.labels import (
     WEIGHTING_LABELS,
 )
 from dashboard.core.privacy import HIDDEN_MOTIVE, pseudonym_order, random_pseudonyms
+from dashboard.core.shortlist import describe_constraints
+from dashboard.core.votes import DECISIONS, TALLY_COLUMNS, Tally
 from dashboard.report.xlsx import (
     FORMAT_DATE,
     FORMAT_DATETIME,
@@ -101,14 +113,17 @@ from dashboard.report.xlsx import (
     FORMAT_PERCENT,
     FORMAT_RANK,
     FORMAT_SCORE,
+    LEFT_WRAP,
     TITLE_FONT,
-    WRAP,
     Column,
+    PrintHeader,
     Splice,
     Table,
     fit_columns,
+    fit_row_heights,
     header_row,
     put,
+    set_print_layout,
     write_table,
 )
 from scoring.errors import ScoringError
@@ -117,6 +132,7 @@ from scoring.shortlist import ShortlistResult
 __all__ = ["SHEETS", "build_workbook"]
 
 SHEET_SHORTLIST = "Liste restreinte"
+SHEET_DECISIONS = "Décisions"
 SHEET_RANKING = "Classement"
 SHEET_INELIGIBLE = "Non éligibles"
 SHEET_WEIGHTS = "Pondérations"
@@ -124,18 +140,19 @@ SHEET_RATINGS = "Notes du jury"
 SHEET_REGISTER = "Conflits d'intérêts"
 SHEET_CONSTRAINTS = "Contraintes"
 SHEET_MANIFEST = "Manifeste"
-SHEETS = (SHEET_SHORTLIST, SHEET_RANKING, SHEET_INELIGIBLE, SHEET_WEIGHTS, SHEET_RATINGS,
-          SHEET_REGISTER, SHEET_CONSTRAINTS, SHEET_MANIFEST)
+SHEET_MATRIX = "Matrice"
+SHEETS = (SHEET_SHORTLIST, SHEET_DECISIONS, SHEET_RANKING, SHEET_INELIGIBLE, SHEET_WEIGHTS, SHEET_RATINGS,
+          SHEET_REGISTER, SHEET_CONSTRAINTS, SHEET_MANIFEST, SHEET_MATRIX)
 # The cell note of the « Juré » column of an anonymised export.
 PSEUDONYM_NOTE = "Export anonymisé : jurés numérotés J1…Jn au hasard pour ce seul export"
 
 # The label of the cell that says whether the export is official or personal.
 NATURE_LABEL = "Nature de l'export"
 # The label of the spec cell in « Manifeste » (tests and readers look for it).
-SPEC_LABEL = "Spécification (JSON, fichier --spec)"
-CONSTRAINTS_LABEL = "Contraintes (JSON, format du moteur)"
+SPEC_LABEL = "Spécification (fichier --spec, JSON)"
+CONSTRAINTS_LABEL = "Contraintes (fichier --constraints, JSON)"
 HASH_LABEL = "Empreinte du contenu de la base (SHA-256)"
-HEAD_LABEL = "Empreinte de tête du journal (à vérifier par « jury audit --verify --head »)"
+HEAD_LABEL = "Empreinte de tête du journal"
 
 # A « label : value » line of a sheet: label, value, number format of the value.
 _Line: TypeAlias = "tuple[str, Any, str | None]"
@@ -195,6 +212,7 @@ class _Context:
     forcings: pd.DataFrame
     ratings: pd.DataFrame | None
     decisions: pd.DataFrame
+    decision_history: pd.DataFrame
     content_hash: str
     user: str
     aggregation: AggregationSettings
@@ -248,44 +266,67 @@ def _imputed_by_dossier(ctx: _Context) -> dict[Any, str]:
     return {k: f"{' ; '.join(v)} ({policy})" for k, v in out.items()}
 
 
+# The method's own intermediate results, shown beside the score: engine key, French header.
+_METHOD_DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
+    "topsis": (("d_plus", "Distance à l'idéal (d+)"), ("d_minus", "Distance à l'anti-idéal (d−)")),
+    "vikor": (("S", "Utilité de groupe (S)"), ("R", "Regret individuel (R)")),
+    "promethee2": (("phi_plus", "Flux sortant (φ+)"), ("phi_minus", "Flux entrant (φ−)")),
+}
+
+
+def _ranked_ids(ctx: _Context) -> pd.Index:
+    """The ranked dossiers, best first (ties by id)."""
+    ranks = ctx.result.ranks
+    order = pd.DataFrame({"rank": ranks, "id": ranks.index.astype(str)})
+    return order.sort_values(["rank", "id"], kind="stable").index
+
+
 def _ranking_table(ctx: _Context) -> Table:
     result, inputs = ctx.result, ctx.inputs
-    order = pd.DataFrame({"rank": result.ranks, "id": result.ranks.index.astype(str)})
-    ids = order.sort_values(["rank", "id"], kind="stable").index
+    ids = _ranked_ids(ctx)
     attributes = inputs.attributes.reindex(ids)
     selected = set(ctx.shortlist.selected) if ctx.shortlist is not None and ctx.shortlist.feasible else set()
     imputed = _imputed_by_dossier(ctx)
-    matrix = inputs.matrix.reindex(index=ids)
+    decided = _by_dossier(ctx.decisions, "decision", "rationale")
     columns = [
-        Column("id", list(ids), note="Identifiant du dossier. Enregistrée en CSV, cette feuille est la matrice "
-                                   "(--matrix) de « python -m scoring rank » : colonne id puis une colonne "
-                                   "par critère (identifiants en en-tête)."),
         Column("Rang", result.ranks.reindex(ids).tolist(), "number", FORMAT_RANK),
+        Column("Identifiant", [str(i) for i in ids]),
         Column("Nom (dép.)", attributes["display_name"].tolist()),
         Column("Région", attributes["region"].tolist()),
         Column(ctx.score_header, result.scores.reindex(ids).tolist(), "number", FORMAT_SCORE, score=True,
-             note=f"{METHOD_LABELS.get(result.method, result.method)} ; profil « {ctx.profile_name} »"),
+               note=f"{METHOD_LABELS.get(result.method, result.method)} ; profil « {ctx.profile_name} »"),
         Column("Éligibilité", inputs.eligibility["status"].reindex(ids).tolist()),
-        Column("Motif de dérogation", inputs.eligibility["reason"].reindex(ids).fillna("").tolist()),
+        Column("Motif de dérogation", inputs.eligibility["reason"].reindex(ids).fillna("").tolist(), wrap=30),
         Column("Liste restreinte", ["oui" if i in selected else "non" for i in ids]),
         Column("Outre-mer", [_yes_no(v) for v in attributes["overseas"]]),
         Column("TI", [_yes_no(v) for v in attributes["ti"]], note="Territoires d'industrie"),
         Column("ACV", [_yes_no(v) for v in attributes["acv"]], note="Action cœur de ville"),
+        Column("Décision du jury", [decided.get(str(i), ("", ""))[0] for i in ids], wrap=20,
+               note=f"Décision en vigueur ; toutes les décisions, motivées, dans la feuille « {SHEET_DECISIONS} »"),
         Column("Décision historique", attributes["historical_decision"].tolist(),
-             note="Décision réelle du jury de l'appel (données publiques du programme)"),
-        Column("Valeurs complétées", [imputed.get(i, "") for i in ids],
-             note="Cellules vides de la matrice que le moteur a complétées (politique des valeurs manquantes)"),
+               note="Décision réelle du jury de l'appel (données publiques du programme)"),
+        Column("Valeurs complétées", [imputed.get(i, "") for i in ids], wrap=40,
+               note="Cellules vides de la matrice que le moteur a complétées (politique des valeurs manquantes)"),
     ]
-    for name in {"topsis": ("d_plus", "d_minus"), "vikor": ("S", "R"),
-                 "promethee2": ("phi_plus", "phi_minus")}.get(result.method, ()):
+    for name, header in _METHOD_DETAILS.get(result.method, ()):
         series = result.details.get(name)
         if isinstance(series, pd.Series):
-            columns.append(Column(name, series.reindex(ids).tolist(), "number", FORMAT_SCORE))
+            columns.append(Column(header, series.reindex(ids).tolist(), "number", FORMAT_SCORE))
+    return Table(columns, freeze="C2", reverse_scale=not result.higher_is_better)
+
+
+def _matrix_table(ctx: _Context) -> Table:
+    """« Matrice »: column ``id`` then the values of the criteria the ranking used, nothing else;
+    saved as CSV it is the ``--matrix`` of ``python -m scoring rank``."""
+    ids = _ranked_ids(ctx)
+    matrix = ctx.inputs.matrix.reindex(index=ids)
+    columns = [Column("id", [str(i) for i in ids],
+                      note="Identifiant du dossier. Enregistrée en CSV, cette feuille est la matrice (--matrix) "
+                           "de « python -m scoring rank » : voir « Reproduire le classement » dans le Manifeste.")]
     for criterion in [c["id"] for c in ctx.spec["criteria"]]:
-        values = matrix[criterion]
-        columns.append(Column(criterion, values.tolist(), "number", _criterion_format(values),
-                            note=_criterion_note(ctx, criterion)))
-    return Table(columns, freeze="B2", reverse_scale=not result.higher_is_better)
+        columns.append(Column(criterion, matrix[criterion].tolist(), "number", "General",
+                              note=_criterion_note(ctx, criterion)))
+    return Table(columns, freeze="B2")
 
 
 def _by_dossier(frame: pd.DataFrame, kind: str, text: str) -> dict[str, tuple[str, str]]:
@@ -322,11 +363,11 @@ def _shortlist_table(ctx: _Context) -> Table:
         Column("ACV", [_yes_no(v) for v in attributes["acv"]], note="Action cœur de ville"),
         Column("Dans les N premiers", ["oui" if i in top else "non" for i in ids],
              note="Le dossier figure-t-il parmi les N premiers du classement, sans contrainte ?"),
-        Column("Entré par échange", entered),
+        Column("Entré par échange", entered, wrap=40),
         Column("Forçage", [FORCING_LABELS.get(forced.get(str(i), ("", ""))[0], "") for i in ids]),
-        Column("Justification du forçage", [forced.get(str(i), ("", ""))[1] for i in ids]),
-        Column("Décision", [decided.get(str(i), ("", ""))[0] for i in ids]),
-        Column("Motivation", [decided.get(str(i), ("", ""))[1] for i in ids]),
+        Column("Justification du forçage", [forced.get(str(i), ("", ""))[1] for i in ids], wrap=30),
+        Column("Décision", [decided.get(str(i), ("", ""))[0] for i in ids], wrap=20),
+        Column("Motivation", [decided.get(str(i), ("", ""))[1] for i in ids], wrap=40),
     ]
     after = []
     if sl is None:
@@ -337,6 +378,79 @@ def _shortlist_table(ctx: _Context) -> Table:
         after.append(f"{ctx.named(sl.message)} Score cédé par rapport aux {sl.size} premiers : "
                      f"{fr_number(sl.objective_lost or 0.0, 3)}.")
     return Table(columns, freeze="C2", reverse_scale=not ctx.result.higher_is_better, after=after)
+
+
+def _tally_words(row: Any) -> str:
+    """« 5 retenu, 2 non retenu, 1 abstention » for a decision taken on a vote, else empty."""
+    counts = [getattr(row, column, None) for column in TALLY_COLUMNS.values()]
+    if any(n is None or is_missing(n) for n in counts):
+        return ""
+    return Tally(tuple(int(cast(int, n)) for n in counts)).count_sentence()
+
+
+def _seance_words(row: Any) -> str:
+    """« n° 2 — Séance de sélection AMI 1 » for a decision taken in a séance, else « hors séance »."""
+    if is_missing(row.seance_id):
+        return "hors séance"
+    title = "" if is_missing(getattr(row, "seance_title", None)) else f" — {row.seance_title}"
+    return f"n° {int(row.seance_id)}{title}"
+
+
+def _decisions_order(ctx: _Context, history: pd.DataFrame) -> pd.DataFrame:
+    """The decisions in force first, by decision (retenu, ajourné, non retenu) then rank; the ones
+    replaced since after them, oldest first."""
+    order = {d: k for k, d in enumerate(DECISIONS)}
+    keys = history.assign(_replaced=~history["current"].astype(bool),
+                          _decision=history["decision"].map(order).fillna(len(order)),
+                          _rank=history["dossier_id"].map(ctx.result.ranks).astype(float).fillna(np.inf))
+    return keys.sort_values(["_replaced", "_decision", "_rank", "dossier_id", "decision_no"], kind="stable")
+
+
+def _decisions_summary(history: pd.DataFrame) -> str:
+    """« 3 décisions en vigueur : 2 retenu, 1 non retenu ; 1 décision remplacée depuis. »"""
+    current = history[history["current"].astype(bool)]
+    counts = ", ".join(f"{fr_number(int((current['decision'] == d).sum()))} {d}" for d in DECISIONS
+                       if (current["decision"] == d).any())
+    replaced = len(history) - len(current)
+    line = f"{fr_count(len(current), 'décision')} en vigueur : {counts}."
+    if replaced:
+        line = line[:-1] + f" ; {fr_count(replaced, 'décision')} remplacée{'s' if replaced > 1 else ''} depuis."
+    return line
+
+
+def _decisions_table(ctx: _Context) -> Table:
+    """« Décisions »: every decision recorded for the call, shortlisted dossier or not."""
+    history = ctx.decision_history
+    if history.empty:
+        return Table([Column("Identifiant", []), Column("Nom (dép.)", []), Column("Décision", [])],
+                     after=["Aucune décision enregistrée pour cet appel."])
+    frame = _decisions_order(ctx, history)
+    selected = set(ctx.shortlist.selected) if ctx.shortlist is not None and ctx.shortlist.feasible else set()
+    ranked = set(ctx.result.ranks.index)
+    rows = list(frame.itertuples())
+    columns = [
+        Column("Identifiant", [str(r.dossier_id) for r in rows]),
+        Column("Nom (dép.)", [ctx.name(r.dossier_id) for r in rows]),
+        Column("Rang", [ctx.result.ranks.get(r.dossier_id) for r in rows], "number", FORMAT_RANK,
+               note="Rang dans la feuille « Classement » (vide : dossier non éligible)"),
+        Column("Liste restreinte", ["oui" if r.dossier_id in selected else "non" if r.dossier_id in ranked
+                                    else "non éligible" for r in rows]),
+        Column("Décision", [str(r.decision) for r in rows], wrap=20),
+        Column("Motivation", [str(r.rationale) for r in rows], wrap=45),
+        Column("Écart au vote", ["" if is_missing(r.departure) else str(r.departure) for r in rows], wrap=30,
+               note="Pourquoi la décision s'écarte de la majorité des voix exprimées, quand elle s'en écarte"),
+        Column("Vote (décompte)", [_tally_words(r) for r in rows], wrap=28,
+               note="Le dernier vote clos de la séance sur le dossier : nombre de voix par choix, jamais qui"),
+        Column("Séance", [_seance_words(r) for r in rows], wrap=30),
+    ]
+    if not ctx.anonymise:
+        columns.append(Column("Par", [str(r.decided_by_name) for r in rows]))
+    columns += [
+        Column("Le", [r.decided_at for r in rows], "datetime", FORMAT_DATETIME),
+        Column("État", ["en vigueur" if bool(r.current) else "remplacée" for r in rows],
+               note="Une décision remplacée par une décision ultérieure sur le même dossier reste ici"),
+    ]
+    return Table(columns, freeze="C2", after=[_decisions_summary(history)])
 
 
 def _ineligible_table(ctx: _Context) -> Table:
@@ -689,79 +803,135 @@ def _swap_rows(ws: Worksheet, row: int, ctx: _Context) -> int:
 
 
 def _write_constraints(wb: Workbook, ctx: _Context) -> None:
-    """The « Contraintes » sheet: the constraints table, the result, the swaps, forcings and decisions."""
+    """The « Contraintes » sheet: the constraints table, the result, the swaps and the forcings."""
     ws = wb.create_sheet(SHEET_CONSTRAINTS)
     row = _constraints_table(ws, ctx) + 2
     row = _result_rows(ws, _title(ws, row, "Résultat"), ctx) + 1
     row = _swap_rows(ws, _title(ws, row, "Échanges par rapport aux N premiers"), ctx) + 1
-    row = _authored_rows(ws, _title(ws, row, "Dossiers forcés"), ctx, ctx.forcings, ("Forçage", "Justification"),
-                         lambda f: (_shown(FORCING_LABELS, f.kind), f.justification), "Aucun dossier forcé.") + 1
-    _authored_rows(ws, _title(ws, row, "Décisions enregistrées"), ctx, ctx.decisions, ("Décision", "Motivation"),
-                   lambda d: (d.decision, d.rationale), "Aucune décision enregistrée.")
+    _authored_rows(ws, _title(ws, row, "Dossiers forcés"), ctx, ctx.forcings, ("Forçage", "Justification"),
+                   lambda f: (_shown(FORCING_LABELS, f.kind), f.justification), "Aucun dossier forcé.")
     fit_columns(ws, maximum=70)
 
 
-def _write_manifest(wb: Workbook, ctx: _Context, ranking: Table) -> None:
-    ws = wb.create_sheet(SHEET_MANIFEST)
-    header_row(ws, 1, ["Élément", "Valeur"])
-    spec_json = json.dumps(ctx.spec, ensure_ascii=False, indent=None, default=_json_default)
-    criteria_ids = [c["id"] for c in ctx.spec["criteria"]]
-    last_letter = get_column_letter(len(ranking.columns))
-    ranking_rows = ranking.rows
-    settings = ctx.aggregation
-    params = {"v": ctx.profile.v, "missing": ctx.profile.missing}
+def _preference_words(preference: Mapping[str, Any]) -> str:
+    """« linéaire (…), q = 1, p = 3 »: a PROMETHEE preference function and its thresholds."""
+    words = str(_shown(PREFERENCE_LABELS, preference.get("function", "usual")))
+    thresholds = [f"{key} = {fr_number(preference[key], 3)}" for key in ("q", "p", "s")
+                  if not is_missing(preference.get(key))]
+    return ", ".join([words, *thresholds])
+
+
+def _method_parameters(ctx: _Context) -> str:
+    """The method's parameters in French sentences, one a line."""
+    lines = [f"Valeurs manquantes : {_shown(MISSING_LABELS, ctx.profile.missing)}."]
+    if ctx.profile.method == "vikor":
+        lines.append(f"v = {fr_number(ctx.profile.v, 3)} : poids de la stratégie de la majorité (utilité de "
+                     "groupe S) ; 1 − v pour le regret individuel R.")
     if ctx.profile.method == "promethee2":
-        params["preferences"] = {c["id"]: c.get("preference", {"function": "usual"}) for c in ctx.spec["criteria"]}
-    lines: list[tuple[str, Any, str | None]] = [
+        for criterion in ctx.spec["criteria"]:
+            lines.append(f"{criterion['id']} : préférence "
+                         f"{_preference_words(criterion.get('preference') or {'function': 'usual'})}.")
+    return "\n".join(lines)
+
+
+def _aggregation_sentence(ctx: _Context) -> str:
+    settings = ctx.aggregation
+    return (f"{AGGREGATION_LABELS.get(settings.method, settings.method)}"
+            f"{' avec correction de sévérité (scores z)' if settings.zscore else ''} ; seules les notes qui "
+            "comptent (récusations exclues)")
+
+
+def _export_lines(ctx: _Context) -> list[_Line]:
+    return [
         ("Document", "Liste restreinte du jury « Au cœur des territoires » (Cnam)", None),
         ("Date et heure de l'export", ctx.generated_at, "dd/mm/yyyy hh:mm:ss"),
         ("Version de l'application", dashboard.__version__, None),
         ("Appel", f"{ctx.call_id} — {ctx.call_label}", None),
         ("Date des résultats de l'appel", ctx.results_on, FORMAT_DATE),
         (NATURE_LABEL, ctx.nature, None),
-        ("Profil de pondération", ctx.profile_name, None),
-        ("Méthode", f"{METHOD_LABELS.get(ctx.profile.method, ctx.profile.method)} ({ctx.profile.method})", None),
-        ("Paramètres de la méthode", _dump(params), None),
-        ("Mode de pondération", WEIGHTING_LABELS.get(ctx.profile.weighting.get("mode", "equal"),
-                                                     ctx.profile.weighting.get("mode")), None),
-    ]
-    for criterion in criteria_ids:
-        label = str(ctx.inputs.criteria.at[criterion, "label"]) if criterion in ctx.inputs.criteria.index else ""
-        lines.append((f"Poids normalisé — {criterion} {label}", float(ctx.result.weights[criterion]), FORMAT_PERCENT))
-    lines += [
-        (SPEC_LABEL, spec_json, None),
-        ("Taille de la liste restreinte", ctx.shortlist.size if ctx.shortlist is not None else None, FORMAT_INT),
-        (CONSTRAINTS_LABEL, _dump(ctx.constraints), None),
-        ("Agrégation des notes du jury", f"{AGGREGATION_LABELS.get(settings.method, settings.method)}"
-                                         f"{' avec correction de sévérité (scores z)' if settings.zscore else ''} ; "
-                                         "seules les notes qui comptent (récusations exclues)", None),
-        ("Paramètres d'agrégation (JSON)", _dump({"method": settings.method, "zscore": settings.zscore}), None),
-        ("Dossiers classés / non éligibles", f"{len(ctx.result.scores)} classés ; "
-         f"{int((ctx.inputs.eligibility['status'] == decision.INELIGIBLE).sum())} non éligibles", None),
-        (HASH_LABEL, ctx.content_hash, None),
-        (HEAD_LABEL, ctx.journal_head or "(journal vide)", None),
         ("Utilisateur", "(masqué : export anonymisé)" if ctx.anonymise else ctx.user, None),
         ("Export anonymisé", _anonymisation_line(ctx), None),
-        ("Matrice de décision", f"Feuille « {SHEET_RANKING} », plage A1:{last_letter}{ranking_rows + 1} : "
-         f"colonne « id » puis une colonne par critère ({', '.join(criteria_ids)}) ; les autres colonnes "
-         "sont ignorées par le moteur. Cellules vides = valeurs manquantes, complétées comme l'indique "
-         "« missing » dans la spécification.", None),
+    ]
+
+
+def _ranking_lines(ctx: _Context) -> list[_Line]:
+    mode = ctx.profile.weighting.get("mode", "equal")
+    ineligible = int((ctx.inputs.eligibility["status"] == decision.INELIGIBLE).sum())
+    return [
+        ("Profil de pondération", ctx.profile_name, None),
+        ("Méthode", f"{METHOD_LABELS.get(ctx.profile.method, ctx.profile.method)} ({ctx.profile.method})", None),
+        ("Paramètres de la méthode", _method_parameters(ctx), None),
+        ("Mode de pondération", WEIGHTING_LABELS.get(mode, mode), None),
+        ("Agrégation des notes du jury", _aggregation_sentence(ctx), None),
+        ("Dossiers classés / non éligibles",
+         f"{fr_count(len(ctx.result.scores), 'dossier')} classé{'s' if len(ctx.result.scores) > 1 else ''} ; "
+         f"{fr_count(ineligible, 'dossier')} non éligible{'s' if ineligible > 1 else ''}", None),
+    ]
+
+
+def _weight_lines(ctx: _Context) -> list[_Line]:
+    lines: list[_Line] = []
+    for criterion in [c["id"] for c in ctx.spec["criteria"]]:
+        label = str(ctx.inputs.criteria.at[criterion, "label"]) if criterion in ctx.inputs.criteria.index else ""
+        lines.append((f"{criterion} — {label}", float(ctx.result.weights[criterion]), FORMAT_PERCENT))
+    return lines
+
+
+def _shortlist_lines(ctx: _Context) -> list[_Line]:
+    size = ctx.shortlist.size if ctx.shortlist is not None else None
+    described = describe_constraints(ctx.constraints, size or 0, ctx.inputs)[1:] if size else []
+    return [("Taille de la liste restreinte", size, FORMAT_INT),
+            ("Contraintes", "\n".join(described) or "aucune", None)]
+
+
+def _integrity_lines(ctx: _Context) -> list[_Line]:
+    return [
+        (HASH_LABEL, ctx.content_hash, None),
+        (HEAD_LABEL, ctx.journal_head or "(journal vide)", None),
+        ("Vérifier le journal", "« jury audit --verify --head EMPREINTE » (avec l'empreinte de tête ci-dessus) "
+                                "vérifie que le journal contient toujours cette entrée : rien n'a été réécrit "
+                                "ni retiré depuis l'export.", None),
+    ]
+
+
+def _reproduction_lines(ctx: _Context, matrix: Table) -> list[_Line]:
+    criteria_ids = [c["id"] for c in ctx.spec["criteria"]]
+    spec_json = json.dumps(ctx.spec, ensure_ascii=False, indent=None, default=_json_default)
+    return [
+        ("Matrice de décision", f"Feuille « {SHEET_MATRIX} » ({fr_count(matrix.rows, 'dossier')}) : colonne « id » "
+         f"puis une colonne par critère ({', '.join(criteria_ids)}), rien d'autre. Cellules vides = valeurs "
+         "manquantes, complétées comme l'indique « missing » dans la spécification.", None),
+        (SPEC_LABEL, spec_json, None),
         ("Reproduire le classement",
-         f"1. Enregistrer la feuille « {SHEET_RANKING} » en CSV (séparateur virgule, point décimal, UTF-8) "
-         "sous M.csv ; 2. copier la cellule « " + SPEC_LABEL + " » dans S.json ; "
+         f"1. Enregistrer la feuille « {SHEET_MATRIX} » en CSV (séparateur virgule, point décimal, UTF-8) "
+         f"sous M.csv ; 2. copier la cellule « {SPEC_LABEL} » dans S.json ; "
          "3. lancer « python -m scoring rank --matrix M.csv --spec S.json » : la sortie id,score,rank "
          f"redonne les colonnes « {ctx.score_header} » et « Rang » de la feuille « {SHEET_RANKING} ».", None),
         ("Commande", "python -m scoring rank --matrix M.csv --spec S.json", None),
+        (CONSTRAINTS_LABEL, _dump(ctx.constraints), None),
     ]
-    for row, (label, value, fmt) in enumerate(lines, start=2):
-        put(ws, row, 1, label, bold=True)
-        cell = put(ws, row, 2, value, fmt)
-        if isinstance(value, str) and len(value) > 80:
-            cell.alignment = WRAP
+
+
+def _write_manifest(wb: Workbook, ctx: _Context, matrix: Table) -> None:
+    """« Manifeste »: what the export is, how the ranking and the shortlist were made (French
+    sentences), the fingerprints, and how to reproduce the ranking; one page when printed."""
+    ws = wb.create_sheet(SHEET_MANIFEST)
+    header_row(ws, 1, ["Élément", "Valeur"])
+    sections = [("L'export", _export_lines(ctx)), ("Le classement", _ranking_lines(ctx)),
+                ("Poids normalisés des critères", _weight_lines(ctx)), ("La liste restreinte", _shortlist_lines(ctx)),
+                ("Intégrité", _integrity_lines(ctx)), ("Reproduire le classement", _reproduction_lines(ctx, matrix))]
+    row = 2
+    for title, lines in sections:
+        row = _title(ws, row, title)
+        for label, value, fmt in lines:
+            put(ws, row, 1, label, bold=True, wrap=True)
+            put(ws, row, 2, value, fmt).alignment = LEFT_WRAP
+            row += 1
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:B{len(lines) + 1}"
-    ws.column_dimensions["A"].width = 48
+    ws.auto_filter.ref = f"A1:B{row - 1}"
+    ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 100
+    fit_row_heights(ws)
 
 
 def _anonymisation_line(ctx: _Context) -> str:
@@ -782,6 +952,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
                    profile_name: str, result: scoring.RankResult, shortlist: ShortlistResult | None,
                    constraints: Mapping[str, Any] | None, forcings: pd.DataFrame | None,
                    ratings: pd.DataFrame | None, decisions: pd.DataFrame | None, content_hash: str,
+                   decision_history: pd.DataFrame | None = None,
                    user: str, journal_head: str | None = None, aggregation: AggregationSettings | None = None,
                    anonymise: bool = False, keep_motives: bool = False,
                    generated_at: datetime | None = None, register: pd.DataFrame | None = None,
@@ -802,6 +973,7 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
         forcings=forcings if forcings is not None else pd.DataFrame(),
         ratings=ratings,
         decisions=decisions if decisions is not None else pd.DataFrame(),
+        decision_history=decision_history if decision_history is not None else pd.DataFrame(),
         content_hash=content_hash,
         journal_head=journal_head,
         user=user,
@@ -819,14 +991,21 @@ def build_workbook(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: 
     wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     splice = Splice()
     write_table(wb, SHEET_SHORTLIST, _shortlist_table(ctx), splice)
-    ranking = _ranking_table(ctx)
-    write_table(wb, SHEET_RANKING, ranking, splice)
+    write_table(wb, SHEET_DECISIONS, _decisions_table(ctx), splice)
+    write_table(wb, SHEET_RANKING, _ranking_table(ctx), splice)
     write_table(wb, SHEET_INELIGIBLE, _ineligible_table(ctx), splice)
     _write_weights(wb, ctx)
     write_table(wb, SHEET_RATINGS, _ratings_table(ctx), splice)
     write_table(wb, SHEET_REGISTER, _register_table(ctx), splice)
     _write_constraints(wb, ctx)
-    _write_manifest(wb, ctx, ranking)
+    matrix = _matrix_table(ctx)
+    _write_manifest(wb, ctx, matrix)
+    write_table(wb, SHEET_MATRIX, matrix, splice)
+    header = PrintHeader(document="Jury « Au cœur des territoires » (Cnam)",
+                         call=f"{ctx.call_id} — {ctx.call_label}",
+                         exported=f"exporté le {fr_datetime(ctx.generated_at)}")
+    for ws in wb.worksheets:
+        set_print_layout(ws, header, one_page=ws.title == SHEET_MANIFEST)
     wb.properties.creator = "Jury « Au cœur des territoires »"
     wb.properties.title = f"Liste restreinte {call_id}"
     buffer = io.BytesIO()

@@ -10,6 +10,13 @@ openpyxl-saved package by a `Splice`; openpyxl writes everything else
 Every text is written as a string cell (`put`, `write_table`), so a value
 typed as ``=1+1`` stays the text ``=1+1``; control characters XML forbids
 are dropped (`clean_text`).
+
+Every sheet prints (`set_print_layout`): A4, landscape when wide, one page
+wide, its header row on top of every page, its print area, and in the margins
+the document, the sheet's name, the call, the export's time and « page N / M ».
+The print settings are openpyxl's own parts of the sheet XML (after
+``<sheetData>``) and defined names of the workbook, which the splice leaves as
+they are.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScale, FormatObject, Rule
 from openpyxl.styles import Alignment, Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.core.formatting import is_missing
@@ -51,8 +60,16 @@ _HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
 TITLE_FONT = Font(bold=True, size=12)
 LABEL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+LEFT_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="left")
+# The height of one line of text in a row, in points (the default row's height).
+LINE_HEIGHT = 15.0
 
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
+# The width (in characters of the default font) above which a sheet prints in landscape.
+PORTRAIT_WIDTH = 95.0
+# The printable part of an A4 page under `set_print_layout`'s margins (points, portrait), and
+# the width of a character of the default font (points).
+_PAGE_WIDTH, _PAGE_HEIGHT, _CHARACTER = 537.0, 741.0, 5.25
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 # The values of a column: a list, or a pandas Series as taken from a frame.
@@ -78,6 +95,7 @@ class Column:
     number_format: str = "General"
     note: str | None = None            # header comment
     score: bool = False                # gets the colour scale
+    wrap: int | None = None            # long texts: at most this width, wrapped over lines
 
 
 @dataclass
@@ -90,6 +108,46 @@ class Table:
     @property
     def rows(self) -> int:
         return len(self.columns[0].values) if self.columns else 0
+
+
+def text_lines(text: Any, width: float) -> int:
+    """How many lines `text` takes, wrapped at spaces in a column `width` characters wide.
+
+    A reader keeps a row as tall as the file says (LibreOffice does not fit a row to its
+    wrapped text), so the writer sets it. The count is generous (two characters of margin a
+    line): readers' fonts differ, and a row a little too tall wastes paper where one too short
+    hides text."""
+    capacity = max(1, int(width) - 2)
+    lines = 0
+    for paragraph in clean_text(text).split("\n"):
+        lines, used = lines + 1, 0
+        for word in paragraph.split():
+            wanted = len(word) if used == 0 else used + 1 + len(word)
+            if wanted <= capacity:
+                used = wanted
+                continue
+            lines += (1 if used else 0) + (len(word) - 1) // capacity   # a word longer than a line breaks
+            used = (len(word) - 1) % capacity + 1
+    return max(1, lines)
+
+
+def _height(lines: int) -> float | None:
+    """The height of a row of `lines` lines of text (None: the default row's)."""
+    return None if lines <= 1 else lines * LINE_HEIGHT
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Each row with a wrapped text as tall as its text (openpyxl-written sheets)."""
+    lines: dict[int, int] = {}
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or MIN_WIDTH
+                lines[cell.row] = max(lines.get(cell.row, 1), text_lines(cell.value, width))
+    for number, count in lines.items():
+        height = _height(count)
+        if height is not None:
+            ws.row_dimensions[number].height = height
 
 
 def _text_fragments(letter: str, style: int, values: Values, start: int) -> list[str]:
@@ -241,6 +299,68 @@ class Splice:
         return out.getvalue()
 
 
+@dataclass(frozen=True)
+class PrintHeader:
+    """What the margins of every printed page carry, besides the sheet's name and « page N / M »."""
+
+    document: str      # « Liste restreinte — jury « Au cœur des territoires » (Cnam) »
+    call: str          # « AMI1 — AMI 1 — 2019 »
+    exported: str      # « exporté le 26/09/2019 à 14:05 »
+
+
+def _margin_text(text: str) -> str:
+    """`text` as a header/footer part: « & » starts a code there, so it is doubled."""
+    return clean_text(text).replace("&", "&&")
+
+
+def sheet_width(ws: Worksheet) -> float:
+    """The sum of the widths of the sheet's columns up to its last used one, in characters."""
+    last = max(ws.max_column, *(c.max or 0 for c in ws.column_dimensions.values()), 1)
+    return float(sum(ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, last + 1)))
+
+
+def _sheet_height(ws: Worksheet) -> float:
+    """The sum of the heights of the sheet's rows, in points (openpyxl-written sheets)."""
+    return float(sum(ws.row_dimensions[r].height or LINE_HEIGHT for r in range(1, ws.max_row + 1)))
+
+
+def _landscape(ws: Worksheet, one_page: bool) -> bool:
+    """Landscape when the sheet is wider than a portrait page; for a sheet on one page, the
+    orientation that shrinks it least."""
+    if not one_page:
+        return sheet_width(ws) > PORTRAIT_WIDTH
+    width, height = sheet_width(ws) * _CHARACTER, _sheet_height(ws)
+    portrait = min(_PAGE_WIDTH / width, _PAGE_HEIGHT / height)
+    landscape = min(_PAGE_HEIGHT / width, _PAGE_WIDTH / height)
+    return landscape > portrait
+
+
+def set_print_layout(ws: Worksheet, header: PrintHeader, *, repeat_rows: str | None = "1:1",
+                     one_page: bool = False) -> None:
+    """How `ws` prints: A4, landscape when wider than a portrait page, fitted to one page wide
+    (and one page tall with `one_page`), its print area (set by `write_table`, else the used
+    range), the rows `repeat_rows` on top of every page, and the margins' texts."""
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = ws.ORIENTATION_LANDSCAPE if _landscape(ws, one_page) else ws.ORIENTATION_PORTRAIT
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if not ws.print_area:
+        ws.print_area = ws.calculate_dimension()
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    top, bottom = ws.oddHeader, ws.oddFooter
+    assert top is not None and bottom is not None  # openpyxl gives every sheet both
+    top.left.text = _margin_text(header.document)
+    top.center.text = "&A"
+    top.right.text = _margin_text(header.call)
+    bottom.left.text = _margin_text(header.exported)
+    bottom.right.text = "page &P / &N"
+
+
 def _colour_scale(low: str, high: str) -> Rule:
     """A three-colour scale: `low` at the minimum, yellow at the median, `high` at the maximum."""
     formats = [FormatObject(type="min"), FormatObject(type="percentile", val=50), FormatObject(type="max")]
@@ -271,12 +391,15 @@ def write_table(wb: Workbook, title: str, table: Table, splice: Splice) -> Works
             values = list(col.values)
             width = _text_width(values)
         prepared.append((col, values))
-        ws.column_dimensions[get_column_letter(j)].width = _fit(max(width, len(col.header) + 2))
+        fitted = _fit(max(width, len(col.header) + 2))
+        ws.column_dimensions[get_column_letter(j)].width = fitted if col.wrap is None else min(fitted, col.wrap)
     # Style ids of the data cells, registered in openpyxl's own style table through a probe cell.
     fragments = []
     for j, (col, values) in enumerate(prepared, start=1):
         probe = ws.cell(row=2, column=j)
         probe.number_format = col.number_format
+        if col.wrap is not None:
+            probe.alignment = WRAP
         style = probe.style_id
         del ws._cells[(2, j)]
         letter = get_column_letter(j)
@@ -284,7 +407,9 @@ def write_table(wb: Workbook, title: str, table: Table, splice: Splice) -> Works
             fragments.append(_text_fragments(letter, style, values, 2))
         else:
             fragments.append(_number_fragments(letter, style, values, 2))
-    rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in enumerate(zip(*fragments, strict=True), start=2)]
+    heights = _wrapped_heights(ws, prepared, n)
+    rows = [f'<row r="{r}"{heights.get(r, "")}>{"".join(cells)}</row>'
+            for r, cells in enumerate(zip(*fragments, strict=True), start=2)]
     if table.after:
         text_style = ws.cell(row=2, column=1).style_id
         del ws._cells[(2, 1)]
@@ -302,7 +427,22 @@ def write_table(wb: Workbook, title: str, table: Table, splice: Splice) -> Works
                 low, high = ("63BE7B", "F8696B") if table.reverse_scale else ("F8696B", "63BE7B")
                 ws.conditional_formatting.add(f"{letter}2:{letter}{last_row}", _colour_scale(low, high))
     splice.add(ws, "".join(rows), f"A1:{last_col}{ref_rows}")
+    ws.print_area = f"A1:{last_col}{ref_rows}"
     return ws
+
+
+def _wrapped_heights(ws: Worksheet, prepared: Sequence[tuple[Column, list[Any]]], n: int) -> dict[int, str]:
+    """The height attributes of the table's rows whose wrapped texts take several lines."""
+    lines = [1] * n
+    for j, (col, values) in enumerate(prepared, start=1):
+        if col.wrap is None:
+            continue
+        width = ws.column_dimensions[get_column_letter(j)].width or MIN_WIDTH
+        for k, value in enumerate(values):
+            if not is_missing(value) and value != "":
+                lines[k] = max(lines[k], text_lines(value, width))
+    return {k + 2: f' ht="{height}" customHeight="1"' for k, count in enumerate(lines)
+            if (height := _height(count)) is not None}
 
 
 def header_row(ws: Worksheet, row: int, headers: Sequence[str]) -> None:

@@ -283,6 +283,7 @@ class ExportRequest:
     forcings: pd.DataFrame
     ratings: pd.DataFrame | None
     decisions: pd.DataFrame
+    decision_history: pd.DataFrame
     register: pd.DataFrame | None
     content_hash: str
     journal_head: str | None
@@ -338,7 +339,8 @@ def export_request(store: Store, actor: Actor, call: CallData, inputs: DecisionI
         profile_name=profile_name, ranking=ranking, shortlist=shortlist, constraints=dict(constraints),
         forcings=forcings,
         ratings=store.ratings(actor, call_id) if may(actor, "read_all_ratings") else None,
-        decisions=store.decisions(actor, call_id), register=_conflict_register(store, actor, inputs),
+        decisions=store.decisions(actor, call_id), decision_history=store.decision_history(actor, call_id),
+        register=_conflict_register(store, actor, inputs),
         content_hash=content_hash if content_hash is not None else store.content_hash(),
         journal_head=store.journal_head(),
         user=f"{actor.name} ({actor.login})",
@@ -360,6 +362,7 @@ def build_export(request: ExportRequest, generated_at: datetime) -> bytes:
         call=request.call, inputs=request.inputs, profile=request.profile, profile_name=request.profile_name,
         result=request.ranking, shortlist=request.shortlist, constraints=request.constraints,
         forcings=request.forcings, ratings=request.ratings, decisions=request.decisions,
+        decision_history=request.decision_history,
         content_hash=request.content_hash, journal_head=request.journal_head, user=request.user,
         aggregation=request.aggregation, nature=request.nature,
         anonymise=request.anonymise, keep_motives=request.keep_motives, generated_at=generated_at,

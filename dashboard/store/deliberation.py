@@ -488,10 +488,16 @@ class DeliberationRecords(SeanceRecords):
             [call_id])
 
     def decision_history(self, actor: Actor, call_id: str) -> pd.DataFrame:
-        """Every decision recorded for the call, oldest first, with whether it is still the current one."""
+        """Every decision recorded for the call, oldest first, with whether it is still the current one,
+        the author's name (`decided_by_name`, the login when no account has it), the séance's title
+        and the tally of the vote it followed (empty outside a séance or without a vote)."""
+        tally = ", ".join("v." + c for c in TALLY_COLUMNS.values())
         return self._frame(
-            "SELECT h.*, (h.decision_no = max(h.decision_no) OVER (PARTITION BY h.dossier_id)) AS current "
-            "FROM decision_history h WHERE h.call_id = ? ORDER BY h.decision_no", [call_id])
+            "SELECT h.*, (h.decision_no = max(h.decision_no) OVER (PARTITION BY h.dossier_id)) AS current, "
+            f"coalesce(u.name, h.decided_by) AS decided_by_name, s.title AS seance_title, {tally} "
+            "FROM decision_history h LEFT JOIN users u ON u.login = h.decided_by "
+            "LEFT JOIN seances s ON s.seance_id = h.seance_id LEFT JOIN seance_votes v ON v.vote_id = h.vote_id "
+            "WHERE h.call_id = ? ORDER BY h.decision_no", [call_id])
 
     # ------------------------------------------------------------------ helpers
     def _require_dossier_of_call(self, dossier_id: str, call_id: str) -> None:

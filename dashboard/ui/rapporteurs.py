@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.formatting import fr_datetime, fr_number
+from dashboard.core.formatting import fr_count, fr_datetime, fr_number
 from dashboard.core.text import md, md_format
 from dashboard.errors import JuryError
 from dashboard.services.meeting import CallData
@@ -24,7 +24,7 @@ def _plan_caption(plan: RapporteurPlan | None) -> str:
     if plan is None:
         return "Aucun rapporteur n'est désigné pour cet appel : chaque juré note tous les dossiers qu'il peut noter."
     cap = ("sans plafond" if plan.max_load is None
-           else f"au plus {fr_number(plan.max_load)} dossier{'s' if plan.max_load > 1 else ''} chacun")
+           else f"au plus {fr_count(plan.max_load, 'dossier')} chacun")
     return (f"{fr_number(plan.per_dossier)} rapporteur(s) par dossier éligible, {cap}, présidence "
             f"{'comprise' if plan.with_president else 'non comprise'} ; répartition du {fr_datetime(plan.set_at)} "
             f"par {plan.set_by}.")

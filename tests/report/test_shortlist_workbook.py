@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 CALL = "AMI1"
 SIZE = 55
 GENERATED_AT = datetime(2019, 9, 26, 14, 5, 30)
-REQUIRED_SHEETS = ("Liste restreinte", "Classement", "Pondérations", "Notes du jury", "Contraintes", "Manifeste")
+REQUIRED_SHEETS = ("Liste restreinte", "Décisions", "Classement", "Pondérations", "Notes du jury", "Contraintes",
+                   "Manifeste", "Matrice")
 FORMULA = "=1+1"
 PRESIDENT = Actor(login="helene.marchetti", name="Hélène Marchetti", role="president", juror_id="JUR-01")
 JUROR = Actor(login="mathieu.kervella", name="Mathieu Kervella", role="jure", juror_id="JUR-02")
@@ -186,12 +188,25 @@ def test_every_region_constraint_holds_in_the_read_back_sheet(exported: dict, ex
         assert int(r["Atteint"]) == regions.count(region) >= int(r["Borne"]) == 1
 
 
-def test_ranking_sheet_holds_every_eligible_dossier_and_the_values_used(exported: dict, expected: Expected) -> None:
+def test_ranking_sheet_holds_every_eligible_dossier_and_the_jury_decision(exported: dict, expected: Expected) -> None:
     rows = table(exported["sheets"]["Classement"])
-    assert {r["id"] for r in rows} == set(expected.result.scores.index)
+    assert list(rows[0])[:2] == ["Rang", "Identifiant"] and "id" not in rows[0]
+    assert {r["Identifiant"] for r in rows} == set(expected.result.scores.index)
     assert [int(r["Rang"]) for r in rows] == sorted(int(r["Rang"]) for r in rows)
+    by_id = {r["Identifiant"]: r for r in rows}
+    assert by_id[expected.decided]["Décision du jury"] == "retenu"
+    assert by_id[expected.forced_in]["Décision du jury"] == "ajourné – accompagnement proposé"
+    undecided = [r for i, r in by_id.items() if i not in (expected.decided, expected.forced_in)]
+    assert undecided and all(r["Décision du jury"] == "" for r in undecided)
+    history = expected.inputs.attributes["historical_decision"]
+    assert all(r["Décision historique"] == history[r["Identifiant"]] for r in rows)
+
+
+def test_matrix_sheet_is_id_then_the_values_the_ranking_used(exported: dict, expected: Expected) -> None:
+    rows = table(exported["sheets"]["Matrice"])
     spec_ids = [c["id"] for c in decision.default_profile(expected.inputs).spec(expected.inputs)["criteria"]]
-    assert set(spec_ids) <= set(rows[0])
+    assert exported["sheets"]["Matrice"][0] == ["id", *spec_ids]   # nothing else
+    assert [r["id"] for r in rows] == [r["Identifiant"] for r in table(exported["sheets"]["Classement"])]
     jury_criteria = [c for c in spec_ids if expected.inputs.criteria.at[c, "criterion_group"] == "jury"]
     assert jury_criteria, "the demo call has jury criteria"
     for r in rows:
@@ -207,28 +222,23 @@ def test_ranking_sheet_holds_every_eligible_dossier_and_the_values_used(exported
     assert all(r["Condition non remplie"] for r in ineligible)
 
 
-def test_rerunning_the_engine_cli_on_the_read_back_reproduces_the_ranks(exported: dict, tmp_path: Path) -> None:
+def test_the_matrix_sheet_saved_as_csv_reproduces_the_ranks(exported: dict, tmp_path: Path) -> None:
     info = manifest(exported["sheets"]["Manifeste"])
-    spec = json.loads(info[SPEC_LABEL])
-    ids = [c["id"] for c in spec["criteria"]]
+    assert "« Matrice » en CSV" in info["Reproduire le classement"]
     rows = table(exported["sheets"]["Classement"])
-    # Rebuild the matrix CSV from the read-back sheet: column id, then one column per criterion.
-    matrix = tmp_path / "M.csv"
-    with matrix.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", *ids])
-        for r in rows:
-            writer.writerow([r["id"], *(r[c] for c in ids)])
+    # The CSV LibreOffice saved of the « Matrice » sheet, as it is: the engine's --matrix.
+    matrix = exported["path"].parent / "csv" / f"{exported['path'].stem}-Matrice.csv"
+    assert matrix.is_file()
     spec_path = tmp_path / "S.json"
     spec_path.write_text(info[SPEC_LABEL], encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "scoring", "rank", "--matrix", str(matrix), "--spec", str(spec_path)],
                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert run.returncode == 0, run.stderr
     engine = {r["id"]: r for r in csv.DictReader(io.StringIO(run.stdout))}
-    assert set(engine) == {r["id"] for r in rows}
+    assert set(engine) == {r["Identifiant"] for r in rows}
     for r in rows:
-        assert int(engine[r["id"]]["rank"]) == int(r["Rang"])
-        assert float(engine[r["id"]]["score"]) == pytest.approx(float(r["Score"]), abs=1e-12)
+        assert int(engine[r["Identifiant"]]["rank"]) == int(r["Rang"])
+        assert float(engine[r["Identifiant"]]["score"]) == pytest.approx(float(r["Score"]), abs=1e-12)
 
 
 def test_ratings_sheet_has_every_rating_and_marks_late_recusals(exported: dict, expected: Expected) -> None:
@@ -283,12 +293,20 @@ def test_manifest_makes_the_result_reproducible(exported: dict, expected: Expect
     assert info["Profil de pondération"] == "poids égaux"
     assert "Somme pondérée" in info["Méthode"]
     assert json.loads(info[CONSTRAINTS_LABEL]) == {"min_per_group": {"region": 1}, "force_in": [expected.forced_in]}
+    # The constraints and the parameters in French sentences, beside the engine's JSON.
+    forced_name = expected.inputs.attributes.at[expected.forced_in, "display_name"]
+    assert info["Contraintes"].splitlines() == ["Au moins un dossier par région ayant un dossier éligible",
+                                                f"Dossier imposé : {forced_name}"]
+    assert info["Paramètres de la méthode"] == "Valeurs manquantes : moyenne de la colonne."
+    assert info["Agrégation des notes du jury"].startswith("Moyenne ; ")
+    assert not any(value.startswith("{") for label, value in info.items()
+                   if label not in (SPEC_LABEL, CONSTRAINTS_LABEL))
     assert "python -m scoring rank --matrix" in info["Reproduire le classement"]
     assert info["Utilisateur"].startswith("opérateur")
     assert info["Date et heure de l'export"]
-    assert json.loads(info["Paramètres d'agrégation (JSON)"]) == {"method": "mean", "zscore": False}
-    weights = {k.split(" ")[3]: v for k, v in info.items() if k.startswith("Poids normalisé — ")}
+    weights = {k.split(" — ")[0]: v for k, v in info.items() if re.match(r"^[CDJ]\d\d — ", k)}
     assert set(weights) == {c["id"] for c in json.loads(info[SPEC_LABEL])["criteria"]}
+    assert all(float(v.rstrip("%")) / 100 == pytest.approx(1 / 18) for v in weights.values())
 
 
 def test_text_typed_as_a_formula_comes_back_as_text(exported: dict, expected: Expected) -> None:
@@ -331,8 +349,9 @@ def test_header_style_frozen_header_autofilter_widths_and_formats(exported: dict
     headers = {c.value: c.column_letter for c in ranking[1]}
     assert ranking.auto_filter.ref == f"A1:{get_column_letter(ranking.max_column)}{ranking.max_row}"
     assert ranking[f"{headers['Score']}2"].number_format == "0.000"
-    assert ranking[f"{headers['C01']}2"].number_format == "#,##0"
-    assert ranking[f"{headers['J01']}2"].number_format == "#,##0.0##"
+    matrix = workbook["Matrice"]
+    assert all(isinstance(c.value, (int, float)) for row in matrix.iter_rows(min_row=2, min_col=2) for c in row
+               if c.value is not None)
     scales = [rule for rng in ranking.conditional_formatting for rule in rng.rules if rule.type == "colorScale"]
     assert scales and any(f"{headers['Score']}2:" in str(rng.sqref) for rng in ranking.conditional_formatting)
     shortlist = workbook["Liste restreinte"]
@@ -345,7 +364,8 @@ def test_header_style_frozen_header_autofilter_widths_and_formats(exported: dict
     weight_headers = {c.value: c.column_letter for c in weights[1]}
     assert weights[f"{weight_headers['Poids normalisé']}2"].number_format == "0.0%"
     assert weights[f"{weight_headers['Poids normalisé']}2"].value == pytest.approx(1 / 18)
-    assert workbook["Manifeste"]["B3"].number_format == "dd/mm/yyyy hh:mm:ss"
+    dated = next(row[1] for row in workbook["Manifeste"].iter_rows() if row[0].value == "Date et heure de l'export")
+    assert dated.number_format == "dd/mm/yyyy hh:mm:ss" and dated.is_date
 
 
 # --------------------------------------------------------------------------- the store-facing helper
@@ -382,9 +402,9 @@ def test_saved_jury_profile_is_used_and_ahp_consistency_is_shown(demo_path: Path
     grid = next(k for k, r in enumerate(values) if r[0] and str(r[0]).startswith("Comparaisons par paires ("))
     assert values[grid + 1][1:4] == ("C02", "C06", "J01")
     assert values[grid + 4][:4] == ("J01", pytest.approx(0.2), pytest.approx(0.5), 1)
-    ranking = workbook["Classement"]
-    headers = [c.value for c in ranking[1]]
-    assert {"C02", "C06", "J01", "d_plus", "d_minus"} <= set(headers) and "C01" not in headers
+    assert [c.value for c in workbook["Matrice"][1]] == ["id", "C02", "C06", "J01"]
+    headers = [c.value for c in workbook["Classement"][1]]
+    assert {"Distance à l'idéal (d+)", "Distance à l'anti-idéal (d−)"} <= set(headers)
 
 
 def test_build_workbook_with_an_infeasible_shortlist_and_no_ratings(demo_path: Path, expected: Expected) -> None:
