@@ -929,7 +929,7 @@ def _write_manifest(wb: Workbook, ctx: _Context, matrix: Table) -> None:
             row += 1
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:B{row - 1}"
-    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 100
     fit_row_heights(ws)
 
