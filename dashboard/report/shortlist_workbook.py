@@ -146,6 +146,8 @@ SHEETS = (SHEET_SHORTLIST, SHEET_DECISIONS, SHEET_RANKING, SHEET_INELIGIBLE, SHE
 # The cell note of the « Juré » column of an anonymised export.
 PSEUDONYM_NOTE = "Export anonymisé : jurés numérotés J1…Jn au hasard pour ce seul export"
 
+# The width of the « Nom (dép.) » columns, the longest names wrapped over two lines.
+NAME_WIDTH = 45
 # The label of the cell that says whether the export is official or personal.
 NATURE_LABEL = "Nature de l'export"
 # The label of the spec cell in « Manifeste » (tests and readers look for it).
@@ -291,7 +293,7 @@ def _ranking_table(ctx: _Context) -> Table:
     columns = [
         Column("Rang", result.ranks.reindex(ids).tolist(), "number", FORMAT_RANK),
         Column("Identifiant", [str(i) for i in ids]),
-        Column("Nom (dép.)", attributes["display_name"].tolist()),
+        Column("Nom (dép.)", attributes["display_name"].tolist(), wrap=NAME_WIDTH),
         Column("Région", attributes["region"].tolist()),
         Column(ctx.score_header, result.scores.reindex(ids).tolist(), "number", FORMAT_SCORE, score=True,
                note=f"{METHOD_LABELS.get(result.method, result.method)} ; profil « {ctx.profile_name} »"),
@@ -355,7 +357,7 @@ def _shortlist_table(ctx: _Context) -> Table:
         Column("Rang", ctx.result.ranks.reindex(ids).tolist(), "number", FORMAT_RANK,
              note="Rang dans la feuille « Classement »"),
         Column("Identifiant", [str(i) for i in ids]),
-        Column("Nom (dép.)", attributes["display_name"].tolist()),
+        Column("Nom (dép.)", attributes["display_name"].tolist(), wrap=NAME_WIDTH),
         Column("Région", attributes["region"].tolist()),
         Column(ctx.score_header, ctx.result.scores.reindex(ids).tolist(), "number", FORMAT_SCORE, score=True),
         Column("Outre-mer", [_yes_no(v) for v in attributes["overseas"]]),
@@ -430,7 +432,7 @@ def _decisions_table(ctx: _Context) -> Table:
     rows = list(frame.itertuples())
     columns = [
         Column("Identifiant", [str(r.dossier_id) for r in rows]),
-        Column("Nom (dép.)", [ctx.name(r.dossier_id) for r in rows]),
+        Column("Nom (dép.)", [ctx.name(r.dossier_id) for r in rows], wrap=NAME_WIDTH),
         Column("Rang", [ctx.result.ranks.get(r.dossier_id) for r in rows], "number", FORMAT_RANK,
                note="Rang dans la feuille « Classement » (vide : dossier non éligible)"),
         Column("Liste restreinte", ["oui" if r.dossier_id in selected else "non" if r.dossier_id in ranked
@@ -459,7 +461,7 @@ def _ineligible_table(ctx: _Context) -> Table:
     attributes = ctx.inputs.attributes.reindex(ids)
     columns = [
         Column("Identifiant", [str(i) for i in ids]),
-        Column("Nom (dép.)", attributes["display_name"].tolist()),
+        Column("Nom (dép.)", attributes["display_name"].tolist(), wrap=NAME_WIDTH),
         Column("Région", attributes["region"].tolist()),
         Column("Éligibilité", eligibility.loc[ids, "status"].tolist()),
         Column("Condition non remplie", eligibility.loc[ids, "reason"].tolist()),

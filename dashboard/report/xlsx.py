@@ -61,6 +61,7 @@ TITLE_FONT = Font(bold=True, size=12)
 LABEL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 LEFT_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="left")
+TOP = Alignment(vertical="top")
 # The height of one line of text in a row, in points (the default row's height).
 LINE_HEIGHT = 15.0
 
@@ -114,10 +115,11 @@ def text_lines(text: Any, width: float) -> int:
     """How many lines `text` takes, wrapped at spaces in a column `width` characters wide.
 
     A reader keeps a row as tall as the file says (LibreOffice does not fit a row to its
-    wrapped text), so the writer sets it. The count is generous (two characters of margin a
-    line): readers' fonts differ, and a row a little too tall wastes paper where one too short
-    hides text."""
-    capacity = max(1, int(width) - 2)
+    wrapped text), so the writer sets it. A column `width` wide holds about 1.1 `width`
+    characters of text in Calibri as in the DejaVu Sans LibreOffice puts in its place; the count
+    keeps a character of margin a line, since a row a little too tall wastes paper where one too
+    short hides text."""
+    capacity = max(1, int(width * 1.1) - 1)
     lines = 0
     for paragraph in clean_text(text).split("\n"):
         lines, used = lines + 1, 0
@@ -398,8 +400,7 @@ def write_table(wb: Workbook, title: str, table: Table, splice: Splice) -> Works
     for j, (col, values) in enumerate(prepared, start=1):
         probe = ws.cell(row=2, column=j)
         probe.number_format = col.number_format
-        if col.wrap is not None:
-            probe.alignment = WRAP
+        probe.alignment = WRAP if col.wrap is not None else TOP   # a row's cells read from its top line
         style = probe.style_id
         del ws._cells[(2, j)]
         letter = get_column_letter(j)
