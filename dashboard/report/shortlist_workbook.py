@@ -246,13 +246,6 @@ class _Context:
         return "Score" if self.result.higher_is_better else "Score (Q, plus bas = meilleur)"
 
 
-def _criterion_format(values: pd.Series) -> str:
-    finite = values.dropna()
-    if not finite.empty and np.all(np.isclose(finite.to_numpy(dtype=float) % 1, 0)):
-        return FORMAT_INT
-    return FORMAT_DECIMAL
-
-
 def _criterion_note(ctx: _Context, criterion: str) -> str:
     row = ctx.inputs.criteria.loc[criterion]
     unit = "" if is_missing(row.get("unit")) else f" ({row['unit']})"
@@ -641,11 +634,26 @@ def _weighting_lines(ctx: _Context, weighting: Mapping[str, Any]) -> list[_Line]
         lines.append(("Paramètre v (VIKOR)", ctx.profile.v, FORMAT_DECIMAL))
     if mode == "roc" and weighting.get("order"):
         lines.append(("Ordre d'importance (ROC)", " > ".join(map(str, weighting["order"])), None))
+    if mode == "points" and weighting.get("points"):
+        lines.append(("Points attribués (0 à 10)", " ; ".join(
+            f"{criterion} : {_entry_words(points)}" for criterion, points in dict(weighting["points"]).items()
+            if criterion in ctx.profile.enabled), None))
     for key, value in weighting.items():
-        if key in ("mode", "pairwise", "order", "criteria"):
+        if key in ("mode", "pairwise", "order", "criteria", "points"):
             continue
-        lines.append((f"Saisie « {key} »", value if isinstance(value, (int, float, str)) else _dump(value), None))
+        lines.append((f"Saisie « {key} »", _entry_words(value), None))
     return lines
+
+
+def _entry_words(value: Any) -> str:
+    """A weighting entry the page does not name, in words: « C01 : 3 ; C02 : 1 », « C01, C02 »."""
+    if isinstance(value, Mapping):
+        return " ; ".join(f"{key} : {_entry_words(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_entry_words(item) for item in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fr_number(value, 0 if float(value).is_integer() else 3)
+    return str(value)
 
 
 def _pairwise_grid(ws: Worksheet, row: int, pairwise: pd.DataFrame) -> int:

@@ -425,6 +425,25 @@ def test_build_workbook_with_an_infeasible_shortlist_and_no_ratings(demo_path: P
     assert "Contraintes incompatibles (ensemble minimal)" in conflict
 
 
+def test_points_entered_on_the_weighting_page_read_as_words(expected: Expected) -> None:
+    inputs = expected.inputs
+    profile = decision.default_profile(inputs)
+    points = dict.fromkeys(profile.enabled, 5) | {"C01": 8, "J01": 2.5}
+    profile = decision.WeightProfile(weights=points, enabled=profile.enabled,
+                                     weighting={"mode": "points", "points": points, "note": {"C01": 8}})
+    content = build_workbook(call={"id": CALL, "label": "AMI 1"}, inputs=inputs, profile=profile,
+                             profile_name="mes points", result=decision.rank_call(inputs, profile), shortlist=None,
+                             constraints=None, forcings=None, ratings=None, decisions=None, content_hash="abc",
+                             user="test")
+    lines = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(content))["Pondérations"].iter_rows(values_only=True)
+             if r[0]}
+    assert lines["Mode de pondération"] == "Points (curseurs)"
+    assert lines["Points attribués (0 à 10)"].startswith("C01 : 8 ; C02 : 5 ; ")
+    assert "J01 : 2,5" in lines["Points attribués (0 à 10)"]
+    assert lines["Saisie « note »"] == "C01 : 8"
+    assert not any(str(v).startswith(("{", "[")) for v in lines.values() if v is not None)
+
+
 # --------------------------------------------------------------------------- `jury export`
 
 
