@@ -75,7 +75,7 @@ import contextlib
 import io
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeAlias, cast
@@ -407,10 +407,10 @@ def _decisions_summary(history: pd.DataFrame) -> str:
     counts = ", ".join(f"{fr_number(int((current['decision'] == d).sum()))} {d}" for d in DECISIONS
                        if (current["decision"] == d).any())
     replaced = len(history) - len(current)
-    line = f"{fr_count(len(current), 'décision')} en vigueur : {counts}."
+    line = f"{fr_count(len(current), 'décision')} en vigueur : {counts}"
     if replaced:
-        line = line[:-1] + f" ; {fr_count(replaced, 'décision')} remplacée{'s' if replaced > 1 else ''} depuis."
-    return line
+        line += f" ; {fr_count(replaced, 'décision')} remplacée{'s' if replaced > 1 else ''} depuis"
+    return line + "."
 
 
 def _decisions_table(ctx: _Context) -> Table:
@@ -713,20 +713,20 @@ def _write_weights(wb: Workbook, ctx: _Context) -> None:
     fit_columns(ws, maximum=50)
 
 
-def _authored_rows(ws: Worksheet, row: int, ctx: _Context, frame: pd.DataFrame | None, headers: tuple[str, str],
-                   what: Callable[[Any], tuple[Any, Any]], empty: str) -> int:
-    """Rows of forcings or decisions (dossier, name, what, why, by whom unless
-    anonymised, when) from `row`; returns the row after them."""
-    if frame is None or frame.empty:
-        put(ws, row, 1, empty)
+def _forcing_rows(ws: Worksheet, row: int, ctx: _Context) -> int:
+    """The forcings (dossier, name, forcing, justification, by whom unless anonymised, when)
+    from `row`; returns the row after them."""
+    if ctx.forcings.empty:
+        put(ws, row, 1, "Aucun dossier forcé.")
         return row + 1
-    titles = ["Dossier", "Nom (dép.)", *headers, "Le"]
+    titles = ["Dossier", "Nom (dép.)", "Forçage", "Justification", "Le"]
     if not ctx.anonymise:
         titles.insert(4, "Par")
     header_row(ws, row, titles)
-    for entry in frame.itertuples():
+    for entry in ctx.forcings.itertuples():
         row += 1
-        values = [str(entry.dossier_id), ctx.name(entry.dossier_id), *what(entry)]
+        values = [str(entry.dossier_id), ctx.name(entry.dossier_id), _shown(FORCING_LABELS, entry.kind),
+                  entry.justification]
         if not ctx.anonymise:
             values.append(entry.decided_by)
         for j, value in enumerate(values, start=1):
@@ -818,8 +818,7 @@ def _write_constraints(wb: Workbook, ctx: _Context) -> None:
     row = _constraints_table(ws, ctx) + 2
     row = _result_rows(ws, _title(ws, row, "Résultat"), ctx) + 1
     row = _swap_rows(ws, _title(ws, row, "Échanges par rapport aux N premiers"), ctx) + 1
-    _authored_rows(ws, _title(ws, row, "Dossiers forcés"), ctx, ctx.forcings, ("Forçage", "Justification"),
-                   lambda f: (_shown(FORCING_LABELS, f.kind), f.justification), "Aucun dossier forcé.")
+    _forcing_rows(ws, _title(ws, row, "Dossiers forcés"), ctx)
     fit_columns(ws, maximum=70)
 
 

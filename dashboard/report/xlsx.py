@@ -66,6 +66,8 @@ TOP = Alignment(vertical="top")
 LINE_HEIGHT = 15.0
 
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
+# The width of a column the file does not size (the readers' default).
+DEFAULT_WIDTH = 8.43
 # The width (in characters of the default font) above which a sheet prints in landscape.
 PORTRAIT_WIDTH = 95.0
 # The printable part of an A4 page under `set_print_layout`'s margins (points, portrait), and
@@ -318,7 +320,7 @@ def _margin_text(text: str) -> str:
 def sheet_width(ws: Worksheet) -> float:
     """The sum of the widths of the sheet's columns up to its last used one, in characters."""
     last = max(ws.max_column, *(c.max or 0 for c in ws.column_dimensions.values()), 1)
-    return float(sum(ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, last + 1)))
+    return float(sum(ws.column_dimensions[get_column_letter(j)].width or DEFAULT_WIDTH for j in range(1, last + 1)))
 
 
 def _sheet_height(ws: Worksheet) -> float:

@@ -5,16 +5,20 @@ séance closed. The procès-verbal and report tests read it back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from dashboard.core.decision import AggregationSettings
 from dashboard.core.votes import Tally
 from dashboard.services import seance as seance_service
-from dashboard.services.meeting import call_inputs, load_call, official
+from dashboard.services.meeting import ExportRequest, call_inputs, call_request, load_call, official
 from dashboard.services.operations import demo_login
-from dashboard.store import Store
-from dashboard.store.access import Actor
+from dashboard.store import Database, Store
+from dashboard.store.access import OPERATOR, Actor
 from tests.helpers.apptest import account
+from tests.helpers.databases import copy_database
 
 CALL = "AMI1"
 PRESIDENT = "helene.marchetti"
@@ -85,3 +89,17 @@ def hold_seance(store: Store, *, close: bool = True) -> HeldSeance:
     if close:
         store.close_seance(president, seance_id)
     return HeldSeance(seance_id, president, tallies)
+
+
+@contextmanager
+def held_copy(source: Path, path: Path) -> Iterator[tuple[Store, HeldSeance, ExportRequest]]:
+    """A copy of the database `source` at `path` where the séance was held: its store, the séance,
+    and what the official export of the call holds (`call_request`); the database closed after."""
+    copy_database(source, path)
+    database = Database(path)
+    try:
+        store = database.store()
+        seance = hold_seance(store)
+        yield store, seance, call_request(store, OPERATOR, CALL, seance_id=seance.seance_id)
+    finally:
+        database.close()

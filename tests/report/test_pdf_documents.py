@@ -28,7 +28,7 @@ from tests.helpers.seance_record import (
     TITLE,
     VOTED,
     HeldSeance,
-    hold_seance,
+    held_copy,
 )
 
 
@@ -44,17 +44,10 @@ class Held:
 @pytest.fixture(scope="module")
 def held(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Held:
     path = tmp_path_factory.mktemp("seance") / "jury.duckdb"
-    copy_database(demo_database_file, path)
-    database = Database(path)
-    try:
-        store = database.store()
-        seance = hold_seance(store)
-        request = call_request(store, OPERATOR, CALL, seance_id=seance.seance_id)
+    with held_copy(demo_database_file, path) as (store, seance, request):
         names = request.inputs.display_names
         shortlisted = [names[str(d)] for d in request.shortlist.selected]
         return Held(path, seance, shortlisted, store.content_hash(), store.journal_head() or "")
-    finally:
-        database.close()
 
 
 def _run(*args: str) -> None:

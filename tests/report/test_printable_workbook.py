@@ -15,13 +15,11 @@ import pytest
 
 from dashboard.core import decision
 from dashboard.report.shortlist_workbook import SHEETS
-from dashboard.services.meeting import call_request, export_call
-from dashboard.store import Database
+from dashboard.services.meeting import export_call
 from dashboard.store.access import OPERATOR
 from tests.helpers.apptest import account
-from tests.helpers.databases import copy_database
 from tests.helpers.libreoffice import libreoffice_convert, libreoffice_sheets, table
-from tests.helpers.seance_record import CALL, PRESIDENT, SIZE, TITLE, VOTED, HeldSeance, hold_seance
+from tests.helpers.seance_record import CALL, PRESIDENT, SIZE, TITLE, VOTED, HeldSeance, held_copy
 
 ADJOURNED = "ajourné – accompagnement proposé"
 
@@ -56,13 +54,7 @@ def _pages_by_sheet(pdf: Path) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def printed(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Printed:
     work = tmp_path_factory.mktemp("printed")
-    path = work / "jury.duckdb"
-    copy_database(demo_database_file, path)
-    database = Database(path)
-    try:
-        store = database.store()
-        held = hold_seance(store)
-        request = call_request(store, OPERATOR, CALL, seance_id=held.seance_id)
+    with held_copy(demo_database_file, work / "jury.duckdb") as (store, held, request):
         eligible = set(request.ranking.scores.index)
         left_out = sorted(eligible - set(request.shortlist.selected) - set(VOTED))[0]
         status = request.inputs.eligibility["status"]
@@ -74,8 +66,6 @@ def printed(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactory) 
         store.record_decision(president, CALL, ineligible, "non retenu", "Population hors des bornes de l'AMI.")
         name, content = export_call(store, OPERATOR, CALL, seance_id=held.seance_id,
                                     generated_at=datetime(2019, 9, 26, 14, 5, 30))
-    finally:
-        database.close()
     workbook = work / name
     workbook.write_bytes(content)
     pdf = libreoffice_convert(workbook, "pdf", work)
