@@ -23,11 +23,12 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from dashboard.core.formatting import display_name
+from dashboard.core.journal_text import DossierName, JournalNames, SeanceName
 from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
 from dashboard.core.privacy import random_pseudonyms
 from dashboard.errors import AccessDenied, StaleWrite, StoreError
 from dashboard.store import journal
-from dashboard.store.access import Actor, may, require, require_juror
+from dashboard.store.access import OPERATOR, Actor, may, require, require_juror
 from dashboard.store.base import _JOURNAL_COLUMNS, LOGIN_FAILURE, PARTITIONS, PROTECTED_TABLES, TABLES
 from dashboard.store.deliberation import DeliberationRecords
 from dashboard.store.documents import DocumentRecords, NewDocument, PlannedDocument
@@ -202,6 +203,28 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
     def audit_log(self, actor: Actor) -> pd.DataFrame:
         require(actor, "read_journal")
         return self._frame("SELECT * FROM audit_log ORDER BY audit_id")
+
+    def journal_names(self, actor: Actor) -> JournalNames:
+        """What the journal's sentences name, by the keys its entries hold: every account's name
+        (the operator's too), juror, dossier (town, département, call), call, criterion, séance
+        (call, title) and vote (its dossier). A few hundred rows, read once for the whole journal."""
+        require(actor, "read_journal")
+        people = {str(login): str(name) for login, name in self._rows("SELECT login, name FROM users")}
+        people.setdefault(OPERATOR.login, OPERATOR.name)
+        dossiers = {str(d): DossierName(str(town), None if dept is None else str(dept), str(call))
+                    for d, call, town, dept in self._rows(
+                        "SELECT d.dossier_id, d.call_id, c.name, m.departement_code FROM dossiers d "
+                        "JOIN candidates c USING (candidate_id) LEFT JOIN communes m ON m.insee_code = c.insee_code")}
+        jurors, calls, criteria = self.jurors(), self.calls(), self.criteria()
+        return JournalNames(
+            people=people,
+            jurors=dict(zip(jurors["juror_id"].astype(str), jurors["name"].astype(str), strict=True)),
+            dossiers=dossiers,
+            calls=dict(zip(calls["call_id"].astype(str), calls["label"].astype(str), strict=True)),
+            criteria=dict(zip(criteria["criterion_id"].astype(str), criteria["label"].astype(str), strict=True)),
+            seances={str(s): SeanceName(str(call), str(title))
+                     for s, call, title in self._rows("SELECT seance_id, call_id, title FROM seances")},
+            votes={str(v): str(d) for v, d in self._rows("SELECT vote_id, dossier_id FROM seance_votes")})
 
     def _table_names(self) -> list[str]:
         """Every table of the open file, by name."""
