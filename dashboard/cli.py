@@ -43,12 +43,29 @@ from dashboard.services.operator_link import answering_server, running_server, s
 from dashboard.store import Database, default_db_path
 from dashboard.store.access import ROLES
 from dashboard.store.journal import key_path, key_warning
+from scoring.french_argparse import FrenchArgumentParser, french_error
+
+# The help's placeholders for the arguments named in English (argparse shows the name in capitals).
+METAVARS: dict[str, str] = {
+    "--db": "FICHIER", "--call": "APPEL", "--out": "SORTIE", "--size": "TAILLE", "--profile": "PROFIL",
+    "--constraints": "FICHIER", "--port": "PORT", "--address": "ADRESSE", "--name": "NOM",
+    "--organisation": "ORGANISME", "--juror": "JURÉ", "login": "identifiant", "file": "fichier",
+}
 
 
-class _FrenchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
+class _FrenchParser(FrenchArgumentParser):
+    """The `jury` parsers: French help (placeholders included), and argparse's errors in French
+    after the usage line."""
+
+    def add_argument(self, *names: Any, **kwargs: Any) -> argparse.Action:
+        takes_value = kwargs.get("action") in (None, "store", "append")
+        if names and names[0] in METAVARS and takes_value:
+            kwargs.setdefault("metavar", METAVARS[names[0]])
+        return super().add_argument(*names, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"Erreur : arguments invalides ({message}). Voir « {self.prog} --help ».\n")
+        self.exit(2, f"Erreur : arguments invalides ({french_error(message)}). Voir « {self.prog} --help ».\n")
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -497,21 +514,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="sans demander de confirmation")
     p.set_defaults(func=cmd_restore)
     p = sub.add_parser("serve", parents=[common], help="sert le tableau de bord (http://localhost:8501)")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=int, default=8501, help="port d'écoute (défaut : 8501)")
     p.add_argument("--address", default="0.0.0.0", help="adresse d'écoute (défaut : toutes)")
     p.set_defaults(func=cmd_serve)
     p_user = sub.add_parser("user", help="comptes : add, passwd, list")
     users = p_user.add_subparsers(dest="user_command", required=True, metavar="ACTION", parser_class=_FrenchParser)
     p = users.add_parser("add", parents=[common],
                          help="crée un compte (mot de passe lu au terminal ou sur l'entrée standard)")
-    p.add_argument("login")
-    p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--name", required=True)
-    p.add_argument("--organisation", default=None)
+    p.add_argument("login", help="identifiant de connexion du compte")
+    p.add_argument("--role", required=True, choices=ROLES, help="rôle : " + ", ".join(ROLES))
+    p.add_argument("--name", required=True, help="nom affiché (prénom et nom)")
+    p.add_argument("--organisation", default=None, help="organisme représenté (facultatif)")
     p.add_argument("--juror", default=None, help="identifiant du membre du jury (rôles jure et president)")
     p.set_defaults(func=cmd_user_add)
     p = users.add_parser("passwd", parents=[common], help="change un mot de passe")
-    p.add_argument("login")
+    p.add_argument("login", help="identifiant de connexion du compte")
     p.set_defaults(func=cmd_user_passwd)
     p = users.add_parser("list", parents=[common], help="liste les comptes")
     p.set_defaults(func=cmd_user_list)

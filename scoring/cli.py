@@ -24,9 +24,8 @@ import argparse
 import io
 import json
 import math
-import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -34,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.errors import ScoringError, shown
+from scoring.french_argparse import FrenchArgumentParser, french_error
 from scoring.methods import higher_is_better
 from scoring.ranking import prepare_matrix, rank
 from scoring.spec import Spec, parse_spec
@@ -45,48 +45,15 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 
-_ARGPARSE_FR: tuple[tuple[str, str], ...] = (
-    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
-    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
-    (
-        r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
-        r"argument \1 : choix invalide \2 (choix possibles : \3)",
-    ),
-    (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
-    (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
-    (r"invalid choice: (.*?) \(choose from (.*)\)", r"choix invalide \1 (choix possibles : \2)"),
-    (r"argument (\S+): (.*)", r"argument \1 : \2"),
-)
-
-
 class _CliError(Exception):
     """Bad command-line input; the message is French."""
 
 
-class _FrenchHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
-                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
+class _Parser(FrenchArgumentParser):
     """ArgumentParser with French help and errors raised as `_CliError`, not printed with English usage."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _FrenchHelpFormatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "arguments positionnels"
-        self._optionals.title = "options"
-        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
-
     def error(self, message: str) -> NoReturn:
-        for pattern, replacement in _ARGPARSE_FR:
-            translated, count = re.subn(pattern, replacement, message)
-            if count:
-                message = translated
-                break
-        raise _CliError(f"{message} (voir « python -m scoring {self._sub_name()}--help »).")
+        raise _CliError(f"{french_error(message)} (voir « python -m scoring {self._sub_name()}--help »).")
 
     def _sub_name(self) -> str:
         parts = self.prog.split()

@@ -247,7 +247,8 @@ def ahp(
         cr = None
         warnings.append(
             f"La table des indices aléatoires de Saaty (1980) s'arrête à n = 10 : le ratio de cohérence "
-            f"n'est pas défini pour {n} critères (seul l'indice de cohérence CI = {ci:.4f} est donné)."
+            f"n'est pas défini pour {n} critères (seul l'indice de cohérence CI = {_decimal(ci, '.4f')} "
+            "est donné)."
         )
     else:
         cr = ci / random_index if random_index > 0 else 0.0
@@ -260,11 +261,12 @@ def ahp(
         pair = (ids[i], ids[j])
         suggested = float(w[i] / w[j])
     if cr is not None and cr > CR_THRESHOLD:
-        text = f"Ratio de cohérence CR = {cr:.3f} supérieur à 0,10 : les comparaisons sont incohérentes."
+        text = (f"Ratio de cohérence CR = {_decimal(cr, '.3f')} supérieur à 0,10 : "
+                "les comparaisons sont incohérentes.")
         if pair is not None:
             text += (
                 f" La comparaison la plus incohérente est ({pair[0]}, {pair[1]}) : "
-                f"{A[i, j]:.4g} donné, {suggested:.4g} serait cohérent avec les poids."
+                f"{_decimal(A[i, j], '.4g')} donné, {_decimal(suggested, '.4g')} serait cohérent avec les poids."
             )
         warnings.append(text)
     return WeightsResult(
@@ -392,3 +394,8 @@ def weights(method: str, **kwargs: Any) -> WeightsResult:
             f"Pondération « {method} » : arguments {sorted(kwargs)} invalides (attendu : {expected})."
         ) from error
     return function(**kwargs)
+
+
+def _decimal(value: float, spec: str) -> str:
+    """A number in a French message: `format(value, spec)` with a decimal comma (0,0014)."""
+    return format(value, spec).replace(".", ",")

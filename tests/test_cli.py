@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from dashboard.cli import build_parser
 from dashboard.ui.server import ENTRY_SCRIPT, SERVER_SETTINGS
 from tests.helpers.workbooks import DEMO_WORKBOOK, REPO_ROOT
 
@@ -134,8 +138,40 @@ def test_user_commands_and_audit(demo_db: Path) -> None:
 def test_bad_arguments_get_a_french_message(tmp_path: Path) -> None:
     result = jury("user", "add", "x", "--role", "roi", "--name", "X", "--db", str(tmp_path / "x.duckdb"))
     assert result.returncode == 2 and "Erreur : arguments invalides" in result.stderr
+    assert "choix invalide 'roi' (choix possibles : " in result.stderr
+    assert "utilisation : jury user add" in result.stderr and "invalid choice" not in result.stderr
     missing = jury("import", str(tmp_path / "absent.xlsx"), "--db", str(tmp_path / "x.duckdb"))
     assert missing.returncode == 2 and "Fichier introuvable" in missing.stderr
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """A parser and every subcommand's under it."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+# argparse's English, and the capitalised English names it would show as placeholders.
+ENGLISH_HELP = re.compile(r"usage:|\boptions:|positional arguments|show this help|help message|\b(DB|CALL|OUT|SIZE|"
+                          r"PROFILE|CONSTRAINTS|NAME|ORGANISATION|JUROR|ADDRESS|FILE|LOGIN)\b")
+
+
+def test_every_help_is_french() -> None:
+    """`jury --help` and each subcommand's (`jury user add --help` included): headings, `-h`,
+    placeholders and every argument's sentence in French."""
+    helps = {parser.prog: parser.format_help() for parser in _parsers(build_parser())}
+    assert len(helps) == 19 and "jury user add" in helps
+    for prog, text in helps.items():
+        assert text.startswith(f"utilisation : {prog}"), prog
+        assert "  -h, --help" in text and "affiche cette aide et quitte" in text, prog
+        assert not ENGLISH_HELP.search(text), (prog, ENGLISH_HELP.search(text))
+        undocumented = [action.dest for parser in _parsers(build_parser()) if parser.prog == prog
+                        for action in parser._actions
+                        if not action.help and not isinstance(action, argparse._SubParsersAction)]
+        assert undocumented == [], prog
+    assert jury("--help").stdout == helps["jury"]
 
 
 def test_serve_passes_the_settings_of_the_checkout_config_itself() -> None:

@@ -246,10 +246,10 @@ def parse_cell(column: Column, value: Any) -> tuple[Any, str | None]:
 
 def _range_message(column: Column) -> str:
     if column.minimum is not None and column.maximum is not None:
-        return f"valeur hors de l'intervalle {column.minimum:g}–{column.maximum:g}"
+        return f"valeur hors de l'intervalle {_fr_g(column.minimum)}–{_fr_g(column.maximum)}"
     if column.minimum is not None:
-        return f"valeur inférieure au minimum {column.minimum:g}"
-    return f"valeur supérieure au maximum {column.maximum:g}"
+        return f"valeur inférieure au minimum {_fr_g(column.minimum)}"
+    return f"valeur supérieure au maximum {_fr_g(column.maximum)}"
 
 
 # ---------------------------------------------------------------- the header
@@ -511,7 +511,8 @@ def _check_criteria(parsed: ParsedFile, known: _References) -> None:
                     f"sens obligatoire (max ou min) pour un critère du groupe « {criterion['group']} »")
         lower, upper = criterion["lower"], criterion["upper"]
         if lower is not None and upper is not None and lower > upper:
-            _report(parsed, CRITERIA, number, "upper", upper, f"borne haute inférieure à la borne basse ({lower:g})")
+            _report(parsed, CRITERIA, number, "upper", upper,
+                    f"borne haute inférieure à la borne basse ({_fr_g(lower)})")
 
 
 def _apply_percentages(parsed: ParsedFile, known: _References) -> None:
@@ -757,3 +758,8 @@ def import_file(path: Path, store: Store, actor: Actor, original_name: str | Non
     summary = store.apply_import(to_store_rows(parsed), actor=actor,
                                  source=original_name or Path(path).name)
     return ImportReport(summary, parsed.ignored, parsed.notes)
+
+
+def _fr_g(value: float) -> str:
+    """A bound in a message, as short as it is exact, with a decimal comma (0,5 ; 1e+06 stays)."""
+    return f"{value:g}".replace(".", ",")

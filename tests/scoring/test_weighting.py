@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,8 @@ def test_ahp_inconsistency_warning_names_the_pair() -> None:
     assert result.suggested_value == pytest.approx(result.weights["C1"] / result.weights["C3"])
     assert "CR = " in result.warning and "supérieur à 0,10" in result.warning
     assert "(C1, C3)" in result.warning
+    # numbers with a decimal comma, as every message of the product
+    assert re.search(r"CR = \d,\d{3} supérieur", result.warning) and "0,25 donné" in result.warning
 
 
 def test_ahp_more_than_ten_criteria_says_the_table_stops() -> None:
@@ -85,6 +88,7 @@ def test_ahp_more_than_ten_criteria_says_the_table_stops() -> None:
     result = ahp(np.outer(w, 1 / w))
     assert result.cr is None and result.random_index is None
     assert "s'arrête à n = 10" in result.warning and "11 critères" in result.warning
+    assert "CI = 0,0000 est donné" in result.warning
     np.testing.assert_allclose(result.weights, w / w.sum(), rtol=1e-10)
     assert result.to_dict()["cr"] is None
 
