@@ -396,6 +396,6 @@ def weights(method: str, **kwargs: Any) -> WeightsResult:
     return function(**kwargs)
 
 
-def _decimal(value: float, spec: str) -> str:
+def _decimal(value: float | None, spec: str) -> str:
     """A number in a French message: `format(value, spec)` with a decimal comma (0,0014)."""
-    return format(value, spec).replace(".", ",")
+    return f"{value:{spec}}".replace(".", ",")

@@ -760,6 +760,6 @@ def import_file(path: Path, store: Store, actor: Actor, original_name: str | Non
     return ImportReport(summary, parsed.ignored, parsed.notes)
 
 
-def _fr_g(value: float) -> str:
+def _fr_g(value: float | None) -> str:
     """A bound in a message, as short as it is exact, with a decimal comma (0,5 ; 1e+06 stays)."""
     return f"{value:g}".replace(".", ",")
