@@ -29,7 +29,7 @@ from dashboard.store.access import Actor
 from dashboard.ui import meeting
 from dashboard.ui.downloads import offer_download
 from dashboard.ui.session import choices_key
-from dashboard.ui.widgets import ranking_or_stop
+from dashboard.ui.widgets import CHART_CONFIG, ranking_or_stop
 
 YES_NO: dict[str, bool | None] = {"Tous": None, "Oui": True, "Non": False}
 REFERENCE_HELP = ("Profils enregistrés pour cet appel ; « poids égaux » : tous les critères au même poids, "
@@ -147,7 +147,7 @@ def _render_contributions(result: scoring.RankResult, table: pd.DataFrame, shown
     st.plotly_chart(charts.contributions_bar(contributions, names, labels,
                                              "Q : S = somme des segments" if result.method == "vikor"
                                              else "Contribution"),
-                    key="classement_contributions", width="stretch")
+                    key="classement_contributions", width="stretch", config=CHART_CONFIG)
     st.caption(caption_md)
 
 

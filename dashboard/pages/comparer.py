@@ -18,7 +18,7 @@ from dashboard.core.labels import METHOD_LABELS
 from dashboard.core.text import md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui import meeting
-from dashboard.ui.widgets import ranking_or_stop
+from dashboard.ui.widgets import CHART_CONFIG, ranking_or_stop
 
 
 def _render_choice(call: CallData, inputs: DecisionInputs, result: scoring.RankResult) -> list[str]:
@@ -56,7 +56,8 @@ def _render_radar(inputs: DecisionInputs, profile: WeightProfile, result: scorin
     columns = mv.column_names(inputs, chosen)
     legend = [f"{int(result.ranks[d])}. {name}" for d, name in zip(chosen, columns, strict=True)]
     labels = mv.criterion_labels(inputs, limit=22)
-    st.plotly_chart(charts.radar_chart(values, legend, labels, span), key="comparer_radar", width="stretch")
+    st.plotly_chart(charts.radar_chart(values, legend, labels, span), key="comparer_radar", width="stretch",
+                    config=CHART_CONFIG)
     st.caption(caption_md)
 
 

@@ -15,6 +15,7 @@ from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.documents import render_documents
 from dashboard.ui.session import current_call
+from dashboard.ui.shell import CHOOSE
 from dashboard.ui.widgets import dossier_card
 
 
@@ -33,12 +34,13 @@ def _render_filters(call: CallData) -> DossierFilters:
     dossiers = call.dossiers
     attributes = analysis.dossier_attributes(dossiers, call.values)
     with st.container(horizontal=True):
-        regions = st.multiselect("Région", sorted(attributes["region"].unique()), key="dossiers_regions")
+        regions = st.multiselect("Région", sorted(attributes["region"].unique()), key="dossiers_regions",
+                                 placeholder=CHOOSE)
         concepts = st.multiselect("Concept d'antenne", sorted(dossiers["antenna_concept"].dropna().unique()),
-                                  key="dossiers_concepts")
+                                  key="dossiers_concepts", placeholder=CHOOSE)
         sectors = st.multiselect("Filière",
                                  sorted({s for t in dossiers["sectors"] for s in analysis.split_list(t)}),
-                                 key="dossiers_sectors")
+                                 key="dossiers_sectors", placeholder=CHOOSE)
         search = st.text_input("Recherche (nom)", key="dossiers_search")
     return DossierFilters(regions, concepts, sectors, search)
 

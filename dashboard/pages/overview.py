@@ -14,6 +14,7 @@ from dashboard.core.text import chart_text, md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
 from dashboard.ui.session import current_call
+from dashboard.ui.widgets import CHART_CONFIG
 
 CALL_DATES = (("opens_on", "ouverture"), ("deadline", "date limite"), ("results_on", "résultats"))
 
@@ -56,10 +57,12 @@ def _render_charts(call: CallData, figures: CallFigures) -> None:
     """The map of the candidates, and the dossiers per région and per sector (when there are dossiers)."""
     if not figures.dossiers:
         return
-    st.plotly_chart(maps.candidate_map(call.dossiers), width="stretch")
+    st.plotly_chart(maps.candidate_map(call.dossiers), width="stretch", config=CHART_CONFIG)
     left, right = st.columns(2)
-    left.plotly_chart(_bar(figures.by_region, "Région", "Dossiers par région"), width="stretch")
-    right.plotly_chart(_bar(figures.by_sector, "Filière", "Dossiers par filière"), width="stretch")
+    left.plotly_chart(_bar(figures.by_region, "Région", "Dossiers par région"), width="stretch",
+                      config=CHART_CONFIG)
+    right.plotly_chart(_bar(figures.by_sector, "Filière", "Dossiers par filière"), width="stretch",
+                       config=CHART_CONFIG)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ from dashboard.store.access import may
 from dashboard.ui import meeting
 from dashboard.ui.meeting import MeetingPage
 from dashboard.ui.server import show_refusal
+from dashboard.ui.widgets import CHART_CONFIG
 from scoring.spec import PREFERENCE_FUNCTIONS
 
 W = "pond_w_"            # prefix of the editor's widget keys
@@ -343,7 +344,8 @@ def _render_weights(inputs: DecisionInputs, profile: WeightProfile, labels: Labe
         "Critère": [mv.criterion_labels(inputs, limit=55)[c] for c in normalised.index],
         "Poids": [fr_percent(w, 1) for w in normalised],
     }), hide_index=True, key="pond_weights", width="stretch", height=35 * (len(normalised) + 1) + 3)
-    right.plotly_chart(charts.weights_bar(normalised, labels.short), key="pond_weights_chart", width="stretch")
+    right.plotly_chart(charts.weights_bar(normalised, labels.short), key="pond_weights_chart", width="stretch",
+                       config=CHART_CONFIG)
 
 
 # ------------------------------------------------------------------ named profiles

@@ -23,6 +23,7 @@ from dashboard.core.text import md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui.meeting import open_meeting_page
 from dashboard.ui.session import shortlist_key
+from dashboard.ui.widgets import CHART_CONFIG
 from scoring import ScoringError
 from scoring.sensitivity import SensitivityResult
 
@@ -122,7 +123,8 @@ def _render_stability(inputs: DecisionInputs, result: SensitivityResult, top: in
     criterion_names = inputs.criteria["label"]
     labels = {c: f"{c} — {criterion_names[c]}" if c in inputs.criteria.index else c
               for c in result.stability.index}
-    st.plotly_chart(charts.stability_tornado(result.stability, labels), width="stretch", key="sens_tornado")
+    st.plotly_chart(charts.stability_tornado(result.stability, labels), width="stretch", config=CHART_CONFIG,
+                    key="sens_tornado")
     st.caption(f"Pour chaque critère, l'intervalle de poids dans lequel les {fr_number(top)} premiers restent "
                "les mêmes, "
                "les autres poids gardant leurs proportions (trait rouge : poids actuel). "
@@ -144,7 +146,7 @@ def _render_acceptability(result: SensitivityResult, order: pd.Index, names: dic
     st.subheader("Acceptabilité des rangs")
     shown = order[:HEATMAP_ROWS]
     st.plotly_chart(charts.rank_acceptability_heatmap(result.rank_acceptability.loc[shown], names, top),
-                    width="stretch", key="sens_heatmap")
+                    width="stretch", config=CHART_CONFIG, key="sens_heatmap")
     st.caption(f"Probabilité de chaque rang sur {fr_number(result.samples)} tirages de poids "
                f"(graine {fr_number(result.seed)}) ; les {fr_number(len(shown))} dossiers au meilleur rang moyen.")
 

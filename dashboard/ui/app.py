@@ -17,7 +17,7 @@ from dashboard.core.text import md, md_format
 from dashboard.errors import JuryError, LoginRefused
 from dashboard.services import web_sessions
 from dashboard.services.accounts import MIN_PASSWORD_LENGTH, change_own_password
-from dashboard.store.access import Action, Actor, may
+from dashboard.store.access import PERMISSIONS, Action, Actor, may
 from dashboard.ui.live import SEANCE_PATH, follow_seance, note_clock
 from dashboard.ui.login import post_to_route, reload_page, render_login_page
 from dashboard.ui.server import CURRENT_PAGE_KEY, show_refusal
@@ -67,6 +67,23 @@ def offered(actor: Actor, access: Access) -> bool:
     return access is None or may(actor, access)
 
 
+def refusal_text(actor: Actor, title: str, access: Action) -> str:
+    """What a page the user may not open says in its place: who it is for, and who they are."""
+    roles = [ROLE_LABELS[role] for role in PERMISSIONS[access].roles]
+    listed = roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " et " + roles[-1]
+    return (f"Cette page (« {title} ») est réservée à : {listed}. Vous êtes connecté(e) en tant que "
+            f"{ROLE_LABELS.get(actor.role, actor.role)} ; les pages qui vous sont ouvertes sont dans le menu.")
+
+
+def _refusal_page(actor: Actor, title: str, icon: str, url_path: str, access: Action) -> Page:
+    """A page the user may not open, at its address: it says so, instead of falling back to the overview."""
+    def refusal() -> None:
+        st.title(md(title))
+        st.warning(md(refusal_text(actor, title, access)), icon=":material/block:")
+
+    return st.Page(refusal, title=title, icon=icon, url_path=url_path, visibility="hidden")
+
+
 def _login_gate() -> Page:
     """Every known URL, and `/connexion`, showing the log-in form (hidden navigation)."""
     paths = ["connexion"] + [url for pages in PAGES.values() for _, _, _, url, _ in pages if url]
@@ -86,7 +103,8 @@ def build_navigation(actor: Actor | None, seance_open: bool = False) -> Page:
     Without a session every known URL, and `/connexion`, shows the log-in form,
     so that a typed address never reveals a page or shows « page introuvable ».
     « Séance » is listed for the president and the administration always, for the
-    others while a séance is open (its address works for everyone at any time).
+    others while a séance is open (its address works for everyone at any time). A page the
+    user may not open keeps its address, which says who it is for.
     """
     if actor is None:
         return _login_gate()
@@ -94,6 +112,8 @@ def build_navigation(actor: Actor | None, seance_open: bool = False) -> Page:
     for section, pages in PAGES.items():
         for file, title, icon, url_path, access in pages:
             if not offered(actor, access):
+                assert access is not None  # every user is offered the pages without an access
+                sections.setdefault(section, []).append(_refusal_page(actor, title, icon, url_path, access))
                 continue
             listed = url_path != SEANCE_PATH or seance_listed(actor, seance_open)
             sections.setdefault(section, []).append(

@@ -13,6 +13,8 @@ It owns what holds for every request and every page:
 - the session routes (`web_sessions.OPEN_ROUTE`, `CLOSE_ROUTE`): a log-in's one-time ticket
   exchanged for the session cookie, and the cookie dropped at sign-out;
 - the media guard: a `/media/` file (a download) only for the session whose user asked for it;
+- the page in French and readable (`shell.ShellRewrite`): `lang="fr"`, Streamlit's own English texts
+  translated, captions at a readable contrast;
 - the automatic backups (`backups.AutoBackup`), in a thread of their own.
 """
 
@@ -42,6 +44,7 @@ from dashboard.services.incidents import record_incident, refusal_message, user_
 from dashboard.services.operations import execute
 from dashboard.store import Database, Store
 from dashboard.ui.downloads import granted, media_file_id
+from dashboard.ui.shell import ShellRewrite
 
 ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
 
@@ -288,7 +291,8 @@ def build_app(database: Database, port: int, address: str) -> st.App:
     stores = route_stores(database)
     return st.App(ENTRY_SCRIPT, lifespan=lifespan,
                   routes=[operator_endpoint(database, token, address), *session_endpoints(stores)],
-                  middleware=[Middleware(SecurityHeaders), Middleware(MediaGuard, stores=stores)],
+                  middleware=[Middleware(SecurityHeaders), Middleware(ShellRewrite),
+                              Middleware(MediaGuard, stores=stores)],
                   on_script_error=show_script_error)
 
 

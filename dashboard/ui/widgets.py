@@ -1,5 +1,5 @@
 """Streamlit pieces drawn on several pages: the dossier card, the conflict
-register, and the current ranking of a meeting page (or its error)."""
+register, the current ranking of a meeting page (or its error), and the charts' settings."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from dashboard.core.text import md_format, md_frame, md_quote
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui import meeting
+
+# Every chart without Plotly's toolbar (English tooltips, and a PNG download that would bypass
+# `downloads.offer_download`): zoom and hover remain.
+CHART_CONFIG: dict[str, object] = {"displayModeBar": False, "displaylogo": False}
 
 
 def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:

@@ -50,7 +50,7 @@ def test_overview_counts_follow_the_call_selector(page, app_url: str) -> None:
 def test_wrong_password_is_refused(page, app_url: str) -> None:
     page.goto(app_url + "/connexion")
     page.get_by_label("Identifiant").fill("admin")
-    page.get_by_label("Mot de passe").fill("pas-le-bon-mot")
+    page.get_by_label("Mot de passe", exact=True).fill("pas-le-bon-mot")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for()
     assert page.locator('[data-testid="stMetric"]').count() == 0

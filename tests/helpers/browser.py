@@ -10,7 +10,7 @@ def sign_in(page, app_url: str, login: str, password: str = DEMO_PASSWORD, path:
     in on the log-in form it shows, and wait for the page the browser is sent on to."""
     page.goto(app_url + path)
     page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Se déconnecter").wait_for()
 
