@@ -6,7 +6,8 @@ file uploader's (« Drag and drop files here », « 20MB per file », « Upload 
 (« Press Enter to submit form »), the sidebar's and the skip link's labels, the status and
 connection messages. This module owns:
 - `TRANSLATIONS` and `PATTERNS`, what those texts become in French (a whole text, or a pattern
-  for a text that carries a value: « Help for Poids » → « Aide : Poids »);
+  for a text that carries a value: « Help for Poids » → « Aide : Poids »), and `MONTHS` and
+  `DAYS` for the calendar's dates (« Friday, December 11, 2026 » → « vendredi 11 décembre 2026 »);
 - `translation_script()`, the script the page carries, which applies them to the texts and to
   the `placeholder`, `title`, `aria-label` and `data-title` attributes as the page draws them
   (never to a text of our own content: Markdown, text, code and tables are shown as they are;
@@ -57,6 +58,13 @@ TRANSLATIONS: dict[str, str] = {
     "Calendar": "Calendrier",
     "Previous month": "Mois précédent",
     "Next month": "Mois suivant",
+    "Previous": "Précédent",
+    "Next": "Suivant",
+    "month": "mois",
+    "year": "année",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.":
+        "Flèches pour changer de date, Entrée pour la choisir, Échap pour fermer.",
+    "Mo": "lu", "Tu": "ma", "We": "me", "Th": "je", "Fr": "ve", "Sa": "sa", "Su": "di",
     # file uploader
     "Drag and drop file here": "Glissez-déposez le fichier ici",
     "Drag and drop files here": "Glissez-déposez les fichiers ici",
@@ -75,6 +83,9 @@ TRANSLATIONS: dict[str, str] = {
     "Download as CSV": "Télécharger en CSV",
     "Search": "Rechercher",
     "Close Search": "Fermer la recherche",
+    "Type to search": "Tapez pour rechercher",
+    "Next Result": "Résultat suivant",
+    "Previous Result": "Résultat précédent",
     "Fullscreen": "Plein écran",
     "Close fullscreen": "Quitter le plein écran",
     "Toggle fullscreen": "Plein écran",
@@ -129,6 +140,9 @@ TRANSLATIONS: dict[str, str] = {
 PATTERNS: list[tuple[str, str]] = [
     (r"^Help for (.+)$", "Aide : $1"),
     (r"^Remove (.+)$", "Retirer $1"),
+    (r"^day, (.+)$", "jour, $1"),
+    (r"^month, (.+)$", "mois, $1"),
+    (r"^year, (.+)$", "année, $1"),
     (r"^(\d+(?:\.\d+)?)\s?KB per file$", "$1 Ko par fichier"),
     (r"^(\d+(?:\.\d+)?)\s?MB per file$", "$1 Mo par fichier"),
     (r"^(\d+(?:\.\d+)?)\s?GB per file$", "$1 Go par fichier"),
@@ -140,24 +154,48 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Drag and drop (.+) here$", "Glissez-déposez ici : $1"),
 ]
 
+# The calendar's dates (« Friday, December 11, 2026 », « December 2026 »), said the French way.
+MONTHS: dict[str, str] = dict(zip(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"),
+    ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+     "novembre", "décembre"), strict=True))
+DAYS: dict[str, str] = dict(zip(
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), strict=True))
+
 # Where a text is ours (or an applicant's) and is shown as it is.
 OWN_CONTENT = ('[data-testid="stMarkdownContainer"], [data-testid="stText"], [data-testid="stCode"], '
                '[data-testid="stTable"], [data-testid="stJson"]')
 ATTRIBUTES = ("placeholder", "title", "aria-label", "data-title")
 
-_SCRIPT = """(() => {
+_SCRIPT = r"""(() => {
   const WORDS = %(words)s;
   const PATTERNS = %(patterns)s.map(([source, into]) => [new RegExp(source), into]);
   const ATTRIBUTES = %(attributes)s;
   const OWN = %(own)s;
+  const MONTHS = %(months)s;
+  const DAYS = %(days)s;
+  const has = (table, key) => Object.prototype.hasOwnProperty.call(table, key);
+  const frenchDate = (text) => {
+    let m = text.match(/^(Today, )?([A-Za-z]+), ([A-Za-z]+) (\d{1,2}), (\d{4})( selected)?$/);
+    if (m && has(DAYS, m[2]) && has(MONTHS, m[3])) {
+      const day = `${DAYS[m[2]]} ${m[4] === "1" ? "1er" : m[4]} ${MONTHS[m[3]]} ${m[5]}`;
+      return `${m[1] ? "aujourd'hui, " : ""}${day}${m[6] ? ", choisi" : ""}`;
+    }
+    m = text.match(/^(Choose date, )?([A-Za-z]+)(?: (\d{4}))?$/);
+    if (m && has(MONTHS, m[2])) return `${m[1] ? "Choisir une date, " : ""}${MONTHS[m[2]]}${m[3] ? " " + m[3] : ""}`;
+    return null;
+  };
   const french = (value) => {
     const text = value.trim();
     if (!text) return null;
-    if (Object.prototype.hasOwnProperty.call(WORDS, text)) return value.replace(text, WORDS[text]);
+    if (has(WORDS, text)) return value.replace(text, WORDS[text]);
     for (const [pattern, into] of PATTERNS) {
       if (pattern.test(text)) return value.replace(text, text.replace(pattern, into));
     }
-    return null;
+    const date = frenchDate(text);
+    return date === null ? null : value.replace(text, date);
   };
   const mendText = (node) => {
     const parent = node.parentElement;
@@ -201,6 +239,8 @@ def translation_script() -> str:
         "patterns": json.dumps(PATTERNS, ensure_ascii=False),
         "attributes": json.dumps(ATTRIBUTES),
         "own": json.dumps(OWN_CONTENT),
+        "months": json.dumps(MONTHS, ensure_ascii=False),
+        "days": json.dumps(DAYS, ensure_ascii=False),
     }
 
 

@@ -116,6 +116,17 @@ def _actor(login: str, role: Role) -> Actor:
     return Actor(login=login, name=login, role=role)
 
 
+def _check_other_tabs(page: Any, scan: Scan, where: str) -> None:
+    """Each tab after the first of the page (what a tab holds is drawn, hidden, with the page)."""
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    for index in range(1, tabs.count()):
+        tab = tabs.nth(index)
+        name = tab.inner_text()
+        tab.click()
+        page.wait_for_function("tab => tab.getAttribute('aria-selected') === 'true'", arg=tab.element_handle())
+        scan.check(page, f"{where}, onglet « {name} »")
+
+
 def _walk(page: Any, app_url: str, login: str, role: Role) -> Scan:
     """Sign in, open every page the role is offered from the sidebar and every other by its
     address; scan each where it is drawn."""
@@ -137,6 +148,7 @@ def _walk(page: Any, app_url: str, login: str, role: Role) -> Scan:
                 page.goto(app_url + "/")
                 wait_drawn(page, "/")
             scan.check(page, f"{login} /{url_path}")
+            _check_other_tabs(page, scan, f"{login} /{url_path}")
     for title, url_path in refused:
         page.goto(f"{app_url}/{url_path}")
         wait_drawn(page, f"/{url_path}")
@@ -180,7 +192,11 @@ def test_every_translation_applies_to_texts_and_attributes_but_not_to_our_conten
     page.get_by_role("button", name="Se connecter").wait_for()
     examples = {**TRANSLATIONS, "Help for Poids": "Aide : Poids", "Remove Vittel (88)": "Retirer Vittel (88)",
                 "20MB per file": "20 Mo par fichier", "Press Ctrl+Enter to submit form":
-                "Ctrl+Entrée pour envoyer le formulaire", "Press ⌘+Enter to apply": "Ctrl+Entrée pour valider"}
+                "Ctrl+Entrée pour envoyer le formulaire", "Press ⌘+Enter to apply": "Ctrl+Entrée pour valider",
+                "day, Date de déclaration": "jour, Date de déclaration",
+                "Friday, December 11, 2026": "vendredi 11 décembre 2026",
+                "Today, Tuesday, December 1, 2026 selected": "aujourd'hui, mardi 1er décembre 2026, choisi",
+                "Choose date, May 2019": "Choisir une date, mai 2019", "September": "septembre"}
     assert len(examples) - len(TRANSLATIONS) >= 5 and len(PATTERNS) >= 5
     shown = page.evaluate("""async (texts) => {
       const box = document.createElement('div');
