@@ -12,6 +12,7 @@ from dashboard.core.text import md
 from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui.session import get_store, require_actor
+from dashboard.ui.shell import CHOOSE
 
 INTRODUCTION = ("Chaque écriture (note, pondération, décision, import, compte, récusation, séance) y ajoute une "
                 "ligne : quand, qui, quoi, avant, après. Aucun utilisateur ne peut la modifier ni la supprimer ; "
@@ -19,7 +20,6 @@ INTRODUCTION = ("Chaque écriture (note, pondération, décision, import, compte
                 "directement dans le fichier de la base est détectée par la vérification.")
 ALL_CALLS = ""  # the « Appel » filter's choice of every call
 ALL_CALLS_LABEL = "Tous les appels"
-PLACEHOLDER = "Choisir…"
 SENTENCE = "Ce qui s'est passé"
 # The raw detail shows at most this many of the lines shown, the latest.
 RAW_LINES = 200
@@ -36,12 +36,12 @@ def _render_filters(lines: pd.DataFrame, calls: dict[str, str]) -> pd.DataFrame:
     """The filter row (call, author, action, text); returns the lines passing it, latest first.
     An entry of no call (an account, an import) passes every call."""
     with st.container(horizontal=True):
-        call = st.selectbox("Appel", [ALL_CALLS, *calls], key="journal_call", placeholder=PLACEHOLDER,
+        call = st.selectbox("Appel", [ALL_CALLS, *calls], key="journal_call", placeholder=CHOOSE,
                             format_func=lambda c: calls.get(c, c) if c else ALL_CALLS_LABEL)
         who = st.multiselect("Auteur", sorted(lines["author"].unique()), key="journal_actor",
-                             placeholder=PLACEHOLDER)
+                             placeholder=CHOOSE)
         what = st.multiselect("Action", sorted(lines["action_label"].unique()), key="journal_action",
-                              placeholder=PLACEHOLDER)
+                              placeholder=CHOOSE)
         text = st.text_input("Contient", key="journal_text", placeholder="un nom, une ville, un mot…")
     shown = lines
     if call:
