@@ -129,6 +129,12 @@ TRANSLATIONS: dict[str, str] = {
     "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
         "Le serveur ne répond plus. Rechargez la page dans un instant ; si cela dure, prévenez l'administration.",
     "Connection timed out.": "La connexion a expiré.",
+    "Streamlit server is not responding. Are you connected to the internet?":
+        "Le serveur ne répond pas. Vérifiez la connexion au réseau.",
+    "streamlit run yourscript.py": "jury serve",
+    "Unknown Error": "Erreur inconnue",
+    "Unknown error": "Erreur inconnue",
+    "Page not found": "Page introuvable",
     "Network Error": "Erreur réseau",
     "Scroll tabs left": "Onglets précédents",
     "Scroll tabs right": "Onglets suivants",
@@ -152,6 +158,11 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^File must be (.+) or smaller\.?$", "Le fichier doit faire au plus $1."),
     (r"^(.+) files are not allowed\.?$", "Fichiers $1 refusés."),
     (r"^Drag and drop (.+) here$", "Glissez-déposez ici : $1"),
+    (r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
+     r"Running the app's main page\.$", "L'adresse « /$1 » ne mène à aucune page : voici la vue d'ensemble."),
+    (r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
+     "Cette adresse ne mène à aucune page : voici la vue d'ensemble."),
+    (r"^Connection failed with status (\d+)(.*)$", "Connexion impossible (code $1)$2"),
 ]
 
 # The calendar's dates (« Friday, December 11, 2026 », « December 2026 »), said the French way.

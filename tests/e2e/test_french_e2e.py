@@ -172,7 +172,7 @@ def test_every_page_is_french_and_passes_the_scan(page, app_url: str, login: str
     assert ("Administration" in sections) == (role == "admin"), sections
 
 
-def test_the_login_page_is_french_and_its_hint_too(page, app_url: str) -> None:
+def test_the_login_page_is_french_its_hint_and_a_wrong_address_too(page, app_url: str) -> None:
     page.goto(app_url + "/connexion")
     page.get_by_role("button", name="Se connecter").wait_for()
     assert page.title() == "Jury « Au cœur des territoires »"
@@ -182,6 +182,13 @@ def test_the_login_page_is_french_and_its_hint_too(page, app_url: str) -> None:
     assert hint.inner_text() == "Entrée pour envoyer le formulaire"
     scan = Scan()
     scan.check(page, "/connexion")
+    # An address that leads nowhere: Streamlit's own dialog, in French.
+    page.goto(app_url + "/nexistepas")
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    assert dialog.inner_text().splitlines() == [
+        "Page introuvable", "Cette adresse ne mène à aucune page : voici la vue d'ensemble."]
+    scan.check(page, "/nexistepas")
     scan.assert_clean()
 
 
