@@ -70,7 +70,7 @@ TRANSLATIONS: dict[str, str] = {
     "Drag and drop files here": "Glissez-déposez les fichiers ici",
     "Drag and drop a file here": "Glissez-déposez un fichier ici",
     "Browse files": "Parcourir",
-    "Upload": "Choisir un fichier",
+    "Upload": "Parcourir",
     "Add files": "Ajouter des fichiers",
     "file upload": "dépôt de fichier",
     "Delete": "Retirer",
@@ -178,6 +178,8 @@ DAYS: dict[str, str] = dict(zip(
 # Where a text is ours (or an applicant's) and is shown as it is.
 OWN_CONTENT = ('[data-testid="stMarkdownContainer"], [data-testid="stText"], [data-testid="stCode"], '
                '[data-testid="stTable"], [data-testid="stJson"]')
+# Streamlit's own markup that draws its texts as Markdown (the uploader's « Upload » button).
+FRAMEWORK_CONTENT = '[data-testid="stFileUploaderDropzone"]'
 ATTRIBUTES = ("placeholder", "title", "aria-label", "data-title")
 
 _SCRIPT = r"""(() => {
@@ -185,6 +187,7 @@ _SCRIPT = r"""(() => {
   const PATTERNS = %(patterns)s.map(([source, into]) => [new RegExp(source), into]);
   const ATTRIBUTES = %(attributes)s;
   const OWN = %(own)s;
+  const FRAMEWORK = %(framework)s;
   const MONTHS = %(months)s;
   const DAYS = %(days)s;
   const has = (table, key) => Object.prototype.hasOwnProperty.call(table, key);
@@ -210,7 +213,7 @@ _SCRIPT = r"""(() => {
   };
   const mendText = (node) => {
     const parent = node.parentElement;
-    if (!parent || parent.closest(OWN)) return;
+    if (!parent || (parent.closest(OWN) && !parent.closest(FRAMEWORK))) return;
     const into = french(node.nodeValue);
     if (into !== null && into !== node.nodeValue) node.nodeValue = into;
   };
@@ -250,6 +253,7 @@ def translation_script() -> str:
         "patterns": json.dumps(PATTERNS, ensure_ascii=False),
         "attributes": json.dumps(ATTRIBUTES),
         "own": json.dumps(OWN_CONTENT),
+        "framework": json.dumps(FRAMEWORK_CONTENT),
         "months": json.dumps(MONTHS, ensure_ascii=False),
         "days": json.dumps(DAYS, ensure_ascii=False),
     }

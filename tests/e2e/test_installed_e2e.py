@@ -47,5 +47,5 @@ def test_installed_server_keeps_its_theme_map_and_upload_cap(page, installed_url
     dropzone = page.locator('[data-testid="stFileUploaderDropzone"]').first
     dropzone.wait_for()
     limit = dropzone.inner_text()
-    assert re.search(r"(?<!\d)20\s?MB per file", limit), limit
+    assert re.search(r"(?<!\d)20\s?Mo par fichier", limit), limit  # the cap, in French (`shell`)
     assert no_exception(page)
