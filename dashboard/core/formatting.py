@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -69,6 +70,13 @@ def fr_count(count: int, noun: str) -> str:
     agreed (a plural in « s », or the noun as it is when it already ends in s, x or z)."""
     plural = count > 1 and not noun.endswith(("s", "x", "z"))
     return f"{fr_number(count)} {noun}{'s' if plural else ''}"
+
+
+def fr_list(items: Sequence[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def fr_datetime(value: datetime) -> str:

@@ -30,7 +30,7 @@ import pandas as pd
 import scoring
 from dashboard.core.analysis import split_list
 from dashboard.core.decision import DEROGATION, INELIGIBLE, DecisionInputs, WeightProfile, eligible_matrix
-from dashboard.core.formatting import fr_number, fr_percent
+from dashboard.core.formatting import fr_list, fr_number, fr_percent
 from dashboard.core.labels import METHOD_LABELS, WEIGHTING_LABELS
 from scoring.normalise import minmax
 from scoring.ranking import prepare_matrix
@@ -578,8 +578,7 @@ def _row(frame: pd.DataFrame, label: str) -> pd.Series:
 
 
 def _listing(items: list[tuple[str, float]]) -> str:
-    parts = [f"{label} ({signed(value)})" for label, value in items]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+    return fr_list([f"{label} ({signed(value)})" for label, value in items])
 
 
 def pair_sentence(inputs: DecisionInputs, result: scoring.RankResult, first: str, second: str,

@@ -12,6 +12,7 @@ from typing import TypeAlias
 import streamlit as st
 from streamlit.navigation.page import Page
 
+from dashboard.core.formatting import fr_list
 from dashboard.core.labels import ROLE_LABELS
 from dashboard.core.text import md, md_format
 from dashboard.errors import JuryError, LoginRefused
@@ -69,8 +70,7 @@ def offered(actor: Actor, access: Access) -> bool:
 
 def refusal_text(actor: Actor, title: str, access: Action) -> str:
     """What a page the user may not open says in its place: who it is for, and who they are."""
-    roles = [ROLE_LABELS[role] for role in PERMISSIONS[access].roles]
-    listed = roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " et " + roles[-1]
+    listed = fr_list([ROLE_LABELS[role] for role in PERMISSIONS[access].roles])
     return (f"Cette page (« {title} ») est réservée à : {listed}. Vous êtes connecté(e) en tant que "
             f"{ROLE_LABELS.get(actor.role, actor.role)} ; les pages qui vous sont ouvertes sont dans le menu.")
 

@@ -22,6 +22,7 @@ connection messages. This module owns:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -246,8 +247,10 @@ _SCRIPT = r"""(() => {
 })();"""
 
 
+@functools.cache
 def translation_script() -> str:
-    """The script that puts Streamlit's own texts into French as the page draws them."""
+    """The script that puts Streamlit's own texts into French as the page draws them (built
+    once: every page load carries the same)."""
     return _SCRIPT % {
         "words": json.dumps(TRANSLATIONS, ensure_ascii=False),
         "patterns": json.dumps(PATTERNS, ensure_ascii=False),

@@ -114,10 +114,6 @@ class Scan:
             assert self.used == set(self.allowed), set(self.allowed) - self.used
 
 
-def _actor(login: str, role: Role) -> Actor:
-    return Actor(login=login, name=login, role=role)
-
-
 def _check_other_tabs(page: Any, scan: Scan, where: str) -> None:
     """Each tab after the first of the page (what a tab holds is drawn, hidden, with the page)."""
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')
@@ -134,7 +130,7 @@ def _walk(page: Any, app_url: str, login: str, role: Role) -> Scan:
     address; scan each where it is drawn."""
     scan = Scan()
     sign_in(page, app_url, login)
-    actor = _actor(login, role)
+    actor = Actor(login=login, name=login, role=role)
     refused = []
     for section in PAGES.values():
         for _file, title, _icon, url_path, access in section:
