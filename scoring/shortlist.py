@@ -88,6 +88,7 @@ CONSTRAINT_KEYS: tuple[str, ...] = (
 # column is named as it is (or as given in ``Constraints.labels``).
 ATTRIBUTE_LABELS: dict[str, str] = {
     "region": "région",
+    "metro_region": "région métropolitaine",
     "departement": "département",
     "department": "département",
     "overseas": "outre-mer",

@@ -15,6 +15,41 @@ from dashboard.core.labels import KIND_LABELS
 ACV_CRITERION = "C05"
 TI_CRITERION = "C06"
 
+# INSEE région codes (Code officiel géographique since 2016): the 13 metropolitan régions, Corse
+# included, and the 5 overseas régions (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte), 18 in
+# all, as the programme counts them. Any other code is a collectivité d'outre-mer (978 Saint-Martin):
+# it is overseas, never a région.
+METROPOLITAN_REGIONS = frozenset({"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"})
+OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
+METROPOLE, OVERSEAS_REGION, COLLECTIVITY = "métropole", "région d'outre-mer", "collectivité d'outre-mer"
+UNKNOWN_REGION = "Inconnue"
+
+
+def territory_kind(region_code: object) -> str | None:
+    """« métropole », « région d'outre-mer » or « collectivité d'outre-mer » for an INSEE région
+    code (None when the code is unknown)."""
+    if not isinstance(region_code, str) or not region_code.strip():
+        return None
+    code = region_code.strip()
+    if code in METROPOLITAN_REGIONS:
+        return METROPOLE
+    return OVERSEAS_REGION if code in OVERSEAS_REGIONS else COLLECTIVITY
+
+
+def territory_label(region_code: object, region_name: object) -> str:
+    """The région's name, « Saint-Martin (collectivité d'outre-mer) » for a collectivité,
+    « Inconnue » when there is no name."""
+    if not isinstance(region_name, str) or not region_name.strip():
+        return UNKNOWN_REGION
+    return f"{region_name} ({COLLECTIVITY})" if territory_kind(region_code) == COLLECTIVITY else region_name
+
+
+def territory_labels(dossiers: pd.DataFrame) -> pd.Series:
+    """`territory_label` of each row of a dossiers frame (columns region_code, region_name)."""
+    return pd.Series([territory_label(c, n) for c, n in zip(dossiers["region_code"], dossiers["region_name"],
+                                                            strict=True)], index=dossiers.index, dtype=object)
+
+
 @dataclass(frozen=True)
 class CallFigures:
     """What the press kit reports about a call, computed from the store."""
@@ -26,6 +61,7 @@ class CallFigures:
     acv_share: float | None
     overseas: int
     regions: list[str]
+    collectivities: list[str]
     by_region: pd.Series
     by_sector: pd.Series
 
@@ -47,10 +83,13 @@ def flag_share(values: pd.DataFrame, dossier_ids: pd.Index, criterion_id: str) -
 
 
 def dossier_attributes(dossiers: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """Per dossier: région, overseas, ACV, TI flags — the filters' and the shortlist's attributes."""
+    """Per dossier: région (`territory_label`) and its kind (`territory_kind`: « métropole »,
+    « région d'outre-mer », « collectivité d'outre-mer » or None), overseas, ACV, TI flags — the
+    filters' and the shortlist's attributes."""
     frame = dossiers.set_index("dossier_id")
     attributes = pd.DataFrame(index=frame.index)
-    attributes["region"] = frame["region_name"].fillna("Inconnue")
+    attributes["region"] = territory_labels(frame)
+    attributes["region_kind"] = [territory_kind(c) for c in frame["region_code"]]
     attributes["overseas"] = frame["overseas"].fillna(False).astype(bool).astype(int)
     for name, criterion in (("acv", ACV_CRITERION), ("ti", TI_CRITERION)):
         column = values.loc[values["criterion_id"] == criterion].set_index("dossier_id")["value"]
@@ -65,7 +104,9 @@ def call_figures(dossiers: pd.DataFrame, values: pd.DataFrame) -> CallFigures:
     kind_shares = (kinds.value_counts() / count).to_dict() if count else {}
     ids = pd.Index(dossiers["dossier_id"])
     sectors = pd.Series([s for text in dossiers["sectors"] for s in split_list(text)], dtype=object)
-    regions = sorted(dossiers["region_name"].dropna().unique().tolist())
+    territories = territory_labels(dossiers)
+    kinds = pd.Series([territory_kind(c) for c in dossiers["region_code"]], index=dossiers.index, dtype=object)
+    regions = sorted(territories[kinds.isin([METROPOLE, OVERSEAS_REGION])].unique().tolist())
     return CallFigures(
         dossiers=count,
         laureates=int((dossiers["historical_decision"] == "lauréat").sum()),
@@ -74,7 +115,8 @@ def call_figures(dossiers: pd.DataFrame, values: pd.DataFrame) -> CallFigures:
         acv_share=flag_share(values, ids, ACV_CRITERION),
         overseas=int(dossiers["overseas"].fillna(False).astype(bool).sum()),
         regions=regions,
-        by_region=dossiers["region_name"].fillna("Inconnue").value_counts().sort_values(ascending=False),
+        collectivities=sorted(territories[kinds == COLLECTIVITY].unique().tolist()),
+        by_region=territories.value_counts().sort_values(ascending=False),
         by_sector=sectors.value_counts().sort_values(ascending=False),
     )
 

@@ -3,12 +3,13 @@
 The page /liste-restreinte, the workbook export and `jury export` all build
 the shortlist through this module, so that they compute the same selection:
 
-- `ShortlistChoices` holds what the panel chose (size, « every région »,
-  minimum overseas, minimum share in Territoires d'industrie, maximum per
+- `ShortlistChoices` holds what the panel chose (size, « every metropolitan
+  région », « every région (18) », minimum overseas, minimum share in Territoires d'industrie, maximum per
   région, dossiers forced in or out) and converts to and from the engine's
   constraints format (`to_constraints` / `from_constraints`);
 - `shortlist_attributes(inputs)` gives the attribute table the engine
-  needs (région, overseas, ti, acv, eligible);
+  needs (région, metropolitan région, overseas, ti, acv, eligible): a
+  collectivité d'outre-mer (Saint-Martin) counts as overseas, never as a région;
 - `build_shortlist(inputs, ranking, choices)` (or `solve_shortlist` with a
   raw constraints dict) runs `scoring.shortlist` on the ranking's scores;
 - `default_choices` proposes the page's starting point; the `*_table`
@@ -27,6 +28,7 @@ from typing import Any, cast
 import pandas as pd
 
 import scoring
+from dashboard.core.analysis import METROPOLE, OVERSEAS_REGION
 from dashboard.core.decision import INELIGIBLE, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_count, fr_date, fr_number
 from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
@@ -48,6 +50,7 @@ __all__ = [
     "describe_constraints",
     "forcing_ids",
     "forcings_table",
+    "historical_overseas_minimum",
     "matching_profile_name",
     "merge_forcings",
     "name_dossiers",
@@ -61,8 +64,7 @@ __all__ = [
 
 DEFAULT_SIZE = 10
 TI_SHARE_DEFAULT = 0.67          # share of AMI 1 laureates in Territoires d'industrie (press kit)
-UNKNOWN_REGION = "Inconnue"      # what `analysis.dossier_attributes` puts where the région is unknown
-_ATTRIBUTE_COLUMNS = ("region", "overseas", "ti", "acv")
+_ATTRIBUTE_COLUMNS = ("region", "metro_region", "overseas", "ti", "acv")
 _KNOWN_KEYS = {"min_per_group", "max_per_group", "min_count", "min_share", "force_in", "force_out", "labels"}
 
 
@@ -79,8 +81,11 @@ class ShortlistChoices:
     """The panel's shortlist settings, as the page offers them.
 
     * ``size``: number of dossiers to select (N);
-    * ``every_region``: at least one dossier in every région that has an
-      eligible dossier (engine: ``min_per_group = {"region": 1}``);
+    * ``every_metro_region``: at least one dossier in every metropolitan région
+      (13, Corse included) that has an eligible dossier (engine:
+      ``min_per_group = {"metro_region": 1}``);
+    * ``every_region``: the same in every région, metropolitan or overseas (18;
+      ``min_per_group = {"region": 1}``; it covers the former);
     * ``min_overseas``: at least k overseas dossiers (``min_count``);
     * ``min_ti_share``: at least this share (0..1) of the selection in
       Territoires d'industrie (``min_share``); 0 = no constraint;
@@ -91,6 +96,7 @@ class ShortlistChoices:
 
     size: int = DEFAULT_SIZE
     every_region: bool = False
+    every_metro_region: bool = False
     min_overseas: int = 0
     min_ti_share: float = 0.0
     max_per_region: int | None = None
@@ -137,6 +143,8 @@ class ShortlistChoices:
         constraints: dict[str, Any] = {}
         if self.every_region:
             constraints["min_per_group"] = {"region": 1}
+        elif self.every_metro_region:
+            constraints["min_per_group"] = {"metro_region": 1}
         if self.max_per_region is not None:
             constraints["max_per_group"] = {"region": self.max_per_region}
         if self.min_overseas > 0:
@@ -162,24 +170,25 @@ class ShortlistChoices:
         if unknown:
             raise ValueError(f"Contrainte inconnue : « {unknown[0]} ».")
 
-        def only(key: str, column: str) -> Any:
+        def only(key: str, *columns: str) -> dict[str, Any]:
             mapping = dict(constraints.get(key) or {})
-            others = sorted(set(mapping) - {column})
+            others = sorted(set(mapping) - set(columns))
             if others:
-                raise ValueError(f"Contrainte « {key} » sur « {others[0]} » : seule la colonne « {column} » "
+                raise ValueError(f"Contrainte « {key} » sur « {others[0]} » : seule la colonne « {columns[0]} » "
                                  "est proposée par la page Liste restreinte.")
-            return mapping.get(column)
+            return mapping
 
-        min_region = only("min_per_group", "region")
-        if min_region not in (None, 0, 1):
+        min_region = only("min_per_group", "region", "metro_region")
+        if any(count not in (None, 0, 1) for count in min_region.values()):
             raise ValueError(f"Contrainte « min_per_group » : la page propose au moins 1 dossier par région, "
                              f"reçu {min_region!r}.")
-        max_region = only("max_per_group", "region")
-        overseas = only("min_count", "overseas")
-        share = only("min_share", "ti")
+        max_region = only("max_per_group", "region").get("region")
+        overseas = only("min_count", "overseas").get("overseas")
+        share = only("min_share", "ti").get("ti")
         return cls(
             size=int(size),
-            every_region=min_region == 1,
+            every_region=min_region.get("region") == 1,
+            every_metro_region=min_region.get("metro_region") == 1,
             min_overseas=int(overseas or 0),
             min_ti_share=float(share or 0.0),
             max_per_region=None if max_region is None else int(max_region),
@@ -208,15 +217,19 @@ def forcing_ids(forcings: pd.DataFrame | None) -> tuple[tuple[str, ...], tuple[s
 def shortlist_attributes(inputs: DecisionInputs) -> pd.DataFrame:
     """Every dossier of the call with the columns the constraints use.
 
-    ``region`` (missing where unknown, so such a dossier belongs to no
-    région group), ``overseas``, ``ti``, ``acv`` (0/1) and ``eligible`` (1
+    ``region`` (one of the 18 régions; missing where unknown and for a
+    collectivité d'outre-mer, so such a dossier belongs to no région
+    group), ``metro_region`` (the région when it is metropolitan, else
+    missing), ``overseas``, ``ti``, ``acv`` (0/1) and ``eligible`` (1
     unless the dossier fails an eligibility gate; « dérogation à examiner »
     counts as eligible, as in the ranking). The engine applies « every
     région » only to régions that have an eligible dossier.
     """
     attributes = inputs.attributes.reindex(columns=list(_ATTRIBUTE_COLUMNS)).copy()
-    region = attributes["region"].astype(object)
-    attributes["region"] = region.where(region.notna() & (region != UNKNOWN_REGION), None)
+    region = inputs.attributes["region"].astype(object)
+    kind = inputs.attributes["region_kind"]
+    attributes["region"] = region.where(kind.isin([METROPOLE, OVERSEAS_REGION]), None)
+    attributes["metro_region"] = region.where(kind == METROPOLE, None)
     for column in ("overseas", "ti", "acv"):
         attributes[column] = attributes[column].fillna(0).astype(int)
     status = inputs.eligibility["status"].reindex(attributes.index)
@@ -224,10 +237,11 @@ def shortlist_attributes(inputs: DecisionInputs) -> pd.DataFrame:
     return attributes
 
 
-def regions_with_eligible(inputs: DecisionInputs) -> list[str]:
-    """The régions « every région » covers: those with at least one eligible dossier (sorted)."""
+def regions_with_eligible(inputs: DecisionInputs, metropolitan: bool = False) -> list[str]:
+    """The régions « every région » covers (« every metropolitan région » with `metropolitan`):
+    those with at least one eligible dossier (sorted)."""
     attributes = shortlist_attributes(inputs)
-    regions = attributes.loc[attributes["eligible"] == 1, "region"].dropna()
+    regions = attributes.loc[attributes["eligible"] == 1, "metro_region" if metropolitan else "region"].dropna()
     return sorted(regions.unique().tolist())
 
 
@@ -270,33 +284,54 @@ def default_size(inputs: DecisionInputs) -> int:
     return max(1, min(size, len(inputs.eligible_ids)))
 
 
+def historical_overseas_minimum(inputs: DecisionInputs, size: int) -> int:
+    """The overseas minimum in the proportion of the call's historical laureates: 6 of 55 in
+    2019 (five overseas régions' towns and Saint-Martin) gives 6 for a list of 55; 0 without
+    laureates."""
+    history = inputs.attributes.get("historical_decision")
+    if history is None:
+        return 0
+    laureates = inputs.attributes[history == "lauréat"]
+    if laureates.empty:
+        return 0
+    return math.floor(int(laureates["overseas"].fillna(0).astype(int).sum()) * size / len(laureates) + 1e-9)
+
+
 def default_choices(inputs: DecisionInputs, ranking: scoring.RankResult | None = None,
                     forcings: pd.DataFrame | None = None, size: int | None = None) -> ShortlistChoices:
-    """The page's starting point: `size` (else `default_size`), every région on when there are
-    no more régions than places, the Territoires d'industrie share at 0,67 when
-    it can hold (enough eligible TI dossiers; with `ranking`, checked by a solve
-    together with the other defaults), the stored forcings."""
+    """The page's starting point, in the proportions of the 2019 outcome: `size` (else
+    `default_size`); every metropolitan région on when there are no more of them than places;
+    the overseas minimum of `historical_overseas_minimum`; the Territoires d'industrie share at
+    0,67; the stored forcings. The overseas minimum and the share are kept only when they can
+    hold (enough eligible dossiers; with `ranking`, checked by a solve with the other defaults)."""
     size = default_size(inputs) if size is None else size
     attributes = shortlist_attributes(inputs)
     eligible = attributes[attributes["eligible"] == 1]
-    every_region = eligible["region"].dropna().nunique() <= size
+    every_metro_region = eligible["metro_region"].dropna().nunique() <= size
     ti_ok = int(eligible["ti"].sum()) >= math.ceil(TI_SHARE_DEFAULT * size - 1e-9)
-    choices = ShortlistChoices(size=size, every_region=bool(every_region),
+    overseas = min(historical_overseas_minimum(inputs, size), int(eligible["overseas"].sum()))
+    choices = ShortlistChoices(size=size, every_metro_region=bool(every_metro_region), min_overseas=overseas,
                                min_ti_share=TI_SHARE_DEFAULT if ti_ok else 0.0)
     if forcings is not None:
         choices = choices.with_forcings(forcings)
-    if ranking is not None and choices.min_ti_share > 0:
-        try:
-            feasible = build_shortlist(inputs, ranking, choices).feasible
-        except ScoringError:
-            feasible = True  # another problem than the share; the page reports it
-        if not feasible:
-            choices = replace(choices, min_ti_share=0.0)
+    for relaxed in ({"min_ti_share": 0.0}, {"min_overseas": 0}):
+        if ranking is None or not _infeasible(inputs, ranking, choices):
+            break
+        choices = replace(choices, **relaxed)
     return choices
 
 
+def _infeasible(inputs: DecisionInputs, ranking: scoring.RankResult, choices: ShortlistChoices) -> bool:
+    """Whether the choices admit no shortlist (another problem than feasibility: False, the page
+    reports it)."""
+    try:
+        return not build_shortlist(inputs, ranking, choices).feasible
+    except ScoringError:
+        return False
+
+
 # The words for the engine's attribute columns in a constraint's sentence.
-_GROUP_WORDS = {"region": "région"}
+_GROUP_WORDS = {"region": "région", "metro_region": "région métropolitaine"}
 _COUNT_WORDS = {"overseas": "d'outre-mer", "ti": "en Territoires d'industrie", "acv": "en Action cœur de ville",
                 "eligible": "éligibles"}
 
@@ -319,7 +354,7 @@ def describe_constraints(constraints: Mapping[str, Any] | None, size: int,
     for column, count in dict(given.get("min_per_group") or {}).items():
         group = _GROUP_WORDS.get(column, f"valeur de « {column} »")
         lines.append(f"Au moins {_at_least(int(count))} par {group}"
-                     f"{' ayant un dossier éligible' if column == 'region' else ''}")
+                     f"{' ayant un dossier éligible' if column in ('region', 'metro_region') else ''}")
     for column, count in dict(given.get("min_count") or {}).items():
         lines.append(f"Au moins {fr_count(int(count), 'dossier')} {_count_words(column)}")
     for column, share in dict(given.get("min_share") or {}).items():

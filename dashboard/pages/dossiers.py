@@ -49,7 +49,7 @@ def _filtered(dossiers: pd.DataFrame, filters: DossierFilters) -> pd.DataFrame:
     """The dossiers passing every filter."""
     mask = pd.Series(True, index=dossiers.index)
     if filters.regions:
-        mask &= dossiers["region_name"].isin(filters.regions)
+        mask &= analysis.territory_labels(dossiers).isin(filters.regions)
     if filters.concepts:
         mask &= dossiers["antenna_concept"].isin(filters.concepts)
     if filters.sectors:
@@ -65,7 +65,7 @@ def _render_table(shown: pd.DataFrame, total: int) -> None:
         "Dossier": shown["dossier_id"],
         "Candidat": shown["display_name"],
         "Type": shown["kind"].map(KIND_LABELS).fillna(shown["kind"]),
-        "Région": shown["region_name"],
+        "Région": analysis.territory_labels(shown),
         "Population": shown["population"].map(fr_number),
         "Concept d'antenne": shown["antenna_concept"],
         "Filières": shown["sectors"],

@@ -15,6 +15,7 @@ shortlist is kept in `st.session_state["shortlist_<call_id>"]` (see
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -43,6 +44,14 @@ from scoring import ScoringError
 from scoring.shortlist import ShortlistResult
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The régions with an eligible dossier that the two « toutes les régions » switches cover."""
+
+    metropolitan: list[str]
+    every: list[str]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -88,7 +97,7 @@ def _saved_choices(page: MeetingPage, ranked: scoring.RankResult, forcings: pd.D
 
 
 def _render_constraints(page: MeetingPage, saved: ms.ShortlistChoices, eligible_count: int,
-                        regions: list[str]) -> ms.ShortlistChoices:
+                        regions: Regions) -> ms.ShortlistChoices:
     """The constraint widgets; the choices they hold, without forcings (the store keeps those).
     Official settings are shown for one version (their widgets' keys name it), read-only unless
     the president changes them."""
@@ -101,13 +110,22 @@ def _render_constraints(page: MeetingPage, saved: ms.ShortlistChoices, eligible_
                                    value=min(saved.size, eligible_count), step=1, key=f"sl_size_{call_id}{suffix}",
                                    disabled=locked,
                                    help="Par défaut, le nombre de lauréats historiques de l'appel (sinon 10).")
-    every_region = columns[1].toggle("Toutes les régions", value=saved.every_region, disabled=locked,
-                                     key=f"sl_every_region_{call_id}{suffix}",
-                                     help=md_format("Au moins un dossier dans chacune des {} régions ayant un "
-                                                    "dossier éligible : {}.", len(regions), ", ".join(regions)))
+    every_metro_region = columns[1].toggle(
+        f"Toutes les régions métropolitaines ({fr_number(len(regions.metropolitan))})",
+        value=saved.every_metro_region, disabled=locked, key=f"sl_every_metro_region_{call_id}{suffix}",
+        help=md_format("Au moins un dossier dans chacune des {} régions métropolitaines (Corse comprise) ayant un "
+                       "dossier éligible : {}.", len(regions.metropolitan), ", ".join(regions.metropolitan)))
+    every_region = columns[1].toggle(
+        f"Toutes les régions ({fr_number(len(regions.every))})", value=saved.every_region, disabled=locked,
+        key=f"sl_every_region_{call_id}{suffix}",
+        help=md_format("Au moins un dossier dans chacune des {} régions, métropolitaines et d'outre-mer, ayant un "
+                       "dossier éligible : {}. Une collectivité d'outre-mer (Saint-Martin) n'est pas une région : "
+                       "elle compte dans le minimum d'outre-mer.", len(regions.every), ", ".join(regions.every)))
     min_overseas = columns[2].number_input("Minimum d'outre-mer", min_value=0, max_value=eligible_count,
                                            value=min(saved.min_overseas, eligible_count), step=1, disabled=locked,
-                                           key=f"sl_min_overseas_{call_id}{suffix}")
+                                           key=f"sl_min_overseas_{call_id}{suffix}",
+                                           help="Régions et collectivités d'outre-mer ; 6 des 55 lauréats de "
+                                                "l'AMI 1.")
     ti_percent = columns[3].slider("Part minimale en Territoires d'industrie", min_value=0, max_value=100,
                                    value=round(100 * saved.min_ti_share), step=1, format="%d %%",
                                    key=f"sl_ti_share_{call_id}{suffix}", disabled=locked,
@@ -116,7 +134,8 @@ def _render_constraints(page: MeetingPage, saved: ms.ShortlistChoices, eligible_
                                              max_value=eligible_count, value=min(saved.max_per_region or 0,
                                                                                  eligible_count),
                                              step=1, key=f"sl_max_region_{call_id}{suffix}", disabled=locked)
-    return ms.ShortlistChoices(size=int(size), every_region=bool(every_region), min_overseas=int(min_overseas),
+    return ms.ShortlistChoices(size=int(size), every_region=bool(every_region),
+                               every_metro_region=bool(every_metro_region), min_overseas=int(min_overseas),
                                min_ti_share=ti_percent / 100, max_per_region=int(max_per_region) or None)
 
 
@@ -218,19 +237,23 @@ def _with_forcings(choices: ms.ShortlistChoices, forcings: pd.DataFrame) -> ms.S
 # ----------------------------------------------------------------------------- selection
 
 
-def _render_metrics(inputs: DecisionInputs, result: ShortlistResult, regions: list[str]) -> None:
-    chosen = inputs.attributes.loc[[str(i) for i in result.selected]]
+def _render_metrics(inputs: DecisionInputs, result: ShortlistResult, regions: Regions) -> None:
+    chosen = ms.shortlist_attributes(inputs).loc[[str(i) for i in result.selected]]
     metrics = st.columns(5)
     metrics[0].metric("Score cédé", fr_number(result.objective_lost, 3),
                       help="Écart entre le score total des N premiers et celui de la sélection.")
     metrics[1].metric("Échanges", fr_number(len(result.swaps)))
-    metrics[2].metric("Régions représentées", f"{fr_number(chosen['region'].nunique())} / {fr_number(len(regions))}")
+    metrics[2].metric("Régions représentées",
+                      f"{fr_number(chosen['region'].nunique())} / {fr_number(len(regions.every))}",
+                      help=f"Dont {fr_number(chosen['metro_region'].nunique())} / "
+                           f"{fr_number(len(regions.metropolitan))} régions métropolitaines ; les collectivités "
+                           "d'outre-mer comptent dans l'outre-mer, pas parmi les régions.")
     metrics[3].metric("Outre-mer", fr_number(int(chosen["overseas"].sum())))
     metrics[4].metric("Territoires d'industrie", fr_percent(chosen["ti"].mean()))
 
 
 def _render_result(inputs: DecisionInputs, ranked: scoring.RankResult, result: ShortlistResult,
-                   size: int, regions: list[str]) -> None:
+                   size: int, regions: Regions) -> None:
     """A feasible shortlist: its figures, the selection, the swaps and the constraints that cost."""
     call_id = inputs.call_id
     st.info(md(ms.name_dossiers(result.message, inputs)))
@@ -249,7 +272,7 @@ def _render_result(inputs: DecisionInputs, ranked: scoring.RankResult, result: S
 
 
 def _render_selection(page: MeetingPage, ranked: scoring.RankResult, choices: ms.ShortlistChoices,
-                      constraints: dict[str, Any], regions: list[str]) -> ShortlistResult | None:
+                      constraints: dict[str, Any], regions: Regions) -> ShortlistResult | None:
     """The solved shortlist (None when the engine refuses the constraints)."""
     st.subheader("Sélection")
     inputs = page.inputs
@@ -386,7 +409,8 @@ def main() -> None:
     page = open_meeting_page("Liste restreinte")
     ranked = _current_ranking(page)
     names = page.inputs.display_names
-    regions = ms.regions_with_eligible(page.inputs)
+    regions = Regions(metropolitan=ms.regions_with_eligible(page.inputs, metropolitan=True),
+                      every=ms.regions_with_eligible(page.inputs))
     if page.shows_official and page.official is not None:
         saved = page.official.choices
     else:

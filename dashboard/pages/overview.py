@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.core import analysis, maps
 from dashboard.core.analysis import CallFigures
-from dashboard.core.formatting import fr_date, fr_number, fr_percent
+from dashboard.core.formatting import fr_date, fr_list, fr_number, fr_percent
 from dashboard.core.text import chart_text, md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.store import Store
@@ -40,9 +40,10 @@ def _render_figures(figures: CallFigures) -> None:
     cols[3].metric("En Action cœur de ville", fr_percent(figures.acv_share))
     cols[4].metric("Outre-mer", fr_number(figures.overseas))
     st.markdown(md_format(
-        "**Porteurs** : {}  \n**Régions couvertes** : {} — {}",
+        "**Porteurs** : {}  \n**Régions couvertes** : {} — {}{}",
         " · ".join(f"{kind} {fr_percent(share)}" for kind, share in figures.kind_shares.items()),
-        fr_number(len(figures.regions)), ", ".join(figures.regions)))
+        fr_number(len(figures.regions)), ", ".join(figures.regions),
+        f" ; et {fr_list(figures.collectivities)}" if figures.collectivities else ""))
 
 
 def _bar(counts: pd.Series, axis: str, title: str) -> go.Figure:

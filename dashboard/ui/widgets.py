@@ -31,7 +31,8 @@ def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, w
         "**Pôle universitaire le plus proche** : {hub} à {distance} km  \n"
         "**Dépôt** : {submitted} · **Décision historique** : {decision}",
         dossier=row.name, kind=KIND_LABELS.get(row["kind"], row["kind"]), candidate=row["candidate_name"],
-        region=row["region_name"], departement=row["departement_name"], population=fr_number(row["population"]),
+        region=analysis.territory_label(row["region_code"], row["region_name"]),
+        departement=row["departement_name"], population=fr_number(row["population"]),
         epci=row["epci_name"], epci_population=fr_number(row["epci_population"]), hub=row["nearest_hub"],
         distance=fr_number(row["dist_hub_km"], 1), submitted=fr_date(row["submitted_on"]),
         decision=row["historical_decision"] or "–"))

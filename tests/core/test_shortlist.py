@@ -111,7 +111,7 @@ def test_attributes_flag_eligibility_and_leave_unknown_region_out(ami1) -> None:
     ineligible = inputs.eligibility.index[inputs.eligibility["status"] == INELIGIBLE]
     assert len(ineligible) > 0
     attributes_in = inputs.attributes.copy()
-    attributes_in.loc[attributes_in.index[0], "region"] = "Inconnue"
+    attributes_in.loc[attributes_in.index[0], ["region", "region_kind"]] = ["Inconnue", None]
     attributes = ms.shortlist_attributes(replace(inputs, attributes=attributes_in))
     assert set(attributes.columns) >= {"region", "overseas", "ti", "eligible"}
     assert (attributes.loc[ineligible, "eligible"] == 0).all()
@@ -201,8 +201,14 @@ def test_default_size_and_choices(demo: dict[str, DecisionInputs], ami1) -> None
     laureates = int((inputs.attributes["historical_decision"] == "lauréat").sum())
     assert laureates > 0 and ms.default_size(inputs) == laureates
     choices = ms.default_choices(inputs, ranking)
-    assert choices.size == laureates and choices.every_region and choices.min_ti_share == 0.67
-    assert ms.build_shortlist(inputs, ranking, choices).feasible
+    # The 2019 outcome's proportions: the 13 metropolitan régions, 6 overseas of 55, 67 % TI.
+    assert (choices.size, choices.every_metro_region, choices.every_region) == (laureates, True, False)
+    assert (choices.min_overseas, choices.min_ti_share) == (6, 0.67)
+    result = ms.build_shortlist(inputs, ranking, choices)
+    assert result.feasible
+    selected = inputs.attributes.loc[list(result.selected)]
+    assert selected.loc[selected["region_kind"] == "métropole", "region"].nunique() == 13
+    assert selected["overseas"].sum() >= 6 and selected["ti"].mean() >= 0.67
     # A call without laureates: 10, capped at the eligible count.
     p3 = demo["AMI2-P3"]
     assert (p3.attributes["historical_decision"] != "lauréat").all()
@@ -210,6 +216,44 @@ def test_default_size_and_choices(demo: dict[str, DecisionInputs], ami1) -> None
     # No Territoires d'industrie dossier: no share by default.
     no_ti = replace(inputs, attributes=inputs.attributes.assign(ti=0))
     assert ms.default_choices(no_ti, ranking).min_ti_share == 0.0
+
+
+def test_saint_martin_is_a_collectivity_overseas_never_a_region(ami1) -> None:
+    inputs, ranking = ami1
+    attributes = ms.shortlist_attributes(inputs)
+    martin = inputs.attributes.index[inputs.attributes["region"].str.startswith("Saint-Martin")]
+    assert len(martin) == 1
+    assert inputs.attributes.at[martin[0], "region"] == "Saint-Martin (collectivité d'outre-mer)"
+    assert inputs.attributes.at[martin[0], "region_kind"] == "collectivité d'outre-mer"
+    assert attributes.at[martin[0], "region"] is None and attributes.at[martin[0], "overseas"] == 1
+    metro, every = ms.regions_with_eligible(inputs, metropolitan=True), ms.regions_with_eligible(inputs)
+    assert len(metro) == 13 and "Corse" in metro
+    assert len(every) == 18 and set(metro) < set(every) and not any("Saint-Martin" in r for r in every)
+    # « Every région (18) » does not force Saint-Martin in; the overseas minimum counts it.
+    # Saint-Martin made the lowest score of all.
+    worst = replace(ranking, scores=ranking.scores.where(ranking.scores.index.isin(martin), ranking.scores + 10))
+    for choices in (ms.ShortlistChoices(size=20, every_region=True),
+                    ms.ShortlistChoices(size=20, every_metro_region=True)):
+        assert martin[0] not in ms.build_shortlist(inputs, worst, choices).selected
+    overseas = int(attributes.loc[attributes["eligible"] == 1, "overseas"].sum())
+    every_overseas = ms.ShortlistChoices(size=20, min_overseas=overseas)
+    assert martin[0] in ms.build_shortlist(inputs, worst, every_overseas).selected
+    lines = ms.describe_choices(ms.ShortlistChoices(size=20, every_metro_region=True))
+    assert "Au moins un dossier par région métropolitaine ayant un dossier éligible" in lines
+
+
+def test_the_two_region_switches_cover_13_and_18_regions(ami1) -> None:
+    inputs, ranking = ami1
+    for choices, column, count in ((ms.ShortlistChoices(size=20, every_metro_region=True), "metro_region", 13),
+                                   (ms.ShortlistChoices(size=20, every_region=True), "region", 18)):
+        result = ms.build_shortlist(inputs, ranking, choices)
+        assert result.feasible
+        chosen = ms.shortlist_attributes(inputs).loc[list(result.selected), column]
+        assert chosen.dropna().nunique() == count
+    assert ms.ShortlistChoices.from_constraints({"min_per_group": {"metro_region": 1}}, 20).every_metro_region
+    # Settings saved before the two switches (no « every_metro_region ») still load.
+    assert ms.ShortlistChoices.from_settings({"size": 5, "every_region": True, "min_overseas": 0,
+                                              "min_ti_share": 0.0, "max_per_region": None}).every_region
 
 
 def test_default_share_dropped_when_infeasible_with_the_stored_forcings(ami1) -> None:

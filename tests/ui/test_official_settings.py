@@ -111,16 +111,17 @@ def test_the_presidents_changes_are_versions_and_the_official_export_follows_the
 
     constraints = _page(SHORTLIST, president)
     _ok(constraints)
-    constraints.number_input(key=f"sl_min_overseas_{CALL}_o2").set_value(6).run()
+    assert constraints.number_input(key=f"sl_min_overseas_{CALL}_o2").value == 6  # the 2019 proportion
+    constraints.number_input(key=f"sl_min_overseas_{CALL}_o2").set_value(7).run()
     _ok(constraints)
     third = store.official_settings(president, seance_id)
-    assert third.version == 3 and third.choices["min_overseas"] == 6 and third.profile["method"] == "topsis"
+    assert third.version == 3 and third.choices["min_overseas"] == 7 and third.profile["method"] == "topsis"
     assert third.change.startswith("contraintes : ")
 
     juror_page = signed_in_page(SHORTLIST, account(store, JUROR), CALL, timeout=60)
     served = _served(juror_page, monkeypatch)
     assert juror_page.number_input(key=f"sl_min_overseas_{CALL}_o3").disabled
-    assert juror_page.number_input(key=f"sl_min_overseas_{CALL}_o3").value == 6
+    assert juror_page.number_input(key=f"sl_min_overseas_{CALL}_o3").value == 7
     assert served["file_name"].startswith(f"liste-restreinte_{CALL}_officiel-s{seance_id}-v3_")
     page_bytes = served["data"]()
     assert _manifest(page_bytes)[NATURE_LABEL].startswith(

@@ -41,7 +41,7 @@ def _eligible(store: Store) -> pd.DataFrame:
     status = decision.eligibility(pd.Index(dossiers["dossier_id"]), store.criterion_values(OPERATOR, CALL),
                                   store.criteria())["status"]
     frame = dossiers.set_index("dossier_id")
-    return frame.loc[status.index[status != INELIGIBLE], ["display_name", "region_name", "overseas"]]
+    return frame.loc[status.index[status != INELIGIBLE], ["display_name", "region_code", "region_name", "overseas"]]
 
 
 def _table(at: AppTest, column: str) -> pd.DataFrame:
@@ -119,9 +119,17 @@ def test_every_region_puts_each_region_with_an_eligible_dossier_in_the_selection
     president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     _no_exception(at)
-    regions = set(_eligible(demo)["region_name"])
+    eligible = _eligible(demo)
+    # The 18 régions as the programme counts them: Saint-Martin (978) is a collectivité, not one.
+    regions = set(eligible.loc[eligible["region_code"] != "978", "region_name"])
+    assert len(regions) == 18
+    assert at.toggle(key=f"sl_every_metro_region_{CALL}").value  # the 2019 proportions by default
+    assert at.toggle(key=f"sl_every_region_{CALL}").label == "Toutes les régions (18)"
+    assert at.toggle(key=f"sl_every_metro_region_{CALL}").label == "Toutes les régions métropolitaines (13)"
     at.number_input(key=f"sl_size_{CALL}").set_value(20)
     at.toggle(key=f"sl_every_region_{CALL}").set_value(False)
+    at.toggle(key=f"sl_every_metro_region_{CALL}").set_value(False)
+    at.number_input(key=f"sl_min_overseas_{CALL}").set_value(0)
     at.slider(key=f"sl_ti_share_{CALL}").set_value(0)
     at.run()
     plain = _table(at, "Région")
@@ -138,6 +146,7 @@ def test_every_region_puts_each_region_with_an_eligible_dossier_in_the_selection
     state = at.session_state[f"shortlist_{CALL}"]
     assert state["selected"] == list(selection.index)
     assert state["constraints"]["min_per_group"] == {"region": 1}
+    assert next(m.value for m in at.metric if m.label == "Régions représentées") == "18 / 18"
 
 
 def test_impossible_constraint_shows_the_conflict_in_french(demo: Store) -> None:
@@ -158,6 +167,8 @@ def test_forcing_needs_a_justification_then_enters_the_selection_and_the_log(dem
     president = account(demo, "helene.marchetti")
     at = _page(SHORTLIST, president).run()
     at.number_input(key=f"sl_size_{CALL}").set_value(10)
+    at.toggle(key=f"sl_every_metro_region_{CALL}").set_value(False)
+    at.number_input(key=f"sl_min_overseas_{CALL}").set_value(0)
     at.toggle(key=f"sl_every_region_{CALL}").set_value(False).run()
     selection = _table(at, "Dans les N premiers")
     dossier = next(d for d in _eligible(demo).index if d not in selection.index)
