@@ -3,7 +3,8 @@
 This module owns the engine's only file input/output. Subcommands:
 
 * ``rank --matrix M.csv --spec S.json`` -> CSV ``id,score,rank`` on stdout;
-* ``weights --method ahp --pairwise P.csv`` -> JSON weights, lambda_max, ci, cr;
+* ``weights --method ahp --pairwise P.csv`` (or ``--ahp H.json``, flat or by groups of
+  criteria, as the workbook's « Spécification AHP ») -> JSON weights, lambda_max, ci, cr;
   ``weights --method entropy|critic --matrix M.csv [--spec S.json]``;
   ``weights --method roc --order C2,C3,C1``; ``weights --method equal
   --criteria C1,C2``; ``weights --method points --points C1=3,C2=1``;
@@ -37,7 +38,7 @@ from scoring.french_argparse import FrenchArgumentParser, french_error
 from scoring.methods import higher_is_better
 from scoring.ranking import prepare_matrix, rank
 from scoring.spec import Spec, parse_spec
-from scoring.weighting import WEIGHTING_METHODS, weights
+from scoring.weighting import WEIGHTING_METHODS, ahp_from_json, weights
 
 __all__ = ["main"]
 
@@ -81,6 +82,8 @@ def _build_parser() -> _Parser:
     p = sub.add_parser("weights", help="calculer des poids (JSON)")
     p.add_argument("--method", required=True, choices=WEIGHTING_METHODS, help="méthode de pondération")
     p.add_argument("--pairwise", help="AHP : matrice de comparaisons par paires CSV")
+    p.add_argument("--ahp", help="AHP : spécification JSON, à plat ou par groupes de critères "
+                                 "(celle du Manifeste d'un export)")
     p.add_argument("--matrix", help="entropy, critic : matrice de décision CSV")
     p.add_argument("--spec", help="entropy, critic : spécification JSON (critères et sens)")
     p.add_argument("--order", help="roc : critères du plus au moins important, séparés par des virgules")
@@ -212,9 +215,14 @@ def _command_weights(args: argparse.Namespace) -> int:
         "ahp": ("pairwise",), "entropy": ("matrix",), "critic": ("matrix",),
         "roc": ("order",), "equal": ("criteria",), "points": ("points",),
     }[args.method]
+    if args.method == "ahp" and args.ahp is not None:
+        result = ahp_from_json(_read_json(args.ahp, "Spécification AHP"))
+        _print_json(result.to_dict())
+        return EXIT_OK
     for option in needed:
         if getattr(args, option) is None:
-            raise _CliError(f"La méthode « {args.method} » exige l'option --{option}.")
+            raise _CliError(f"La méthode « {args.method} » exige l'option --{option}"
+                            f"{' ou --ahp' if args.method == 'ahp' else ''}.")
     if args.method == "ahp":
         pairwise = _read_csv(args.pairwise, "Matrice de comparaisons", id_column=False)
         result = weights("ahp", pairwise=pairwise)

@@ -1,7 +1,8 @@
 """Criteria weighting methods.
 
 This module owns how the jury's weights are obtained: `equal`, direct
-`points`, `ahp` (Saaty's eigenvector method with consistency ratio), `roc`
+`points`, `ahp` (Saaty's eigenvector method with consistency ratio, flat or
+hierarchical: groups of criteria, then the criteria within each group), `roc`
 (rank-order centroid), and the objective methods `entropy` and `critic`
 computed from the decision matrix. `weights(method, **kwargs)` dispatches to
 them. Every function returns a `WeightsResult` whose weights sum to 1.
@@ -28,6 +29,8 @@ __all__ = [
     "WEIGHTING_METHODS",
     "WeightsResult",
     "ahp",
+    "ahp_from_json",
+    "ahp_hierarchy",
     "critic",
     "entropy",
     "equal",
@@ -43,6 +46,7 @@ SAATY_RANDOM_INDEX: dict[int, float] = {
 CR_THRESHOLD = 0.10
 WEIGHTING_METHODS: tuple[str, ...] = ("equal", "points", "ahp", "roc", "entropy", "critic")
 _RECIPROCAL_RTOL = 1e-6
+PairwiseInput = pd.DataFrame | np.ndarray | Sequence[Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ class WeightsResult:
     ``suggested_value`` (w_i/w_j, the judgement consistent with the weights).
     ``warnings`` holds French sentences for the user (CR > 0.10, n > 10,
     degenerate data). ``details`` keeps method intermediates (entropy E_j,
-    CRITIC sigma_j and C_j).
+    CRITIC sigma_j and C_j; hierarchical AHP: ``blocks``, the `WeightsResult`
+    of each matrix — « groupes » first, then each group's —, and
+    ``group_weights``).
     """
 
     method: str
@@ -87,6 +93,10 @@ class WeightsResult:
                 inconsistent_pair=list(self.inconsistent_pair) if self.inconsistent_pair else None,
                 suggested_value=self.suggested_value,
             )
+        blocks = self.details.get("blocks")
+        if blocks:
+            out["blocks"] = {name: block.to_dict() for name, block in blocks.items()}
+            out["group_weights"] = {str(k): float(v) for k, v in self.details["group_weights"].items()}
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out
@@ -169,9 +179,7 @@ def _judgement(value: Any) -> float:
         return math.nan
 
 
-def _pairwise_array(
-    pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None
-) -> tuple[np.ndarray, list[str]]:
+def _pairwise_array(pairwise: PairwiseInput, criteria: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
     if isinstance(pairwise, pd.DataFrame):
         rows = [str(i) for i in pairwise.index]
         cols = [str(c) for c in pairwise.columns]
@@ -217,7 +225,8 @@ def _pairwise_array(
 
 
 def ahp(
-    pairwise: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], criteria: Sequence[str] | None = None
+    pairwise: PairwiseInput, criteria: Sequence[str] | None = None,
+    groups: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> WeightsResult:
     """Saaty's AHP: weights = principal right eigenvector of the positive reciprocal matrix.
 
@@ -229,7 +238,12 @@ def ahp(
     when RI = 0). For n > 10 the table stops: CR is None and a warning says
     so. A warning is given when CR > 0.10. Criterion ids come from the
     DataFrame labels, `criteria`, or default to C1..Cn.
+
+    With `groups`, the hierarchical method of `ahp_hierarchy` (`pairwise`
+    then compares the groups).
     """
+    if groups is not None:
+        return ahp_hierarchy(pairwise, groups)
     A, ids = _pairwise_array(pairwise, criteria)
     n = A.shape[0]
     eigenvalues, eigenvectors = np.linalg.eig(A)
@@ -280,6 +294,94 @@ def ahp(
         suggested_value=suggested,
         warnings=tuple(warnings),
     )
+
+
+GROUPS_BLOCK = "groupes"
+
+
+def ahp_hierarchy(pairwise: PairwiseInput, groups: Mapping[str, Mapping[str, Any]]) -> WeightsResult:
+    """Hierarchical AHP (Saaty's hierarchic composition): the groups of criteria are compared
+    with each other (`pairwise`, rows and columns in the order of `groups`, or labelled by the
+    group ids), then the criteria within each group (``groups[g] = {"criteria": [...],
+    "pairwise": matrix}``; a group of one criterion needs no matrix). Each matrix is an `ahp`
+    block; a criterion's global weight is its group's weight times its local weight.
+
+    ``details["blocks"]`` holds each block's `WeightsResult` (« groupes » first);
+    ``details["group_weights"]`` the groups' weights. ``cr`` is the largest consistency
+    ratio of the blocks (None when a block's is undefined), ``inconsistent_pair`` and
+    ``suggested_value`` those of that block; the warnings name their block.
+
+    >>> result = ahp_hierarchy([[1, 2], ["1/2", 1]], {
+    ...     "territoire": {"criteria": ["C01", "C02"], "pairwise": [[1, 3], ["1/3", 1]]},
+    ...     "jury": {"criteria": ["J01"]}})
+    >>> result.weights.round(4).to_dict()
+    {'C01': 0.5, 'C02': 0.1667, 'J01': 0.3333}
+    """
+    given: object = groups
+    if not isinstance(given, Mapping) or not given:
+        raise ScoringError(f"AHP hiérarchique : un dictionnaire {{groupe: critères et comparaisons}} non vide est "
+                           f"attendu, reçu {shown(groups)}.")
+    group_ids = _ids(list(groups), "AHP hiérarchique (groupes)")
+    top = ahp(pairwise, criteria=None if isinstance(pairwise, pd.DataFrame) else group_ids)
+    if list(top.weights.index) != group_ids:
+        raise ScoringError(f"AHP hiérarchique : la matrice des groupes compare {', '.join(top.weights.index)} "
+                           f"au lieu de {', '.join(group_ids)}.")
+    blocks: dict[str, WeightsResult] = {GROUPS_BLOCK: top}
+    parts: list[pd.Series] = []
+    for group, block in groups.items():
+        local = _group_block(str(group), block)
+        blocks[str(group)] = local
+        parts.append(local.weights * float(top.weights[str(group)]))
+    global_weights = pd.concat(parts)
+    _ids(list(global_weights.index), "AHP hiérarchique (critères)")  # a criterion in two groups is refused
+    global_weights = (global_weights / global_weights.sum()).rename("weight")
+    return _hierarchy_result(global_weights, blocks)
+
+
+def _group_block(group: str, block: Mapping[str, Any]) -> WeightsResult:
+    """The local weights of one group's criteria (a lone criterion weighs 1 in its group)."""
+    given: object = block  # the caller may pass anything: checked here
+    if not isinstance(given, Mapping) or "criteria" not in given:
+        raise ScoringError(f"AHP hiérarchique : le groupe « {group} » doit donner « criteria » (et « pairwise » "
+                           f"s'il a plusieurs critères), reçu {shown(block)}.")
+    criteria = _ids(block["criteria"], f"AHP hiérarchique, groupe « {group} »")
+    if len(criteria) == 1 and block.get("pairwise") is None:
+        return ahp([[1.0]], criteria=criteria)
+    if block.get("pairwise") is None:
+        raise ScoringError(f"AHP hiérarchique : le groupe « {group} » a {len(criteria)} critères mais aucune "
+                           "matrice de comparaisons (« pairwise »).")
+    return ahp(block["pairwise"], criteria=criteria)
+
+
+def _hierarchy_result(weights: pd.Series, blocks: dict[str, WeightsResult]) -> WeightsResult:
+    """The composed weights with the worst block's consistency and every block's warnings."""
+    worst = max(blocks, key=lambda name: _cr_or_inf(blocks[name]))
+    cr = blocks[worst].cr
+    warnings = tuple(f"Bloc « {name} » : {text}" for name, block in blocks.items() for text in block.warnings)
+    group_weights = blocks[GROUPS_BLOCK].weights
+    return WeightsResult(
+        "ahp", weights, cr=cr, random_index=blocks[worst].random_index,
+        inconsistent_pair=blocks[worst].inconsistent_pair, suggested_value=blocks[worst].suggested_value,
+        warnings=warnings, details={"blocks": blocks, "group_weights": group_weights},
+    )
+
+
+def _cr_or_inf(block: WeightsResult) -> float:
+    """A block's consistency ratio, infinite when undefined (the worst there is)."""
+    return math.inf if block.cr is None else block.cr
+
+
+def ahp_from_json(data: Any) -> WeightsResult:
+    """AHP weights from a JSON document (``python -m scoring weights --method ahp --ahp F.json``, and the
+    workbook's « Spécification AHP »): flat, ``{"criteria": [...], "pairwise": [[...]]}``, or
+    hierarchical, ``{"pairwise": [[...]], "groups": {"g": {"criteria": [...], "pairwise": [[...]]}}}``
+    (the top matrix compares the groups in their order). Cells are numbers or text such as « 1/3 »."""
+    if not isinstance(data, Mapping) or "pairwise" not in data:
+        raise ScoringError("Spécification AHP : un objet JSON avec « pairwise » (et « criteria » ou « groups ») "
+                           f"est attendu, reçu {shown(data)}.")
+    if "groups" in data:
+        return ahp_hierarchy(data["pairwise"], data["groups"])
+    return ahp(data["pairwise"], criteria=data.get("criteria"))
 
 
 def _objective_input(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None) -> tuple[np.ndarray, Spec]:
@@ -373,7 +475,8 @@ def critic(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any] | None = None) -
 
 
 def weights(method: str, **kwargs: Any) -> WeightsResult:
-    """Dispatch: ``equal(criteria=...)``, ``points(points=...)``, ``ahp(pairwise=..., criteria=None)``,
+    """Dispatch: ``equal(criteria=...)``, ``points(points=...)``, ``ahp(pairwise=..., criteria=None,
+    groups=None)`` (hierarchical with ``groups``),
     ``roc(order=...)``, ``entropy(matrix=..., spec=None)``, ``critic(matrix=..., spec=None)``."""
     functions: dict[str, Callable[..., WeightsResult]] = {
         "equal": equal, "points": points, "ahp": ahp, "roc": roc, "entropy": entropy, "critic": critic,
@@ -387,7 +490,7 @@ def weights(method: str, **kwargs: Any) -> WeightsResult:
         inspect.signature(function).bind(**kwargs)
     except TypeError as error:
         expected = {
-            "equal": "criteria", "points": "points", "ahp": "pairwise (et criteria)", "roc": "order",
+            "equal": "criteria", "points": "points", "ahp": "pairwise (et criteria ou groups)", "roc": "order",
             "entropy": "matrix (et spec)", "critic": "matrix (et spec)",
         }[method]
         raise ScoringError(

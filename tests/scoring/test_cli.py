@@ -108,6 +108,20 @@ def test_weights_ahp_with_fractions(files, capsys) -> None:
     assert payload["cr"] < 0.10
 
 
+def test_weights_ahp_by_groups_from_a_json_specification(tmp_path: Path, capsys) -> None:
+    spec = {"pairwise": [[1, 2], ["1/2", 1]],
+            "groups": {"territoire": {"criteria": ["C1", "C2"], "pairwise": [[1, 3], ["1/3", 1]]},
+                       "jury": {"criteria": ["J1"]}}}
+    path = tmp_path / "H.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    code, out, _ = run(["weights", "--method", "ahp", "--ahp", str(path)], capsys)
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["weights"] == {"C1": pytest.approx(0.5), "C2": pytest.approx(1 / 6), "J1": pytest.approx(1 / 3)}
+    assert payload["group_weights"] == {"territoire": pytest.approx(2 / 3), "jury": pytest.approx(1 / 3)}
+    assert list(payload["blocks"]) == ["groupes", "territoire", "jury"] and payload["cr"] == 0.0
+
+
 def test_weights_roc_entropy_critic_equal_points(files, capsys) -> None:
     code, out, _ = run(["weights", "--method", "roc", "--order", "C2,C3,C1"], capsys)
     assert code == 0
@@ -185,7 +199,7 @@ def test_shortlist_json_and_infeasible_constraints(files, tmp_path, capsys) -> N
             "« direction » doit valoir « max » ou « min », reçu 'haut'",
         ),
         (["rank", "--matrix", "{empty}", "--spec", "{spec}"], "le fichier est vide"),
-        (["weights", "--method", "ahp"], "La méthode « ahp » exige l'option --pairwise"),
+        (["weights", "--method", "ahp"], "La méthode « ahp » exige l'option --pairwise ou --ahp"),
         (["weights", "--method", "swing"], "choix invalide 'swing'"),
         (["weights", "--method", "roc", "--order", "C1,,C2"], "--order : liste de critères"),
         (["weights", "--method", "points", "--points", "a:3"], "« critère=points » attendu, reçu « a:3 »"),

@@ -14,7 +14,7 @@ from skcriteria.preprocessing.weighters import critic_weights as skc_critic
 from skcriteria.preprocessing.weighters import entropy_weights as skc_entropy
 
 from scoring import ScoringError, weights
-from scoring.weighting import SAATY_RANDOM_INDEX, ahp, critic, entropy, equal, points, roc
+from scoring.weighting import SAATY_RANDOM_INDEX, ahp, ahp_from_json, critic, entropy, equal, points, roc
 
 
 def pairwise_from(judgements: dict[tuple[str, str], float], order: list[str]) -> pd.DataFrame:
@@ -223,3 +223,64 @@ def test_facade_errors() -> None:
         weights("roc", orders=["a"])
     result = weights("points", points={"a": 1, "b": 3})
     assert result.to_dict() == {"weights": {"a": 0.25, "b": 0.75}}
+
+
+# --------------------------------------------------------------------------- hierarchical AHP
+
+# Two groups compared 2 : 1; within « a » 3 : 1 (consistent), within « b » an inconsistent 3 × 3
+# block. For n = 3 the principal eigenvector of a reciprocal matrix is the normalised row
+# geometric means (Crawford & Williams 1985), so the block's local weights are written by hand.
+B_BLOCK = [[1, 2, 5], ["1/2", 1, 4], ["1/5", "1/4", 1]]
+
+
+def test_hierarchical_ahp_composes_group_and_local_weights_by_hand() -> None:
+    result = weights("ahp", pairwise=[[1, 2], ["1/2", 1]], groups={
+        "a": {"criteria": ["a1", "a2"], "pairwise": [[1, 3], ["1/3", 1]]},
+        "b": {"criteria": ["b1", "b2", "b3"], "pairwise": B_BLOCK},
+    })
+    geometric = np.array([(2 * 5) ** (1 / 3), (0.5 * 4) ** (1 / 3), (0.2 * 0.25) ** (1 / 3)])
+    local_b = geometric / geometric.sum()
+    expected = {"a1": 2 / 3 * 3 / 4, "a2": 2 / 3 * 1 / 4,
+                "b1": 1 / 3 * local_b[0], "b2": 1 / 3 * local_b[1], "b3": 1 / 3 * local_b[2]}
+    assert list(result.weights.index) == list(expected)
+    for criterion, weight in expected.items():
+        assert abs(result.weights[criterion] - weight) <= 1e-12
+    blocks = result.details["blocks"]
+    assert list(blocks) == ["groupes", "a", "b"]
+    assert result.details["group_weights"].to_dict() == pytest.approx({"a": 2 / 3, "b": 1 / 3}, abs=1e-12)
+    # λmax of the 3 × 3 block from its eigenvector: mean of (A w)_i / w_i.
+    A = np.array([[1, 2, 5], [1 / 2, 1, 4], [1 / 5, 1 / 4, 1]])
+    lambda_max = float(np.mean(A @ local_b / local_b))
+    assert abs(blocks["b"].lambda_max - lambda_max) <= 1e-12
+    assert abs(blocks["b"].cr - (lambda_max - 3) / 2 / 0.58) <= 1e-12
+    assert result.cr == blocks["b"].cr and blocks["a"].cr == 0.0 and blocks["groupes"].cr == 0.0
+    payload = result.to_dict()
+    assert set(payload["blocks"]) == {"groupes", "a", "b"} and payload["cr"] == result.cr
+
+
+def test_hierarchical_ahp_names_the_inconsistent_block_and_pair() -> None:
+    inconsistent = [[1, 9, "1/9"], ["1/9", 1, 9], [9, "1/9", 1]]
+    result = ahp([[1]], groups={"jury": {"criteria": ["J1", "J2", "J3"], "pairwise": inconsistent}})
+    assert result.cr is not None and result.cr > 0.10
+    assert result.inconsistent_pair is not None and set(result.inconsistent_pair) <= {"J1", "J2", "J3"}
+    assert result.warnings and result.warnings[0].startswith("Bloc « jury » : Ratio de cohérence CR = ")
+    # A lone criterion weighs its group's weight; a criterion in two groups is refused.
+    lone = ahp([[1, 4], ["1/4", 1]], groups={"g": {"criteria": ["x"]}, "h": {"criteria": ["y"]}})
+    assert lone.weights.to_dict() == pytest.approx({"x": 0.8, "y": 0.2}, abs=1e-12)
+    with pytest.raises(ScoringError, match="critère en double : x"):
+        ahp([[1, 1], [1, 1]], groups={"g": {"criteria": ["x"]}, "h": {"criteria": ["x"]}})
+    with pytest.raises(ScoringError, match="aucune matrice de comparaisons"):
+        ahp([[1]], groups={"g": {"criteria": ["x", "y"]}})
+    with pytest.raises(ScoringError, match="AHP : 1 critères nommés pour une matrice 2 × 2"):
+        ahp([[1, 2], ["1/2", 1]], groups={"g": {"criteria": ["x"]}})
+
+
+def test_ahp_json_flat_and_hierarchical_agree_with_the_functions() -> None:
+    flat = ahp_from_json({"criteria": ["p", "q", "r"], "pairwise": B_BLOCK})
+    assert flat.weights.equals(ahp(B_BLOCK, criteria=["p", "q", "r"]).weights)
+    spec = {"pairwise": [[1, 2], ["1/2", 1]],
+            "groups": {"a": {"criteria": ["a1", "a2"], "pairwise": [[1, 3], ["1/3", 1]]},
+                       "b": {"criteria": ["b1"]}}}
+    assert ahp_from_json(spec).weights.to_dict() == pytest.approx({"a1": 0.5, "a2": 1 / 6, "b1": 1 / 3}, abs=1e-12)
+    with pytest.raises(ScoringError, match="« pairwise »"):
+        ahp_from_json({"groups": {}})
