@@ -251,6 +251,18 @@ def _weight_profile(line: _Line) -> str:
             + (f" : {', '.join(changes)}" if changes else ""))
 
 
+INCONSISTENCY_ACCEPTED = "profil AHP incohérent confirmé"
+
+
+def _inconsistency_accepted(line: _Line) -> str:
+    """`Store.save_weight_profile` of a profile whose AHP comparisons exceed CR 0,10, confirmed by its
+    author: key call/name; after: the blocks and their ratios."""
+    name = "/".join(line.parts[1:])
+    return (f"{line.who} a confirmé l'enregistrement du profil {_quoted(name)} de l'appel "
+            f"{line.names.call(line.part(0))} malgré des comparaisons AHP incohérentes "
+            f"({_text(line.after, 'consistency')})")
+
+
 def _forcing(line: _Line) -> str:
     """`Store.set_forcing`: key call/dossier; before and after: kind and justification (None: none)."""
     dossier = line.names.dossier(line.part(1))
@@ -543,6 +555,7 @@ Phrasing = Callable[[_Line], str]
 PHRASINGS: dict[str, Phrasing] = {
     "notation": _rating,
     "profil de pondération": _weight_profile,
+    INCONSISTENCY_ACCEPTED: _inconsistency_accepted,
     "forçage de la liste restreinte": _forcing,
     "décision": _decision,
     "import": _import,

@@ -1,7 +1,6 @@
 """What the pages /ponderation, /classement and /comparer compute, without Streamlit.
 
-- weighting: criterion labels and groups, the AHP grid (upper triangle on
-  Saaty's 1–9 scale → full reciprocal matrix) and its French diagnosis,
+- weighting: criterion labels and groups (the AHP grid is `dashboard.core.ahp`),
   PROMETHEE default thresholds from each criterion's observed range, the
   weights of a mode from its raw input (`compute_weights`), the comparison
   of two profiles (weights side by side, rank correlation, top-N overlap);
@@ -20,7 +19,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 import scoring
+from dashboard.core import ahp
 from dashboard.core.analysis import split_list
 from dashboard.core.decision import DEROGATION, INELIGIBLE, DecisionInputs, WeightProfile, eligible_matrix
 from dashboard.core.formatting import fr_list, fr_number, fr_percent
 from dashboard.core.labels import METHOD_LABELS, WEIGHTING_LABELS
 from scoring.normalise import minmax
 from scoring.ranking import prepare_matrix
-from scoring.weighting import CR_THRESHOLD
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -100,95 +98,6 @@ def score_decimals(method: str) -> int:
 
 def score_label(method: str) -> str:
     return "Q (plus bas = meilleur)" if method == "vikor" else "Score"
-
-
-# --------------------------------------------------------------------------- AHP
-
-SAATY_LABELS: tuple[str, ...] = tuple([f"1/{k}" for k in range(9, 1, -1)] + [str(k) for k in range(1, 10)])
-SAATY_VALUES: tuple[float, ...] = tuple(float(Fraction(label)) for label in SAATY_LABELS)
-SAATY_HELP = ("Échelle de Saaty : 1 = importance égale, 3 = modérée, 5 = forte, 7 = très forte, 9 = extrême "
-              "(2, 4, 6, 8 : intermédiaires) ; 1/3 … 1/9 : le second critère l'emporte d'autant.")
-
-
-def saaty_value(label: str | float) -> float:
-    """« 3 » → 3.0, « 1/3 » → 0.333…; numbers pass through."""
-    if isinstance(label, str):
-        return float(Fraction(label.strip().replace(",", ".")))
-    return float(label)
-
-
-def saaty_label(value: float) -> str:
-    """The label of the Saaty value nearest to `value` on a log scale (a ratio of 2.4 → « 2 »)."""
-    value = float(value)
-    if not value > 0 or not math.isfinite(value):
-        return "1"
-    distances = [abs(math.log(value / v)) for v in SAATY_VALUES]
-    return SAATY_LABELS[int(np.argmin(distances))]
-
-
-def pair_key(first: str, second: str) -> str:
-    return f"{first}|{second}"
-
-
-def judgement(judgements: Mapping[str, Any], first: str, second: str) -> float:
-    """How much more important `first` is than `second`: entered, reciprocal of the reverse, or 1."""
-    if pair_key(first, second) in judgements:
-        return saaty_value(judgements[pair_key(first, second)])
-    if pair_key(second, first) in judgements:
-        return 1.0 / saaty_value(judgements[pair_key(second, first)])
-    return 1.0
-
-
-def ahp_matrix(criteria: Sequence[str], judgements: Mapping[str, Any]) -> pd.DataFrame:
-    """The full pairwise matrix from the upper triangle: a_ii = 1, a_ji = 1/a_ij.
-
-    `judgements` maps « A|B » to how much more important A is than B (a
-    Saaty label or a number); a pair entered the other way round is inverted,
-    a pair not entered counts as 1.
-    """
-    ids = list(criteria)
-    n = len(ids)
-    matrix = np.ones((n, n))
-    for i, j in combinations(range(n), 2):
-        value = judgement(judgements, ids[i], ids[j])
-        matrix[i, j] = value
-        matrix[j, i] = 1.0 / value
-    return pd.DataFrame(matrix, index=ids, columns=ids)
-
-
-def ahp_matrix_labels(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The matrix as Saaty labels (« 3 », « 1/3 ») for display."""
-    return matrix.map(saaty_label)
-
-
-def ahp_judgements_from_weights(criteria: Sequence[str], weights: Mapping[str, float]) -> dict[str, str]:
-    """A starting grid consistent with current weights: each pair gets the Saaty value nearest w_a / w_b."""
-    out = {}
-    for first, second in combinations(criteria, 2):
-        a, b = float(weights.get(first, 0.0)), float(weights.get(second, 0.0))
-        out[pair_key(first, second)] = saaty_label(a / b) if a > 0 and b > 0 else "1"
-    return out
-
-
-def ahp_diagnosis(result: scoring.WeightsResult, matrix: pd.DataFrame,
-                  labels: Mapping[str, str]) -> str | None:
-    """A French warning when CR > 0.10 (or undefined), naming the most inconsistent pair and the
-    value that would agree with the other judgements; None when the grid is consistent enough."""
-    if result.cr is None:
-        return result.warning
-    if result.cr <= CR_THRESHOLD:
-        return None
-    text = (f"Comparaisons incohérentes : ratio de cohérence CR = {fr_number(result.cr, 3)} "
-            f"(au-delà de 0,10).")
-    if result.inconsistent_pair is not None and result.suggested_value is not None:
-        first, second = result.inconsistent_pair
-        given = saaty_label(cast(float, matrix.at[first, second]))
-        suggested = result.suggested_value
-        text += (f" La paire la plus incohérente est « {labels.get(first, first)} » face à "
-                 f"« {labels.get(second, second)} » : vous avez donné {given}, une valeur proche de "
-                 f"{saaty_label(suggested)} (exactement {fr_number(suggested, 2)}) serait cohérente "
-                 "avec les autres comparaisons.")
-    return text
 
 
 # --------------------------------------------------------------------------- PROMETHEE
@@ -277,7 +186,7 @@ def compute_weights(mode: str, criteria: Sequence[str], weighting: Mapping[str, 
         points = weighting.get("points", {})
         return scoring.weights("points", points={c: float(points.get(c, DEFAULT_POINTS)) for c in criteria})
     if mode == "ahp":
-        return scoring.weights("ahp", pairwise=ahp_matrix(criteria, weighting.get("pairwise", {})))
+        return ahp.weights(criteria, weighting, criteria_by_group(inputs))
     if mode == "roc":
         return scoring.weights("roc", order=roc_order(criteria, weighting.get("order", [])))
     if mode == "equal":

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from dashboard.core import charts, decision
+from dashboard.core import ahp, charts, decision
 from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_datetime, fr_number, fr_percent
@@ -43,9 +43,11 @@ from dashboard.ui.meeting import MeetingPage
 from dashboard.ui.server import show_refusal
 from dashboard.ui.widgets import CHART_CONFIG
 from scoring.spec import PREFERENCE_FUNCTIONS
+from scoring.weighting import CR_THRESHOLD
 
 W = "pond_w_"            # prefix of the editor's widget keys
 SYNCED = "pond_synced"   # « call:fingerprint » of the profile the widgets were last built from
+CONFIRM = "pond_confirm"  # fingerprint of the inconsistent profile waiting for its « profil du jury » confirmation
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,14 @@ class Refusal:
     """Why the editor's settings cannot become the current profile (French messages)."""
 
     messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AhpGrid:
+    """What AHP mode leaves to show below its sliders: the flat matrix (its consistency and full grid),
+    or None when the blocks showed their consistency beside their sliders."""
+
+    matrix: pd.DataFrame | None
 
 
 @dataclass(frozen=True)
@@ -193,30 +203,92 @@ def _render_points(weighting: dict[str, Any], current: dict[str, float], enabled
     weighting["points"] = {**stored, **points}
 
 
-def _render_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
-                labels: Labels) -> pd.DataFrame:
-    """The pairwise judgements; the full comparison matrix they give."""
-    st.caption(md("Pour chaque paire, combien le critère de la ligne est plus important que l'autre. "
-                  + mv.SAATY_HELP + " Les réciproques sont déduites."))
+def _render_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: list[str], labels: Labels,
+                groups: dict[str, list[str]]) -> AhpGrid:
+    """The pairwise judgements, flat or by groups of criteria (each block with its consistency beside it)."""
+    st.caption(md("Pour chaque paire, combien le premier terme est plus important que le second. "
+                  + ahp.SAATY_HELP + " Les réciproques sont déduites."))
+    weighting["structure"] = st.radio("Comparaisons", list(ahp.STRUCTURE_LABELS), horizontal=True,
+                                      format_func=lambda s: ahp.STRUCTURE_LABELS[s],
+                                      key=_init("ahp_structure", ahp.structure(weighting)),
+                                      help="Par groupes : les groupes de critères sont comparés entre eux, puis les "
+                                           "critères au sein de chaque groupe ; le poids d'un critère est le "
+                                           "produit des deux (composition hiérarchique de Saaty).")
+    if weighting["structure"] == ahp.FLAT:
+        return AhpGrid(_render_flat_ahp(weighting, current, enabled, labels))
+    for block in ahp.blocks(enabled, groups):
+        _render_ahp_block(block, weighting, current, labels, groups)
+    return AhpGrid(None)
+
+
+def _render_flat_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
+                     labels: Labels) -> pd.DataFrame:
+    """Every pair of enabled criteria in one matrix (as AHP profiles were before the groups)."""
     if len(enabled) > 10:
         st.warning(f"{fr_number(len(enabled))} critères, soit {fr_number(len(enabled) * (len(enabled) - 1) // 2)} "
                    "comparaisons : le ratio de cohérence n'est défini que jusqu'à 10 critères. "
-                   "Désactivez-en quelques-uns.")
+                   "Comparez par groupes de critères, ou désactivez-en quelques-uns.")
     pairwise = dict(weighting.get("pairwise", {}))
-    start = mv.ahp_judgements_from_weights(enabled, current)
+    start = ahp.ahp_judgements_from_weights(enabled, current)
     for i, first in enumerate(enabled[:-1]):
         st.markdown(md_format("**{}** face à :", labels.full[first]))
         columns = st.columns(3)
         for k, second in enumerate(enabled[i + 1:]):
-            pair = mv.pair_key(first, second)
-            known = pair in pairwise or mv.pair_key(second, first) in pairwise
-            value = mv.saaty_label(mv.judgement(pairwise, first, second)) if known else start[pair]
-            columns[k % 3].select_slider(md(f"{first} face à {labels.short[second]}"), options=mv.SAATY_LABELS,
-                                         key=_init(f"ahp_{first}_{second}", value))
-            pairwise.pop(mv.pair_key(second, first), None)
-            pairwise[pair] = st.session_state[W + f"ahp_{first}_{second}"]
+            key = _judgement_key(pairwise, first, second, start, f"ahp_{first}_{second}")
+            columns[k % 3].select_slider(md(f"{first} face à {labels.short[second]}"), options=ahp.SAATY_LABELS,
+                                         key=key)
+            pairwise.pop(ahp.pair_key(second, first), None)
+            pairwise[ahp.pair_key(first, second)] = st.session_state[key]
     weighting["pairwise"] = pairwise
-    return mv.ahp_matrix(enabled, pairwise)
+    return ahp.ahp_matrix(enabled, pairwise)
+
+
+def _judgement_key(judgements: dict[str, Any], first: str, second: str, start: dict[str, str], name: str) -> str:
+    """The widget key of one judgement, holding the stored one (or the starting grid's) the first time."""
+    known = ahp.pair_key(first, second) in judgements or ahp.pair_key(second, first) in judgements
+    value = ahp.saaty_label(ahp.judgement(judgements, first, second)) if known else start[ahp.pair_key(first, second)]
+    return _init(name, value)
+
+
+def _render_ahp_block(block: ahp.Block, weighting: dict[str, Any], current: dict[str, float], labels: Labels,
+                      groups: dict[str, list[str]]) -> None:
+    """One matrix of the hierarchy: its sliders, and beside them its consistency ratio; when it exceeds
+    0,10, the most inconsistent pair is marked on its slider with the value that would agree."""
+    judgements = dict(weighting.get(block.key, {}))
+    start = ahp.starting_judgements(block, current, groups)
+    prefix = "ahpg" if block.name == ahp.GROUPS_BLOCK else "ahp"
+    keys = {pair: _judgement_key(judgements, *pair, start, f"{prefix}_{pair[0]}_{pair[1]}") for pair in block.pairs}
+    for (first, second), key in keys.items():
+        judgements.pop(ahp.pair_key(second, first), None)
+        judgements[ahp.pair_key(first, second)] = st.session_state[key]
+    weighting[block.key] = {**weighting.get(block.key, {}), **judgements}
+    matrix = ahp.ahp_matrix(block.items, judgements)
+    result = scoring.weights("ahp", pairwise=matrix)
+    names = {g: GROUP_LABELS.get(g, g) for g in groups} if block.name == ahp.GROUPS_BLOCK else labels.short
+    flagged = result.inconsistent_pair if result.cr is not None and result.cr > CR_THRESHOLD else None
+    with st.container(border=True, key=f"pond_block_{block.name}"):
+        st.markdown(md_format("**{}** — {} comparaisons",
+                              "Groupes de critères" if block.name == ahp.GROUPS_BLOCK
+                              else GROUP_LABELS.get(block.name, block.name), fr_number(len(block.pairs))))
+        sliders, verdict = st.columns([4, 1])
+        columns = sliders.columns(2)
+        for k, ((first, second), key) in enumerate(keys.items()):
+            marked = flagged is not None and {first, second} == set(flagged)
+            label = f"{'⚠ ' if marked else ''}{names[first]} face à {names[second]}"
+            columns[k % 2].select_slider(md(label), options=ahp.SAATY_LABELS, key=key)
+            if marked:
+                columns[k % 2].caption(md_format("Comparaison la plus incohérente : une valeur proche de {} serait "
+                                                 "cohérente avec les autres.",
+                                                 ahp.saaty_label(_suggested(result, first, second))))
+        verdict.metric("Ratio de cohérence (CR)", "non défini" if result.cr is None else fr_number(result.cr, 3),
+                       help="Saaty : les comparaisons sont jugées cohérentes jusqu'à 0,10.")
+        if flagged is not None:
+            verdict.warning("Incohérent (au-delà de 0,10).")
+
+
+def _suggested(result: scoring.WeightsResult, first: str, second: str) -> float:
+    """The judgement « first face à second » consistent with the block's weights."""
+    return float(result.weights[first] / result.weights[second])
 
 
 def _render_roc(weighting: dict[str, Any], current: dict[str, float], enabled: list[str], labels: Labels) -> None:
@@ -237,37 +309,41 @@ def _render_roc(weighting: dict[str, Any], current: dict[str, float], enabled: l
 
 
 def _render_mode_settings(mode: str, weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
-                          labels: Labels, eligible_count: int) -> pd.DataFrame | None:
-    """The widgets of the weighting mode; the AHP matrix in AHP mode."""
+                          labels: Labels, inputs: DecisionInputs) -> AhpGrid | None:
+    """The widgets of the weighting mode; in AHP mode, what is left to show of its consistency."""
     if mode == "points":
         _render_points(weighting, current, enabled, labels)
     elif mode == "ahp":
-        return _render_ahp(weighting, current, enabled, labels)
+        return _render_ahp(weighting, current, enabled, labels, mv.criteria_by_group(inputs))
     elif mode == "roc":
         _render_roc(weighting, current, enabled, labels)
     elif mode == "equal":
         st.caption("Chaque critère actif reçoit le même poids.")
     else:
-        st.caption(f"Poids calculés sur les valeurs des {fr_number(eligible_count)} dossiers éligibles : "
+        st.caption(f"Poids calculés sur les valeurs des {fr_number(len(inputs.eligible_ids))} dossiers éligibles : "
                    + ("plus une colonne est dispersée (entropie faible), plus elle pèse."
                       if mode == "entropy" else
                       "plus un critère est dispersé et peu corrélé aux autres, plus il pèse (CRITIC)."))
     return None
 
 
-def _render_consistency(weights: scoring.WeightsResult, ahp_grid: pd.DataFrame | None, labels: Labels) -> None:
-    """AHP's consistency ratio and diagnosis, or the weighting's warnings."""
-    if ahp_grid is not None:
-        cr = weights.cr
-        st.metric("Ratio de cohérence (CR)", "non défini" if cr is None else fr_number(cr, 3),
-                  help="Saaty : les comparaisons sont jugées cohérentes jusqu'à 0,10.")
-        diagnosis = mv.ahp_diagnosis(weights, ahp_grid, labels.full)
-        if diagnosis:
-            st.warning(md(diagnosis))
-        with st.expander("Matrice complète des comparaisons (réciproques déduites)"):
-            st.dataframe(mv.ahp_matrix_labels(ahp_grid), key="pond_ahp_matrix")
-    elif weights.warnings:
-        st.warning(md(weights.warning))
+def _render_consistency(weights: scoring.WeightsResult, grid: AhpGrid | None, labels: Labels) -> None:
+    """Flat AHP's consistency ratio and diagnosis (by groups, each block shows its own beside its
+    sliders), or the weighting's warnings."""
+    if grid is None:
+        if weights.warnings:
+            st.warning(md(weights.warning))
+        return
+    if grid.matrix is None:
+        return
+    cr = weights.cr
+    st.metric("Ratio de cohérence (CR)", "non défini" if cr is None else fr_number(cr, 3),
+              help="Saaty : les comparaisons sont jugées cohérentes jusqu'à 0,10.")
+    diagnosis = ahp.ahp_diagnosis(weights, grid.matrix, labels.full)
+    if diagnosis:
+        st.warning(md(diagnosis))
+    with st.expander("Matrice complète des comparaisons (réciproques déduites)"):
+        st.dataframe(ahp.ahp_matrix_labels(grid.matrix), key="pond_ahp_matrix")
 
 
 def _render_preferences(inputs: DecisionInputs, profile: WeightProfile, enabled: list[str],
@@ -315,7 +391,7 @@ def _edited_profile(page: MeetingPage, labels: Labels) -> WeightProfile | Refusa
         return Refusal(("Aucun critère actif : activez au moins un critère.",))
     weighting = {**profile.weighting, "mode": mode}
     current = {str(c): float(w) for c, w in mv.normalised_weights(profile, inputs).items()}
-    ahp_grid = _render_mode_settings(str(mode), weighting, current, enabled, labels, len(inputs.eligible_ids))
+    ahp_grid = _render_mode_settings(str(mode), weighting, current, enabled, labels, inputs)
     if method == "wpm":
         zeros = mv.nonpositive_criteria(inputs, enabled)
         if zeros:
@@ -352,7 +428,8 @@ def _render_weights(inputs: DecisionInputs, profile: WeightProfile, labels: Labe
 
 
 def _render_save(page: MeetingPage, profile: WeightProfile) -> None:
-    """Save the current profile under a name, or as « profil du jury » for those allowed."""
+    """Save the current profile under a name, or as « profil du jury » for those allowed (an AHP profile
+    whose comparisons are inconsistent only once the person confirms it, which the journal keeps)."""
     actor = page.actor
     if not may(actor, "save_profile"):
         st.info("Consultation seule : la direction du Cnam n'enregistre pas de profil.")
@@ -365,15 +442,50 @@ def _render_save(page: MeetingPage, profile: WeightProfile) -> None:
     buttons = st.container(horizontal=True)
     to_save = name if buttons.button("Enregistrer", key="pond_save", type="primary") else None
     if jury_allowed and buttons.button("Enregistrer comme « profil du jury »", key="pond_save_jury"):
+        st.session_state[CONFIRM] = profile.fingerprint()
+    inconsistency = _inconsistency(page, profile)
+    if st.session_state.get(CONFIRM) == profile.fingerprint() and (inconsistency is None
+                                                                   or _confirmed(inconsistency)):
         to_save = JURY_PROFILE
     if to_save is None:
         return
+    st.session_state.pop(CONFIRM, None)
     try:
-        page.store.save_weight_profile(actor, page.inputs.call_id, to_save, profile.to_dict())
+        page.store.save_weight_profile(actor, page.inputs.call_id, to_save, profile.to_dict(),
+                                       accepted_inconsistency=inconsistency if to_save == JURY_PROFILE else None)
     except (AccessDenied, StoreError) as refused:
         show_refusal(refused)
     else:
         st.success(md_format("Profil « {} » enregistré.", to_save.strip()))
+
+
+def _inconsistency(page: MeetingPage, profile: WeightProfile) -> str | None:
+    """For an AHP profile with a consistency ratio above 0,10, which blocks and their ratios; else None."""
+    if profile.weighting.get("mode") != "ahp":
+        return None
+    try:
+        result = mv.compute_weights("ahp", list(profile.enabled), profile.weighting, page.inputs)
+    except scoring.ScoringError:
+        return None
+    found = ahp.inconsistent_blocks(result)
+    if not found:
+        return None
+    names = {ahp.GROUPS_BLOCK: "groupes de critères", ahp.FLAT: "toutes les paires", **GROUP_LABELS}
+    return "; ".join(f"{names.get(block, block)} : CR = {fr_number(cr, 3)}" for block, cr in found.items())
+
+
+def _confirmed(inconsistency: str) -> bool:
+    """The confirmation asked before an inconsistent « profil du jury » is saved: True once given."""
+    st.warning(md_format("Les comparaisons AHP de ce profil sont incohérentes (ratio de cohérence au-delà de "
+                         "0,10 — {}). L'enregistrer quand même comme « profil du jury » ? Le journal gardera "
+                         "que vous l'avez confirmé.", inconsistency))
+    buttons = st.container(horizontal=True)
+    if buttons.button("Confirmer l'enregistrement", key="pond_confirm_jury", type="primary"):
+        return True
+    if buttons.button("Annuler", key="pond_cancel_jury"):
+        st.session_state.pop(CONFIRM, None)
+        st.rerun()
+    return False
 
 
 def _profile_named(inputs: DecisionInputs, saved: pd.DataFrame, name: str) -> WeightProfile:

@@ -88,7 +88,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import dashboard
 import scoring
-from dashboard.core import decision, views
+from dashboard.core import ahp, decision, views
 from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_count, fr_datetime, fr_number, is_missing
 from dashboard.core.labels import (
@@ -153,6 +153,7 @@ NATURE_LABEL = "Nature de l'export"
 # The label of the spec cell in « Manifeste » (tests and readers look for it).
 SPEC_LABEL = "Spécification (fichier --spec, JSON)"
 CONSTRAINTS_LABEL = "Contraintes (fichier --constraints, JSON)"
+AHP_SPEC_LABEL = "Spécification AHP (fichier --ahp, JSON)"
 HASH_LABEL = "Empreinte du contenu de la base (SHA-256)"
 HEAD_LABEL = "Empreinte de tête du journal"
 
@@ -552,7 +553,7 @@ def _pairwise_frame(weighting: Mapping[str, Any], enabled: Sequence[str]) -> pd.
     """The AHP judgements of a profile as the full square matrix.
 
     The /ponderation page stores ``weighting["pairwise"]`` as « A|B » → Saaty
-    label over the enabled criteria (`dashboard.core.views.ahp_matrix`); a square
+    label over the enabled criteria (`dashboard.core.ahp.ahp_matrix`); a square
     list of lists with ``weighting["criteria"]`` is accepted too.
     """
     raw = weighting.get("pairwise")
@@ -561,9 +562,9 @@ def _pairwise_frame(weighting: Mapping[str, Any], enabled: Sequence[str]) -> pd.
     try:
         if isinstance(raw, Mapping):
             criteria = list(weighting.get("criteria") or enabled)
-            return views.ahp_matrix(criteria, raw)
+            return ahp.ahp_matrix(criteria, raw)
         ids = list(weighting.get("criteria") or enabled)
-        frame = pd.DataFrame([[views.saaty_value(v) for v in row] for row in raw], index=ids, columns=ids)
+        frame = pd.DataFrame([[ahp.saaty_value(v) for v in row] for row in raw], index=ids, columns=ids)
         return frame.astype(float)
     except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError):
         return None
@@ -673,29 +674,42 @@ def _pairwise_grid(ws: Worksheet, row: int, pairwise: pd.DataFrame) -> int:
 def _ahp_consistency(ws: Worksheet, row: int, pairwise: pd.DataFrame) -> int:
     """λ max, CI, CR and the most inconsistent judgement, from `row`; returns the row after them."""
     try:
-        ahp = scoring.weights("ahp", pairwise=pairwise)
+        result = scoring.weights("ahp", pairwise=pairwise)
     except ScoringError as exc:
         put(ws, row, 1, f"Matrice AHP invalide : {exc}")
         return row + 1
-    stats: list[_Line] = [("λ max", ahp.lambda_max, "0.000"), ("Indice de cohérence CI", ahp.ci, "0.000"),
-                          ("Ratio de cohérence CR", ahp.cr, "0.000")]
-    if ahp.inconsistent_pair:
+    stats: list[_Line] = [("λ max", result.lambda_max, "0.000"), ("Indice de cohérence CI", result.ci, "0.000"),
+                          ("Ratio de cohérence CR", result.cr, "0.000")]
+    if result.inconsistent_pair:
         stats.append(("Comparaison la plus incohérente",
-                      f"{ahp.inconsistent_pair[0]} / {ahp.inconsistent_pair[1]} "
-                      f"(valeur cohérente : {fr_number(ahp.suggested_value, 2)})", None))
-    if ahp.cr is not None:
-        stats.append(("Cohérence", "acceptable (CR ≤ 0,10)" if ahp.cr <= 0.10
+                      f"{result.inconsistent_pair[0]} / {result.inconsistent_pair[1]} "
+                      f"(valeur cohérente : {fr_number(result.suggested_value, 2)})", None))
+    if result.cr is not None:
+        stats.append(("Cohérence", "acceptable (CR ≤ 0,10)" if result.cr <= 0.10
                       else "insuffisante (CR > 0,10)", None))
     return _put_lines(ws, row, stats)
 
 
+def _enabled(ctx: _Context) -> list[str]:
+    """The profile's enabled criteria, in catalogue order."""
+    return [c for c in ctx.inputs.criteria.index if c in set(ctx.profile.enabled)]
+
+
 def _ahp_section(ws: Worksheet, row: int, ctx: _Context, weighting: Mapping[str, Any]) -> int:
-    """The AHP pairwise comparisons of the profile and their consistency from `row`; returns the row after."""
-    enabled = [c for c in ctx.inputs.criteria.index if c in set(ctx.profile.enabled)]
-    pairwise = _pairwise_frame(weighting, enabled)
+    """The AHP pairwise comparisons of the profile and their consistency from `row` (one grid, or one per
+    block of the hierarchy: the groups, then each group's criteria); returns the row after."""
+    enabled = _enabled(ctx)
     put(ws, row, 1, "Comparaisons par paires (échelle de Saaty 1–9, a_ij = importance de i par rapport à j)",
         bold=True)
     row += 1
+    if ahp.structure(weighting) == ahp.GROUPS:
+        for block in ahp.blocks(enabled, views.criteria_by_group(ctx.inputs)):
+            title = "Groupes de critères" if block.name == ahp.GROUPS_BLOCK else _shown(GROUP_LABELS, block.name)
+            put(ws, row, 1, f"Bloc « {title} »", bold=True)
+            matrix = ahp.block_matrix(block, weighting)
+            row = _ahp_consistency(ws, _pairwise_grid(ws, row + 1, matrix) + 1, matrix) + 1
+        return row
+    pairwise = _pairwise_frame(weighting, enabled)
     if pairwise is None:
         put(ws, row, 1, "Matrice de comparaisons non enregistrée dans le profil.")
         return row + 1
@@ -917,7 +931,27 @@ def _reproduction_lines(ctx: _Context, matrix: Table) -> list[_Line]:
          "3. lancer « python -m scoring rank --matrix M.csv --spec S.json » : la sortie id,score,rank "
          f"redonne les colonnes « {ctx.score_header} » et « Rang » de la feuille « {SHEET_RANKING} ».", None),
         ("Commande", "python -m scoring rank --matrix M.csv --spec S.json", None),
+        *_ahp_reproduction_lines(ctx),
         (CONSTRAINTS_LABEL, _dump(ctx.constraints), None),
+    ]
+
+
+def _ahp_reproduction_lines(ctx: _Context) -> list[_Line]:
+    """For an AHP profile, the judgements as the JSON of « python -m scoring weights --ahp » and how to run it."""
+    weighting = dict(ctx.profile.weighting or {})
+    if weighting.get("mode") != "ahp":
+        return []
+    document: dict[str, Any] = ahp.specification(_enabled(ctx), weighting, views.criteria_by_group(ctx.inputs))
+    if ahp.structure(weighting) == ahp.FLAT:
+        pairwise = _pairwise_frame(weighting, _enabled(ctx))  # the stored matrix, in either of its forms
+        if pairwise is None:
+            return []
+        document = {"criteria": [str(c) for c in pairwise.index], "pairwise": ahp.cells(pairwise)}
+    return [
+        (AHP_SPEC_LABEL, json.dumps(document, ensure_ascii=False), None),
+        ("Reproduire les poids",
+         f"copier la cellule « {AHP_SPEC_LABEL} » dans H.json et lancer « python -m scoring weights --method ahp "
+         "--ahp H.json » : ses poids, ramenés aux critères utilisés, sont ceux de la spécification ci-dessus.", None),
     ]
 
 

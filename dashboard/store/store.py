@@ -23,7 +23,7 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from dashboard.core.formatting import display_name
-from dashboard.core.journal_text import DossierName, JournalNames, SeanceName
+from dashboard.core.journal_text import INCONSISTENCY_ACCEPTED, DossierName, JournalNames, SeanceName
 from dashboard.core.labels import FORCING_LABELS, JURY_PROFILE
 from dashboard.core.privacy import random_pseudonyms
 from dashboard.errors import AccessDenied, StaleWrite, StoreError
@@ -722,8 +722,11 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
         return self._transaction(work)
 
     # ------------------------------------------------- weights and decisions
-    def save_weight_profile(self, actor: Actor, call_id: str, name: str, profile: dict[str, Any]) -> None:
-        """Save a named weight profile for a call (audited, with the previous version)."""
+    def save_weight_profile(self, actor: Actor, call_id: str, name: str, profile: dict[str, Any],
+                            accepted_inconsistency: str | None = None) -> None:
+        """Save a named weight profile for a call (audited, with the previous version). With
+        `accepted_inconsistency` (what the person confirmed: « jury : CR = 0,105 »), the journal
+        also keeps that they saved it knowing its AHP comparisons are inconsistent."""
         name = name.strip()
         if not name:
             raise StoreError("Le nom du profil est obligatoire.")
@@ -741,6 +744,9 @@ class Store(DeliberationRecords, DocumentRecords, RapporteurRecords, SessionReco
                 "weight_profiles")
             self._append_audit(actor, "profil de pondération", "weight_profile", f"{call_id}/{name}",
                                json.loads(existing[0][1]) if existing else None, profile)
+            if accepted_inconsistency:
+                self._append_audit(actor, INCONSISTENCY_ACCEPTED, "weight_profile", f"{call_id}/{name}", None,
+                                   {"consistency": accepted_inconsistency})
         self._transaction(work)
 
     def weight_profiles(self, actor: Actor, call_id: str) -> pd.DataFrame:

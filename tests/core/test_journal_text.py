@@ -15,6 +15,7 @@ import pytest
 
 from dashboard.core import journal_text
 from dashboard.core.journal_text import (
+    INCONSISTENCY_ACCEPTED,
     DossierName,
     JournalEntry,
     JournalNames,
@@ -71,6 +72,10 @@ CASES: list[tuple[JournalEntry, str]] = [
     (_entry("forçage de la liste restreinte", "shortlist_forcing", "AMI1/AMI1-064", None,
             {"kind": "force_out", "justification": "Projet déjà financé"}),
      "Hélène Marchetti a écarté Vittel (88) de la liste restreinte : motif « Projet déjà financé »"),
+    (_entry(INCONSISTENCY_ACCEPTED, "weight_profile", "AMI1/profil du jury", None,
+            {"consistency": "Notes du jury : CR = 0,105"}),
+     "Hélène Marchetti a confirmé l'enregistrement du profil « profil du jury » de l'appel « AMI 1 — 2019 » malgré "
+     "des comparaisons AHP incohérentes (Notes du jury : CR = 0,105)"),
     (_entry("forçage de la liste restreinte", "shortlist_forcing", "AMI1/AMI1-064", None,
             {"kind": "force_in", "justification": "Seul dossier\nde la région"}),
      "Hélène Marchetti a imposé Vittel (88) dans la liste restreinte : motif « Seul dossier de la région »"),
@@ -198,7 +203,8 @@ def _store_actions() -> dict[str, set[str]]:
     `_record_change`) and the others (`_append_audit`), constants resolved."""
     from dashboard.store import base, journal
 
-    constants = {"LOGIN_FAILURE": base.LOGIN_FAILURE, "OUTSIDE_CHANGE": journal.OUTSIDE_CHANGE}
+    constants = {"LOGIN_FAILURE": base.LOGIN_FAILURE, "OUTSIDE_CHANGE": journal.OUTSIDE_CHANGE,
+                 "INCONSISTENCY_ACCEPTED": INCONSISTENCY_ACCEPTED}
     argument = {"_append_audit": (1, "other"), "_seance_write": (2, "seance"), "_record_change": (3, "seance")}
     found: dict[str, set[str]] = {"other": set(), "seance": set()}
     for path in sorted((REPO_ROOT / "dashboard" / "store").glob("*.py")):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from dashboard.core import decision
+from dashboard.core import ahp, decision
 from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.labels import METHOD_LABELS
@@ -63,17 +63,17 @@ def profile(method: str = "wsm", weights: dict[str, float] | None = None, **kwar
 
 
 def test_saaty_labels_and_values() -> None:
-    assert mv.SAATY_LABELS[0] == "1/9" and mv.SAATY_LABELS[8] == "1" and mv.SAATY_LABELS[-1] == "9"
-    assert mv.saaty_value("1/3") == pytest.approx(1 / 3)
-    assert mv.saaty_value("7") == 7.0
-    assert mv.saaty_label(2.4) == "2"
-    assert mv.saaty_label(0.3) == "1/3"
-    assert mv.saaty_label(20) == "9"
-    assert mv.saaty_label(1 / 7.2) == "1/7"
+    assert ahp.SAATY_LABELS[0] == "1/9" and ahp.SAATY_LABELS[8] == "1" and ahp.SAATY_LABELS[-1] == "9"
+    assert ahp.saaty_value("1/3") == pytest.approx(1 / 3)
+    assert ahp.saaty_value("7") == 7.0
+    assert ahp.saaty_label(2.4) == "2"
+    assert ahp.saaty_label(0.3) == "1/3"
+    assert ahp.saaty_label(20) == "9"
+    assert ahp.saaty_label(1 / 7.2) == "1/7"
 
 
 def test_ahp_grid_fills_reciprocals_and_diagonal() -> None:
-    matrix = mv.ahp_matrix(["C02", "C08", "J02"], {"C02|C08": "3", "J02|C02": "5"})
+    matrix = ahp.ahp_matrix(["C02", "C08", "J02"], {"C02|C08": "3", "J02|C02": "5"})
     assert list(matrix.index) == list(matrix.columns) == ["C02", "C08", "J02"]
     assert np.allclose(np.diag(matrix), 1.0)
     assert matrix.at["C02", "C08"] == 3 and matrix.at["C08", "C02"] == pytest.approx(1 / 3)
@@ -82,33 +82,33 @@ def test_ahp_grid_fills_reciprocals_and_diagonal() -> None:
     # Not entered: equal importance.
     assert matrix.at["C08", "J02"] == 1 and matrix.at["J02", "C08"] == 1
     assert np.allclose(matrix.to_numpy() * matrix.to_numpy().T, 1.0)
-    labels = mv.ahp_matrix_labels(matrix)
+    labels = ahp.ahp_matrix_labels(matrix)
     assert labels.at["C08", "C02"] == "1/3" and labels.at["J02", "C02"] == "5"
     # The engine accepts it as a positive reciprocal matrix.
     assert scoring.weights("ahp", pairwise=matrix).weights.sum() == pytest.approx(1.0)
 
 
 def test_ahp_grid_from_weights_is_consistent() -> None:
-    grid = mv.ahp_judgements_from_weights(["A", "B", "C"], {"A": 0.6, "B": 0.3, "C": 0.1})
+    grid = ahp.ahp_judgements_from_weights(["A", "B", "C"], {"A": 0.6, "B": 0.3, "C": 0.1})
     assert grid == {"A|B": "2", "A|C": "6", "B|C": "3"}
-    result = scoring.weights("ahp", pairwise=mv.ahp_matrix(["A", "B", "C"], grid))
+    result = scoring.weights("ahp", pairwise=ahp.ahp_matrix(["A", "B", "C"], grid))
     assert result.cr < 0.10
 
 
 def test_ahp_diagnosis_names_the_inconsistent_pair_and_the_suggested_value() -> None:
     criteria = ["C02", "C08", "J02"]
     labels = mv.criterion_labels(small_inputs())
-    matrix = mv.ahp_matrix(criteria, {"C02|C08": "9", "C08|J02": "9", "C02|J02": "1/3"})
+    matrix = ahp.ahp_matrix(criteria, {"C02|C08": "9", "C08|J02": "9", "C02|J02": "1/3"})
     result = scoring.weights("ahp", pairwise=matrix)
-    text = mv.ahp_diagnosis(result, matrix, labels)
+    text = ahp.ahp_diagnosis(result, matrix, labels)
     assert result.cr > 0.10 and text is not None
     first, second = result.inconsistent_pair
     assert f"« {labels[first]} » face à « {labels[second]} »" in text
-    assert f"vous avez donné {mv.saaty_label(matrix.at[first, second])}" in text
-    assert mv.saaty_label(result.suggested_value) in text
+    assert f"vous avez donné {ahp.saaty_label(matrix.at[first, second])}" in text
+    assert ahp.saaty_label(result.suggested_value) in text
     assert re.search(r"CR = \d,\d{3}", text)
-    consistent = mv.ahp_matrix(criteria, {"C02|C08": "2", "C08|J02": "3", "C02|J02": "6"})
-    assert mv.ahp_diagnosis(scoring.weights("ahp", pairwise=consistent), consistent, labels) is None
+    consistent = ahp.ahp_matrix(criteria, {"C02|C08": "2", "C08|J02": "3", "C02|J02": "6"})
+    assert ahp.ahp_diagnosis(scoring.weights("ahp", pairwise=consistent), consistent, labels) is None
 
 
 # ---------------------------------------------------------------- PROMETHEE

@@ -20,7 +20,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 import scoring
-from dashboard.core import decision
+from dashboard.core import ahp, decision, views
 from dashboard.core.decision import AggregationSettings
 from dashboard.report.shortlist_workbook import (
     CONSTRAINTS_LABEL,
@@ -409,6 +409,47 @@ def test_saved_jury_profile_is_used_and_ahp_consistency_is_shown(demo_path: Path
     assert [c.value for c in workbook["Matrice"][1]] == ["id", "C02", "C06", "J01"]
     headers = [c.value for c in workbook["Classement"][1]]
     assert {"Distance à l'idéal (d+)", "Distance à l'anti-idéal (d−)"} <= set(headers)
+
+
+def test_a_hierarchical_ahp_profile_is_reproduced_from_the_manifest(demo_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    copy_database(demo_path, copy)
+    criteria = ("C02", "C06", "D01", "D03", "J01", "J02", "J03")
+    weighting = {"mode": "ahp", "structure": "groupes",
+                 "group_pairwise": {"objectif|dossier": "2", "objectif|jury": "1/2", "dossier|jury": "1/3"},
+                 "pairwise": {"C02|C06": "3", "D01|D03": "1/2", "J01|J02": "2", "J01|J03": "9", "J02|J03": "1/2"}}
+    db = Database(copy)
+    try:
+        store = db.store()
+        inputs = meeting.call_inputs(store, OPERATOR, meeting.load_call(store, OPERATOR, CALL), AggregationSettings())
+        result = ahp.weights(criteria, weighting, views.criteria_by_group(inputs))
+        assert set(result.details["blocks"]) == {"groupes", "objectif", "dossier", "jury"}
+        profile = decision.WeightProfile(method="wsm", weights=result.weights.round(9).to_dict(), enabled=criteria,
+                                         weighting=weighting)
+        store.save_weight_profile(PRESIDENT, CALL, "profil du jury", profile.to_dict())
+        _, content = export_call(store, OPERATOR, CALL, None, 10, None)
+    finally:
+        db.close()
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    info = {r[0].value: r[1].value for r in workbook["Manifeste"].iter_rows(min_row=2)}
+    document = tmp_path / "H.json"
+    document.write_text(info["Spécification AHP (fichier --ahp, JSON)"], encoding="utf-8")
+    assert "python -m scoring weights --method ahp --ahp H.json" in info["Reproduire les poids"]
+    run = subprocess.run([sys.executable, "-m", "scoring", "weights", "--method", "ahp", "--ahp", str(document)],
+                         capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+    assert run.returncode == 0, run.stderr
+    reproduced = json.loads(run.stdout)
+    spec = {c["id"]: c["weight"] for c in json.loads(info[SPEC_LABEL])["criteria"]}
+    total = sum(spec.values())
+    assert list(reproduced["weights"]) == list(criteria)
+    for criterion, weight in reproduced["weights"].items():
+        assert weight == pytest.approx(spec[criterion] / total, abs=1e-8)
+    assert reproduced["blocks"]["jury"]["cr"] == pytest.approx(result.details["blocks"]["jury"].cr)
+    # The « Pondérations » sheet shows each block's grid and consistency.
+    cells = [r[0] for r in workbook["Pondérations"].iter_rows(values_only=True)]
+    assert {"Bloc « Groupes de critères »", "Bloc « Critères objectifs »", "Bloc « Critères du dossier »",
+            "Bloc « Notes du jury »"} <= set(cells)
+    assert cells.count("Ratio de cohérence CR") == 4
 
 
 def test_build_workbook_with_an_infeasible_shortlist_and_no_ratings(demo_path: Path, expected: Expected) -> None:

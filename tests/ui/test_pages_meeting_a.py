@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from dashboard.core import decision
+from dashboard.core import ahp, decision
 from dashboard.core import views as mv
 from dashboard.core.decision import AggregationSettings, WeightProfile
 from dashboard.core.labels import JURY_PROFILE
@@ -183,6 +183,8 @@ def test_ahp_grid_shows_reciprocals_and_names_the_inconsistent_pair(demo: Store)
     at = _page("ponderation", juror).run()
     _enable(at, ["C01", "C02", "D01"])
     at.radio(key="pond_w_mode").set_value("ahp").run()
+    assert at.radio(key="pond_w_ahp_structure").value == "groupes"  # a new AHP profile: by groups
+    at.radio(key="pond_w_ahp_structure").set_value("plat").run()
     _no_failure(at)
     assert sorted(s.key for s in at.select_slider) == ["pond_w_ahp_C01_C02", "pond_w_ahp_C01_D01",
                                                        "pond_w_ahp_C02_D01"]
@@ -193,14 +195,14 @@ def test_ahp_grid_shows_reciprocals_and_names_the_inconsistent_pair(demo: Store)
     _no_failure(at)
     grid = _frame_with(at, "C01")
     assert grid.at["C02", "C01"] == "1/9" and grid.at["D01", "C02"] == "1/5" and grid.at["D01", "C01"] == "3"
-    expected = scoring.weights("ahp", pairwise=mv.ahp_matrix(["C01", "C02", "D01"],
+    expected = scoring.weights("ahp", pairwise=ahp.ahp_matrix(["C01", "C02", "D01"],
                                                              {"C01|C02": "9", "C02|D01": "5", "C01|D01": "1/3"}))
     assert expected.cr > 0.10
     assert at.metric[0].value == f"{expected.cr:.3f}".replace(".", ",")
     warning = rendered(at.warning[0].value)
     first, second = expected.inconsistent_pair
     assert "CR =" in warning and f"« {labels[first]} » face à « {labels[second]} »" in warning
-    assert mv.saaty_label(expected.suggested_value) in warning
+    assert ahp.saaty_label(expected.suggested_value) in warning
     profile = at.session_state[f"profile_{CALL}"]
     assert profile.weights == pytest.approx(expected.weights.to_dict())
     # Made consistent (9 × 5 would be 45: the scale stops at 9, so 3 × 3 = 9), the warning goes.
@@ -208,6 +210,74 @@ def test_ahp_grid_shows_reciprocals_and_names_the_inconsistent_pair(demo: Store)
     at.select_slider(key="pond_w_ahp_C02_D01").set_value("3")
     at.select_slider(key="pond_w_ahp_C01_D01").set_value("9").run()
     assert not at.warning and at.metric[0].value == "0,000"
+
+
+def _block_crs(at: AppTest) -> list[str]:
+    """The consistency ratio each block of the hierarchy shows beside its sliders, in page order."""
+    return [m.value for m in at.metric if m.label == "Ratio de cohérence (CR)"]
+
+
+def test_ahp_by_groups_at_18_criteria_is_a_few_blocks_with_their_consistency(demo: Store) -> None:
+    president = _actor(demo, "president")
+    inputs = _inputs(demo, president)
+    at = _page("ponderation", president).run()
+    usable = mv.usable_criteria(inputs)
+    _enable(at, usable)
+    at.radio(key="pond_w_mode").set_value("ahp").run()
+    _no_failure(at)
+    groups = {g: [c for c in criteria if c in usable] for g, criteria in mv.criteria_by_group(inputs).items()}
+    pairs = len(groups) * (len(groups) - 1) // 2 + sum(len(c) * (len(c) - 1) // 2 for c in groups.values())
+    assert len(usable) == 18 and len(at.select_slider) == pairs == 3 + 28 + 6 + 15  # not 153
+    # Equal weights to start: every block (the groups, then each group) consistent.
+    assert _block_crs(at) == ["0,000"] * (1 + len(groups))
+    # An inconsistent jury block: J01 ≫ J02 ≫ J03 but J03 ≫ J01.
+    at.select_slider(key="pond_w_ahp_J01_J02").set_value("9")
+    at.select_slider(key="pond_w_ahp_J02_J03").set_value("9")
+    at.select_slider(key="pond_w_ahp_J01_J03").set_value("1/9").run()
+    _no_failure(at)
+    assert list(groups) == ["objectif", "dossier", "jury"]
+    groups_cr, objective_cr, dossier_cr, jury_cr = _block_crs(at)
+    assert (groups_cr, objective_cr, dossier_cr) == ("0,000",) * 3 and float(jury_cr.replace(",", ".")) > 0.10
+    marked = [s for s in at.select_slider if s.label.startswith("⚠")]
+    assert len(marked) == 1 and marked[0].key in {"pond_w_ahp_J01_J02", "pond_w_ahp_J02_J03", "pond_w_ahp_J01_J03"}
+    # The weights are the hierarchic composition of the blocks.
+    profile = at.session_state[f"profile_{CALL}"]
+    expected = ahp.weights(usable, profile.weighting, mv.criteria_by_group(inputs))
+    assert profile.weights == pytest.approx(expected.weights.to_dict(), abs=1e-9)
+    assert profile.weighting["structure"] == "groupes"
+
+    # « profil du jury » with CR > 0,10: asked to confirm, then saved and journalled.
+    at.button(key="pond_save_jury").click().run()
+    _no_failure(at)
+    assert any("incohérentes" in rendered(w.value) for w in at.warning)
+    assert JURY_PROFILE not in set(demo.weight_profiles(president, CALL)["name"])
+    at.button(key="pond_confirm_jury").click().run()
+    _no_failure(at)
+    saved = demo.weight_profiles(president, CALL).set_index("name")
+    assert saved.at[JURY_PROFILE, "profile"]["weighting"]["structure"] == "groupes"
+    log = demo.audit_log(OPERATOR)
+    entry = log.iloc[-1]
+    assert entry["action"] == "profil AHP incohérent confirmé" and entry["actor"] == president.login
+    assert "Notes du jury : CR = " in entry["after"]
+
+
+def test_a_flat_ahp_profile_saved_before_the_groups_still_loads(demo: Store) -> None:
+    juror = _actor(demo, "jure")
+    criteria = ["C01", "C02", "D01", "J01"]
+    judgements = {"C01|C02": "3", "C01|D01": "5", "C01|J01": "1/2", "C02|D01": "2", "C02|J01": "1/4",
+                  "D01|J01": "1/7"}
+    old = {"method": "wsm", "enabled": criteria, "weights": dict.fromkeys(criteria, 0.25), "preferences": {},
+           "v": 0.5, "missing": "mean", "weighting": {"mode": "ahp", "pairwise": judgements}}
+    demo.save_weight_profile(juror, CALL, "ancien profil AHP", old)
+    at = _page("ponderation", juror).run()
+    at.selectbox(key="pond_load_choice").set_value("ancien profil AHP")
+    at.button(key="pond_load").click().run()
+    _no_failure(at)
+    assert at.radio(key="pond_w_ahp_structure").value == "plat"
+    expected = scoring.weights("ahp", pairwise=ahp.ahp_matrix(criteria, judgements))
+    weights = at.session_state[f"profile_{CALL}"].weights
+    assert weights == pytest.approx(expected.weights.to_dict(), abs=1e-9)
+    assert at.select_slider(key="pond_w_ahp_C01_J01").value == "1/2"
 
 
 def test_roc_order_and_objective_modes(demo: Store) -> None:

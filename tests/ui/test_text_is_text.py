@@ -46,7 +46,7 @@ SAFE_CALLS = {"md", "md_format", "md_quote", "md_frame", "fr_number", "fr_percen
 
 
 def _is_constant_name(node: ast.AST) -> bool:
-    """A module constant (`LABELS`, `mv.SAATY_LABELS`) or a name declared to hold Markdown (`caption_md`)."""
+    """A module constant (`LABELS`, `ahp.SAATY_LABELS`) or a name declared to hold Markdown (`caption_md`)."""
     if isinstance(node, ast.Attribute):
         return node.attr.isupper()
     return isinstance(node, ast.Name) and (node.id.isupper() or node.id.endswith("_md"))
