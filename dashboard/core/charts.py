@@ -19,11 +19,35 @@ from dashboard.core.text import chart_text
 # --------------------------------------------------------------------------- selection meeting
 
 CRITERION_PALETTE = px.colors.qualitative.Dark24
+# Seven colours told apart on a projector and by colour-blind readers (Okabe & Ito 2008), and a
+# grey for « autres critères »: a stacked chart never has more than eight.
+DISTINCT_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#8C6D1F")
+OTHERS = "autres critères"
+OTHERS_COLOUR = "#9A9A9A"
+LEGEND_FONT = {"size": 14}
 
 
 def criterion_colours(criteria: list[str]) -> dict[str, str]:
     """Each criterion's colour, in the order given (the pages' charts and the PDF reports agree)."""
     return {c: CRITERION_PALETTE[i % len(CRITERION_PALETTE)] for i, c in enumerate(criteria)}
+
+
+def grouped_contributions(contributions: pd.DataFrame, keep: int = len(DISTINCT_PALETTE)) -> pd.DataFrame:
+    """The `keep` criteria that contribute most (by total absolute contribution over the rows), in
+    that order, and the others summed into one column « autres critères » (only when there are
+    more than `keep` + 1 criteria: otherwise every criterion keeps its column)."""
+    if contributions.shape[1] <= keep + 1:
+        return contributions
+    weight = contributions.abs().sum(axis=0).sort_values(ascending=False, kind="stable")
+    kept = list(weight.index[:keep])
+    others = contributions.drop(columns=kept).sum(axis=1)
+    return contributions[kept].assign(**{OTHERS: others})
+
+
+def distinct_colours(columns: list[str]) -> dict[str, str]:
+    """The colours of a grouped chart's columns: the distinct palette in order, grey for the others."""
+    return {c: OTHERS_COLOUR if c == OTHERS else DISTINCT_PALETTE[i % len(DISTINCT_PALETTE)]
+            for i, c in enumerate(columns)}
 
 
 def weights_bar(weights: pd.Series, labels: dict[str, str], height: int | None = None) -> go.Figure:
@@ -45,12 +69,16 @@ def weights_bar(weights: pd.Series, labels: dict[str, str], height: int | None =
 
 def contributions_bar(contributions: pd.DataFrame, names: list[str], labels: dict[str, str],
                       axis_title: str = "Contribution au score") -> go.Figure:
-    """Stacked horizontal bars: one row per dossier (first on top), one segment per criterion.
+    """Stacked horizontal bars: one row per dossier (first on top), one segment per criterion; the
+    seven criteria that contribute most keep their own colour, the others are one grey segment
+    « autres critères » (`grouped_contributions`).
 
     `contributions` is dossiers × criteria in display order; `names` the row
     labels. Negative values stack to the left (barmode « relative »).
     """
-    colours = criterion_colours(list(labels))
+    contributions = grouped_contributions(contributions)
+    colours = distinct_colours(list(contributions.columns))
+    labels = {**labels, OTHERS: "Autres critères"}
     rows = [chart_text(name) for name in names]
     traces = []
     for criterion in contributions.columns:
@@ -67,7 +95,7 @@ def contributions_bar(contributions: pd.DataFrame, names: list[str], labels: dic
         margin={"l": 0, "r": 10, "t": 10, "b": 30},
         yaxis={"autorange": "reversed", "type": "category"},
         xaxis={"title": axis_title}, separators=", ",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "font": {"size": 11}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": LEGEND_FONT},
     )
     return figure
 
@@ -91,8 +119,8 @@ def radar_chart(values: pd.DataFrame, names: list[str], labels: dict[str, str],
         ))
     figure.update_layout(
         polar={"radialaxis": {"range": list(value_range), "tickformat": ".1f"}},
-        height=560, margin={"l": 110, "r": 110, "t": 40, "b": 40}, separators=", ",
-        legend={"orientation": "h", "y": -0.08},
+        height=460, margin={"l": 110, "r": 110, "t": 30, "b": 30}, separators=", ",
+        legend={"orientation": "h", "y": -0.08, "font": LEGEND_FONT},
     )
     return figure
 
@@ -141,6 +169,11 @@ def stability_tornado(stability: pd.DataFrame, labels: dict[str, str] | None = N
     return figure
 
 
+# White for 0 only; from the first per cent a pale but visible blue, darkening to the top of the scale.
+ACCEPTABILITY_SCALE = [[0.0, "#ffffff"], [0.001, "#c6dbef"], [0.25, "#6baed6"], [0.6, "#2171b5"],
+                       [1.0, "#08306b"]]
+
+
 def rank_acceptability_heatmap(acceptability: pd.DataFrame, names: dict[str, str] | None = None,
                                top: int | None = None, height: int | None = None) -> go.Figure:
     """Rank acceptability: dossiers (rows, in the frame's order) × ranks, the
@@ -159,10 +192,11 @@ def rank_acceptability_heatmap(acceptability: pd.DataFrame, names: dict[str, str
     text = [[f"{row}<br>rang {rank} : {fr_number(100 * p, 1)} %" for rank, p in zip(ranks, line, strict=True)]
             for row, line in zip(rows, probability, strict=True)]
     # Colours span 0 to the largest probability shown (rounded up to 10 %), so that
-    # spread-out acceptabilities stay readable.
+    # spread-out acceptabilities stay readable; the scale starts at a visible blue, so that
+    # 5 % stands out from the white of 0.
     zmax = min(100.0, max(10.0, 10.0 * float(np.ceil(10 * probability.max())))) if probability.size else 100.0
     figure = go.Figure(go.Heatmap(
-        z=100 * probability, x=ranks, y=rows, zmin=0, zmax=zmax, colorscale="Blues",
+        z=100 * probability, x=ranks, y=rows, zmin=0, zmax=zmax, colorscale=ACCEPTABILITY_SCALE,
         colorbar={"title": {"text": "%"}, "ticksuffix": " %"},
         hovertext=text, hoverinfo="text", xgap=1, ygap=1,
     ))

@@ -9,7 +9,8 @@ Kept, each under the session key the pages already use:
 - `reference_<call>`: the profile rank changes are measured against;
 - `shortlist_choices_<call>`: the shortlist's size and constraints under trial (the
   forcings are the president's, in the store);
-- `comparer_dossiers_<call>`: the towns being compared.
+- `comparer_dossiers_<call>`: the towns being compared;
+- `projection`: whether the pages are in « mode projection » (`dashboard.ui.projection`).
 
 A value is kept once the person changed it (a page's default is not); a value that no
 longer reads (an older form, a constraint now invalid) is left out, and the page starts
@@ -82,6 +83,7 @@ KEPT: tuple[KeptValue, ...] = (
               ShortlistChoices.from_settings),
     KeptValue("comparer_dossiers_", True, list, list, _texts),
     KeptValue("trial_", True, bool, bool, _flag, page_default=False),
+    KeptValue("projection", False, bool, bool, _flag, page_default=False),
 )
 
 

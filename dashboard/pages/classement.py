@@ -20,7 +20,7 @@ from dashboard.core.decision import AggregationSettings, DecisionInputs, WeightP
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import EQUAL_WEIGHTS, METHOD_LABELS, WEIGHTING_LABELS
 from dashboard.core.shortlist import ShortlistChoices, default_choices
-from dashboard.core.text import md, md_format
+from dashboard.core.text import md, md_format, md_frame
 from dashboard.services import meeting as meeting_service
 from dashboard.services import reports
 from dashboard.services.meeting import CallData
@@ -28,8 +28,9 @@ from dashboard.store import Store
 from dashboard.store.access import Actor
 from dashboard.ui import meeting
 from dashboard.ui.downloads import offer_download
+from dashboard.ui.projection import hidden_in_projection, projection_on
 from dashboard.ui.session import choices_key
-from dashboard.ui.widgets import CHART_CONFIG, ranking_or_stop
+from dashboard.ui.widgets import CHART_CONFIG, french_numbers, ranking_or_stop
 
 YES_NO: dict[str, bool | None] = {"Tous": None, "Oui": True, "Non": False}
 REFERENCE_HELP = ("Profils enregistrés pour cet appel ; « poids égaux » : tous les critères au même poids, "
@@ -112,9 +113,17 @@ def _render_table(table: pd.DataFrame, filters: mv.RankingFilters, method: str, 
     shown = mv.filter_ranking(table, filters)
     if filters.active:
         st.caption(f"{fr_number(len(shown))} dossier(s) affiché(s) sur {fr_number(len(table))}.")
-    st.dataframe(mv.ranking_display(shown, method), hide_index=True, key="classement_table", width="stretch",
-                 height=min(36 * (len(shown) + 1) + 3, 560),
+    if projection_on():  # a static table in large type, every row in the page
+        st.table(md_frame(mv.ranking_display(shown, method).drop(columns=["Éligibilité", "N° dossier"])
+                          .set_index("Rang")))
+        return shown
+    display = mv.ranking_display(shown, method)
+    score = mv.score_label(method)
+    display[score] = shown["score"].to_numpy(dtype=float)  # a number shown in French: it sorts as one
+    st.dataframe(french_numbers(display, {score: mv.score_decimals(method)}), hide_index=True,
+                 key="classement_table", width="stretch", height=min(36 * (len(shown) + 1) + 3, 560),
                  column_config={"Rang": st.column_config.NumberColumn(format="%d", width="small"),
+                                "Dossier": st.column_config.TextColumn(width="large", pinned=True),
                                 "Évolution": st.column_config.TextColumn(
                                     help=md_format("Places gagnées (▲) ou perdues (▼) par rapport à « {} »",
                                                    reference_name))})
@@ -139,7 +148,9 @@ def _render_contributions(result: scoring.RankResult, table: pd.DataFrame, shown
         return
     count = len(shown)
     if count > 5:
-        count = st.slider("Dossiers dans le graphique", 5, min(count, 85), min(count, 20), key="classement_chart_n")
+        with hidden_in_projection("classement_chart_n"):
+            count = st.slider("Dossiers dans le graphique", 5, min(count, 85), min(count, 20),
+                              key="classement_chart_n")
     ids = shown.index[:count].tolist()
     contributions, caption_md = mv.contribution_frame(result, ids)   # a caption of ours
     ranks, display_names = table["rank"], table["display_name"]
@@ -209,20 +220,22 @@ def main() -> None:
     store, actor, call, inputs, profile = page.store, page.actor, page.call, page.inputs, page.profile
     reference_key, reference_options = _reference_options(store, actor, inputs.call_id)
     result = ranking_or_stop(inputs, profile)
-    top, settings = st.columns([3, 2])
-    _render_reference_choice(settings, reference_key, reference_options, inputs.call_id)
-    reference_name, reference = _reference_ranking(store, actor, inputs)
-    table = decision.ranking_table(inputs, result, reference)
     ineligible = mv.ineligible_table(inputs)
     derogations = mv.derogation_table(inputs)
-    _render_headline(top, table, profile, ineligible, derogations)
-    _render_settings_caption(call, profile, result, reference_name)
-    filters = _render_filters(table)
+    with hidden_in_projection("classement_settings"):
+        top, settings = st.columns([3, 2])
+        _render_reference_choice(settings, reference_key, reference_options, inputs.call_id)
+        reference_name, reference = _reference_ranking(store, actor, inputs)
+        table = decision.ranking_table(inputs, result, reference)
+        _render_headline(top, table, profile, ineligible, derogations)
+        _render_settings_caption(call, profile, result, reference_name)
+        filters = _render_filters(table)
     shown = _render_table(table, filters, profile.method, reference_name)
     _render_derogation_notice(derogations)
     _render_contributions(result, table, shown, mv.criterion_labels(inputs, limit=40))
     _render_out_of_ranking(ineligible, derogations)
-    _render_report(page, result)
+    with hidden_in_projection("classement_report"):
+        _render_report(page, result)
 
 
 main()

@@ -18,6 +18,7 @@ from dashboard.core.labels import METHOD_LABELS
 from dashboard.core.text import md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui import meeting
+from dashboard.ui.projection import hidden_in_projection
 from dashboard.ui.widgets import CHART_CONFIG, ranking_or_stop
 
 
@@ -65,20 +66,29 @@ def _render_values(inputs: DecisionInputs, result: scoring.RankResult, chosen: l
     """The chosen dossiers' values, the best of each row highlighted."""
     st.subheader("Valeurs")
     table, best = mv.comparison_table(inputs, result, chosen, label_limit=50)
+    # Widths that keep four towns in view at 1440 px; a name too long for its column shows in full on hover.
+    widths = {str(c): st.column_config.Column(width=170, help=str(c)) for c in table.columns[2:]}
+    widths[str(table.columns[0])] = st.column_config.Column(width=320, pinned=True)
+    widths[str(table.columns[1])] = st.column_config.Column(width=70)
     st.dataframe(mv.style_comparison(table, best), hide_index=True, key="comparer_table", width="stretch",
-                 height=35 * (len(table) + 1) + 3)
+                 height=35 * (len(table) + 1) + 3, column_config=widths)
     st.caption("En vert et en gras : la meilleure valeur de chaque ligne (selon le sens du critère). "
                "Valeurs brutes ; notes du jury agrégées.")
 
 
 def main() -> None:
-    """The page: the choice of dossiers, then the sentences, the radar and the values."""
+    """The page: the choice of dossiers, then the sentences beside the radar (both above the fold at
+    1280 × 720 in projection mode), then the values."""
     page = meeting.open_meeting_page("Comparer")
     call, inputs, profile = page.call, page.inputs, page.profile
     result = ranking_or_stop(inputs, profile)
-    chosen = _render_choice(call, inputs, result)
-    _render_sentences(inputs, result, chosen)
-    _render_radar(inputs, profile, result, chosen)
+    with hidden_in_projection("comparer_choice"):
+        chosen = _render_choice(call, inputs, result)
+    sentences, radar = st.columns([2, 3])
+    with sentences:
+        _render_sentences(inputs, result, chosen)
+    with radar:
+        _render_radar(inputs, profile, result, chosen)
     _render_values(inputs, result, chosen)
 
 

@@ -38,6 +38,7 @@ from dashboard.ui import meeting
 from dashboard.ui.decisions import decision_form
 from dashboard.ui.downloads import offer_download
 from dashboard.ui.meeting import MeetingPage, open_meeting_page, ranking
+from dashboard.ui.projection import hidden_in_projection
 from dashboard.ui.server import show_refusal
 from dashboard.ui.session import choices_key, shortlist_key
 from scoring import ScoringError
@@ -415,10 +416,12 @@ def main() -> None:
         saved = page.official.choices
     else:
         saved = _saved_choices(page, ranked, page.store.forcings(page.actor, page.call.call_id))
-    widgets = _render_constraints(page, saved, len(ranked.scores), regions)
-    if page.edits_official:
-        widgets = _change_official_choices(page, widgets, saved)
-    forcings = _render_forcings(page, ranked, names)
+    # In projection mode the inputs are hidden (still drawn, so that they hold): the list comes first.
+    with hidden_in_projection("shortlist_inputs"):
+        widgets = _render_constraints(page, saved, len(ranked.scores), regions)
+        if page.edits_official:
+            widgets = _change_official_choices(page, widgets, saved)
+        forcings = _render_forcings(page, ranked, names)
     choices = _with_forcings(widgets, forcings)
     if choices is None:
         st.stop()
@@ -427,8 +430,9 @@ def main() -> None:
     constraints = choices.to_constraints()
     result = _render_selection(page, ranked, choices, constraints, regions)
     selected = _keep_shortlist(page, choices, constraints, result)
-    _render_decisions(page, ranked, selected, names)
-    _render_export(page, ranked, result, constraints, forcings)
+    with hidden_in_projection("shortlist_decisions"):
+        _render_decisions(page, ranked, selected, names)
+        _render_export(page, ranked, result, constraints, forcings)
 
 
 main()

@@ -22,6 +22,7 @@ from dashboard.core.shortlist import default_size
 from dashboard.core.text import md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui.meeting import open_meeting_page
+from dashboard.ui.projection import hidden_in_projection
 from dashboard.ui.session import shortlist_key
 from dashboard.ui.widgets import CHART_CONFIG
 from scoring import ScoringError
@@ -164,16 +165,22 @@ def _render_top_table(inputs: DecisionInputs, result: SensitivityResult, order: 
     }, index=pd.Index(order, name="Identifiant"))
     styled = table.style.format({"Probabilité": _percent_cell, "Rang moyen": _rank_cell})
     st.dataframe(styled, width="stretch", key="sens_top_table",
-                 column_config={"Probabilité": st.column_config.NumberColumn(
-                     "Probabilité", help=f"Part des tirages où le dossier est dans les {fr_number(top)} premiers.")})
+                 column_config={"Dossier": st.column_config.TextColumn(width=360, pinned=True),
+                                "Région": st.column_config.TextColumn(width=200),
+                                "Dans les N premiers aujourd'hui": st.column_config.TextColumn(width=110),
+                                "Probabilité": st.column_config.NumberColumn(
+                                    "Probabilité", width=100,
+                                    help=f"Part des tirages où le dossier est dans les {fr_number(top)} premiers."),
+                                "Rang moyen": st.column_config.NumberColumn(width=100)})
 
 
 def main() -> None:
     """The page: scope, settings, key figures, stability, acceptability, top-N table."""
     page = open_meeting_page("Sensibilité")
     call, inputs, profile = page.call, page.inputs, page.profile
-    eligible = _render_scope(call, inputs, profile)
-    settings = _render_settings(call, inputs, eligible)
+    with hidden_in_projection("sensitivity_settings"):
+        eligible = _render_scope(call, inputs, profile)
+        settings = _render_settings(call, inputs, eligible)
     result = _analysis(inputs, profile, settings)
     names = inputs.display_names
     order = result.expected_rank.sort_values(kind="stable").index

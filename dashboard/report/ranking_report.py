@@ -27,7 +27,7 @@ import pandas as pd
 import dashboard
 import scoring
 from dashboard.core import decision, views
-from dashboard.core.charts import criterion_colours
+from dashboard.core.charts import OTHERS, distinct_colours, grouped_contributions
 from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_date, fr_datetime, fr_number, is_missing
 from dashboard.report import pdf_sections as sections
@@ -86,8 +86,9 @@ def _contributions(doc: PdfDocument, inputs: DecisionInputs, ranking: scoring.Ra
     names = inputs.display_names
     rows = [f"{fr_number(ranking.ranks[i])}. {views.short_text(names.get(i, i), 34)}" for i in ids]
     doc.paragraph(f"Les {fr_number(len(ids))} premiers du classement. {caption}", size=8.5)
-    doc.stacked_bars(rows, frame[[c for c in frame.columns if c in labels]], criterion_colours(list(labels)),
-                     labels, "Q : S = somme des segments" if ranking.method == "vikor" else "Contribution au score")
+    grouped = grouped_contributions(frame[[c for c in frame.columns if c in labels]])
+    doc.stacked_bars(rows, grouped, distinct_colours(list(grouped.columns)), {**labels, OTHERS: "Autres critères"},
+                     "Q : S = somme des segments" if ranking.method == "vikor" else "Contribution au score")
 
 
 def build_ranking_report(*, call: Mapping[str, Any], inputs: DecisionInputs, profile: WeightProfile,

@@ -21,6 +21,7 @@ from dashboard.services.accounts import MIN_PASSWORD_LENGTH, change_own_password
 from dashboard.store.access import PERMISSIONS, Action, Actor, may
 from dashboard.ui.live import SEANCE_PATH, follow_seance, note_clock
 from dashboard.ui.login import post_to_route, reload_page, render_login_page
+from dashboard.ui.projection import render_projection_switch
 from dashboard.ui.server import CURRENT_PAGE_KEY, show_refusal
 from dashboard.ui.session import end_of_run, end_session, get_store, session_token, signed_in_actor
 from dashboard.ui.workspace import keep_working_state, reset_working_state, restore_working_state
@@ -145,7 +146,7 @@ def _render_reset(actor: Actor) -> None:
     with st.popover("Mes réglages", icon=":material/restart_alt:"):
         st.caption("Gardés pour vous d'une connexion à l'autre : l'appel choisi, l'agrégation des notes, la "
                    "pondération en cours (enregistrée ou non), le profil de référence, la taille et les "
-                   "contraintes de la liste restreinte, les dossiers comparés.")
+                   "contraintes de la liste restreinte, les dossiers comparés, le mode projection.")
         if st.button("Réinitialiser mes réglages", key="reset_working_state"):
             reset_working_state(get_store(), actor)
             if session_token() is None:
@@ -193,6 +194,7 @@ def main() -> None:
     navigation = build_navigation(actor, seance_open)
     if actor is not None:
         _render_user_box(actor)
+        render_projection_switch()
         with st.sidebar:
             follow_seance()
     st.session_state[CURRENT_PAGE_KEY] = f"/{navigation.url_path}"

@@ -34,6 +34,7 @@ from dashboard.services.meeting import CallData, Official
 from dashboard.store import Store
 from dashboard.store.access import Actor, may
 from dashboard.ui.aggregation import aggregation_settings
+from dashboard.ui.projection import hidden_in_projection
 from dashboard.ui.server import show_refusal
 from dashboard.ui.session import current_call, profile_key, reference_key, trial_key
 
@@ -216,5 +217,6 @@ def open_meeting_page(title: str) -> MeetingPage:
     trial = official is not None and in_trial(call.call_id)
     profile = official.profile if official is not None and not trial else personal_profile(store, actor, inputs)
     page = MeetingPage(store, actor, call, inputs, profile, official, trial)
-    _official_banner(page)
+    with hidden_in_projection("official_banner"):
+        _official_banner(page)
     return page
