@@ -16,7 +16,7 @@ from dashboard.store.access import Actor
 from dashboard.ui.documents import render_documents
 from dashboard.ui.session import current_call
 from dashboard.ui.shell import CHOOSE
-from dashboard.ui.widgets import dossier_card
+from dashboard.ui.widgets import dossier_card, french_numbers
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,15 @@ def _render_table(shown: pd.DataFrame, total: int) -> None:
         "Candidat": shown["display_name"],
         "Type": shown["kind"].map(KIND_LABELS).fillna(shown["kind"]),
         "Région": analysis.territory_labels(shown),
-        "Population": shown["population"].map(fr_number),
+        "Population": shown["population"].astype("Int64"),
         "Concept d'antenne": shown["antenna_concept"],
         "Filières": shown["sectors"],
         "Décision historique": shown["historical_decision"].fillna("–"),
     })
     st.caption(f"{fr_number(len(shown))} dossier(s) sur {fr_number(total)}")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(french_numbers(table, {"Population": 0}), hide_index=True, width="stretch",
+                 column_config={"Candidat": st.column_config.TextColumn(width="large", pinned=True),
+                                "Filières": st.column_config.TextColumn(width="large")})
 
 
 def _render_card(store: Store, actor: Actor, call: CallData, shown: pd.DataFrame) -> None:

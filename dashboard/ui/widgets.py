@@ -3,8 +3,13 @@ register, the current ranking of a meeting page (or its error), and the charts' 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, cast
+
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import scoring
 from dashboard.core import analysis
@@ -19,6 +24,18 @@ from dashboard.ui import meeting
 # Every chart without Plotly's toolbar (English tooltips, and a PNG download that would bypass
 # `downloads.offer_download`): zoom and hover remain.
 CHART_CONFIG: dict[str, object] = {"displayModeBar": False, "displaylogo": False}
+
+
+def french_numbers(frame: pd.DataFrame, decimals: Mapping[str, int]) -> Styler:
+    """The frame for `st.dataframe` with these number columns shown in French (« 12 345,6 », whatever
+    the browser's language) and still numbers underneath: they sort as numbers and align right."""
+    formats: dict[Any, str | Callable[[object], str] | None] = {
+        column: partial(_french_cell, decimals=places) for column, places in decimals.items()}
+    return frame.style.format(formats)
+
+
+def _french_cell(value: object, decimals: int) -> str:
+    return fr_number(cast(float, value), decimals)
 
 
 def dossier_card(row: pd.Series, values: pd.DataFrame, criteria: pd.DataFrame, with_values: bool = True) -> None:

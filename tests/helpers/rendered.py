@@ -38,3 +38,13 @@ def as_read(markdown: Any) -> str:
     """The text a Markdown string shows, its bold marks (« **…** ») read too; an escaped
     asterisk stays an asterisk, as the reader sees it."""
     return rendered(_BOLD.sub("", str(markdown)))
+
+
+def displayed_frame(element: Any) -> pd.DataFrame:
+    """What an `st.dataframe` given a pandas Styler shows in its cells (the Styler's display text,
+    « 0,714 »), while ``element.value`` keeps the numbers the table sorts by."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    shown = convert_arrow_bytes_to_pandas_df(element.proto.arrow_data.styler.display_values)
+    shown.columns = element.value.columns
+    return shown

@@ -20,7 +20,7 @@ from dashboard.services import meeting
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.apptest import PAGES, account, signed_in_page
-from tests.helpers.rendered import rendered
+from tests.helpers.rendered import displayed_frame, rendered
 
 CALL = "AMI1"
 
@@ -49,6 +49,11 @@ def _inputs(store: Store, actor=OPERATOR) -> decision.DecisionInputs:
 
 def _ranking(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+
+
+def _shown_ranking(at: AppTest) -> pd.DataFrame:
+    """The ranking table as its cells read (the score in French)."""
+    return displayed_frame(next(d for d in at.dataframe if "Rang" in d.value.columns))
 
 
 def _leader(at: AppTest) -> str:
@@ -173,7 +178,7 @@ def test_weighted_product_names_the_criteria_it_cannot_use(demo: Store) -> None:
     _no_failure(at)
     ranking = _page("classement", juror, at.session_state[f"profile_{CALL}"]).run()
     _no_failure(ranking)
-    assert re.fullmatch(r"0,\d{5}", _ranking(ranking).iloc[0]["Score"])
+    assert re.fullmatch(r"0,\d{5}", _shown_ranking(ranking).iloc[0]["Score"])
 
 
 def test_ahp_grid_shows_reciprocals_and_names_the_inconsistent_pair(demo: Store) -> None:
@@ -479,7 +484,9 @@ def test_classement_contributions_and_rank_changes(demo: Store) -> None:
         change = int(reference[dossier] - table.at[dossier, "Rang"])
         assert table.at[dossier, "Évolution"] == mv.rank_change_label(change)
     assert any(v.startswith("▲") for v in table["Évolution"]) and any(v.startswith("▼") for v in table["Évolution"])
-    assert re.fullmatch(r"0,\d{3}", table.iloc[0]["Score"])
+    assert re.fullmatch(r"0,\d{3}", _shown_ranking(at).iloc[0]["Score"])
+    # The score is a number underneath (it sorts as one), shown in French.
+    assert table["Score"].dtype == float and table["Score"].is_monotonic_decreasing
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [t["type"] for t in chart["data"]] == ["bar"] * 3
     assert chart["data"][0]["name"].startswith("C02 — Distance") and chart["layout"]["barmode"] == "relative"
