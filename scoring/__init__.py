@@ -5,7 +5,8 @@ except the CLI `python -m scoring`):
 
 * `rank(matrix, spec)` ranks alternatives by WSM, WPM, TOPSIS, VIKOR or
   PROMETHEE II (`scoring.ranking`, maths in `scoring.methods`);
-* `weights(method, **kwargs)` gives criteria weights: equal, points, AHP,
+* `weights(method, **kwargs)` gives criteria weights: equal, points, AHP (flat,
+  or by groups of criteria with `groups=`),
   ROC, entropy, CRITIC (`scoring.weighting`);
 * `aggregate_ratings(ratings, ...)` turns juror ratings into values with
   agreement statistics and a per-dossier disagreement score (`scoring.ratings`);

@@ -83,7 +83,7 @@ KEPT: tuple[KeptValue, ...] = (
               ShortlistChoices.from_settings),
     KeptValue("comparer_dossiers_", True, list, list, _texts),
     KeptValue("trial_", True, bool, bool, _flag, page_default=False),
-    KeptValue("projection", False, bool, bool, _flag, page_default=False),
+    KeptValue("projection", False, bool, bool, _flag),
 )
 
 

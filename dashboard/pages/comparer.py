@@ -15,7 +15,7 @@ from dashboard.core import views as mv
 from dashboard.core.decision import DecisionInputs, WeightProfile
 from dashboard.core.formatting import fr_number
 from dashboard.core.labels import METHOD_LABELS
-from dashboard.core.text import md_format
+from dashboard.core.text import md, md_format
 from dashboard.services.meeting import CallData
 from dashboard.ui import meeting
 from dashboard.ui.projection import hidden_in_projection
@@ -67,7 +67,7 @@ def _render_values(inputs: DecisionInputs, result: scoring.RankResult, chosen: l
     st.subheader("Valeurs")
     table, best = mv.comparison_table(inputs, result, chosen, label_limit=50)
     # Widths that keep four towns in view at 1440 px; a name too long for its column shows in full on hover.
-    widths = {str(c): st.column_config.Column(width=170, help=str(c)) for c in table.columns[2:]}
+    widths = {str(c): st.column_config.Column(width=170, help=md(str(c))) for c in table.columns[2:]}
     widths[str(table.columns[0])] = st.column_config.Column(width=320, pinned=True)
     widths[str(table.columns[1])] = st.column_config.Column(width=70)
     st.dataframe(mv.style_comparison(table, best), hide_index=True, key="comparer_table", width="stretch",

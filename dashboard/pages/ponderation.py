@@ -416,8 +416,9 @@ def _render_weights(inputs: DecisionInputs, profile: WeightProfile, labels: Labe
     st.subheader("Poids normalisés")
     normalised = mv.normalised_weights(profile, inputs)
     left, right = st.columns([1, 1])
+    names = mv.criterion_labels(inputs, limit=55)
     left.dataframe(pd.DataFrame({
-        "Critère": [mv.criterion_labels(inputs, limit=55)[c] for c in normalised.index],
+        "Critère": [names[c] for c in normalised.index],
         "Poids": [fr_percent(w, 1) for w in normalised],
     }), hide_index=True, key="pond_weights", width="stretch", height=35 * (len(normalised) + 1) + 3)
     right.plotly_chart(charts.weights_bar(normalised, labels.short), key="pond_weights_chart", width="stretch",

@@ -192,13 +192,13 @@ def main() -> None:
         note_clock()
         seance_open = bool(get_store().open_seances(actor))
     navigation = build_navigation(actor, seance_open)
-    if actor is not None:
-        _render_user_box(actor)
-        render_projection_switch()
-        with st.sidebar:
-            follow_seance()
-    st.session_state[CURRENT_PAGE_KEY] = f"/{navigation.url_path}"
     try:
+        if actor is not None:
+            _render_user_box(actor)
+            render_projection_switch()
+            with st.sidebar:
+                follow_seance()
+        st.session_state[CURRENT_PAGE_KEY] = f"/{navigation.url_path}"
         navigation.run()
     finally:
         if actor is not None:

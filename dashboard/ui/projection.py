@@ -32,11 +32,17 @@ html {{ font-size: 20px !important; }}
 
 
 def _read_address() -> None:
-    """`?projection=1` or `?projection=0` sets the mode once, then leaves the address."""
+    """`?projection=1` or `?projection=0` sets the mode once, then leaves the address. In a tab's
+    first run the page's default (off) is seen first and the run starts again, so that the
+    working state keeps the address's choice as the person's (`dashboard.core.workspace`)."""
     given = st.query_params.get(PARAM)
-    if given in ("1", "0"):
-        st.session_state[PROJECTION_KEY] = given == "1"
-        st.query_params.pop(PARAM, None)
+    if given not in ("1", "0"):
+        return
+    if PROJECTION_KEY not in st.session_state:
+        st.session_state[PROJECTION_KEY] = False
+        st.rerun()
+    st.session_state[PROJECTION_KEY] = given == "1"
+    st.query_params.pop(PARAM, None)
 
 
 def projection_on() -> bool:

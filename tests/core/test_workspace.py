@@ -18,7 +18,7 @@ def test_each_kept_value_reads_back_as_it_was() -> None:
     session = {"selected_call": "AMI2", "aggregation": AggregationSettings("median", True),
                "profile_AMI1": PROFILE, "reference_AMI1": "profil du jury",
                "shortlist_choices_AMI1": CHOICES, "comparer_dossiers_AMI1": ["AMI1-001", "AMI1-007"],
-               "trial_AMI1": True}
+               "trial_AMI1": True, "projection": True}
     stored = workspace.encode_all(session)
     assert set(stored) == set(session)
     restored = {key: workspace.decode(key, text) for key, text in stored.items()}
@@ -28,6 +28,7 @@ def test_each_kept_value_reads_back_as_it_was() -> None:
     assert restored["reference_AMI1"] == "profil du jury"
     assert restored["comparer_dossiers_AMI1"] == ["AMI1-001", "AMI1-007"]
     assert restored["trial_AMI1"] is True  # the person's « essai personnel », on every page and session
+    assert restored["projection"] is True  # « mode projection », until the person leaves it
     # The forcings are the president's, in the store: only the choices under trial are kept.
     assert restored["shortlist_choices_AMI1"] == ShortlistChoices(size=12, every_region=True, min_overseas=6,
                                                                   min_ti_share=0.67, max_per_region=3)

@@ -20,6 +20,7 @@ from tests.helpers.browser import (
 
 PRESIDENT = "helene.marchetti"
 OVERSEAS = "Minimum d'outre-mer"
+DEFAULT_OVERSEAS = "6"   # the page's default on the demo: 6 of 55, the 2019 laureates' proportion
 # The shortlist's « Outre-mer » metric shows at least the minimum asked for.
 _OVERSEAS_SHOWN = """minimum => [...document.querySelectorAll('[data-testid="stMetric"]')]
     .filter(box => box.innerText.includes('Outre-mer'))
@@ -35,8 +36,8 @@ def test_reload_new_tab_deep_link_media_and_sign_out(page, browser, app_url: str
                                                      demo_db: Path) -> None:
     sign_in(page, app_url, PRESIDENT)
     open_page(page, "Liste restreinte")
-    minimum = page.get_by_label(OVERSEAS)
-    assert minimum.input_value() == "0"
+    minimum = page.get_by_role("spinbutton", name=OVERSEAS)
+    assert minimum.input_value() == DEFAULT_OVERSEAS
     wanted = str(int(metric(page, "Outre-mer")) + 1)  # one more than the list holds: the page shows it
     minimum.fill(wanted)
     minimum.press("Enter")
@@ -47,12 +48,12 @@ def test_reload_new_tab_deep_link_media_and_sign_out(page, browser, app_url: str
 
     page.reload()
     _signed_in_on(page, "/liste-restreinte")
-    assert page.get_by_label(OVERSEAS).input_value() == wanted
+    assert page.get_by_role("spinbutton", name=OVERSEAS).input_value() == wanted
 
     tab = page.context.new_page()
     tab.goto(app_url + "/liste-restreinte")
     _signed_in_on(tab, "/liste-restreinte")
-    assert tab.get_by_label(OVERSEAS).input_value() == wanted
+    assert tab.get_by_role("spinbutton", name=OVERSEAS).input_value() == wanted
     # A deep link opened while signed in: the dossier asked for, no log-in form.
     tab.goto(app_url + "/notation?dossier=AMI1-002")
     _signed_in_on(tab, "/notation")
@@ -73,14 +74,14 @@ def test_reload_new_tab_deep_link_media_and_sign_out(page, browser, app_url: str
     # The constraint stays until the president resets it (the shared server's other tests start clean).
     reset_working_state(page, "/liste-restreinte")
     assert "reglages" not in page.url
-    assert page.get_by_label(OVERSEAS).input_value() == "0"
+    assert page.get_by_role("spinbutton", name=OVERSEAS).input_value() == DEFAULT_OVERSEAS
 
     sign_out(page)
     assert "jury_session" not in {cookie["name"] for cookie in page.context.cookies(app_url)}
     page.go_back()
     page.get_by_role("button", name="Se connecter").wait_for()
     assert page.get_by_role("button", name="Se déconnecter").count() == 0
-    assert page.get_by_label(OVERSEAS).count() == 0
+    assert page.get_by_role("spinbutton", name=OVERSEAS).count() == 0
 
     logs = app_log.read_text() + "".join(p.read_text() for p in demo_db.parent.glob("*.log"))
     assert DEMO_PASSWORD not in logs

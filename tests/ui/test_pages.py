@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Database
 from dashboard.store.access import OPERATOR, Actor
-from tests.helpers.rendered import rendered
+from tests.helpers.rendered import displayed_frame, rendered
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
 
@@ -52,6 +52,11 @@ def test_dossiers_page_filters_and_shows_a_card(app_db: Path) -> None:
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 3
+    # Population is a number (it sorts as one in the browser) shown in French.
+    assert str(table["Population"].dtype) == "Int64"
+    shown = displayed_frame(at.dataframe[0])
+    for number, text in zip(table["Population"], shown["Population"], strict=True):
+        assert text == f"{number:,}".replace(",", "\u202f")
     at.multiselect(key="dossiers_regions").set_value(["La Réunion"]).run()
     table = at.dataframe[0].value
     assert table["Candidat"].tolist() == ["Saint-Joseph (974)"]
