@@ -40,6 +40,7 @@ from dashboard.ui.widgets import dossier_card
 SCORES = [1, 2, 3, 4, 5]
 SCORE_HELP = "1 : très insuffisant · 2 : insuffisant · 3 : correct · 4 : bon · 5 : excellent"
 STALE_KEY = "notation_stale"
+CALIBRATION_OPEN = "notation_calibration_open"
 RAPPORTEUR_PREFIX = "Rapporteur · "
 RAPPORTEURS_ONLY_NOTE = ("Pour cet appel, seuls les rapporteurs d'un dossier le notent : vous ne pouvez noter que "
                          "vos dossiers de rapporteur.")
@@ -167,8 +168,12 @@ def _render_progress(store: Store, actor: Actor, call_id: str, done: int, total:
 
 
 def _render_calibration(store: Store, actor: Actor, call_id: str, labels: dict[str, str]) -> None:
-    """How the user uses the scale beside the other jurors, per jury criterion, folded."""
-    with st.expander("Votre usage de l'échelle (calibrage)"):
+    """How the user uses the scale beside the other jurors, per jury criterion, folded: computed only
+    while it is open (every rating rerun would otherwise read the whole call's scores for it)."""
+    strip = st.expander("Votre usage de l'échelle (calibrage)", key=CALIBRATION_OPEN, on_change="rerun")
+    if not strip.open:
+        return
+    with strip:
         st.caption(CALIBRATION_NOTE)
         table = calibration_table(store.calibration_scores(actor, call_id), labels)
         if table.empty:

@@ -48,6 +48,7 @@ from scoring.weighting import CR_THRESHOLD
 W = "pond_w_"            # prefix of the editor's widget keys
 SYNCED = "pond_synced"   # « call:fingerprint » of the profile the widgets were last built from
 CONFIRM = "pond_confirm"  # fingerprint of the inconsistent profile waiting for its « profil du jury » confirmation
+PROFILES_TAB = "pond_profiles_tab"  # the open tab of « Profils enregistrés »: only that one is drawn
 
 
 @dataclass(frozen=True)
@@ -553,16 +554,22 @@ def _render_compare(page: MeetingPage, profile: WeightProfile, current: scoring.
 
 
 def _render_profiles(page: MeetingPage, profile: WeightProfile, current: scoring.RankResult | None) -> None:
+    """Save, load, compare: only the open tab is drawn (the comparison ranks the call a second time)."""
     st.subheader("Profils enregistrés")
-    save_tab, load_tab, compare_tab = st.tabs(["Enregistrer", "Charger", "Comparer"])
-    with save_tab:
-        _render_save(page, profile)
+    save_tab, load_tab, compare_tab = st.tabs(["Enregistrer", "Charger", "Comparer"], key=PROFILES_TAB,
+                                              on_change="rerun")
+    if save_tab.open:
+        with save_tab:
+            _render_save(page, profile)
+        return
     saved = page.store.weight_profiles(page.actor, page.inputs.call_id)
     choices = [str(n) for n in saved["name"]] + [EQUAL_WEIGHTS]
-    with load_tab:
-        _render_load(page, saved, choices)
-    with compare_tab:
-        _render_compare(page, profile, current, saved, choices)
+    if load_tab.open:
+        with load_tab:
+            _render_load(page, saved, choices)
+    if compare_tab.open:
+        with compare_tab:
+            _render_compare(page, profile, current, saved, choices)
 
 
 def main() -> None:

@@ -114,14 +114,25 @@ class Scan:
             assert self.used == set(self.allowed), set(self.allowed) - self.used
 
 
+_TAB_DRAWN = """tab => {
+  const panel = document.getElementById(tab.getAttribute('aria-controls'));
+  const app = document.querySelector('[data-testid="stApp"]');
+  return tab.getAttribute('aria-selected') === 'true' && !!panel
+    && !!panel.querySelector('[data-testid="stElementContainer"]')
+    && !!app && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]');
+}"""
+
+
 def _check_other_tabs(page: Any, scan: Scan, where: str) -> None:
-    """Each tab after the first of the page (what a tab holds is drawn, hidden, with the page)."""
+    """Each tab after the first of the page, once its content is there (drawn, hidden, with the page, or,
+    for tabs drawn only when open as on /ponderation, by the rerun the click asks for)."""
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')
     for index in range(1, tabs.count()):
         tab = tabs.nth(index)
         name = tab.inner_text()
         tab.click()
-        page.wait_for_function("tab => tab.getAttribute('aria-selected') === 'true'", arg=tab.element_handle())
+        page.wait_for_function(_TAB_DRAWN, arg=tab.element_handle())
         scan.check(page, f"{where}, onglet « {name} »")
 
 

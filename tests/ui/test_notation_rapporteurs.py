@@ -111,6 +111,12 @@ def test_a_juror_who_is_no_rapporteur_sees_the_page_as_before(demo: Store) -> No
     assert not any("Rapporteur · " in o for o in at.selectbox(key="notation_dossier").options)
 
 
+def _calibration_opened(page: AppTest) -> AppTest:
+    """The page with the calibration strip unfolded, as a click on its title leaves it."""
+    page.session_state["notation_calibration_open"] = True
+    return page
+
+
 def _calibration(at: AppTest) -> pd.DataFrame:
     (expander,) = [e for e in at.expander if e.label == CALIBRATION]
     (frame,) = [d.value for d in expander.dataframe]
@@ -119,7 +125,7 @@ def _calibration(at: AppTest) -> pd.DataFrame:
 
 def test_the_calibration_strip_shows_the_jurors_own_mean(demo: Store) -> None:
     juror = account(demo, "celine.ravaud")
-    at = signed_in_page(PAGE, juror, "AMI1").run()
+    at = _calibration_opened(signed_in_page(PAGE, juror, "AMI1")).run()
     own = demo.own_ratings(juror, "AMI1")
     assert not own.empty
     table = _calibration(at)
@@ -134,7 +140,15 @@ def test_the_calibration_strip_shows_the_jurors_own_mean(demo: Store) -> None:
 
 def test_the_calibration_strip_waits_for_a_first_score(demo: Store) -> None:
     juror = account(demo, "celine.ravaud")
-    at = signed_in_page(PAGE, juror, "AMI2-P3").run()
+    at = _calibration_opened(signed_in_page(PAGE, juror, "AMI2-P3")).run()
     (expander,) = [e for e in at.expander if e.label == CALIBRATION]
     assert [i.value for i in expander.info] == ["Pas encore de notes"]
     assert not expander.dataframe
+
+
+def test_the_folded_calibration_strip_is_not_computed(demo: Store) -> None:
+    juror = account(demo, "celine.ravaud")
+    at = signed_in_page(PAGE, juror, "AMI1").run()
+    (expander,) = [e for e in at.expander if e.label == CALIBRATION]
+    assert not expander.dataframe and not expander.caption
+    assert _calibration(_calibration_opened(at).run()).shape[0] == len(_jury_criteria(demo))

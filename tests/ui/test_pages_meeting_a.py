@@ -42,6 +42,12 @@ def _page(name: str, actor, profile: WeightProfile | None = None) -> AppTest:
     return at
 
 
+def _tab(at: AppTest, label: str) -> AppTest:
+    """The page again with the tab `label` of « Profils enregistrés » open, as a click on it leaves it."""
+    at.session_state["pond_profiles_tab"] = label
+    return at.run()
+
+
 def _inputs(store: Store, actor=OPERATOR) -> decision.DecisionInputs:
     """The call's inputs as `actor` sees them (a juror's ratings view leaves out their recused dossiers)."""
     return meeting.call_inputs(store, actor, meeting.load_call(store, actor, CALL), AggregationSettings())
@@ -274,7 +280,7 @@ def test_a_flat_ahp_profile_saved_before_the_groups_still_loads(demo: Store) -> 
     old = {"method": "wsm", "enabled": criteria, "weights": dict.fromkeys(criteria, 0.25), "preferences": {},
            "v": 0.5, "missing": "mean", "weighting": {"mode": "ahp", "pairwise": judgements}}
     demo.save_weight_profile(juror, CALL, "ancien profil AHP", old)
-    at = _page("ponderation", juror).run()
+    at = _tab(_page("ponderation", juror).run(), "Charger")
     at.selectbox(key="pond_load_choice").set_value("ancien profil AHP")
     at.button(key="pond_load").click().run()
     _no_failure(at)
@@ -393,8 +399,9 @@ def test_direction_reads_without_save_buttons(demo: Store) -> None:
     at = _page("ponderation", direction).run()
     _no_failure(at)
     keys = [b.key for b in at.button]
-    assert "pond_save" not in keys and "pond_save_jury" not in keys and "pond_load" in keys
+    assert "pond_save" not in keys and "pond_save_jury" not in keys
     assert any("Consultation seule" in rendered(i.value) for i in at.info)
+    assert "pond_load" in [b.key for b in _tab(at, "Charger").button]
 
 
 def test_load_resets_the_editor_and_compare_shows_both_profiles(demo: Store) -> None:
@@ -405,6 +412,8 @@ def test_load_resets_the_editor_and_compare_shows_both_profiles(demo: Store) -> 
     demo.save_weight_profile(juror, CALL, "Distance d'abord", saved.to_dict())
     at = _page("ponderation", juror).run()
     assert at.selectbox(key="pond_w_method").value == "wsm"
+    assert "pond_load_choice" not in [b.key for b in at.selectbox]   # the closed tabs are not drawn
+    at = _tab(at, "Charger")
     at.selectbox(key="pond_load_choice").set_value("Distance d'abord")
     at.button(key="pond_load").click().run()
     _no_failure(at)
@@ -415,6 +424,7 @@ def test_load_resets_the_editor_and_compare_shows_both_profiles(demo: Store) -> 
     assert [t.key for t in at.toggle if t.value] == ["pond_w_on_C02", "pond_w_on_J02"]
     assert at.session_state[f"profile_{CALL}"].weights == pytest.approx({"C02": 0.75, "J02": 0.25})
 
+    at = _tab(at, "Comparer")
     at.selectbox(key="pond_compare_with").set_value("poids égaux").run()
     _no_failure(at)
     table = _frame_with(at, "Écart (points)").set_index("Critère")
