@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from dashboard.store.access import Actor, Role
 from dashboard.ui.app import PAGES, offered
 from dashboard.ui.shell import PATTERNS, TRANSLATIONS
-from tests.helpers.browser import open_page, sign_in, wait_drawn
+from tests.helpers.browser import click_tab, open_page, sign_in, wait_drawn
 from tests.helpers.workbooks import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -114,16 +114,6 @@ class Scan:
             assert self.used == set(self.allowed), set(self.allowed) - self.used
 
 
-_TAB_DRAWN = """tab => {
-  const panel = document.getElementById(tab.getAttribute('aria-controls'));
-  const app = document.querySelector('[data-testid="stApp"]');
-  return tab.getAttribute('aria-selected') === 'true' && !!panel
-    && !!panel.querySelector('[data-testid="stElementContainer"]')
-    && !!app && app.dataset.testScriptState === 'notRunning'
-    && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]');
-}"""
-
-
 def _check_other_tabs(page: Any, scan: Scan, where: str) -> None:
     """Each tab after the first of the page, once its content is there (drawn, hidden, with the page, or,
     for tabs drawn only when open as on /ponderation, by the rerun the click asks for)."""
@@ -131,8 +121,7 @@ def _check_other_tabs(page: Any, scan: Scan, where: str) -> None:
     for index in range(1, tabs.count()):
         tab = tabs.nth(index)
         name = tab.inner_text()
-        tab.click()
-        page.wait_for_function(_TAB_DRAWN, arg=tab.element_handle())
+        click_tab(tab)
         scan.check(page, f"{where}, onglet « {name} »")
 
 

@@ -30,16 +30,31 @@ def no_exception(page) -> bool:
     return page.locator('[data-testid="stException"]').count() == 0
 
 
-# The page is drawn: its address shown, the script not running, nothing of the page before left.
-_DRAWN = """path => location.pathname.replace(/\\/$/, '') === path.replace(/\\/$/, '')
-    && document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+# The script is not running and nothing of the screen before is left.
+_SETTLED = """document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
     && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]')"""
+# The page is drawn: its address shown, and settled.
+_DRAWN = f"""path => location.pathname.replace(/\\/$/, '') === path.replace(/\\/$/, '')
+    && {_SETTLED}"""
+# A tab is drawn: selected, its panel holding something, and settled (a tab drawn only when open, as on
+# /ponderation, is filled by the rerun its click asks for; the others were drawn, hidden, with the page).
+_TAB_DRAWN = f"""tab => {{
+    const panel = document.getElementById(tab.getAttribute('aria-controls'));
+    return tab.getAttribute('aria-selected') === 'true'
+        && !!panel?.querySelector('[data-testid="stElementContainer"]') && {_SETTLED};
+}}"""
 
 
 def wait_drawn(page, path: str) -> None:
     """Wait, as a person does, until the page at `path` is drawn: a control touched while the
     page is still being drawn may be redrawn under the finger."""
     page.wait_for_function(_DRAWN, arg=path)
+
+
+def click_tab(tab) -> None:
+    """Open a tab (a Playwright locator of its ``role=tab`` button) and wait until its content is drawn."""
+    tab.click()
+    tab.page.wait_for_function(_TAB_DRAWN, arg=tab.element_handle())
 
 
 def reset_working_state(page, path: str) -> None:
