@@ -30,7 +30,10 @@ the weights were different? » in two ways:
   walking outward from the current weight to the first grid value where the
   set differs, then the change point is located by bisection to 1e-9; a
   change that reverts between two grid values (< 0.005 apart) can be
-  missed.
+  missed. Only when N covers every alternative is every interval [0, 1]
+  at once; a tie for the N-th place puts every tied alternative in the
+  set (``current_top`` is then longer than N and ``boundary_tie`` names
+  them), and the interval closes where the tie breaks.
 
 **Jury uncertainty.** With ``bootstrap_jurors=True`` and ``ratings`` (long
 table: ``juror``, ``dossier``, ``criterion``, ``score``), each draw also
@@ -95,6 +98,9 @@ class SensitivityResult:
     * ``stability``: DataFrame criteria x (weight, low, high), weights as
       fractions of 1; ``stability_method``: ``exact`` or ``bisection``;
     * ``current_top``: ids in the top N at the current weights (best first);
+      longer than N only when several alternatives tie for the N-th place;
+    * ``boundary_tie``: those tied alternatives (best first, then input
+      order) when ``current_top`` is longer than N, else empty;
     * ``weights``: the current normalised weights.
     """
 
@@ -112,6 +118,7 @@ class SensitivityResult:
     stability: pd.DataFrame
     stability_method: str
     current_top: tuple[Any, ...]
+    boundary_tie: tuple[Any, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``rank_acceptability`` {id: [P(rank 1), ...]}, ``top_probability``
@@ -140,6 +147,7 @@ class SensitivityResult:
             },
             "stability_method": self.stability_method,
             "current_top": [_py(i) for i in self.current_top],
+            "boundary_tie": [_py(i) for i in self.boundary_tie],
         }
 
 
@@ -430,16 +438,30 @@ def stability_intervals(
 
     Returns (intervals m x 2, current top-N membership mask, method used:
     ``exact`` or ``bisection``). ``X`` is a validated matrix (see
-    `scoring.ranking.prepare_matrix`).
+    `scoring.ranking.prepare_matrix`). Only when ``top`` covers every
+    alternative is every interval [0, 1] without computation; a tie at the
+    N-th place that pulls more than N alternatives into the set is walked
+    like any other set (the interval then closes where the tie breaks).
     """
     w = spec.weights
     scores0 = _oriented_scores(spec, X, w[None, :])
     in_top = _top_sets(scores0, top)[0]
-    if in_top.all():
+    if top >= X.shape[0]:  # everyone is in the top whatever the weights
         return np.tile([0.0, 1.0], (w.shape[0], 1)) if w.shape[0] > 1 else np.array([[1.0, 1.0]]), in_top, "exact"
     if spec.method == "wsm" and int(in_top.sum()) == top:
         return _stability_exact_wsm(X, spec, w, in_top), in_top, "exact"
     return _stability_bisection(X, spec, w, in_top, top), in_top, "bisection"
+
+
+def _current_top(scores: np.ndarray, in_top: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the current top N (best first, ties in input order) and of those tied for the N-th
+    place when the tie makes the set longer than N (else empty)."""
+    current = np.flatnonzero(in_top)
+    current = current[np.argsort(-scores[current], kind="stable")]
+    if current.size <= top:
+        return current, current[:0]
+    ranks = _ranks(scores[None, :])[0]
+    return current, current[ranks[current] == ranks[current].max()]
 
 
 # --------------------------------------------------------------------------- main entry
@@ -600,9 +622,7 @@ def sensitivity(
     with np.errstate(invalid="ignore", divide="ignore"):
         central_mean = central / first_count[:, None]
     intervals, in_top, stability_method = stability_intervals(X, spec, top)
-    scores0 = _oriented_scores(spec, X, w[None, :])[0]
-    current = np.flatnonzero(in_top)
-    current = current[np.argsort(-scores0[current], kind="stable")]
+    current, tied = _current_top(_oriented_scores(spec, X, w[None, :])[0], in_top, top)
     criteria_index = pd.Index(spec.ids, name="criterion")
     return SensitivityResult(
         method=spec.method,
@@ -621,4 +641,5 @@ def sensitivity(
         ),
         stability_method=stability_method,
         current_top=tuple(_py(i) for i in ids[current]),
+        boundary_tie=tuple(_py(i) for i in ids[tied]),
     )

@@ -156,6 +156,10 @@ def _render_top_table(inputs: DecisionInputs, result: SensitivityResult, order: 
                       top: int) -> None:
     """Each dossier's probability of being in the top N, and its mean rank."""
     st.subheader(f"Probabilité d'être dans les {fr_number(top)} premiers")
+    if result.boundary_tie:
+        tied = " ; ".join(md(names.get(i, i)) for i in result.boundary_tie)
+        st.info(f"Égalité pour la {fr_number(top)}e place entre {tied} : aujourd'hui, les {fr_number(top)} "
+                f"premiers comptent donc {fr_number(len(result.current_top))} dossiers.")
     table = pd.DataFrame({
         "Dossier": [names.get(i, i) for i in order],
         "Région": inputs.attributes["region"].reindex(order).to_numpy(),

@@ -43,7 +43,6 @@ TIE_SPEC: dict[str, Any] = {
 # --------------------------------------------------------------------------- a tie at the boundary
 
 
-@pytest.mark.xfail(strict=True, reason=TIE)
 def test_a_tie_at_the_boundary_is_not_reported_fully_stable() -> None:
     result = sensitivity(TIE_MATRIX, TIE_SPEC, samples=200, seed=1, top=3)
     for criterion in ("c0", "c1"):
@@ -56,7 +55,6 @@ def test_a_tie_at_the_boundary_is_not_reported_fully_stable() -> None:
     assert sorted(ranks[ranks <= 3].index) == ["A", "B", "C"]
 
 
-@pytest.mark.xfail(strict=True, reason=TIE)
 def test_current_top_longer_than_top_says_the_boundary_is_tied() -> None:
     tied = sensitivity(TIE_MATRIX, TIE_SPEC, samples=50, seed=1, top=3)
     assert tied.current_top == ("A", "B", "C", "D")
@@ -67,7 +65,6 @@ def test_current_top_longer_than_top_says_the_boundary_is_tied() -> None:
     assert plain.boundary_tie == ()
 
 
-@pytest.mark.xfail(strict=True, reason=TIE)
 def test_everyone_in_the_top_is_stable_only_when_top_covers_everyone() -> None:
     result = sensitivity(TIE_MATRIX, TIE_SPEC, samples=50, seed=1, top=4)
     assert result.stability[["low", "high"]].to_numpy().tolist() == [[0.0, 1.0], [0.0, 1.0]]
@@ -75,7 +72,6 @@ def test_everyone_in_the_top_is_stable_only_when_top_covers_everyone() -> None:
     assert result.boundary_tie == ()
 
 
-@pytest.mark.xfail(strict=True, reason=TIE)
 def test_sensitivity_cli_on_the_tie_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     matrix = tmp_path / "M.csv"
     spec = tmp_path / "spec.json"
