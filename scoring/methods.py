@@ -38,6 +38,7 @@ __all__ = [
     "promethee2_unicriterion_flows",
     "rank_scores",
     "rank_tolerance",
+    "tie_group_starts",
     "topsis_details",
     "topsis_scores",
     "vikor_details",
@@ -347,16 +348,44 @@ def method_scores(spec: Spec, X: np.ndarray, W: np.ndarray) -> np.ndarray:
     raise AssertionError(f"unreachable: method {spec.method!r} passed Spec validation")
 
 
+def tie_group_starts(ordered: np.ndarray, tolerance: np.ndarray | float) -> np.ndarray:
+    """Where each tie group starts in rows sorted best first (ascending keys), as a boolean mask.
+
+    A tie group is every key within `tolerance` (a scalar or one value per
+    row, shape (k, 1)) of the group's first key, so groups do not chain:
+    keys 0, 0.6t, 1.2t, 1.8t make two groups {0, 0.6t} and {1.2t, 1.8t}, not
+    one. Consecutive gaps find the candidate runs at once; only the rows
+    where a run spans more than the tolerance are walked one key at a time.
+    """
+    keys = np.atleast_2d(ordered)
+    limit = np.broadcast_to(np.asarray(tolerance, dtype=float), (keys.shape[0], 1))
+    n = keys.shape[-1]
+    starts = np.ones(keys.shape, dtype=bool)
+    if n < 2:
+        return starts.reshape(np.shape(ordered))
+    starts[:, 1:] = np.diff(keys, axis=-1) > limit
+    run_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0), axis=-1)
+    first = np.take_along_axis(keys, run_start, axis=-1)
+    for row in np.flatnonzero(((keys - first) > limit).any(axis=-1)):
+        anchor = keys[row, 0]
+        for p in range(1, n):
+            starts[row, p] = keys[row, p] - anchor > limit[row, 0]
+            if starts[row, p]:
+                anchor = keys[row, p]
+    return starts.reshape(np.shape(ordered))
+
+
 def rank_scores(
     scores: np.ndarray, higher_is_better: bool, *, rtol: float = 1e-12, atol: float = 0.0
 ) -> np.ndarray:
     """Integer ranks, 1 = best, ties sharing the smallest rank ('min' method).
 
     `scores` has shape (n,) or (k, n) (ranked along the last axis). A score
-    within max(atol, rtol x max|score|) of the previous one in sorted order
+    within max(atol, rtol x max|score|) of the best score of its tie group
     counts as equal to it, so that rounding noise (0.3 vs
-    0.30000000000000004) does not split a tie. `rank` passes atol = 1e-12 for
-    the methods whose scores lie on a unit scale (all but WPM).
+    0.30000000000000004) does not split a tie; groups do not chain (see
+    `tie_group_starts`). `rank` passes atol = 1e-12 for the methods whose
+    scores lie on a unit scale (all but WPM).
     """
     values = np.asarray(scores, dtype=float)
     key = -values if higher_is_better else values
@@ -366,8 +395,7 @@ def rank_scores(
     if n == 0:
         return np.zeros(values.shape, dtype=np.int64)
     tolerance = np.maximum(atol, rtol * np.abs(values).max(axis=-1, keepdims=True))
-    gap = np.diff(ordered, axis=-1)
-    new_run = np.concatenate((np.ones((*values.shape[:-1], 1), dtype=bool), gap > tolerance), axis=-1)
+    new_run = tie_group_starts(ordered, tolerance.reshape(-1, 1))
     positions = np.broadcast_to(np.arange(n), values.shape)
     run_start = np.maximum.accumulate(np.where(new_run, positions, 0), axis=-1)
     ranks = np.empty(values.shape, dtype=np.int64)

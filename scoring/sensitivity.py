@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.errors import ScoringError
-from scoring.methods import higher_is_better, method_scores
+from scoring.methods import higher_is_better, method_scores, tie_group_starts
 from scoring.ranking import prepare_matrix
 from scoring.spec import Spec, parse_spec
 
@@ -217,22 +217,21 @@ def _sorted_scores(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _descending_ranks_sorted(S: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """For score rows S (k x n, higher better): ascending order and the rank of each sorted position.
 
-    Rank = 1 + number of scores strictly greater, where scores whose
-    consecutive gaps are within 1e-12 x max|score| of the row are equal.
+    Rank = 1 + number of scores strictly greater, where a score within
+    1e-12 x max|score| of the row of the best score of its tie group is
+    equal to it (groups do not chain: `scoring.methods.tie_group_starts`).
     The ranks are None when no row has a tie: position p then has rank n - p.
     """
-    k, n = S.shape
+    n = S.shape[1]
     order, ordered = _sorted_scores(S)
     scale = np.maximum(np.abs(ordered[:, :1]), np.abs(ordered[:, -1:]))
-    separated = np.diff(ordered, axis=1) > _TIE_RTOL * scale
-    if separated.all():
+    tolerance = _TIE_RTOL * scale
+    if (np.diff(ordered, axis=1) > tolerance).all():
         return order, None
-    is_end = np.empty((k, n), dtype=bool)
-    is_end[:, -1] = True
-    is_end[:, :-1] = separated
-    ends = np.where(is_end, np.arange(n), n)
-    run_end = np.minimum.accumulate(ends[:, ::-1], axis=1)[:, ::-1]
-    return order, n - run_end
+    best_first = -ordered[:, ::-1]  # ascending keys, best first
+    starts = tie_group_starts(best_first, tolerance)
+    run_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0), axis=1)
+    return order, (run_start + 1)[:, ::-1]
 
 
 def _ranks(S: np.ndarray) -> np.ndarray:

@@ -95,7 +95,6 @@ NEAR_TIES = 1.0 - np.arange(6) * 0.6e-12
 NEAR_TIE_RANKS = [1, 1, 3, 3, 5, 5]
 
 
-@pytest.mark.xfail(strict=True, reason=CHAIN)
 def test_near_tie_groups_do_not_chain_in_rank_scores() -> None:
     assert rank_scores(NEAR_TIES, True, atol=1e-12).tolist() == NEAR_TIE_RANKS
     assert rank_scores(-NEAR_TIES, False, atol=1e-12).tolist() == NEAR_TIE_RANKS
@@ -103,14 +102,12 @@ def test_near_tie_groups_do_not_chain_in_rank_scores() -> None:
     assert rank_scores(batch, True, atol=1e-12).tolist() == [NEAR_TIE_RANKS, NEAR_TIE_RANKS[::-1]]
 
 
-@pytest.mark.xfail(strict=True, reason=CHAIN)
 def test_near_tie_groups_do_not_chain_in_the_monte_carlo_ranks() -> None:
     batch = np.vstack([NEAR_TIES, NEAR_TIES[::-1], np.arange(6.0)])
     ranks = sensitivity_module._ranks(batch)
     assert ranks.tolist() == [NEAR_TIE_RANKS, NEAR_TIE_RANKS[::-1], [6, 5, 4, 3, 2, 1]]
 
 
-@pytest.mark.xfail(strict=True, reason=CHAIN)
 def test_near_tie_groups_do_not_chain_in_rank() -> None:
     values = np.concatenate((NEAR_TIES, [0.0]))
     matrix = pd.DataFrame({"c": values}, index=[f"A{i}" for i in range(7)])
