@@ -46,6 +46,7 @@ __all__ = [
     "icc_2_1",
     "kendall_w",
     "most_contested",
+    "validate_ratings",
 ]
 
 AGGREGATION_METHODS: tuple[str, ...] = ("mean", "median", "trimmed_mean")
@@ -211,7 +212,10 @@ def _frame_with(value: object, subject: str, table: str, columns: tuple[str, ...
     return value
 
 
-def _validate(ratings: pd.DataFrame) -> pd.DataFrame:
+def validate_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
+    """The long table of juror ratings, checked: the four columns, no empty id, every score a number
+    on the 1-5 scale, one rating per (juror, dossier, criterion). Rows are renumbered 0..n-1 and
+    messages name them from 1 (« Notes, ligne 1 … »); juror ids keep their type (1 and "1" differ)."""
     ratings = _frame_with(ratings, "Les notes doivent", "des notes", _COLUMNS)
     if ratings.empty:
         raise ScoringError("Le tableau des notes est vide.")
@@ -424,7 +428,7 @@ def aggregate_ratings(
     least `spread_threshold`.
     """
     _check_settings(method, min_sample, trim)
-    table = _validate(ratings)
+    table = validate_ratings(ratings)
     flagged: dict[str, str] = {}
     if zscore:
         adjusted_score, flagged = _severity_correction(table, int(min_sample))

@@ -59,9 +59,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.errors import ScoringError
+from scoring.errors import ScoringError, shown
 from scoring.methods import higher_is_better, method_scores, tie_group_starts
 from scoring.ranking import prepare_matrix
+from scoring.ratings import validate_ratings
 from scoring.spec import Spec, parse_spec
 
 __all__ = ["SensitivityResult", "draw_weights", "sensitivity", "stability_intervals"]
@@ -76,7 +77,6 @@ _GRID_POINTS = 201
 _KEY_BITS_MAX = 12
 _LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
 _BISECTION_TOL = 1e-9
-RATING_COLUMNS: tuple[str, ...] = ("juror", "dossier", "criterion", "score")
 
 
 def _py(value: Any) -> Any:
@@ -253,6 +253,25 @@ def _oriented_scores(spec: Spec, X: np.ndarray, W: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- ratings
 
 
+def _rated_criteria(table: pd.DataFrame, rating_criteria: Sequence[str] | None, spec: Spec) -> list[str]:
+    """The criteria replaced by the jurors' means: ``rating_criteria``, else those of the table."""
+    if rating_criteria is None:
+        rated = list(dict.fromkeys(map(str, table["criterion"])))
+    else:
+        if isinstance(rating_criteria, str) or not isinstance(rating_criteria, Sequence):
+            raise ScoringError(f"« rating_criteria » doit être une liste de critères, reçu {shown(rating_criteria)}.")
+        rated = list(dict.fromkeys(map(str, rating_criteria)))
+        if not rated:
+            raise ScoringError("« rating_criteria » est vide : indiquez au moins un critère noté par les jurés.")
+    unknown = [c for c in rated if c not in spec.ids]
+    if unknown:
+        raise ScoringError(
+            f"Notes des jurés : critère « {unknown[0]} » absent de la spécification "
+            f"(critères : {', '.join(spec.ids)})."
+        )
+    return rated
+
+
 def _prepare_ratings(
     ratings: pd.DataFrame,
     rating_criteria: Sequence[str] | None,
@@ -262,65 +281,30 @@ def _prepare_ratings(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Juror tensors for the bootstrap.
 
-    Returns (columns of X replaced, per-juror sums J x (n*c), per-juror
-    counts J x (n*c), base values n*c). Raises French errors on bad tables.
+    The table is checked as `scoring.ratings.validate_ratings` checks it
+    (scores on the 1-5 scale, rows named from 1, juror ids compared with
+    their type). Returns (columns of X replaced, per-juror sums J x (n*c),
+    per-juror counts J x (n*c), base values n*c). Raises French errors on
+    bad tables.
     """
-    if not isinstance(ratings, pd.DataFrame):
-        raise ScoringError(
-            f"Les notes des jurés doivent être un tableau (DataFrame), reçu {type(ratings).__name__}."
-        )
-    absent = [c for c in RATING_COLUMNS if c not in ratings.columns]
-    if absent:
-        raise ScoringError(
-            f"Notes des jurés : colonne manquante « {absent[0]} » (attendu : {', '.join(RATING_COLUMNS)})."
-        )
-    if ratings.empty:
-        raise ScoringError("Notes des jurés : le tableau est vide.")
-    table = ratings[list(RATING_COLUMNS)]
-    criteria_ids = spec.ids
-    if rating_criteria is None:
-        rated = list(dict.fromkeys(map(str, table["criterion"])))
-    else:
-        if isinstance(rating_criteria, str) or not isinstance(rating_criteria, Sequence):
-            raise ScoringError(f"« rating_criteria » doit être une liste de critères, reçu {rating_criteria!r}.")
-        rated = list(dict.fromkeys(map(str, rating_criteria)))
-        if not rated:
-            raise ScoringError("« rating_criteria » est vide : indiquez au moins un critère noté par les jurés.")
-    unknown = [c for c in rated if c not in criteria_ids]
-    if unknown:
-        raise ScoringError(
-            f"Notes des jurés : critère « {unknown[0]} » absent de la spécification "
-            f"(critères : {', '.join(criteria_ids)})."
-        )
+    table = validate_ratings(ratings)
+    rated = _rated_criteria(table, rating_criteria, spec)
     table = table[table["criterion"].astype(str).isin(rated)]
     if table.empty:
         raise ScoringError(f"Notes des jurés : aucune note pour le critère {', '.join(rated)}.")
-    score = pd.to_numeric(table["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(score)
-    if bad.any():
-        row = table.index[np.flatnonzero(bad)[0]]
-        raise ScoringError(
-            f"Notes des jurés, ligne « {row} » : note non numérique ou manquante {_py(table['score'].loc[row])!r}."
-        )
     position = pd.Index(ids).get_indexer(table["dossier"])
     if (position < 0).any():
         row = table.index[np.flatnonzero(position < 0)[0]]
         raise ScoringError(
-            f"Notes des jurés, ligne « {row} » : dossier « {table['dossier'].loc[row]} » absent de la matrice."
+            f"Notes des jurés, ligne {row + 1} : dossier « {table['dossier'].loc[row]} » absent de la matrice."
         )
-    duplicated = table.duplicated(subset=["juror", "dossier", "criterion"])
-    if duplicated.any():
-        row = table.index[np.flatnonzero(duplicated.to_numpy())[0]]
-        raise ScoringError(
-            f"Notes des jurés, ligne « {row} » : le juré « {table['juror'].loc[row]} » a noté deux fois "
-            f"le dossier « {table['dossier'].loc[row]} » sur le critère « {table['criterion'].loc[row]} »."
-        )
-    _, juror_codes = np.unique(table["juror"].astype(str).to_numpy(), return_inverse=True)
-    columns = np.array([criteria_ids.index(c) for c in rated])
+    juror_codes, _ = pd.factorize(table["juror"])  # 1 and "1" are two jurors
+    columns = np.array([spec.ids.index(c) for c in rated])
     crit_code = pd.Index(rated).get_indexer(pd.Index(table["criterion"].astype(str)))
     n, c = len(ids), len(rated)
     J = int(juror_codes.max()) + 1
     flat = position * c + crit_code
+    score = table["score"].to_numpy(dtype=float)
     sums = np.zeros((J, n * c))
     counts = np.zeros((J, n * c))
     np.add.at(sums, (juror_codes, flat), score)

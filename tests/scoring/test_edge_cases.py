@@ -129,7 +129,6 @@ def bootstrap_case(scores: list[Any], jurors: list[Any] | None = None) -> tuple[
     return matrix, spec, ratings
 
 
-@pytest.mark.xfail(strict=True, reason=BOOT)
 @pytest.mark.parametrize(("scores", "line", "value"), [
     ([50, 2, 3, 4], "ligne 1", "50"),
     ([2, -7, 3, 4], "ligne 2", "-7"),
@@ -143,7 +142,6 @@ def test_the_bootstrap_refuses_ratings_off_the_scale(scores: list[Any], line: st
     assert line in message and value in message and "entre 1 et 5" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason=BOOT)
 def test_the_bootstrap_numbers_rows_from_one() -> None:
     matrix, spec, ratings = bootstrap_case(["beaucoup", 2, 3, 4])
     with pytest.raises(ScoringError, match=r"ligne 1\b") as caught:
@@ -151,7 +149,6 @@ def test_the_bootstrap_numbers_rows_from_one() -> None:
     assert "« 0 »" not in str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, reason=TYPES)
 def test_the_bootstrap_keeps_jurors_of_different_types_apart() -> None:
     # Juror 1 prefers d1, juror "1" prefers d2. Merged, every draw averages them into a tie
     # (both always first); apart, d1 is first alone in a quarter of the draws.

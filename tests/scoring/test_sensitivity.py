@@ -411,7 +411,8 @@ def test_bad_settings_get_french_messages(kwargs: dict[str, Any], fragment: str)
 @pytest.mark.parametrize(
     ("ratings", "options", "fragment"),
     [
-        (pd.DataFrame({"dossier": ["A0"], "criterion": ["C1"], "score": [3]}), {}, "colonne manquante « juror »"),
+        (pd.DataFrame({"dossier": ["A0"], "criterion": ["C1"], "score": [3]}), {},
+         "Colonne absente du tableau des notes : juror"),
         (
             pd.DataFrame({"juror": ["J"], "dossier": ["Z9"], "criterion": ["C1"], "score": [3]}),
             {},
@@ -425,19 +426,20 @@ def test_bad_settings_get_french_messages(kwargs: dict[str, Any], fragment: str)
         (
             pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C1"], "score": ["trois"]}),
             {},
-            "note non numérique ou manquante 'trois'",
+            "ligne 1 (juré « J », dossier « A0 », critère « C1 ») : la note doit être un nombre entre 1 et 5, "
+            "reçu 'trois'",
         ),
         (
             pd.DataFrame({"juror": ["J", "J"], "dossier": ["A0", "A0"], "criterion": ["C1", "C1"], "score": [3, 4]}),
             {},
-            "le juré « J » a noté deux fois le dossier « A0 » sur le critère « C1 »",
+            "ligne 2 : le juré « J » a déjà noté le dossier « A0 » sur le critère « C1 »",
         ),
         (
             pd.DataFrame({"juror": ["J"], "dossier": ["A0"], "criterion": ["C1"], "score": [3]}),
             {"rating_criteria": "C1"},
             "doit être une liste",
         ),
-        (pd.DataFrame(columns=["juror", "dossier", "criterion", "score"]), {}, "le tableau est vide"),
+        (pd.DataFrame(columns=["juror", "dossier", "criterion", "score"]), {}, "Le tableau des notes est vide"),
         ([("J", "A0", "C1", 3)], {}, "doivent être un tableau"),
     ],
 )
