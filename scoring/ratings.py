@@ -65,7 +65,8 @@ class RatingsResult:
     ``values``: dossier x criterion frame of aggregated scores (NaN where
     nobody rated). ``adjusted``: the long table with the score actually
     aggregated (``adjusted_score``; equal to ``score`` without z-scores).
-    ``flagged_jurors``: juror -> French reason they were left unnormalised.
+    ``flagged_jurors``: juror (the id as given, so 1 and "1" are two jurors) -> French reason they
+    were left unnormalised.
     ``kendall_w`` and ``icc``: per criterion, NaN when not computable (fewer
     than 2 jurors or 2 dossiers in the complete block, or no variance).
     ``agreement``: per criterion, kendall_w, icc and the size of the block
@@ -86,7 +87,7 @@ class RatingsResult:
 
     values: pd.DataFrame
     adjusted: pd.DataFrame
-    flagged_jurors: dict[str, str]
+    flagged_jurors: dict[Any, str]
     kendall_w: pd.Series
     icc: pd.Series
     agreement: pd.DataFrame
@@ -246,7 +247,7 @@ def validate_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _severity_correction(table: pd.DataFrame, min_sample: int) -> tuple[pd.Series, dict[str, str]]:
+def _severity_correction(table: pd.DataFrame, min_sample: int) -> tuple[pd.Series, dict[Any, str]]:
     """Per-juror z-scores mapped back to the 1-5 scale: z * sd_all + mean_all, clipped to [1, 5].
 
     mean_all and sd_all (ddof = 0) are those of every rating pooled. A juror
@@ -259,15 +260,15 @@ def _severity_correction(table: pd.DataFrame, min_sample: int) -> tuple[pd.Serie
     count = grouped.transform("size")
     mean = grouped.transform("mean")
     sd = grouped.transform(lambda s: s.std(ddof=0))
-    flagged: dict[str, str] = {}
+    flagged: dict[Any, str] = {}  # keyed by the juror id as given: 1 and "1" are two jurors
     for juror, n in table.groupby("juror", sort=False).size().items():
         if n < min_sample:
-            flagged[str(juror)] = (
+            flagged[juror] = (
                 f"{n} note(s), moins que le minimum de {min_sample} : notes laissées telles quelles."
             )
     for juror, juror_sd in table.groupby("juror", sort=False)["score"].std(ddof=0).items():
-        if str(juror) not in flagged and not juror_sd > 0:
-            flagged[str(juror)] = "Toutes ses notes sont identiques : notes laissées telles quelles."
+        if juror not in flagged and not juror_sd > 0:
+            flagged[juror] = "Toutes ses notes sont identiques : notes laissées telles quelles."
     keep_raw = (count < min_sample) | ~(sd > 0) | (pooled_sd == 0)
     z = (table["score"] - mean) / sd.where(sd > 0, 1.0)
     adjusted = (z * pooled_sd + pooled_mean).clip(SCALE_MIN, SCALE_MAX)

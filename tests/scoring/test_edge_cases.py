@@ -158,7 +158,6 @@ def test_the_bootstrap_keeps_jurors_of_different_types_apart() -> None:
     assert first_alone == pytest.approx(0.25, abs=0.03)
 
 
-@pytest.mark.xfail(strict=True, reason=TYPES)
 def test_aggregate_ratings_flags_jurors_of_different_types_apart() -> None:
     rows = [(1, f"d{k}", "c", 1 + k % 5) for k in range(3)]  # too few ratings
     rows += [("1", f"d{k}", "c", 3) for k in range(6)]  # all identical
