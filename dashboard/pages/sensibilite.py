@@ -157,9 +157,9 @@ def _render_top_table(inputs: DecisionInputs, result: SensitivityResult, order: 
     """Each dossier's probability of being in the top N, and its mean rank."""
     st.subheader(f"Probabilité d'être dans les {fr_number(top)} premiers")
     if result.boundary_tie:
-        tied = " ; ".join(md(names.get(i, i)) for i in result.boundary_tie)
-        st.info(f"Égalité pour la {fr_number(top)}e place entre {tied} : aujourd'hui, les {fr_number(top)} "
-                f"premiers comptent donc {fr_number(len(result.current_top))} dossiers.")
+        st.info(md_format("Égalité pour la {}e place entre {} : aujourd'hui, les {} premiers comptent donc "
+                          "{} dossiers.", fr_number(top), " ; ".join(str(names.get(i, i)) for i in result.boundary_tie),
+                          fr_number(top), fr_number(len(result.current_top))))
     table = pd.DataFrame({
         "Dossier": [names.get(i, i) for i in order],
         "Région": inputs.attributes["region"].reindex(order).to_numpy(),
