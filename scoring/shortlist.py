@@ -23,7 +23,9 @@ reported, not silently capped).
 After the solver, a 1-swap local search polishes the solution with exact
 score comparisons (the solver's optimality tolerances are about 1e-7 of the
 score range), and among equally good selections prefers dossiers of the plain
-top N, so that a swap never appears between two equal scores.
+top N, so that a swap never appears between two equal scores, then dossiers
+earlier in the input: equal scores are decided by input order, as in the
+plain top N, never by the solver.
 
 Explanations:
 
@@ -361,12 +363,16 @@ class _Model:
         return x
 
     def polish(self, x: np.ndarray, active: np.ndarray) -> np.ndarray:
-        """1-swap local search with exact comparisons, then ties towards the plain top N.
+        """1-swap local search with exact comparisons, then ties towards the plain top N, then input order.
 
         A swap (i out, j in) is accepted when it keeps every active group
         satisfied and either raises the objective or, at equal objective,
-        brings in a top-N dossier for one outside the top N. Both criteria
-        are lexicographically increasing, so the loop ends.
+        brings in a top-N dossier for one outside the top N or, both being
+        on the same side of it, brings in a dossier earlier in the input
+        than the one it replaces (so equal scores never leave the choice to
+        the solver). The three criteria are lexicographically increasing
+        (objective, top-N members, minus the sum of the selected
+        positions), so the loop ends.
         """
         x = x.copy()
         lb, ub = self._bounds(active)
@@ -381,7 +387,8 @@ class _Model:
                 break
             gain = self.objective[in_idx][None, :] - self.objective[out_idx][:, None]
             tie_gain = self.top_mask[in_idx][None, :].astype(int) - self.top_mask[out_idx][:, None]
-            better = (gain > 0) | ((gain == 0) & (tie_gain > 0))
+            order_gain = out_idx[:, None] - in_idx[None, :]  # > 0: the entering dossier comes first in the input
+            better = (gain > 0) | ((gain == 0) & ((tie_gain > 0) | ((tie_gain == 0) & (order_gain > 0))))
             if not better.any():
                 break
             if A.shape[0]:
@@ -398,6 +405,7 @@ class _Model:
             candidates = better & (score == best_gain)
             if best_gain == 0:
                 candidates &= tie_gain == tie_gain[candidates].max()
+                candidates &= order_gain == order_gain[candidates].max()
             a, b = np.argwhere(candidates)[0]
             x[out_idx[a]] = False
             x[in_idx[b]] = True

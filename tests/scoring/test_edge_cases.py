@@ -172,7 +172,6 @@ def test_aggregate_ratings_flags_jurors_of_different_types_apart() -> None:
 # --------------------------------------------------------------------------- shortlist ties
 
 
-@pytest.mark.xfail(strict=True, reason=ORDER)
 @pytest.mark.parametrize("seed", range(6))
 def test_ties_outside_the_top_n_are_broken_by_input_order(seed: int) -> None:
     ids = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"]
