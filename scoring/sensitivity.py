@@ -156,9 +156,9 @@ class SensitivityResult:
 
 def _check_int(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ScoringError(f"« {name} » doit être un nombre entier, reçu {value!r}.")
+        raise ScoringError(f"« {name} » doit être un nombre entier, reçu {shown(value)}.")
     if value < minimum:
-        raise ScoringError(f"« {name} » doit valoir au moins {minimum}, reçu {value!r}.")
+        raise ScoringError(f"« {name} » doit valoir au moins {minimum}, reçu {shown(value)}.")
     return int(value)
 
 
@@ -455,11 +455,11 @@ def _checked_concentration(concentration: Any) -> float | None:
     if concentration is None:
         return None
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)):
-        raise ScoringError(f"« concentration » doit être un nombre positif, reçu {concentration!r}.")
+        raise ScoringError(f"« concentration » doit être un nombre positif, reçu {shown(concentration)}.")
     value = float(concentration)
     if not (math.isfinite(value) and value > 0):
         raise ScoringError(
-            f"« concentration » doit être un nombre strictement positif et fini, reçu {value!r}."
+            f"« concentration » doit être un nombre strictement positif et fini, reçu {shown(value)}."
         )
     return value
 
@@ -467,7 +467,7 @@ def _checked_concentration(concentration: Any) -> float | None:
 def _check_bootstrap(bootstrap_jurors: Any, ratings: pd.DataFrame | None) -> None:
     """``bootstrap_jurors`` is a bool, and True only with juror ratings."""
     if not isinstance(bootstrap_jurors, bool):
-        raise ScoringError(f"« bootstrap_jurors » doit valoir vrai ou faux, reçu {bootstrap_jurors!r}.")
+        raise ScoringError(f"« bootstrap_jurors » doit valoir vrai ou faux, reçu {shown(bootstrap_jurors)}.")
     if bootstrap_jurors and ratings is None:
         raise ScoringError(
             "« bootstrap_jurors » demande les notes des jurés (« ratings ») : aucune n'est fournie."

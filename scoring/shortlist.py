@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from scoring.errors import ScoringError
+from scoring.errors import ScoringError, shown
 
 __all__ = [
     "ATTRIBUTE_LABELS",
@@ -109,11 +109,6 @@ def _py(value: Any) -> Any:
     return value
 
 
-def _show(value: Any) -> str:
-    """A value as shown in a message (numpy scalars as plain Python values)."""
-    return repr(_py(value))
-
-
 def _plural(count: int | float, word: str) -> str:
     """French plural: 0 and 1 take the singular."""
     return word if abs(count) < 2 else word + "s"
@@ -137,19 +132,19 @@ def _join_fr(items: Sequence[str]) -> str:
 
 def _check_count(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ScoringError(f"{where} : un nombre entier positif ou nul est attendu, reçu {value!r}.")
+        raise ScoringError(f"{where} : un nombre entier positif ou nul est attendu, reçu {shown(value)}.")
     number = float(value)
     if not math.isfinite(number) or number != int(number) or number < 0:
-        raise ScoringError(f"{where} : un nombre entier positif ou nul est attendu, reçu {value!r}.")
+        raise ScoringError(f"{where} : un nombre entier positif ou nul est attendu, reçu {shown(value)}.")
     return int(number)
 
 
 def _check_share(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ScoringError(f"{where} : une part entre 0 et 1 est attendue, reçu {value!r}.")
+        raise ScoringError(f"{where} : une part entre 0 et 1 est attendue, reçu {shown(value)}.")
     share = float(value)
     if not math.isfinite(share) or not 0.0 <= share <= 1.0:
-        raise ScoringError(f"{where} : une part entre 0 et 1 est attendue, reçu {value!r}.")
+        raise ScoringError(f"{where} : une part entre 0 et 1 est attendue, reçu {shown(value)}.")
     return share
 
 
@@ -158,11 +153,11 @@ def _check_mapping(raw: Any, key: str) -> Mapping[str, Any]:
         return {}
     if not isinstance(raw, Mapping):
         raise ScoringError(
-            f"Contrainte « {key} » : un objet {{colonne: valeur}} est attendu, reçu {raw!r}."
+            f"Contrainte « {key} » : un objet {{colonne: valeur}} est attendu, reçu {shown(raw)}."
         )
     for column in raw:
         if not isinstance(column, str) or not column:
-            raise ScoringError(f"Contrainte « {key} » : nom de colonne invalide {column!r}.")
+            raise ScoringError(f"Contrainte « {key} » : nom de colonne invalide {shown(column)}.")
     return raw
 
 
@@ -170,11 +165,11 @@ def _check_ids(raw: Any, key: str) -> tuple[Hashable, ...]:
     if raw is None:
         return ()
     if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-        raise ScoringError(f"Contrainte « {key} » : une liste d'identifiants est attendue, reçu {raw!r}.")
+        raise ScoringError(f"Contrainte « {key} » : une liste d'identifiants est attendue, reçu {shown(raw)}.")
     items = list(raw)
     for item in items:
         if not isinstance(item, Hashable) or isinstance(item, (list, dict, set)):
-            raise ScoringError(f"Contrainte « {key} » : identifiant invalide {item!r}.")
+            raise ScoringError(f"Contrainte « {key} » : identifiant invalide {shown(item)}.")
     return tuple(dict.fromkeys(items))
 
 
@@ -225,7 +220,7 @@ class Constraints:
         for column, label in labels.items():
             if not isinstance(label, str) or not label.strip():
                 raise ScoringError(
-                    f"Contrainte « labels », colonne « {column} » : un texte est attendu, reçu {label!r}."
+                    f"Contrainte « labels », colonne « {column} » : un texte est attendu, reçu {shown(label)}."
                 )
         object.__setattr__(self, "labels", dict(labels))
 
@@ -488,7 +483,7 @@ def _validate_scores(scores: pd.Series) -> pd.Series:
     if len(bad):
         raise ScoringError(
             "Score manquant ou non numérique pour le dossier : "
-            + ", ".join(f"{i} ({_show(scores[i])})" for i in bad[:5])
+            + ", ".join(f"{i} ({shown(scores[i])})" for i in bad[:5])
             + ("…" if len(bad) > 5 else "")
             + "."
         )
@@ -506,7 +501,7 @@ def _binary_column(attributes: pd.DataFrame, column: str, label: str) -> np.ndar
     bad = ~np.isin(values, (0.0, 1.0))
     if bad.any():
         where = np.flatnonzero(bad)[:5]
-        found = ", ".join(f"{attributes.index[i]} ({_show(raw.iloc[i])})" for i in where)
+        found = ", ".join(f"{attributes.index[i]} ({shown(raw.iloc[i])})" for i in where)
         raise ScoringError(
             f"Colonne « {column} » ({label}) : 0 ou 1 attendu, reçu pour le dossier {found}."
         )
@@ -587,7 +582,7 @@ def _checked_attributes(attributes: pd.DataFrame, values: pd.Series, cons: Const
 def _checked_size(value: Any, n_eligible: int) -> int:
     """The selection size as an int between 1 and the number of eligible dossiers."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ScoringError(f"La taille de la sélection doit être un nombre entier, reçu {value!r}.")
+        raise ScoringError(f"La taille de la sélection doit être un nombre entier, reçu {shown(value)}.")
     size = int(value)
     if size <= 0:
         raise ScoringError(f"La taille de la sélection doit être au moins 1, reçu {size}.")

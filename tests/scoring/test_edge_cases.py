@@ -18,14 +18,6 @@ from scoring.methods import rank_scores
 
 sensitivity_module = sys.modules["scoring.sensitivity"]
 
-# Defects of issue 25, fixed in the commits that remove these marks.
-TIE = "a tie at the boundary takes the « everyone in the top » shortcut"
-CHAIN = "near ties chain across several tolerances"
-BOOT = "the bootstrap accepts ratings off the 1-5 scale and numbers rows from 0"
-TYPES = "juror ids 1 and '1' are merged"
-ORDER = "shortlist ties outside the top N follow the solver, not the input order"
-NUMBERS = "messages print np.int64(-3)"
-
 # Min-max values: A (1, 1), B (5/7, 3/7), C (4/7, 0), D (0, 4/7). At equal weights C and D tie
 # for the 3rd place; any other weight of c0 separates them.
 TIE_MATRIX = pd.DataFrame(
@@ -187,7 +179,6 @@ def test_ties_outside_the_top_n_are_broken_by_input_order(seed: int) -> None:
 # --------------------------------------------------------------------------- plain numbers in messages
 
 
-@pytest.mark.xfail(strict=True, reason=NUMBERS)
 @pytest.mark.parametrize("call", [
     lambda: sensitivity(TIE_MATRIX, TIE_SPEC, samples=10, top=np.int64(-3)),
     lambda: shortlist(pd.Series([1.0, 2.0], index=["a", "b"]), pd.DataFrame({"r": ["x", "y"]}, index=["a", "b"]),
