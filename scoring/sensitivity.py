@@ -41,8 +41,12 @@ resamples the jurors with replacement (as many as there are) and replaces
 the rated criteria (``rating_criteria``, default: those in ``ratings``) by
 the plain mean of the resampled jurors' scores before scoring; a cell that
 none of the resampled jurors rated keeps its matrix value. So
-``top_probability`` covers both weight and jury uncertainty. Without
-``bootstrap_jurors``, ``ratings`` are not used.
+``top_probability`` covers both weight and jury uncertainty. The ratings
+are checked as `scoring.ratings.aggregate_ratings` checks them
+(`scoring.ratings.validate_ratings`: every score on the 1-5 scale, one per
+juror, dossier and criterion, rows named from 1 in messages) and juror ids
+keep their type (1 and "1" are two jurors). Without ``bootstrap_jurors``,
+``ratings`` are not used.
 
 Reproducibility: one `numpy.random.SeedSequence(seed)` spawns one stream
 for the weights and one for the jurors, so the weight draws are the same
