@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import decision
-from dashboard.core.decision import INELIGIBLE
+from dashboard.core.decision import INELIGIBLE, AggregationSettings
+from dashboard.services import meeting
 from dashboard.store import Store
 from dashboard.store.access import OPERATOR
 from tests.helpers.apptest import account, catch_downloads, signed_in_page
@@ -110,6 +112,36 @@ def test_sensitivity_concentration_and_draws(demo: Store) -> None:
     weight = np.asarray(marker.x, dtype=float)
     assert (low >= 0).all() and (high <= 100 + 1e-9).all() and (low <= weight + 1e-9).all() \
         and (weight <= high + 1e-9).all()
+
+
+def test_a_tie_for_the_last_place_of_the_top_n_is_named(demo: Store) -> None:
+    direction = account(demo, "direction")
+    inputs = meeting.call_inputs(demo, direction, meeting.load_call(demo, direction, CALL), AggregationSettings())
+    # All the weight on D03 (a count with few distinct values): its equal values tie.
+    d03 = inputs.matrix.loc[inputs.eligible_ids, "D03"]
+    groups = d03.value_counts().sort_index(ascending=False)
+    tied_group = next(k for k in range(1, len(groups)) if groups.iloc[k] > 1)
+    top = int(groups.iloc[:tied_group].sum()) + 1
+    tied = set(d03.index[d03 == groups.index[tied_group]])
+    at = _page(SENSITIVITY, direction).run()
+    at.session_state["profile_AMI1"] = replace(at.session_state["profile_AMI1"], enabled=("D03", "C03"),
+                                               weights={"D03": 1.0, "C03": 0.0}, weighting={"mode": "points"})
+    at.run()
+    at.number_input(key="sens_top").set_value(top).run()
+    _no_exception(at)
+    notices = [rendered(i.value) for i in at.info if "Égalité" in i.value]
+    assert len(notices) == 1, [i.value for i in at.info]
+    names = inputs.display_names
+    assert notices[0].startswith(f"Égalité pour la {top}e place entre ")
+    assert all(names[i] in notices[0] for i in tied)
+    in_top = top - 1 + len(tied)
+    assert notices[0].endswith(f"les {top} premiers comptent donc {in_top} dossiers.")
+    table = _table(at, "Dans les N premiers aujourd'hui")
+    assert set(table.index[table["Dans les N premiers aujourd'hui"] == "oui"]) \
+        == set(d03.index[d03 >= groups.index[tied_group]])
+
+    at.number_input(key="sens_top").set_value(top - 1).run()  # the boundary between two values: no tie
+    assert not [i.value for i in at.info if "Égalité" in i.value]
 
 
 # --------------------------------------------------------------------------- /liste-restreinte
