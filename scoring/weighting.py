@@ -46,6 +46,12 @@ SAATY_RANDOM_INDEX: dict[int, float] = {
 CR_THRESHOLD = 0.10
 WEIGHTING_METHODS: tuple[str, ...] = ("equal", "points", "ahp", "roc", "entropy", "critic")
 _RECIPROCAL_RTOL = 1e-6
+# A reciprocal typed with two decimals (0.33 for 1/3) is read as exact when |a_ij a_ji - 1| <= 0.05.
+# The two-decimal reciprocals of Saaty's 1-9 scale give products within 0.04 of 1 (0.33 x 3 = 0.99,
+# 0.17 x 6 = 1.02, 0.14 x 7 = 0.98, 0.13 or 0.12 x 8 = 1.04 or 0.96, 0.11 x 9 = 0.99; three decimals:
+# within 0.005), while mistaking two values of the scale is at least 0.08 away (0.12 x 9 = 1.08,
+# 0.11 x 8 = 0.88), and a genuine disagreement far more (3 and 0.5: 1.5). 0.02 would refuse 0.17 and 0.13.
+_TYPED_RECIPROCAL_RTOL = 0.05
 PairwiseInput = pd.DataFrame | np.ndarray | Sequence[Sequence[Any]]
 
 
@@ -59,10 +65,11 @@ class WeightsResult:
     |ln(a_ij w_j / w_i)|, which treats a_ij and a_ji alike) and
     ``suggested_value`` (w_i/w_j, the judgement consistent with the weights).
     ``warnings`` holds French sentences for the user (CR > 0.10, n > 10,
-    degenerate data). ``details`` keeps method intermediates (entropy E_j,
-    CRITIC sigma_j and C_j; hierarchical AHP: ``blocks``, the `WeightsResult`
-    of each matrix — « groupes » first, then each group's —, and
-    ``group_weights``).
+    degenerate data); ``notes`` French sentences on how the input was read
+    (AHP: the cells whose rounded reciprocal, « 0,33 », was read as exact,
+    « 1/3 »). ``details`` keeps method intermediates (entropy E_j, CRITIC
+    sigma_j and C_j; hierarchical AHP: ``blocks``, the `WeightsResult` of each
+    matrix — « groupes » first, then each group's —, and ``group_weights``).
     """
 
     method: str
@@ -75,6 +82,7 @@ class WeightsResult:
     suggested_value: float | None = None
     warnings: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def warning(self) -> str | None:
@@ -99,6 +107,8 @@ class WeightsResult:
             out["group_weights"] = {str(k): float(v) for k, v in self.details["group_weights"].items()}
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 
@@ -179,7 +189,10 @@ def _judgement(value: Any) -> float:
         return math.nan
 
 
-def _pairwise_array(pairwise: PairwiseInput, criteria: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+def _pairwise_array(
+    pairwise: PairwiseInput, criteria: Sequence[str] | None,
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """The exactly reciprocal matrix, the criterion ids, and the notes on the reciprocals read as exact."""
     if isinstance(pairwise, pd.DataFrame):
         rows = [str(i) for i in pairwise.index]
         cols = [str(c) for c in pairwise.columns]
@@ -212,16 +225,32 @@ def _pairwise_array(pairwise: PairwiseInput, criteria: Sequence[str] | None) -> 
                     f"reçu {shown(value)}."
                 )
             A[i, j] = number
+    return A, ids, _exact_reciprocals(A, ids)
+
+
+def _exact_reciprocals(A: np.ndarray, ids: list[str]) -> list[str]:
+    """Make `A` exactly reciprocal, in place: a_ii = 1, and of a_ij and a_ji the entry >= 1 is the
+    judgement (Saaty's scale is 1-9; it is the fractions that get rounded), the other its exact
+    reciprocal. A pair whose product departs from 1 by more than `_TYPED_RECIPROCAL_RTOL` is refused;
+    one beyond `_RECIPROCAL_RTOL` gets a French note (« (b, a) : 0,33 lu comme 1/3. »)."""
+    notes: list[str] = []
     for i in range(A.shape[0]):
         if not math.isclose(A[i, i], 1.0, rel_tol=_RECIPROCAL_RTOL):
             raise ScoringError(f"AHP : la diagonale doit valoir 1, or ({ids[i]}, {ids[i]}) vaut {shown(A[i, i])}.")
+        A[i, i] = 1.0
         for j in range(i + 1, A.shape[0]):
-            if not math.isclose(A[i, j] * A[j, i], 1.0, rel_tol=_RECIPROCAL_RTOL):
+            product = A[i, j] * A[j, i]
+            if not abs(product - 1.0) <= _TYPED_RECIPROCAL_RTOL:
                 raise ScoringError(
                     f"AHP : la matrice n'est pas réciproque : ({ids[i]}, {ids[j]}) vaut {shown(A[i, j])} "
                     f"mais ({ids[j]}, {ids[i]}) vaut {shown(A[j, i])} au lieu de {shown(1.0 / A[i, j])}."
                 )
-    return A, ids
+            row, col = (j, i) if A[i, j] >= A[j, i] else (i, j)  # the cell read as the reciprocal
+            if not math.isclose(product, 1.0, rel_tol=_RECIPROCAL_RTOL):
+                notes.append(f"({ids[row]}, {ids[col]}) : {_decimal(A[row, col], '.6g')} lu comme "
+                             f"1/{_decimal(A[col, row], '.6g')}.")
+            A[row, col] = 1.0 / A[col, row]
+    return notes
 
 
 def ahp(
@@ -231,7 +260,11 @@ def ahp(
     """Saaty's AHP: weights = principal right eigenvector of the positive reciprocal matrix.
 
     a_ij says how much more important criterion i is than j (a_ji = 1/a_ij);
-    cells may be numbers or text such as « 3 », « 0,5 » or « 1/3 ».
+    cells may be numbers or text such as « 3 », « 0,5 » or « 1/3 ». A reciprocal
+    typed with two decimals (« 0,33 » against 3, « 0,14 » against 7: a_ij a_ji
+    within 5 % of 1) is read as the exact one, and ``notes`` says so cell by
+    cell; the weights are those of the exactly reciprocal matrix (of each pair,
+    the entry >= 1 is kept). A pair further from reciprocal is refused.
     lambda_max is the principal eigenvalue, CI = (lambda_max - n)/(n - 1)
     (0 for n <= 2), CR = CI/RI with Saaty's 1980 random indices
     (n = 1..10: 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49; CR = 0
@@ -244,7 +277,7 @@ def ahp(
     """
     if groups is not None:
         return ahp_hierarchy(pairwise, groups)
-    A, ids = _pairwise_array(pairwise, criteria)
+    A, ids, notes = _pairwise_array(pairwise, criteria)
     n = A.shape[0]
     eigenvalues, eigenvectors = np.linalg.eig(A)
     k = int(np.argmax(eigenvalues.real))
@@ -293,6 +326,7 @@ def ahp(
         inconsistent_pair=pair,
         suggested_value=suggested,
         warnings=tuple(warnings),
+        notes=tuple(notes),
     )
 
 
@@ -309,7 +343,7 @@ def ahp_hierarchy(pairwise: PairwiseInput, groups: Mapping[str, Mapping[str, Any
     ``details["blocks"]`` holds each block's `WeightsResult` (« groupes » first);
     ``details["group_weights"]`` the groups' weights. ``cr`` is the largest consistency
     ratio of the blocks (None when a block's is undefined), ``inconsistent_pair`` and
-    ``suggested_value`` those of that block; the warnings name their block.
+    ``suggested_value`` those of that block; the warnings and notes name their block.
 
     >>> result = ahp_hierarchy([[1, 2], ["1/2", 1]], {
     ...     "territoire": {"criteria": ["C01", "C02"], "pairwise": [[1, 3], ["1/3", 1]]},
@@ -358,11 +392,12 @@ def _hierarchy_result(weights: pd.Series, blocks: dict[str, WeightsResult]) -> W
     worst = max(blocks, key=lambda name: _cr_or_inf(blocks[name]))
     cr = blocks[worst].cr
     warnings = tuple(f"Bloc « {name} » : {text}" for name, block in blocks.items() for text in block.warnings)
+    notes = tuple(f"Bloc « {name} » : {text}" for name, block in blocks.items() for text in block.notes)
     group_weights = blocks[GROUPS_BLOCK].weights
     return WeightsResult(
         "ahp", weights, cr=cr, random_index=blocks[worst].random_index,
         inconsistent_pair=blocks[worst].inconsistent_pair, suggested_value=blocks[worst].suggested_value,
-        warnings=warnings, details={"blocks": blocks, "group_weights": group_weights},
+        warnings=warnings, details={"blocks": blocks, "group_weights": group_weights}, notes=notes,
     )
 
 

@@ -14,7 +14,6 @@ import pytest
 from scoring import ScoringError
 from scoring.weighting import SAATY_RANDOM_INDEX, ahp, ahp_from_json
 
-ROUNDED = "issue 25: reciprocals typed with two decimals are refused (absolute tolerance 1e-6)"
 TABLE = "issue 25: Saaty's random-index table stops at n = 10"
 
 # Saaty's 1-9 scale: each judgement with its reciprocal as typed with two (or three) decimals.
@@ -42,7 +41,6 @@ def consistent(n: int) -> np.ndarray:
 # --------------------------------------------------------------------------- rounded reciprocals
 
 
-@pytest.mark.xfail(strict=True, reason=ROUNDED)
 def test_two_decimal_reciprocals_give_the_weights_of_the_exact_matrix() -> None:
     exact, typed = exact_and_typed()
     expected = ahp(exact)
@@ -53,7 +51,6 @@ def test_two_decimal_reciprocals_give_the_weights_of_the_exact_matrix() -> None:
     assert expected.notes == ()
 
 
-@pytest.mark.xfail(strict=True, reason=ROUNDED)
 def test_the_result_says_which_cells_were_read_as_exact_reciprocals() -> None:
     _, typed = exact_and_typed()
     notes = ahp(typed, criteria=["a", "b", "c", "d"]).notes
@@ -67,7 +64,6 @@ def test_the_result_says_which_cells_were_read_as_exact_reciprocals() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason=ROUNDED)
 def test_a_rounded_reciprocal_above_the_diagonal_and_typed_as_text() -> None:
     # 0,333 (three decimals) in the upper triangle, 3 below; French text « 0,33 » too
     result = ahp([[1, 0.333, "0,14"], [3, 1, 2], [7, "1/2", 1]], criteria=["x", "y", "z"])
@@ -76,7 +72,6 @@ def test_a_rounded_reciprocal_above_the_diagonal_and_typed_as_text() -> None:
     assert result.notes == ("(x, y) : 0,333 lu comme 1/3.", "(x, z) : 0,14 lu comme 1/7.")
 
 
-@pytest.mark.xfail(strict=True, reason=ROUNDED)
 def test_notes_reach_the_json_and_name_their_block() -> None:
     flat = ahp([[1, 3], [0.33, 1]])
     assert flat.to_dict()["notes"] == ["(C2, C1) : 0,33 lu comme 1/3."]
