@@ -39,10 +39,16 @@ __all__ = [
     "weights",
 ]
 
-#: Saaty's (1980) random consistency indices for n = 1..10.
+#: Saaty's random consistency indices for n = 1..15: Saaty, T. L. (1980), The Analytic Hierarchy
+#: Process, McGraw-Hill, New York, chapter 1, table of the random index R.I. (mean CI of simulated
+#: random reciprocal matrices on the 1-9 scale). RI(12) = 1.48 < RI(11) = 1.51 is simulation noise,
+#: kept as published. n <= 10 are the values this module always used (the same table); Alonso &
+#: Lamata (2006, Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems 14(4)) give another one.
 SAATY_RANDOM_INDEX: dict[int, float] = {
     1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
+    11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
 }
+_RANDOM_INDEX_MAX_N = max(SAATY_RANDOM_INDEX)
 CR_THRESHOLD = 0.10
 WEIGHTING_METHODS: tuple[str, ...] = ("equal", "points", "ahp", "roc", "entropy", "critic")
 _RECIPROCAL_RTOL = 1e-6
@@ -59,12 +65,12 @@ PairwiseInput = pd.DataFrame | np.ndarray | Sequence[Sequence[Any]]
 class WeightsResult:
     """Weights (summing to 1, indexed by criterion id) and what explains them.
 
-    AHP fills ``lambda_max``, ``ci``, ``cr`` (None when n > 10: Saaty's random
-    index table stops at 10), ``random_index``, ``inconsistent_pair`` (the
+    AHP fills ``lambda_max``, ``ci``, ``cr`` (None when n > 15: Saaty's random
+    index table stops at 15), ``random_index``, ``inconsistent_pair`` (the
     judgement (i, j) whose ratio a_ij departs most from w_i/w_j, measured by
     |ln(a_ij w_j / w_i)|, which treats a_ij and a_ji alike) and
     ``suggested_value`` (w_i/w_j, the judgement consistent with the weights).
-    ``warnings`` holds French sentences for the user (CR > 0.10, n > 10,
+    ``warnings`` holds French sentences for the user (CR > 0.10, n > 15,
     degenerate data); ``notes`` French sentences on how the input was read
     (AHP: the cells whose rounded reciprocal, « 0,33 », was read as exact,
     « 1/3 »). ``details`` keeps method intermediates (entropy E_j, CRITIC
@@ -266,10 +272,11 @@ def ahp(
     cell; the weights are those of the exactly reciprocal matrix (of each pair,
     the entry >= 1 is kept). A pair further from reciprocal is refused.
     lambda_max is the principal eigenvalue, CI = (lambda_max - n)/(n - 1)
-    (0 for n <= 2), CR = CI/RI with Saaty's 1980 random indices
-    (n = 1..10: 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49; CR = 0
-    when RI = 0). For n > 10 the table stops: CR is None and a warning says
-    so. A warning is given when CR > 0.10. Criterion ids come from the
+    (0 for n <= 2), CR = CI/RI with Saaty's random indices (The Analytic
+    Hierarchy Process, 1980, chapter 1; n = 1..15: 0, 0, 0.58, 0.90, 1.12,
+    1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59; CR = 0 when
+    RI = 0). For n > 15 the table stops: CR is None, only CI is given, and a
+    warning says so (no extrapolated RI). A warning is given when CR > 0.10. Criterion ids come from the
     DataFrame labels, `criteria`, or default to C1..Cn.
 
     With `groups`, the hierarchical method of `ahp_hierarchy` (`pairwise`
@@ -293,9 +300,9 @@ def ahp(
     if random_index is None:
         cr = None
         warnings.append(
-            f"La table des indices aléatoires de Saaty (1980) s'arrête à n = 10 : le ratio de cohérence "
-            f"n'est pas défini pour {n} critères (seul l'indice de cohérence CI = {_decimal(ci, '.4f')} "
-            "est donné)."
+            f"La table des indices aléatoires de Saaty (1980) s'arrête à n = {_RANDOM_INDEX_MAX_N} : "
+            f"le ratio de cohérence n'est pas défini pour {n} critères (seul l'indice de cohérence "
+            f"CI = {_decimal(ci, '.4f')} est donné)."
         )
     else:
         cr = ci / random_index if random_index > 0 else 0.0

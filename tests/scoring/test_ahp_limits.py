@@ -14,8 +14,6 @@ import pytest
 from scoring import ScoringError
 from scoring.weighting import SAATY_RANDOM_INDEX, ahp, ahp_from_json
 
-TABLE = "issue 25: Saaty's random-index table stops at n = 10"
-
 # Saaty's 1-9 scale: each judgement with its reciprocal as typed with two (or three) decimals.
 TYPED = {3: 0.33, 5: 0.2, 6: 0.17, 7: 0.14, 8: 0.13, 9: 0.11}
 
@@ -102,7 +100,6 @@ def test_genuinely_non_reciprocal_entries_are_still_refused(pairwise: list[list[
 # --------------------------------------------------------------------------- random index beyond 10
 
 
-@pytest.mark.xfail(strict=True, reason=TABLE)
 def test_random_index_table_goes_to_fifteen_criteria() -> None:
     # Saaty (1980), The Analytic Hierarchy Process, random index for n = 1..15
     assert SAATY_RANDOM_INDEX == {
@@ -111,7 +108,6 @@ def test_random_index_table_goes_to_fifteen_criteria() -> None:
     }
 
 
-@pytest.mark.xfail(strict=True, reason=TABLE)
 @pytest.mark.parametrize(("n", "random_index"), [(11, 1.51), (12, 1.48), (15, 1.59)])
 def test_consistent_matrices_up_to_fifteen_criteria_have_a_zero_ratio(n: int, random_index: float) -> None:
     result = ahp(consistent(n))
@@ -122,7 +118,6 @@ def test_consistent_matrices_up_to_fifteen_criteria_have_a_zero_ratio(n: int, ra
     np.testing.assert_allclose(result.weights, w / w.sum(), rtol=1e-10)
 
 
-@pytest.mark.xfail(strict=True, reason=TABLE)
 def test_inconsistent_fifteen_by_fifteen_uses_saatys_random_index() -> None:
     A = consistent(15)
     A[0, 14], A[14, 0] = 9.0, 1 / 9  # C1 against C15: 9 instead of 1/15
@@ -137,7 +132,6 @@ def test_inconsistent_fifteen_by_fifteen_uses_saatys_random_index() -> None:
     assert result.to_dict()["cr"] == pytest.approx(expected_cr, rel=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=TABLE)
 def test_beyond_fifteen_criteria_the_ratio_is_undefined_and_said_so() -> None:
     result = ahp(consistent(16))
     assert result.cr is None and result.random_index is None
