@@ -39,13 +39,25 @@ __all__ = [
     "weights",
 ]
 
-#: Saaty's (1980) random consistency indices for n = 1..10.
+#: Saaty's random consistency indices for n = 1..15: Saaty, T. L. (1980), The Analytic Hierarchy
+#: Process, McGraw-Hill, New York, chapter 1, table of the random index R.I. (mean CI of simulated
+#: random reciprocal matrices on the 1-9 scale). RI(12) = 1.48 < RI(11) = 1.51 is simulation noise,
+#: kept as published. n <= 10 are the values this module always used (the same table); Alonso &
+#: Lamata (2006, Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems 14(4)) give another one.
 SAATY_RANDOM_INDEX: dict[int, float] = {
     1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
+    11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
 }
+_RANDOM_INDEX_MAX_N = max(SAATY_RANDOM_INDEX)
 CR_THRESHOLD = 0.10
 WEIGHTING_METHODS: tuple[str, ...] = ("equal", "points", "ahp", "roc", "entropy", "critic")
 _RECIPROCAL_RTOL = 1e-6
+# A reciprocal typed with two decimals (0.33 for 1/3) is read as exact when |a_ij a_ji - 1| <= 0.05.
+# The two-decimal reciprocals of Saaty's 1-9 scale give products within 0.04 of 1 (0.33 x 3 = 0.99,
+# 0.17 x 6 = 1.02, 0.14 x 7 = 0.98, 0.13 or 0.12 x 8 = 1.04 or 0.96, 0.11 x 9 = 0.99; three decimals:
+# within 0.005), while mistaking two values of the scale is at least 0.08 away (0.12 x 9 = 1.08,
+# 0.11 x 8 = 0.88), and a genuine disagreement far more (3 and 0.5: 1.5). 0.02 would refuse 0.17 and 0.13.
+_TYPED_RECIPROCAL_RTOL = 0.05
 PairwiseInput = pd.DataFrame | np.ndarray | Sequence[Sequence[Any]]
 
 
@@ -53,16 +65,17 @@ PairwiseInput = pd.DataFrame | np.ndarray | Sequence[Sequence[Any]]
 class WeightsResult:
     """Weights (summing to 1, indexed by criterion id) and what explains them.
 
-    AHP fills ``lambda_max``, ``ci``, ``cr`` (None when n > 10: Saaty's random
-    index table stops at 10), ``random_index``, ``inconsistent_pair`` (the
+    AHP fills ``lambda_max``, ``ci``, ``cr`` (None when n > 15: Saaty's random
+    index table stops at 15), ``random_index``, ``inconsistent_pair`` (the
     judgement (i, j) whose ratio a_ij departs most from w_i/w_j, measured by
     |ln(a_ij w_j / w_i)|, which treats a_ij and a_ji alike) and
     ``suggested_value`` (w_i/w_j, the judgement consistent with the weights).
-    ``warnings`` holds French sentences for the user (CR > 0.10, n > 10,
-    degenerate data). ``details`` keeps method intermediates (entropy E_j,
-    CRITIC sigma_j and C_j; hierarchical AHP: ``blocks``, the `WeightsResult`
-    of each matrix — « groupes » first, then each group's —, and
-    ``group_weights``).
+    ``warnings`` holds French sentences for the user (CR > 0.10, n > 15,
+    degenerate data); ``notes`` French sentences on how the input was read
+    (AHP: the cells whose rounded reciprocal, « 0,33 », was read as exact,
+    « 1/3 »). ``details`` keeps method intermediates (entropy E_j, CRITIC
+    sigma_j and C_j; hierarchical AHP: ``blocks``, the `WeightsResult` of each
+    matrix — « groupes » first, then each group's —, and ``group_weights``).
     """
 
     method: str
@@ -75,6 +88,7 @@ class WeightsResult:
     suggested_value: float | None = None
     warnings: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def warning(self) -> str | None:
@@ -99,6 +113,8 @@ class WeightsResult:
             out["group_weights"] = {str(k): float(v) for k, v in self.details["group_weights"].items()}
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 
@@ -179,7 +195,10 @@ def _judgement(value: Any) -> float:
         return math.nan
 
 
-def _pairwise_array(pairwise: PairwiseInput, criteria: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+def _pairwise_array(
+    pairwise: PairwiseInput, criteria: Sequence[str] | None,
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """The exactly reciprocal matrix, the criterion ids, and the notes on the reciprocals read as exact."""
     if isinstance(pairwise, pd.DataFrame):
         rows = [str(i) for i in pairwise.index]
         cols = [str(c) for c in pairwise.columns]
@@ -212,16 +231,32 @@ def _pairwise_array(pairwise: PairwiseInput, criteria: Sequence[str] | None) -> 
                     f"reçu {shown(value)}."
                 )
             A[i, j] = number
+    return A, ids, _exact_reciprocals(A, ids)
+
+
+def _exact_reciprocals(A: np.ndarray, ids: list[str]) -> list[str]:
+    """Make `A` exactly reciprocal, in place: a_ii = 1, and of a_ij and a_ji the entry >= 1 is the
+    judgement (Saaty's scale is 1-9; it is the fractions that get rounded), the other its exact
+    reciprocal. A pair whose product departs from 1 by more than `_TYPED_RECIPROCAL_RTOL` is refused;
+    one beyond `_RECIPROCAL_RTOL` gets a French note (« (b, a) : 0,33 lu comme 1/3. »)."""
+    notes: list[str] = []
     for i in range(A.shape[0]):
         if not math.isclose(A[i, i], 1.0, rel_tol=_RECIPROCAL_RTOL):
             raise ScoringError(f"AHP : la diagonale doit valoir 1, or ({ids[i]}, {ids[i]}) vaut {shown(A[i, i])}.")
+        A[i, i] = 1.0
         for j in range(i + 1, A.shape[0]):
-            if not math.isclose(A[i, j] * A[j, i], 1.0, rel_tol=_RECIPROCAL_RTOL):
+            product = A[i, j] * A[j, i]
+            if not abs(product - 1.0) <= _TYPED_RECIPROCAL_RTOL:
                 raise ScoringError(
                     f"AHP : la matrice n'est pas réciproque : ({ids[i]}, {ids[j]}) vaut {shown(A[i, j])} "
                     f"mais ({ids[j]}, {ids[i]}) vaut {shown(A[j, i])} au lieu de {shown(1.0 / A[i, j])}."
                 )
-    return A, ids
+            row, col = (j, i) if A[i, j] >= A[j, i] else (i, j)  # the cell read as the reciprocal
+            if not math.isclose(product, 1.0, rel_tol=_RECIPROCAL_RTOL):
+                notes.append(f"({ids[row]}, {ids[col]}) : {_decimal(A[row, col], '.6g')} lu comme "
+                             f"1/{_decimal(A[col, row], '.6g')}.")
+            A[row, col] = 1.0 / A[col, row]
+    return notes
 
 
 def ahp(
@@ -231,12 +266,17 @@ def ahp(
     """Saaty's AHP: weights = principal right eigenvector of the positive reciprocal matrix.
 
     a_ij says how much more important criterion i is than j (a_ji = 1/a_ij);
-    cells may be numbers or text such as « 3 », « 0,5 » or « 1/3 ».
+    cells may be numbers or text such as « 3 », « 0,5 » or « 1/3 ». A reciprocal
+    typed with two decimals (« 0,33 » against 3, « 0,14 » against 7: a_ij a_ji
+    within 5 % of 1) is read as the exact one, and ``notes`` says so cell by
+    cell; the weights are those of the exactly reciprocal matrix (of each pair,
+    the entry >= 1 is kept). A pair further from reciprocal is refused.
     lambda_max is the principal eigenvalue, CI = (lambda_max - n)/(n - 1)
-    (0 for n <= 2), CR = CI/RI with Saaty's 1980 random indices
-    (n = 1..10: 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49; CR = 0
-    when RI = 0). For n > 10 the table stops: CR is None and a warning says
-    so. A warning is given when CR > 0.10. Criterion ids come from the
+    (0 for n <= 2), CR = CI/RI with Saaty's random indices (The Analytic
+    Hierarchy Process, 1980, chapter 1; n = 1..15: 0, 0, 0.58, 0.90, 1.12,
+    1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59; CR = 0 when
+    RI = 0). For n > 15 the table stops: CR is None, only CI is given, and a
+    warning says so (no extrapolated RI). A warning is given when CR > 0.10. Criterion ids come from the
     DataFrame labels, `criteria`, or default to C1..Cn.
 
     With `groups`, the hierarchical method of `ahp_hierarchy` (`pairwise`
@@ -244,7 +284,7 @@ def ahp(
     """
     if groups is not None:
         return ahp_hierarchy(pairwise, groups)
-    A, ids = _pairwise_array(pairwise, criteria)
+    A, ids, notes = _pairwise_array(pairwise, criteria)
     n = A.shape[0]
     eigenvalues, eigenvectors = np.linalg.eig(A)
     k = int(np.argmax(eigenvalues.real))
@@ -260,9 +300,9 @@ def ahp(
     if random_index is None:
         cr = None
         warnings.append(
-            f"La table des indices aléatoires de Saaty (1980) s'arrête à n = 10 : le ratio de cohérence "
-            f"n'est pas défini pour {n} critères (seul l'indice de cohérence CI = {_decimal(ci, '.4f')} "
-            "est donné)."
+            f"La table des indices aléatoires de Saaty (1980) s'arrête à n = {_RANDOM_INDEX_MAX_N} : "
+            f"le ratio de cohérence n'est pas défini pour {n} critères (seul l'indice de cohérence "
+            f"CI = {_decimal(ci, '.4f')} est donné)."
         )
     else:
         cr = ci / random_index if random_index > 0 else 0.0
@@ -293,6 +333,7 @@ def ahp(
         inconsistent_pair=pair,
         suggested_value=suggested,
         warnings=tuple(warnings),
+        notes=tuple(notes),
     )
 
 
@@ -309,7 +350,7 @@ def ahp_hierarchy(pairwise: PairwiseInput, groups: Mapping[str, Mapping[str, Any
     ``details["blocks"]`` holds each block's `WeightsResult` (« groupes » first);
     ``details["group_weights"]`` the groups' weights. ``cr`` is the largest consistency
     ratio of the blocks (None when a block's is undefined), ``inconsistent_pair`` and
-    ``suggested_value`` those of that block; the warnings name their block.
+    ``suggested_value`` those of that block; the warnings and notes name their block.
 
     >>> result = ahp_hierarchy([[1, 2], ["1/2", 1]], {
     ...     "territoire": {"criteria": ["C01", "C02"], "pairwise": [[1, 3], ["1/3", 1]]},
@@ -358,11 +399,12 @@ def _hierarchy_result(weights: pd.Series, blocks: dict[str, WeightsResult]) -> W
     worst = max(blocks, key=lambda name: _cr_or_inf(blocks[name]))
     cr = blocks[worst].cr
     warnings = tuple(f"Bloc « {name} » : {text}" for name, block in blocks.items() for text in block.warnings)
+    notes = tuple(f"Bloc « {name} » : {text}" for name, block in blocks.items() for text in block.notes)
     group_weights = blocks[GROUPS_BLOCK].weights
     return WeightsResult(
         "ahp", weights, cr=cr, random_index=blocks[worst].random_index,
         inconsistent_pair=blocks[worst].inconsistent_pair, suggested_value=blocks[worst].suggested_value,
-        warnings=warnings, details={"blocks": blocks, "group_weights": group_weights},
+        warnings=warnings, details={"blocks": blocks, "group_weights": group_weights}, notes=notes,
     )
 
 
