@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Saaty's random consistency indices for n = 1..15: Saaty, T. L. (1980), The Analytic Hierarchy
-#: Process, McGraw-Hill, New York, chapter 1, table of the random index R.I. (mean CI of simulated
+#: Process, McGraw-Hill, New York, its table of the random index R.I. (mean CI of simulated
 #: random reciprocal matrices on the 1-9 scale). RI(12) = 1.48 < RI(11) = 1.51 is simulation noise,
 #: kept as published. n <= 10 are the values this module always used (the same table); Alonso &
 #: Lamata (2006, Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems 14(4)) give another one.
@@ -273,7 +273,7 @@ def ahp(
     the entry >= 1 is kept). A pair further from reciprocal is refused.
     lambda_max is the principal eigenvalue, CI = (lambda_max - n)/(n - 1)
     (0 for n <= 2), CR = CI/RI with Saaty's random indices (The Analytic
-    Hierarchy Process, 1980, chapter 1; n = 1..15: 0, 0, 0.58, 0.90, 1.12,
+    Hierarchy Process, 1980; n = 1..15: 0, 0, 0.58, 0.90, 1.12,
     1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59; CR = 0 when
     RI = 0). For n > 15 the table stops: CR is None, only CI is given, and a
     warning says so (no extrapolated RI). A warning is given when CR > 0.10. Criterion ids come from the
