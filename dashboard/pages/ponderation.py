@@ -43,7 +43,7 @@ from dashboard.ui.meeting import MeetingPage
 from dashboard.ui.server import show_refusal
 from dashboard.ui.widgets import CHART_CONFIG
 from scoring.spec import PREFERENCE_FUNCTIONS
-from scoring.weighting import CR_THRESHOLD
+from scoring.weighting import CR_THRESHOLD, SAATY_RANDOM_INDEX
 
 W = "pond_w_"            # prefix of the editor's widget keys
 SYNCED = "pond_synced"   # « call:fingerprint » of the profile the widgets were last built from
@@ -225,9 +225,10 @@ def _render_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: l
 def _render_flat_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
                      labels: Labels) -> pd.DataFrame:
     """Every pair of enabled criteria in one matrix (as AHP profiles were before the groups)."""
-    if len(enabled) > 10:
+    if len(enabled) > max(SAATY_RANDOM_INDEX):
         st.warning(f"{fr_number(len(enabled))} critères, soit {fr_number(len(enabled) * (len(enabled) - 1) // 2)} "
-                   "comparaisons : le ratio de cohérence n'est défini que jusqu'à 10 critères. "
+                   f"comparaisons : le ratio de cohérence n'est défini que jusqu'à "
+                   f"{fr_number(max(SAATY_RANDOM_INDEX))} critères (table des indices aléatoires de Saaty). "
                    "Comparez par groupes de critères, ou désactivez-en quelques-uns.")
     pairwise = dict(weighting.get("pairwise", {}))
     start = ahp.ahp_judgements_from_weights(enabled, current)

@@ -223,6 +223,24 @@ def test_ahp_grid_shows_reciprocals_and_names_the_inconsistent_pair(demo: Store)
     assert not at.warning and at.metric[0].value == "0,000"
 
 
+def test_a_flat_ahp_grid_has_its_consistency_ratio_up_to_fifteen_criteria(demo: Store) -> None:
+    juror = _actor(demo, "jure")
+    usable = mv.usable_criteria(_inputs(demo, juror))
+    at = _page("ponderation", juror).run()
+    _enable(at, usable[:15])
+    at.radio(key="pond_w_mode").set_value("ahp").run()
+    at.radio(key="pond_w_ahp_structure").set_value("plat").run()
+    _no_failure(at)
+    assert len(at.select_slider) == 15 * 14 // 2
+    assert not [w.value for w in at.warning if "ratio de cohérence" in w.value]
+    assert [m.value for m in at.metric if m.label == "Ratio de cohérence (CR)"] == ["0,000"]
+    _enable(at, usable[:16])
+    at.run()
+    page, engine = [rendered(w.value) for w in at.warning if "ratio de cohérence" in w.value]
+    assert page.startswith("16 critères, soit 120 comparaisons") and "défini que jusqu'à 15 critères" in page
+    assert "s'arrête à n = 15" in engine and "pas défini pour 16 critères" in engine
+
+
 def _block_crs(at: AppTest) -> list[str]:
     """The consistency ratio each block of the hierarchy shows beside its sliders, in page order."""
     return [m.value for m in at.metric if m.label == "Ratio de cohérence (CR)"]
