@@ -22,6 +22,7 @@ unexpected failure gives exit status 1; never a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import math
@@ -135,11 +136,25 @@ def _read_json(path: str, what: str) -> Any:
         raise _CliError(f"{what} « {path} » : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from error
 
 
+def _refuse_duplicate_columns(text: str, path: str, what: str) -> None:
+    """The header row read as it is written (pandas would rename a second « C1 » to « C1.1 »)."""
+    header = next((record for record in csv.reader(io.StringIO(text, newline="")) if record), [])
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(header, start=1):
+        name = raw.strip()
+        if name and name in seen:
+            raise _CliError(
+                f"{what} « {path} » : colonne « {name} » en double (colonnes {seen[name]} et {position})."
+            )
+        seen.setdefault(name, position)
+
+
 def _read_csv(path: str, what: str, *, id_column: bool = True, index: bool = True) -> pd.DataFrame:
     """Read a CSV as text cells (ids keep leading zeros); the first column becomes the index."""
     text = _read_text(path, what)
     if not text.strip():
         raise _CliError(f"{what} « {path} » : le fichier est vide.")
+    _refuse_duplicate_columns(text, path, what)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
