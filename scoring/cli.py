@@ -253,7 +253,11 @@ def _number_text(cell: str) -> str:
     return sign + re.sub(r"\D", "", whole) + (f".{decimals}" if decimals else "") + (exponent or "")
 
 
-def _cell(text: str, decimal_comma: bool) -> str | float:
+def _cell(text: str, *, is_id: bool, decimal_comma: bool) -> str | float:
+    """A cell as the engine gets it: an id as written (only an empty one is missing, « NA » is an id);
+    a value NaN when missing (pandas' markers: « NA », « nan »…), its decimal comma read if asked."""
+    if is_id:
+        return text or math.nan
     if text in _MISSING:
         return math.nan
     return _number_text(text) if decimal_comma else text
@@ -293,8 +297,10 @@ def _read_csv(
 ) -> pd.DataFrame:
     """Read a CSV as text cells (ids keep leading zeros); the first column becomes the index.
 
-    « , », « ; » or tab separated, UTF-8 (with or without BOM) or Windows-1252; with « ; » or tab,
-    decimal commas are read (« 12,5 » is 12.5) outside the first column and `text_columns`. The
+    « , », « ; » or tab separated, UTF-8 (with or without BOM) or Windows-1252. Ids (the index
+    column and `text_columns`) are text as written, trimmed, never numbers: « 01 », « 1 » and
+    « NA » are three ids; only an empty cell is missing. Elsewhere pandas' missing markers hold and,
+    with « ; » or tab, decimal commas are read (« 12,5 » is 12.5). The
     filled cells of `numbers` (None: every column but the first) must be numbers and those of
     `filled` filled, else a French message names the file, the line, the column and the value.
     """
@@ -305,10 +311,11 @@ def _read_csv(
     first = table.header[0]
     if id_column and first != "id":
         raise _CliError(f"{what} « {path} » : la première colonne doit s'appeler « id », reçu « {first} ».")
-    texts = {*text_columns, *([first] if index else [])}
+    ids = {*text_columns, *([first] if index else [])}
     decimal_comma = table.separator != ","
     frame = pd.DataFrame(
-        {name: pd.Series([_cell(row[j], decimal_comma and name not in texts) for row in table.rows], dtype=object)
+        {name: pd.Series([_cell(row[j], is_id=name in ids, decimal_comma=decimal_comma) for row in table.rows],
+                         dtype=object)
          for j, name in enumerate(table.header)},
         columns=table.header,
     )
@@ -316,9 +323,9 @@ def _read_csv(
     _check_numbers(frame, table, table.header[1:] if numbers is None else numbers, index, path, what)
     if not index:
         return frame
-    ids = frame.iloc[:, 0]
-    if ids.isna().any():
-        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+    empty = frame.iloc[:, 0].isna()
+    if empty.any():
+        row = int(np.flatnonzero(empty.to_numpy())[0])
         raise _CliError(f"{what} « {path} », ligne {table.lines[row]} : identifiant vide dans la première colonne.")
     return frame.set_index(first)
 

@@ -15,9 +15,6 @@ from scoring.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Defects of issue 25 (command-line input), fixed in the commits that remove these marks.
-IDS = "id cells « NA » are read as missing and ids keep their surrounding spaces in the ratings"
-
 # Accented criterion ids, so that the Windows-1252 file differs from the UTF-8 one.
 MATRIX = """id,Accès,Coût,C3
 01001,5.5,8,4.25
@@ -232,7 +229,6 @@ def test_juror_ids_of_a_french_file_are_not_read_as_decimal_numbers(spec, tmp_pa
     assert code == 2 and "le juré « 1,5 » a déjà noté le dossier « 01001 »" in err, err
 
 
-@pytest.mark.xfail(strict=True, reason=IDS)
 def test_id_cells_are_text_as_given_only_trimmed(spec, tmp_path, capsys) -> None:
     # A juror whose initials are NA is a juror, not a missing cell.
     code, _, err = _sensitivity(tmp_path, spec, "juror,dossier,criterion,score\nNA,01001,C3,3\nnan,01001,C3,4\n",
