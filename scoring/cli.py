@@ -166,7 +166,8 @@ _MISSING = frozenset({
 })
 # A number as French Excel writes it: a decimal comma, the digits maybe grouped by (narrow) no-break spaces.
 _FRENCH_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?([eE][+-]?\d+)?")
-_DECLARED_SEPARATOR = re.compile(r'"?sep=(.)"?')
+# Excel's first line « sep=; » declares the separator.
+_DECLARED_SEPARATOR = re.compile(r'[ \t]*"?sep=(.)"?[ \t]*(?:\r\n|\n|\r|$)')
 
 
 @dataclass(frozen=True)
@@ -204,12 +205,11 @@ def _records(text: str, separator: str, first: int, path: str, what: str) -> lis
 
 def _parse_csv(text: str, path: str, what: str) -> _Csv:
     """Split `text` into cells: the separator found on the header row (or declared by Excel's « sep=; »)."""
-    lines = text.splitlines()
-    number, first_line = next(((i, line) for i, line in enumerate(lines) if line.strip()), (0, ""))
-    declared = _DECLARED_SEPARATOR.fullmatch(first_line.strip())
+    declared = _DECLARED_SEPARATOR.match(text)
     if declared:
-        separator, body, first = declared.group(1), "\n".join(lines[number + 1:]), number + 2
+        separator, body, first = declared.group(1), text[declared.end():], 2
     else:
+        first_line = next((line for line in text.splitlines() if line.strip()), "")
         separator, body, first = _separator(first_line), text, 1
     records = _records(body, separator, first, path, what)
     if not records:

@@ -140,6 +140,18 @@ def test_a_value_that_cannot_be_read_is_named_with_file_row_column_and_value(spe
     assert "nan" not in err, err
 
 
+def test_excel_s_separator_line_blank_lines_and_trailing_separators(spec, tmp_path, capsys) -> None:
+    plain = write(tmp_path, "M.csv", MATRIX)
+    rows = french(MATRIX).replace("\r\n", ";;\r\n").splitlines(keepends=True)
+    excel = write(tmp_path, "X.csv", "sep=;\r\n" + rows[0] + "\r\n" + "".join(rows[1:]) + ";;;;;\r\n")
+    expected = run(["rank", "--matrix", plain, "--spec", spec], capsys)
+    assert expected[0] == 0 and run(["rank", "--matrix", excel, "--spec", spec], capsys) == expected
+    # Lines are counted in the file: « sep=; » is line 1, the header line 2, the blank line 3.
+    bad = write(tmp_path, "B.csv", "sep=;\r\n" + rows[0] + "\r\n" + "".join(rows[1:]).replace("6,5", "six"))
+    code, _, err = run(["rank", "--matrix", bad, "--spec", spec], capsys)
+    assert code == 2 and f"Matrice « {bad} », ligne 5 : " in err and "'six'" in err, err
+
+
 # --------------------------------------------------------------------------- duplicate column names
 
 
