@@ -14,7 +14,10 @@ This module owns the engine's only file input/output. Subcommands:
   [--constraints C.json]`` -> JSON.
 
 M.csv and A.csv have a first column ``id``; P.csv is square with criterion
-ids as header and first column. Bad input gives a French message on stderr
+ids as header and first column. A CSV is separated by « , », « ; » or tabs
+(found on its header row, or Excel's « sep=; » line), in UTF-8 (with or
+without BOM) or Windows-1252, as French Excel saves it; with « ; » or tabs,
+decimal commas are read (« 12,5 ») outside the id columns. Bad input gives a French message on stderr
 and exit status 2 (an infeasible shortlist too, after its JSON); an
 unexpected failure gives exit status 1; never a traceback.
 """
@@ -22,11 +25,14 @@ unexpected failure gives exit status 1; never a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -45,6 +51,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+# The id columns of the jurors' ratings (text, never numbers).
+_RATING_IDS = ("juror", "dossier", "criterion")
 
 class _CliError(Exception):
     """Bad command-line input; the message is French."""
@@ -115,16 +123,31 @@ def _build_parser() -> _Parser:
     return parser
 
 
-def _read_text(path: str, what: str) -> str:
+def _read_text(path: str, what: str, *, windows: bool = False) -> str:
+    """The file's text: UTF-8 (a BOM dropped), else Windows-1252 when `windows` (French Excel's « CSV »)."""
     file = Path(path)
     if not file.is_file():
         raise _CliError(f"{what} : fichier introuvable « {path} ».")
     try:
-        return file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _CliError(f"{what} « {path} » : le fichier n'est pas encodé en UTF-8 (octet {error.start}).") from error
+        raw = file.read_bytes()
     except OSError as error:
         raise _CliError(f"{what} « {path} » : lecture impossible ({error.strerror}).") from error
+    if windows and b"\x00" in raw:
+        raise _CliError(f"{what} « {path} » : ce n'est pas un fichier texte UTF-8 ou Windows-1252 (UTF-16 ?) ; "
+                        "enregistrez-le au format « CSV UTF-8 » ou « CSV (séparateur : point-virgule) ».")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if not windows:
+            raise _CliError(
+                f"{what} « {path} » : le fichier n'est pas encodé en UTF-8 (octet {error.start})."
+            ) from error
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _CliError(
+                f"{what} « {path} » : le fichier n'est encodé ni en UTF-8 ni en Windows-1252 (octet {error.start})."
+            ) from error
 
 
 def _read_json(path: str, what: str) -> Any:
@@ -135,30 +158,176 @@ def _read_json(path: str, what: str) -> Any:
         raise _CliError(f"{what} « {path} » : JSON invalide ligne {error.lineno}, colonne {error.colno}.") from error
 
 
-def _read_csv(path: str, what: str, *, id_column: bool = True, index: bool = True) -> pd.DataFrame:
-    """Read a CSV as text cells (ids keep leading zeros); the first column becomes the index."""
-    text = _read_text(path, what)
+_SEPARATORS = (",", ";", "\t")
+# pandas' default missing-value markers (read_csv's na_values): such a cell is empty.
+_MISSING = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+    "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+})
+# A number as French Excel writes it: a decimal comma, the digits maybe grouped by (narrow) no-break spaces.
+_FRENCH_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?([eE][+-]?\d+)?")
+# Excel's first line « sep=; » declares the separator.
+_DECLARED_SEPARATOR = re.compile(r'[ \t]*"?sep=(.)"?[ \t]*(?:\r\n|\n|\r|$)')
+
+
+@dataclass(frozen=True)
+class _Csv:
+    """A CSV file's cells as text (stripped), with the file line of each row and the separator found."""
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+    separator: str
+
+
+def _separator(first_line: str) -> str:
+    """« , », « ; » or tab: the one that splits the header row into the most cells (« , » on a tie)."""
+    return max(_SEPARATORS, key=lambda separator: len(next(csv.reader([first_line], delimiter=separator))))
+
+
+def _records(text: str, separator: str, first: int, path: str, what: str) -> list[tuple[int, list[str]]]:
+    """The non-blank records of `text` with the file line each starts on (`first`: the line of `text`'s start)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records: list[tuple[int, list[str]]] = []
+    line = first
+    try:
+        for record in reader:
+            cells = [cell.strip() for cell in record]
+            if any(cells):
+                records.append((line, cells))
+            line = first + reader.line_num
+    except csv.Error as error:
+        raise _CliError(
+            f"{what} « {path} », ligne {line} : CSV illisible (guillemet ou cellule mal formés)."
+        ) from error
+    return records
+
+
+def _parse_csv(text: str, path: str, what: str) -> _Csv:
+    """Split `text` into cells: the separator found on the header row (or declared by Excel's « sep=; »)."""
+    declared = _DECLARED_SEPARATOR.match(text)
+    if declared:
+        separator, body, first = declared.group(1), text[declared.end():], 2
+    else:
+        first_line = next((line for line in text.splitlines() if line.strip()), "")
+        separator, body, first = _separator(first_line), text, 1
+    records = _records(body, separator, first, path, what)
+    if not records:
+        raise _CliError(f"{what} « {path} » : le fichier est vide.")
+    (_, header), body_records = records[0], records[1:]
+    width = len(header)
+    rows: list[list[str]] = []
+    for line, cells in body_records:
+        used = max(i for i, cell in enumerate(cells) if cell) + 1
+        if used > width:
+            raise _CliError(f"{what} « {path} », ligne {line} : {used} valeurs pour {width} colonnes.")
+        rows.append(cells[:width] + [""] * (width - len(cells)))
+    return _Csv(header, rows, [line for line, _ in body_records], separator)
+
+
+def _drop_unnamed_columns(table: _Csv, path: str, what: str) -> _Csv:
+    """Columns without a header (but the first, a square matrix's corner): dropped when empty (Excel's
+    trailing « ; »), refused otherwise; then a duplicate name refused (pandas would rename it « C1.1 »)."""
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    for j, name in enumerate(table.header):
+        if not name and j > 0:
+            if any(row[j] for row in table.rows):
+                raise _CliError(f"{what} « {path} » : la colonne {j + 1} a des valeurs mais pas de nom (en-tête vide).")
+            continue
+        if name in seen:
+            raise _CliError(f"{what} « {path} » : colonne « {name} » en double (colonnes {seen[name]} et {j + 1}).")
+        seen[name] = j + 1
+        keep.append(j)
+    return _Csv(
+        [table.header[j] for j in keep], [[row[j] for j in keep] for row in table.rows], table.lines, table.separator
+    )
+
+
+def _number_text(cell: str) -> str:
+    """A French number (« 12,5 », « 1 234,5 ») written with a decimal point; any other cell as it is."""
+    match = _FRENCH_NUMBER.fullmatch(cell)
+    if match is None:
+        return cell
+    sign, whole, decimals, exponent = match.groups()
+    return sign + re.sub(r"\D", "", whole) + (f".{decimals}" if decimals else "") + (exponent or "")
+
+
+def _cell(text: str, *, is_id: bool, decimal_comma: bool) -> str | float:
+    """A cell as the engine gets it: an id as written (only an empty one is missing, « NA » is an id);
+    a value NaN when missing (pandas' markers: « NA », « nan »…), its decimal comma read if asked."""
+    if is_id:
+        return text or math.nan
+    if text in _MISSING:
+        return math.nan
+    return _number_text(text) if decimal_comma else text
+
+
+def _check_numbers(frame: pd.DataFrame, table: _Csv, columns: Sequence[str], index: bool, path: str,
+                   what: str) -> None:
+    """Every filled cell of `columns` a number, else a French message naming file, line, column and value."""
+    for column in (c for c in columns if c in frame.columns):
+        cells = frame[column]
+        bad = pd.to_numeric(cells, errors="coerce").isna() & cells.notna()
+        if not bad.any():
+            continue
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        value = cells.iloc[row]
+        hint = ""
+        if table.separator == "," and "," in str(value):
+            hint = " ; une virgule décimale n'est lue que dans un fichier séparé par « ; » ou par tabulations"
+        where = f"à la ligne « {frame.iloc[row, 0]!s} », colonne" if index else "dans la colonne"
+        raise _CliError(
+            f"{what} « {path} », ligne {table.lines[row]} : valeur non numérique {where} « {column} » "
+            f"(valeur {shown(value)}) : un nombre est attendu{hint}."
+        )
+
+
+def _check_filled(frame: pd.DataFrame, table: _Csv, columns: Sequence[str], path: str, what: str) -> None:
+    for column in (c for c in columns if c in frame.columns):
+        empty = frame[column].isna()
+        if empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0])
+            raise _CliError(f"{what} « {path} », ligne {table.lines[row]} : la colonne « {column} » est vide.")
+
+
+def _read_csv(
+    path: str, what: str, *, id_column: bool = True, index: bool = True, text_columns: Sequence[str] = (),
+    numbers: Sequence[str] | None = (), filled: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Read a CSV as text cells (ids keep leading zeros); the first column becomes the index.
+
+    « , », « ; » or tab separated, UTF-8 (with or without BOM) or Windows-1252. Ids (the index
+    column and `text_columns`) are text as written, trimmed, never numbers: « 01 », « 1 » and
+    « NA » are three ids; only an empty cell is missing. Elsewhere pandas' missing markers hold and,
+    with « ; » or tab, decimal commas are read (« 12,5 » is 12.5). The
+    filled cells of `numbers` (None: every column but the first) must be numbers and those of
+    `filled` filled, else a French message names the file, the line, the column and the value.
+    """
+    text = _read_text(path, what, windows=True)
     if not text.strip():
         raise _CliError(f"{what} « {path} » : le fichier est vide.")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise _CliError(f"{what} « {path} » : CSV illisible ({str(error).strip()}).") from error
-    if frame.shape[1] == 0:
-        raise _CliError(f"{what} « {path} » : aucune colonne.")
-    first = str(frame.columns[0]).strip()
+    table = _drop_unnamed_columns(_parse_csv(text, path, what), path, what)
+    first = table.header[0]
     if id_column and first != "id":
         raise _CliError(f"{what} « {path} » : la première colonne doit s'appeler « id », reçu « {first} ».")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    ids = {*text_columns, *([first] if index else [])}
+    decimal_comma = table.separator != ","
+    frame = pd.DataFrame(
+        {name: pd.Series([_cell(row[j], is_id=name in ids, decimal_comma=decimal_comma) for row in table.rows],
+                         dtype=object)
+         for j, name in enumerate(table.header)},
+        columns=table.header,
+    )
+    _check_filled(frame, table, filled, path, what)
+    _check_numbers(frame, table, table.header[1:] if numbers is None else numbers, index, path, what)
     if not index:
         return frame
-    ids = frame.iloc[:, 0]
-    if ids.isna().any():
-        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
-        raise _CliError(f"{what} « {path} », ligne {row + 2} : identifiant vide dans la première colonne.")
-    frame = frame.set_index(frame.columns[0])
-    frame.index = frame.index.str.strip()
-    return frame
+    empty = frame.iloc[:, 0].isna()
+    if empty.any():
+        row = int(np.flatnonzero(empty.to_numpy())[0])
+        raise _CliError(f"{what} « {path} », ligne {table.lines[row]} : identifiant vide dans la première colonne.")
+    return frame.set_index(first)
 
 
 def _json_safe(value: Any) -> Any:
@@ -197,7 +366,7 @@ def _numeric_matrix(matrix: pd.DataFrame, spec: Spec) -> pd.DataFrame:
 
 def _command_rank(args: argparse.Namespace) -> int:
     spec = _spec(args.spec)
-    result = rank(_read_csv(args.matrix, "Matrice"), spec)
+    result = rank(_read_csv(args.matrix, "Matrice", numbers=spec.ids), spec)
     frame = result.to_frame()[["id", "score", "rank"]]
     frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     return EXIT_OK
@@ -228,7 +397,8 @@ def _command_weights(args: argparse.Namespace) -> int:
         result = weights("ahp", pairwise=pairwise)
     elif args.method in ("entropy", "critic"):
         spec = _spec(args.spec) if args.spec else None
-        result = weights(args.method, matrix=_read_csv(args.matrix, "Matrice"), spec=spec)
+        matrix = _read_csv(args.matrix, "Matrice", numbers=spec.ids if spec else None)
+        result = weights(args.method, matrix=matrix, spec=spec)
     elif args.method == "roc":
         result = weights("roc", order=_split_ids(args.order, "--order"))
     elif args.method == "equal":
@@ -252,10 +422,13 @@ def _command_sensitivity(args: argparse.Namespace) -> int:
     from scoring.sensitivity import sensitivity
 
     spec = _spec(args.spec)
-    matrix = _numeric_matrix(_read_csv(args.matrix, "Matrice"), spec)
+    matrix = _numeric_matrix(_read_csv(args.matrix, "Matrice", numbers=spec.ids), spec)
     if args.bootstrap_jurors and args.ratings is None:
         raise _CliError("--bootstrap-jurors exige les notes des jurés (--ratings R.csv).")
-    ratings = _read_csv(args.ratings, "Notes des jurés", id_column=False, index=False) if args.ratings else None
+    ratings = None
+    if args.ratings:
+        ratings = _read_csv(args.ratings, "Notes des jurés", id_column=False, index=False,
+                            text_columns=_RATING_IDS, numbers=("score",), filled=("score",))
     result = sensitivity(
         matrix,
         spec,
@@ -274,7 +447,7 @@ def _command_shortlist(args: argparse.Namespace) -> int:
     from scoring.shortlist import shortlist
 
     spec = _spec(args.spec)
-    ranking = rank(_read_csv(args.matrix, "Matrice"), spec)
+    ranking = rank(_read_csv(args.matrix, "Matrice", numbers=spec.ids), spec)
     attributes = _read_csv(args.attributes, "Attributs")
     constraints = _read_json(args.constraints, "Contraintes") if args.constraints else None
     result = shortlist(
