@@ -26,7 +26,7 @@ from typing import TypedDict
 
 import numpy as np
 
-from scoring.normalise import minmax, regret, sum_normalise, vector_normalise
+from scoring.normalise import binary_exponents, minmax, regret, sum_normalise, vector_normalise
 from scoring.spec import Preference, Spec
 
 __all__ = [
@@ -115,11 +115,20 @@ def topsis_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndar
     Euclidean distances. Since w >= 0, (v_ij - v*_j)^2 = w_j^2 (r_ij - r*_j)^2,
     so the distances for k weight vectors are one matrix product with W^2.
     When D+ + D- = 0 (every weighted column constant) C is defined as 1.
+    C does not change when a weight vector is multiplied by a constant, so
+    each is scaled by a power of two (exact) until its largest weighted
+    column range is near 1: tiny weights (1e-200) are not squared to 0. A
+    constant column, whose gaps are 0, gets weight 0 (its scaled weight could
+    overflow); a column that is not constant has a range of at least about
+    1e-16 / sqrt(n) after normalisation, so its scaled weight squared cannot.
     """
-    W2 = _as_2d(W) ** 2
+    W = _as_2d(W)
     R = vector_normalise(X)
     top = R.max(axis=0)
     bottom = R.min(axis=0)
+    spread = top - bottom
+    reach = (W * spread).max(axis=1, initial=0.0)
+    W2 = np.where(spread > 0, np.ldexp(W, -binary_exponents(reach)[:, None]), 0.0) ** 2
     best = np.where(maximise, top, bottom)
     worst = np.where(maximise, bottom, top)
     gap = np.subtract(R, best)  # one n x m buffer reused for both distances
@@ -131,28 +140,38 @@ def topsis_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndar
     return _closeness(d_plus, d_minus)
 
 
+def _distances(gap: np.ndarray, exponent: int) -> np.ndarray:
+    """Euclidean norm of each row of `gap`, squared after an exact scaling by 2**-exponent (no underflow)."""
+    scaled = np.ldexp(gap, -exponent)
+    np.square(scaled, out=scaled)
+    distances: np.ndarray = np.sqrt(scaled.sum(axis=1))
+    return distances
+
+
 def topsis_details(X: np.ndarray, maximise: np.ndarray, w: np.ndarray) -> TopsisDetails:
-    """TOPSIS for one weight vector w (m,), keeping every intermediate step."""
+    """TOPSIS for one weight vector w (m,), keeping every intermediate step.
+
+    The distances are squared at the scale of the largest weighted column
+    range (a power of two, see `topsis_scores`) and C is their ratio at that
+    scale; D+ and D- are reported at the original scale.
+    """
     R = vector_normalise(X)
     V = R * w
     top = V.max(axis=0)
     bottom = V.min(axis=0)
     ideal = np.where(maximise, top, bottom)
     anti = np.where(maximise, bottom, top)
-    gap = np.subtract(V, ideal)
-    np.square(gap, out=gap)
-    d_plus = np.sqrt(gap.sum(axis=1))
-    np.subtract(V, anti, out=gap)
-    np.square(gap, out=gap)
-    d_minus = np.sqrt(gap.sum(axis=1))
+    exponent = int(binary_exponents(np.max(top - bottom, initial=0.0)))
+    scaled_plus = _distances(V - ideal, exponent)
+    scaled_minus = _distances(V - anti, exponent)
     return TopsisDetails(
         normalised=R,
         weighted=V,
         ideal=ideal,
         anti_ideal=anti,
-        d_plus=d_plus,
-        d_minus=d_minus,
-        closeness=_closeness(d_plus, d_minus),
+        d_plus=np.ldexp(scaled_plus, exponent),
+        d_minus=np.ldexp(scaled_minus, exponent),
+        closeness=_closeness(scaled_plus, scaled_minus),
     )
 
 

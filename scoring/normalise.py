@@ -3,13 +3,24 @@
 This module owns the per-criterion normalisations the aggregation methods use.
 Each function takes a float array X (n alternatives x m criteria, already
 validated: finite, no NaN) and returns a new array of the same shape.
+
+Float limits: a column is first brought to magnitudes below 1 by a power of
+two (`binary_exponents`), which is exact, so that no square, sum, span or
+reciprocal of the normalisations overflows or underflows while the results
+on ordinary data stay bit for bit what they were.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["minmax", "regret", "sum_normalise", "vector_normalise"]
+__all__ = ["binary_exponents", "minmax", "regret", "sum_normalise", "vector_normalise"]
+
+
+def binary_exponents(magnitudes: np.ndarray) -> np.ndarray:
+    """Integer exponents e with magnitudes * 2**-e in [0.5, 1) (e = 0 for 0), for an exact rescaling by ldexp."""
+    exponents: np.ndarray = np.frexp(magnitudes)[1]
+    return exponents
 
 
 def minmax(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
@@ -56,6 +67,13 @@ def sum_normalise(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
 
 
 def vector_normalise(X: np.ndarray) -> np.ndarray:
-    """Vector normalisation x / sqrt(sum x^2) for every column; a zero column stays 0."""
-    norm = np.sqrt(np.einsum("ij,ij->j", X, X))
-    return X / np.where(norm == 0, 1.0, norm)
+    """Vector normalisation x / sqrt(sum x^2) for every column; a zero column stays 0.
+
+    Each column is first divided by a power of two near its largest absolute
+    value, so that the squares neither overflow (values beyond 1e154) nor
+    underflow (below 1e-162); the quotient does not change.
+    """
+    scaled = np.ldexp(X, -binary_exponents(np.abs(X).max(axis=0, initial=0.0)))
+    norm = np.sqrt(np.einsum("ij,ij->j", scaled, scaled))
+    normalised: np.ndarray = scaled / np.where(norm == 0, 1.0, norm)
+    return normalised

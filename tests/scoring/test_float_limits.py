@@ -27,9 +27,6 @@ from scoring.methods import (
 from scoring.spec import Preference, parse_spec
 from tests.scoring.conftest import build_spec
 
-TOPSIS = pytest.mark.xfail(
-    strict=True, reason="TOPSIS squares raw values: a column beyond 1e154 or below 1e-162 is dropped"
-)
 SPANS = pytest.mark.xfail(
     strict=True, reason="min-max, regret and sum normalisation overflow on wide spans and subnormal values"
 )
@@ -63,7 +60,6 @@ def ranked(X: np.ndarray, method: str, weights: list[float] | None = None) -> pd
 # --------------------------------------------------------------------------- TOPSIS
 
 
-@TOPSIS
 @pytest.mark.parametrize("scale", [1e200, 1e-200])
 def test_topsis_unchanged_when_the_matrix_is_scaled(scale: float) -> None:
     np.testing.assert_allclose(
@@ -77,7 +73,6 @@ def test_topsis_unchanged_when_the_matrix_is_scaled(scale: float) -> None:
     assert result.ranks.tolist() == reference.ranks.tolist()
 
 
-@TOPSIS
 @pytest.mark.parametrize("scale", [1e160, 1e-170, 5e-324 * 2**40])
 def test_topsis_keeps_a_column_of_extreme_magnitude(scale: float) -> None:
     # Only the second column is scaled: vector normalisation does not depend on a column's scale.
@@ -87,7 +82,6 @@ def test_topsis_keeps_a_column_of_extreme_magnitude(scale: float) -> None:
     )
 
 
-@TOPSIS
 def test_topsis_a_tiny_weight_still_decides_when_the_other_columns_are_constant() -> None:
     # Closeness does not change when every weight is multiplied by the same constant,
     # and a constant column contributes nothing: weights (1, 1e-200, 1) are weights (0, 1, 0).
@@ -118,7 +112,7 @@ def test_wsm_and_vikor_on_a_span_beyond_the_float_range() -> None:
     [
         pytest.param("wsm", marks=SPANS),
         pytest.param("vikor", marks=SPANS),
-        pytest.param("topsis", marks=TOPSIS),
+        "topsis",
         pytest.param("promethee2", marks=PROMETHEE),
     ],
 )
@@ -132,7 +126,7 @@ def test_rank_on_a_span_beyond_the_float_range(method: str) -> None:
         pytest.param("wsm", marks=SPANS),
         pytest.param("wpm", marks=SPANS),
         pytest.param("vikor", marks=SPANS),
-        pytest.param("topsis", marks=TOPSIS),
+        "topsis",
         "promethee2",  # counts strict inequalities: already exact on subnormal values
     ],
 )
