@@ -26,7 +26,7 @@ from typing import TypedDict
 
 import numpy as np
 
-from scoring.normalise import binary_exponents, minmax, regret, sum_normalise, vector_normalise
+from scoring.normalise import binary_exponents, log_sum_normalise, minmax, regret, vector_normalise
 from scoring.spec import Preference, Spec
 
 __all__ = [
@@ -84,10 +84,10 @@ def wpm_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndarray
 
     Computed as exp(sum_j w_j ln r_ij), which is the product itself (not its
     logarithm) up to rounding, and batches over weight vectors as one matrix
-    product.
+    product. ln r is finite even where r underflows (`log_sum_normalise`), so
+    a zero weight leaves its column out and a score is never NaN.
     """
-    R = sum_normalise(X, maximise)
-    scores: np.ndarray = np.exp(_weighted_rows(_as_2d(W), np.log(R)))
+    scores: np.ndarray = np.exp(_weighted_rows(_as_2d(W), log_sum_normalise(X, maximise)))
     return scores
 
 

@@ -18,12 +18,13 @@ import pandas as pd
 
 from scoring import methods
 from scoring.errors import ScoringError, shown
-from scoring.normalise import minmax, sum_normalise
+from scoring.normalise import log_sum_normalise, minmax, sum_normalise
 from scoring.spec import Spec, parse_spec
 
 __all__ = ["PreparedMatrix", "RankResult", "prepare_matrix", "rank"]
 
 _MAX_CELLS_NAMED = 10
+_SMALLEST_NORMAL = float(np.finfo(float).tiny)
 
 
 @dataclass(frozen=True)
@@ -236,12 +237,18 @@ def _wsm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
 
 
 def _wpm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
-    """Weighted product of sum-normalised values; contributions w ln r."""
+    """Weighted product of sum-normalised values; contributions w ln r.
+
+    A row with a value of r that underflows (below 1e-308) takes its score
+    from the logarithms, exp(sum w ln r), instead of the product.
+    """
     w = spec.weights
     R = sum_normalise(X, spec.maximise)
-    parts = w * np.log(R)
+    parts = w * log_sum_normalise(X, spec.maximise)
+    underflow = (R < _SMALLEST_NORMAL).any(axis=1)
+    scores = np.where(underflow, np.exp(parts.sum(axis=1)), np.prod(R**w, axis=1))
     details = {"minimum": axes.per_criterion(X.min(axis=0)), "maximum": axes.per_criterion(X.max(axis=0))}
-    return np.prod(R**w, axis=1), axes.frame(R), axes.frame(parts), details
+    return scores, axes.frame(R), axes.frame(parts), details
 
 
 def _topsis_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
