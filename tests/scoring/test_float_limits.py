@@ -27,9 +27,6 @@ from scoring.methods import (
 from scoring.spec import Preference, parse_spec
 from tests.scoring.conftest import build_spec
 
-PROMETHEE = pytest.mark.xfail(
-    strict=True, reason="PROMETHEE prefix sums lose precision when spread / p is large; the mean overflows"
-)
 NAN_GUARD = pytest.mark.xfail(strict=True, reason="rank returns whatever the method gives, NaN included")
 
 # Five alternatives, three criteria (max, min, max), all values distinct and positive.
@@ -108,7 +105,7 @@ def test_wsm_and_vikor_on_a_span_beyond_the_float_range() -> None:
         "wsm",
         "vikor",
         "topsis",
-        pytest.param("promethee2", marks=PROMETHEE),
+        "promethee2",
     ],
 )
 def test_rank_on_a_span_beyond_the_float_range(method: str) -> None:
@@ -212,7 +209,6 @@ def spread_column(n: int, spread: float, seed: int) -> np.ndarray:
     return np.concatenate([rng.uniform(0.0, 50.0, n // 2), rng.uniform(0.0, spread, n - n // 2)])
 
 
-@PROMETHEE
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize(
     "preference", [Preference("linear", 0.2, 1.0), Preference("vshape", 0.0, 1.0)], ids=["linear", "vshape"]
@@ -222,7 +218,6 @@ def test_promethee_flows_when_the_spread_dwarfs_p(preference: Preference, seed: 
     check_flows(spread_column(400, 3e14, seed) + 1e9, preference, maximise=False)
 
 
-@PROMETHEE
 @pytest.mark.parametrize(
     "preference",
     [Preference("usual"), Preference("linear", 1e307, 1e308), Preference("vshape", 0.0, 5e307)],
@@ -232,7 +227,24 @@ def test_promethee_flows_on_a_span_beyond_the_float_range(preference: Preference
     check_flows(WIDE[:, 0] * 1e308, preference)
 
 
-@PROMETHEE
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(
+    "preference",
+    [Preference("linear", 1.0, 3.0), Preference("linear", 0.0, 0.5), Preference("vshape", 0.0, 2.0)],
+    ids=["linear-1-3", "linear-0-0.5", "vshape-2"],
+)
+def test_promethee_pair_by_pair_sums_match_the_pair_matrix(
+    preference: Preference, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pair-by-pair path, forced on ordinary data: integer values put differences exactly on q and p.
+    import scoring.methods
+
+    monkeypatch.setattr(scoring.methods, "_PREFIX_MAX_ERROR", -1.0)
+    rng = np.random.default_rng(seed)
+    check_flows(rng.integers(0, 6, size=80).astype(float), preference)
+    check_flows(rng.normal(size=80), preference, maximise=False)
+
+
 def test_promethee_usual_tells_apart_values_far_below_the_others() -> None:
     column = np.array([1e-20, 2e-20, 1e20])
     check_flows(column, Preference("usual"))
