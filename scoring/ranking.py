@@ -304,12 +304,25 @@ _METHOD_PARTS: dict[str, Callable[[np.ndarray, Spec, _Axes], _MethodParts]] = {
 }
 
 
+def _check_finite(scores: np.ndarray, method: str, ids: pd.Index) -> None:
+    """Raise a French ScoringError naming the alternatives whose score is not finite (a safety net)."""
+    bad = np.flatnonzero(~np.isfinite(scores))
+    if bad.size:
+        named = ", ".join(f"« {ids[i]} » ({shown(scores[i])})" for i in bad[:_MAX_CELLS_NAMED].tolist())
+        more = bad.size - _MAX_CELLS_NAMED
+        raise ScoringError(
+            f"La méthode « {method} » ne donne pas une valeur finie pour : {named}"
+            + (f" et {more} autre(s)" if more > 0 else "")
+            + ". Les valeurs de la matrice dépassent les limites du calcul en virgule flottante."
+        )
+
+
 def rank(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> RankResult:
     """Rank the alternatives (rows of `matrix`) by the method and criteria of `spec`.
 
     `spec` is a `Spec` or its JSON structure (see `scoring.spec`). Ranks: 1 =
     best, equal scores share the smallest rank. Raises `ScoringError` (French)
-    on bad input; never returns NaN.
+    on bad input; never returns NaN (a score that is not finite raises).
 
     >>> import pandas as pd
     >>> matrix = pd.DataFrame({"emplois": [120, 80, 200], "distance": [45, 60, 30]},
@@ -330,6 +343,7 @@ def rank(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> RankResult:
     spec = prepared.spec
     axes = _Axes(index=prepared.ids.copy(), criteria=pd.Index(spec.ids, name="criterion"))
     scores, normalised, contributions, details = _METHOD_PARTS[spec.method](prepared.X, spec, axes)
+    _check_finite(scores, spec.method, axes.index)
     better = methods.higher_is_better(spec.method)
     return RankResult(
         method=spec.method,
