@@ -16,7 +16,10 @@ few matrix products.
 Conventions (see the issue and the docstrings): WSM min-max (constant column
 = 1), WPM sum normalisation and product, TOPSIS vector normalisation, VIKOR
 with v = 0.5 and lower Q better, PROMETHEE II with usual / linear (type V) /
-vshape (type III) preference functions in O(m n log n).
+vshape (type III) preference functions in O(m n log n) (pair by pair, up to
+O(n^2), only where the values dwarf p - q; see `promethee2_unicriterion_flows`).
+Finite input gives finite scores: huge, tiny and subnormal values are
+rescaled by powers of two (exact) before any square, span or reciprocal.
 """
 
 from __future__ import annotations
