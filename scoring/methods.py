@@ -16,7 +16,10 @@ few matrix products.
 Conventions (see the issue and the docstrings): WSM min-max (constant column
 = 1), WPM sum normalisation and product, TOPSIS vector normalisation, VIKOR
 with v = 0.5 and lower Q better, PROMETHEE II with usual / linear (type V) /
-vshape (type III) preference functions in O(m n log n).
+vshape (type III) preference functions in O(m n log n) (pair by pair, up to
+O(n^2), only where the values dwarf p - q; see `promethee2_unicriterion_flows`).
+Finite input gives finite scores: huge, tiny and subnormal values are
+rescaled by powers of two (exact) before any square, span or reciprocal.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import TypedDict
 
 import numpy as np
 
-from scoring.normalise import minmax, regret, sum_normalise, vector_normalise
+from scoring.normalise import binary_exponents, log_sum_normalise, minmax, regret, vector_normalise
 from scoring.spec import Preference, Spec
 
 __all__ = [
@@ -52,6 +55,12 @@ __all__ = [
 _VIKOR_CHUNK_ELEMENTS = 2_000_000
 # Up to this many weight vectors, weighted sums use einsum rather than BLAS.
 _EINSUM_MAX_ROWS = 16
+# PROMETHEE prefix sums are used when their bound on the rounding error of a flow is at most this;
+# beyond it (values large next to p - q), the partial preferences are summed pair by pair.
+_PREFIX_MAX_ERROR = 1e-10
+# Pairs per block of the pair-by-pair PROMETHEE sums.
+_DIRECT_CHUNK_PAIRS = 1_000_000
+_UNIT_ROUNDOFF = 2.0**-53
 
 
 def _as_2d(W: np.ndarray) -> np.ndarray:
@@ -84,10 +93,10 @@ def wpm_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndarray
 
     Computed as exp(sum_j w_j ln r_ij), which is the product itself (not its
     logarithm) up to rounding, and batches over weight vectors as one matrix
-    product.
+    product. ln r is finite even where r underflows (`log_sum_normalise`), so
+    a zero weight leaves its column out and a score is never NaN.
     """
-    R = sum_normalise(X, maximise)
-    scores: np.ndarray = np.exp(_weighted_rows(_as_2d(W), np.log(R)))
+    scores: np.ndarray = np.exp(_weighted_rows(_as_2d(W), log_sum_normalise(X, maximise)))
     return scores
 
 
@@ -115,11 +124,20 @@ def topsis_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndar
     Euclidean distances. Since w >= 0, (v_ij - v*_j)^2 = w_j^2 (r_ij - r*_j)^2,
     so the distances for k weight vectors are one matrix product with W^2.
     When D+ + D- = 0 (every weighted column constant) C is defined as 1.
+    C does not change when a weight vector is multiplied by a constant, so
+    each is scaled by a power of two (exact) until its largest weighted
+    column range is near 1: tiny weights (1e-200) are not squared to 0. A
+    constant column, whose gaps are 0, gets weight 0 (its scaled weight could
+    overflow); a column that is not constant has a range of at least about
+    1e-16 / sqrt(n) after normalisation, so its scaled weight squared cannot.
     """
-    W2 = _as_2d(W) ** 2
+    W = _as_2d(W)
     R = vector_normalise(X)
     top = R.max(axis=0)
     bottom = R.min(axis=0)
+    spread = top - bottom
+    reach = (W * spread).max(axis=1, initial=0.0)
+    W2 = np.where(spread > 0, np.ldexp(W, -binary_exponents(reach)[:, None]), 0.0) ** 2
     best = np.where(maximise, top, bottom)
     worst = np.where(maximise, bottom, top)
     gap = np.subtract(R, best)  # one n x m buffer reused for both distances
@@ -131,28 +149,38 @@ def topsis_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndar
     return _closeness(d_plus, d_minus)
 
 
+def _distances(gap: np.ndarray, exponent: int) -> np.ndarray:
+    """Euclidean norm of each row of `gap`, squared after an exact scaling by 2**-exponent (no underflow)."""
+    scaled = np.ldexp(gap, -exponent)
+    np.square(scaled, out=scaled)
+    distances: np.ndarray = np.sqrt(scaled.sum(axis=1))
+    return distances
+
+
 def topsis_details(X: np.ndarray, maximise: np.ndarray, w: np.ndarray) -> TopsisDetails:
-    """TOPSIS for one weight vector w (m,), keeping every intermediate step."""
+    """TOPSIS for one weight vector w (m,), keeping every intermediate step.
+
+    The distances are squared at the scale of the largest weighted column
+    range (a power of two, see `topsis_scores`) and C is their ratio at that
+    scale; D+ and D- are reported at the original scale.
+    """
     R = vector_normalise(X)
     V = R * w
     top = V.max(axis=0)
     bottom = V.min(axis=0)
     ideal = np.where(maximise, top, bottom)
     anti = np.where(maximise, bottom, top)
-    gap = np.subtract(V, ideal)
-    np.square(gap, out=gap)
-    d_plus = np.sqrt(gap.sum(axis=1))
-    np.subtract(V, anti, out=gap)
-    np.square(gap, out=gap)
-    d_minus = np.sqrt(gap.sum(axis=1))
+    exponent = int(binary_exponents(np.max(top - bottom, initial=0.0)))
+    scaled_plus = _distances(V - ideal, exponent)
+    scaled_minus = _distances(V - anti, exponent)
     return TopsisDetails(
         normalised=R,
         weighted=V,
         ideal=ideal,
         anti_ideal=anti,
-        d_plus=d_plus,
-        d_minus=d_minus,
-        closeness=_closeness(d_plus, d_minus),
+        d_plus=np.ldexp(scaled_plus, exponent),
+        d_minus=np.ldexp(scaled_minus, exponent),
+        closeness=_closeness(scaled_plus, scaled_minus),
     )
 
 
@@ -259,17 +287,13 @@ def vikor_details(X: np.ndarray, maximise: np.ndarray, w: np.ndarray, v: float =
 def _sums_of_preference(
     s: np.ndarray, prefix: np.ndarray, x: np.ndarray, preference: Preference
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each x_a, sum_b P(x_a - s_b) and sum_b P(s_b - x_a) over the sorted column s.
+    """For each x_a, sum_b P(x_a - s_b) and sum_b P(s_b - x_a) over the sorted column s (linear or vshape).
 
     `prefix` is the prefix sum of s with a leading 0. Linear and V-shape
     preference functions are continuous, so the side of each searchsorted
-    boundary does not matter; the usual function counts strict inequalities.
+    boundary does not matter.
     """
     n = s.shape[0]
-    if preference.function == "usual":
-        below = np.searchsorted(s, x, side="left")
-        above = n - np.searchsorted(s, x, side="right")
-        return below.astype(float), above.astype(float)
     q = preference.q if preference.function == "linear" else 0.0
     p = preference.p
     width = p - q
@@ -288,6 +312,109 @@ def _sums_of_preference(
     return plus, minus
 
 
+def _exact_split_prefix(values: np.ndarray) -> np.ndarray:
+    """Prefix sums of `values` with a leading 0, each within about u of its own size (u = 2**-53).
+
+    A plain cumsum errs by up to n u max|values| at the end. Here every value
+    is split into a multiple of a power of two 2**e, with n max|values| below
+    2**(e + 52), whose running sums are therefore exact, and a remainder below
+    2**(e - 1) whose running sums err by a negligible n**2 u 2**e.
+    """
+    n = values.shape[0]
+    exponent = int(np.frexp(n * np.abs(values).max(initial=0.0))[1]) - 52
+    coarse = np.ldexp(np.rint(np.ldexp(values, -exponent)), exponent)
+    fine = values - coarse  # exact
+    prefix: np.ndarray = np.concatenate(([0.0], np.cumsum(coarse) + np.cumsum(fine)))
+    return prefix
+
+
+def _prefix_error_bound(s: np.ndarray, centre: float, q: float, p: float) -> float:
+    """Bound on the rounding error of one flow by `_exact_split_prefix` sums of the sorted s - centre.
+
+    With A = max |s - centre| and u = 2**-53, per pair and in units of p - q:
+    the centring moves a difference by 2 u A, a rounded boundary x - p
+    misplaces a pair by u (A + p); per needle, (x - q) times a count, the
+    prefix sums (within u n A each) and their difference add about
+    u (5 A + 2 q) n / (n - 1). Rounded up: 16 u (A + q + p) / (p - q).
+    Infinite when the values overflow.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        reach = max(abs(s[0] - centre), abs(s[-1] - centre))
+        bound = 16 * _UNIT_ROUNDOFF * (reach + q + p) / (p - q)
+    return float(bound) if np.isfinite(bound) else np.inf
+
+
+def _band_sums(s: np.ndarray, lo: np.ndarray, hi: np.ndarray, sign: float, q: float, width: float) -> np.ndarray:
+    """For each a: sum over b in [lo_a, hi_a) of clip((sign (s_a - s_b) - q) / width, 0, 1), pair by pair.
+
+    Each difference is one subtraction of two floats (exact when they are
+    close); one that overflows is +-inf and clips to 1 or 0. Needles are
+    taken in blocks of at most `_DIRECT_CHUNK_PAIRS` pairs.
+    """
+    n = s.shape[0]
+    counts = hi - lo
+    ends = np.cumsum(counts)
+    sums = np.zeros(n)
+    start = 0
+    while start < n:
+        before = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, before + _DIRECT_CHUNK_PAIRS, side="right")))
+        block = counts[start:stop]
+        total = int(block.sum())
+        if total:
+            owner = np.repeat(np.arange(start, stop), block)
+            b = lo[owner] + np.arange(total) - np.repeat(np.cumsum(block) - block, block)
+            with np.errstate(over="ignore"):
+                d = sign * (s[owner] - s[b])
+            preference = np.clip((d - q) / width, 0.0, 1.0)
+            sums[start:stop] = np.bincount(owner - start, weights=preference, minlength=stop - start)
+        start = stop
+    return sums
+
+
+def _direct_sums_of_preference(s: np.ndarray, preference: Preference) -> tuple[np.ndarray, np.ndarray]:
+    """`_sums_of_preference` of the sorted column s against itself, the partial preferences pair by pair.
+
+    The full and null preferences are counted by searchsorted on boundaries
+    x - p, x - q (x + q, x + p) moved one float outwards, so that a rounded
+    boundary never counts a pair on the wrong side; the pairs in between are
+    computed from their own difference. Accurate to a few u on any finite
+    data, at the cost of the number of pairs whose difference lies about
+    between q and p.
+    """
+    n = s.shape[0]
+    q = preference.q if preference.function == "linear" else 0.0
+    p = preference.p
+    width = p - q
+    with np.errstate(over="ignore"):
+        i_full = np.searchsorted(s, np.nextafter(s - p, -np.inf), side="left")  # s_b below: d > p surely
+        i_none = np.searchsorted(s, np.nextafter(s - q, np.inf), side="left")  # s_b from there: d <= q surely
+        j_start = np.searchsorted(s, np.nextafter(s + q, -np.inf), side="right")
+        j_full = np.searchsorted(s, np.nextafter(s + p, np.inf), side="right")
+    plus = i_full + _band_sums(s, i_full, i_none, 1.0, q, width)
+    minus = (n - j_full) + _band_sums(s, j_start, j_full, -1.0, q, width)
+    return plus, minus
+
+
+def _column_sums(s: np.ndarray, centre: float, preference: Preference) -> tuple[np.ndarray, np.ndarray]:
+    """sum_b P(s_a - s_b) and sum_b P(s_b - s_a) for the sorted column s; `centre` is its mean (may be inf).
+
+    Usual: counts of strictly smaller and greater values (exact). Linear and
+    vshape: (split, near exact) prefix sums of s - centre when `_prefix_error_bound` is within
+    `_PREFIX_MAX_ERROR`, otherwise the pair-by-pair band sums.
+    """
+    n = s.shape[0]
+    if preference.function == "usual":
+        below = np.searchsorted(s, s, side="left")
+        above = n - np.searchsorted(s, s, side="right")
+        return below.astype(float), above.astype(float)
+    q = preference.q if preference.function == "linear" else 0.0
+    if _prefix_error_bound(s, centre, q, preference.p) > _PREFIX_MAX_ERROR:
+        return _direct_sums_of_preference(s, preference)
+    centred = s - centre  # centring keeps prefix sums small
+    return _sums_of_preference(centred, _exact_split_prefix(centred), centred, preference)
+
+
 def promethee2_unicriterion_flows(
     X: np.ndarray, maximise: np.ndarray, preferences: Sequence[Preference]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -300,6 +427,13 @@ def promethee2_unicriterion_flows(
     quadratic, Computers & Operations Research 96). The weighted flows are
     then phi+ = plus @ w, phi- = minus @ w. With a single alternative every
     flow is 0.
+
+    Float limits: flows are accurate to about 1e-10 on any finite data. The
+    usual function only compares values. When the values are so large next
+    to p - q that prefix sums would lose that accuracy (a spread beyond about
+    1e5 (p - q)), the partial preferences are summed pair by pair instead:
+    cheap then, since few pairs differ by between q and p, but up to O(n^2)
+    when most values sit within p of each other beside a far outlier.
     """
     n, m = X.shape
     plus = np.zeros((n, m))
@@ -308,12 +442,11 @@ def promethee2_unicriterion_flows(
         return plus, minus
     for j in range(m):
         column = X[:, j] if maximise[j] else -X[:, j]
-        column = column - column.mean()  # centring keeps prefix sums small
+        with np.errstate(over="ignore", invalid="ignore"):
+            centre = float(column.mean())
         order = np.argsort(column, kind="stable")
-        s = column[order]
-        prefix = np.concatenate(([0.0], np.cumsum(s)))
         # Sorted needles make searchsorted cache-friendly; scatter back to input order.
-        plus[order, j], minus[order, j] = _sums_of_preference(s, prefix, s, preferences[j])
+        plus[order, j], minus[order, j] = _column_sums(column[order], centre, preferences[j])
     plus /= n - 1
     minus /= n - 1
     return plus, minus

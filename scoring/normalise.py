@@ -3,21 +3,46 @@
 This module owns the per-criterion normalisations the aggregation methods use.
 Each function takes a float array X (n alternatives x m criteria, already
 validated: finite, no NaN) and returns a new array of the same shape.
+
+Float limits: a column is first brought to magnitudes below 1 by a power of
+two (`binary_exponents`), which is exact, so that no square, sum, span or
+reciprocal of the normalisations overflows or underflows while the results
+on ordinary data stay bit for bit what they were.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["minmax", "regret", "sum_normalise", "vector_normalise"]
+__all__ = ["binary_exponents", "log_sum_normalise", "minmax", "regret", "sum_normalise", "vector_normalise"]
+
+# Below this, a sum-normalised value may come from a subnormal (imprecise) quotient or be 0:
+# its logarithm is taken from the logarithms of the values instead.
+_LOG_SAFE = 2.0**-960
+
+
+def binary_exponents(magnitudes: np.ndarray) -> np.ndarray:
+    """Integer exponents e with magnitudes * 2**-e in [0.5, 1) (e = 0 for 0), for an exact rescaling by ldexp."""
+    exponents: np.ndarray = np.frexp(magnitudes)[1]
+    return exponents
+
+
+def _scaled_columns(X: np.ndarray) -> np.ndarray:
+    """X with each column divided by a power of two near its largest absolute value (exact): |values| < 1."""
+    scaled: np.ndarray = np.ldexp(X, -binary_exponents(np.abs(X).max(axis=0, initial=0.0)))
+    return scaled
 
 
 def minmax(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     """Min-max normalisation to [0, 1], 1 = best.
 
     max: (x - min) / (max - min); min: (max - x) / (max - min).
-    A constant column (max == min) gives 1 for every alternative.
+    A constant column (max == min) gives 1 for every alternative. Computed on
+    the exactly rescaled columns (`_scaled_columns`): a span such as
+    1.5e308 - (-1.5e308) does not overflow, a subnormal span has a finite
+    reciprocal, and ordinary data give the same bits.
     """
+    X = _scaled_columns(X)
     lo = X.min(axis=0)
     hi = X.max(axis=0)
     span = hi - lo
@@ -35,8 +60,10 @@ def regret(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     """VIKOR's normalised regret (f*_j - x_ij) / (f*_j - f-_j), 0 = best, 1 = worst.
 
     f* is the best value of the column given its direction, f- the worst.
-    A constant column (f* == f-) gives 0 (nobody regrets it).
+    A constant column (f* == f-) gives 0 (nobody regrets it). Computed on the
+    exactly rescaled columns, as `minmax`.
     """
+    X = _scaled_columns(X)
     lo = X.min(axis=0)
     hi = X.max(axis=0)
     span = hi - lo
@@ -49,13 +76,46 @@ def regret(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
 
 
 def sum_normalise(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
-    """Sum normalisation: max: x / sum(x); min: (1/x) / sum(1/x). Requires X > 0."""
-    Y = np.where(maximise, X, 1.0 / X)
+    """Sum normalisation: max: x / sum(x); min: (1/x) / sum(1/x). Requires X > 0.
+
+    A max column is divided by a power of two near its largest value, a min
+    column by one near its smallest value before taking 1/x (both exact), so
+    that neither the sum (values near 1.8e308) nor the reciprocal (subnormal
+    values) overflows. A value below about 1e-308 of its column's sum
+    underflows to 0: `log_sum_normalise` gives its logarithm.
+    """
+    with np.errstate(over="ignore"):  # a min column spanning more than the float range: 1/inf = 0
+        smallest_first = np.ldexp(X, -binary_exponents(X.min(axis=0)))
+    Y = np.where(maximise, np.ldexp(X, -binary_exponents(X.max(axis=0))), 1.0 / smallest_first)
     normalised: np.ndarray = Y / Y.sum(axis=0)
     return normalised
 
 
+def log_sum_normalise(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
+    """ln of `sum_normalise`, finite for every X > 0, even where the quotient itself underflows to 0.
+
+    ln r = ln y - ln sum(y) with y = x (max) or 1/x (min); the sum of
+    logarithms uses the largest ln y as origin. Where the quotient is well
+    above the smallest normal float its own logarithm is taken (the same
+    bits as np.log(sum_normalise(X, maximise))).
+    """
+    R = sum_normalise(X, maximise)
+    L = np.where(maximise, np.log(X), -np.log(X))
+    top = L.max(axis=0)
+    log_total = top + np.log(np.exp(L - top).sum(axis=0))
+    with np.errstate(divide="ignore"):
+        logs: np.ndarray = np.where(R >= _LOG_SAFE, np.log(R), L - log_total)
+    return logs
+
+
 def vector_normalise(X: np.ndarray) -> np.ndarray:
-    """Vector normalisation x / sqrt(sum x^2) for every column; a zero column stays 0."""
-    norm = np.sqrt(np.einsum("ij,ij->j", X, X))
-    return X / np.where(norm == 0, 1.0, norm)
+    """Vector normalisation x / sqrt(sum x^2) for every column; a zero column stays 0.
+
+    Each column is first divided by a power of two near its largest absolute
+    value, so that the squares neither overflow (values beyond 1e154) nor
+    underflow (below 1e-162); the quotient does not change.
+    """
+    scaled = _scaled_columns(X)
+    norm = np.sqrt(np.einsum("ij,ij->j", scaled, scaled))
+    normalised: np.ndarray = scaled / np.where(norm == 0, 1.0, norm)
+    return normalised

@@ -18,12 +18,13 @@ import pandas as pd
 
 from scoring import methods
 from scoring.errors import ScoringError, shown
-from scoring.normalise import minmax, sum_normalise
+from scoring.normalise import log_sum_normalise, minmax, sum_normalise
 from scoring.spec import Spec, parse_spec
 
 __all__ = ["PreparedMatrix", "RankResult", "prepare_matrix", "rank"]
 
 _MAX_CELLS_NAMED = 10
+_SMALLEST_NORMAL = float(np.finfo(float).tiny)
 
 
 @dataclass(frozen=True)
@@ -236,12 +237,18 @@ def _wsm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
 
 
 def _wpm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
-    """Weighted product of sum-normalised values; contributions w ln r."""
+    """Weighted product of sum-normalised values; contributions w ln r.
+
+    A row with a value of r that underflows (below 1e-308) takes its score
+    from the logarithms, exp(sum w ln r), instead of the product.
+    """
     w = spec.weights
     R = sum_normalise(X, spec.maximise)
-    parts = w * np.log(R)
+    parts = w * log_sum_normalise(X, spec.maximise)
+    underflow = (R < _SMALLEST_NORMAL).any(axis=1)
+    scores = np.where(underflow, np.exp(parts.sum(axis=1)), np.prod(R**w, axis=1))
     details = {"minimum": axes.per_criterion(X.min(axis=0)), "maximum": axes.per_criterion(X.max(axis=0))}
-    return np.prod(R**w, axis=1), axes.frame(R), axes.frame(parts), details
+    return scores, axes.frame(R), axes.frame(parts), details
 
 
 def _topsis_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
@@ -297,12 +304,25 @@ _METHOD_PARTS: dict[str, Callable[[np.ndarray, Spec, _Axes], _MethodParts]] = {
 }
 
 
+def _check_finite(scores: np.ndarray, method: str, ids: pd.Index) -> None:
+    """Raise a French ScoringError naming the alternatives whose score is not finite (a safety net)."""
+    bad = np.flatnonzero(~np.isfinite(scores))
+    if bad.size:
+        named = ", ".join(f"« {ids[i]} » ({shown(scores[i])})" for i in bad[:_MAX_CELLS_NAMED].tolist())
+        more = bad.size - _MAX_CELLS_NAMED
+        raise ScoringError(
+            f"La méthode « {method} » ne donne pas une valeur finie pour : {named}"
+            + (f" et {more} autre(s)" if more > 0 else "")
+            + ". Les valeurs de la matrice dépassent les limites du calcul en virgule flottante."
+        )
+
+
 def rank(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> RankResult:
     """Rank the alternatives (rows of `matrix`) by the method and criteria of `spec`.
 
     `spec` is a `Spec` or its JSON structure (see `scoring.spec`). Ranks: 1 =
     best, equal scores share the smallest rank. Raises `ScoringError` (French)
-    on bad input; never returns NaN.
+    on bad input; never returns NaN (a score that is not finite raises).
 
     >>> import pandas as pd
     >>> matrix = pd.DataFrame({"emplois": [120, 80, 200], "distance": [45, 60, 30]},
@@ -323,6 +343,7 @@ def rank(matrix: pd.DataFrame, spec: Spec | Mapping[str, Any]) -> RankResult:
     spec = prepared.spec
     axes = _Axes(index=prepared.ids.copy(), criteria=pd.Index(spec.ids, name="criterion"))
     scores, normalised, contributions, details = _METHOD_PARTS[spec.method](prepared.X, spec, axes)
+    _check_finite(scores, spec.method, axes.index)
     better = methods.higher_is_better(spec.method)
     return RankResult(
         method=spec.method,

@@ -180,8 +180,13 @@ class Spec:
 
     @property
     def weights(self) -> np.ndarray:
-        """Weights normalised to sum 1; a zero total raises ScoringError."""
+        """Weights normalised to sum 1; a zero total raises ScoringError.
+
+        The raw weights are first divided by a power of two near the largest
+        (exact), so that a total of weights near 1.8e308 does not overflow.
+        """
         raw = self.raw_weights
+        raw = np.ldexp(raw, -np.frexp(raw.max(initial=0.0))[1])
         total = raw.sum()
         if not total > 0:
             raise ScoringError("La somme des poids est nulle : donnez un poids positif à au moins un critère.")
