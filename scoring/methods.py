@@ -29,7 +29,14 @@ from typing import TypedDict
 
 import numpy as np
 
-from scoring.normalise import binary_exponents, log_sum_normalise, minmax, regret, vector_normalise
+from scoring.normalise import (
+    SAFE_EXPONENT,
+    binary_exponents,
+    log_sum_normalise,
+    minmax,
+    regret,
+    vector_normalise,
+)
 from scoring.spec import Preference, Spec
 
 __all__ = [
@@ -150,7 +157,12 @@ def topsis_scores(X: np.ndarray, maximise: np.ndarray, W: np.ndarray) -> np.ndar
 
 
 def _distances(gap: np.ndarray, exponent: int) -> np.ndarray:
-    """Euclidean norm of each row of `gap`, squared after an exact scaling by 2**-exponent (no underflow)."""
+    """2**-exponent times the Euclidean norm of each row of `gap` (overwritten), its squares taken at
+    that scale (no underflow), or at the original one when they stay normal there (`SAFE_EXPONENT`)."""
+    if abs(exponent) < SAFE_EXPONENT:
+        np.square(gap, out=gap)
+        at_scale: np.ndarray = np.ldexp(np.sqrt(gap.sum(axis=1)), -exponent)
+        return at_scale
     scaled = np.ldexp(gap, -exponent)
     np.square(scaled, out=scaled)
     distances: np.ndarray = np.sqrt(scaled.sum(axis=1))

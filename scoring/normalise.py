@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["binary_exponents", "log_sum_normalise", "minmax", "regret", "sum_normalise", "vector_normalise"]
+__all__ = [
+    "SAFE_EXPONENT", "binary_exponents", "log_sum_normalise", "minmax", "regret", "sum_normalise", "vector_normalise",
+]
 
 # Below this, a sum-normalised value may come from a subnormal (imprecise) quotient or be 0:
 # its logarithm is taken from the logarithms of the values instead.
 _LOG_SAFE = 2.0**-960
+# Magnitudes within 2**+-400 need no rescaling: squares (up to 2**800), their sums over fewer than
+# 2**100 rows, spans (at least one ulp, 2**-452) and reciprocals all stay normal floats.
+SAFE_EXPONENT = 400
 
 
 def binary_exponents(magnitudes: np.ndarray) -> np.ndarray:
@@ -27,9 +32,27 @@ def binary_exponents(magnitudes: np.ndarray) -> np.ndarray:
     return exponents
 
 
+def _rescaling(magnitudes: np.ndarray) -> np.ndarray | None:
+    """The exponents e bringing each magnitude within [0.5, 1) by 2**-e, or None when none needs it.
+
+    A column whose magnitude lies within 2**+-SAFE_EXPONENT (or is 0) keeps normal floats in its
+    squares, sums of squares, spans and reciprocals: rescaling it would change nothing but cost a
+    pass over the matrix, so ordinary data are used as they are.
+    """
+    exponents = binary_exponents(magnitudes)
+    if bool(((magnitudes == 0) | (np.abs(exponents) < SAFE_EXPONENT)).all()):
+        return None
+    return exponents
+
+
 def _scaled_columns(X: np.ndarray) -> np.ndarray:
-    """X with each column divided by a power of two near its largest absolute value (exact): |values| < 1."""
-    scaled: np.ndarray = np.ldexp(X, -binary_exponents(np.abs(X).max(axis=0, initial=0.0)))
+    """X with each column divided by a power of two near its largest absolute value (exact): |values| < 1.
+
+    X itself when no column needs it (`_rescaling`)."""
+    exponents = _rescaling(np.maximum(-X.min(axis=0, initial=0.0), X.max(axis=0, initial=0.0)))
+    if exponents is None:
+        return X
+    scaled: np.ndarray = np.ldexp(X, -exponents)
     return scaled
 
 
@@ -84,22 +107,31 @@ def sum_normalise(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     values) overflows. A value below about 1e-308 of its column's sum
     underflows to 0: `log_sum_normalise` gives its logarithm.
     """
-    with np.errstate(over="ignore"):  # a min column spanning more than the float range: 1/inf = 0
-        smallest_first = np.ldexp(X, -binary_exponents(X.min(axis=0)))
-    Y = np.where(maximise, np.ldexp(X, -binary_exponents(X.max(axis=0))), 1.0 / smallest_first)
+    lo = X.min(axis=0)
+    hi = X.max(axis=0)
+    if _rescaling(np.concatenate((lo, hi))) is None:
+        Y = np.where(maximise, X, 1.0 / X)
+    else:
+        with np.errstate(over="ignore"):  # a min column spanning more than the float range: 1/inf = 0
+            smallest_first = np.ldexp(X, -binary_exponents(lo))
+        Y = np.where(maximise, np.ldexp(X, -binary_exponents(hi)), 1.0 / smallest_first)
     normalised: np.ndarray = Y / Y.sum(axis=0)
     return normalised
 
 
-def log_sum_normalise(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
+def log_sum_normalise(X: np.ndarray, maximise: np.ndarray, normalised: np.ndarray | None = None) -> np.ndarray:
     """ln of `sum_normalise`, finite for every X > 0, even where the quotient itself underflows to 0.
 
     ln r = ln y - ln sum(y) with y = x (max) or 1/x (min); the sum of
     logarithms uses the largest ln y as origin. Where the quotient is well
     above the smallest normal float its own logarithm is taken (the same
-    bits as np.log(sum_normalise(X, maximise))).
+    bits as np.log(sum_normalise(X, maximise))). `normalised`: sum_normalise(X, maximise) when the
+    caller has it already.
     """
-    R = sum_normalise(X, maximise)
+    R = sum_normalise(X, maximise) if normalised is None else normalised
+    if bool((R >= _LOG_SAFE).all()):  # ordinary data: no quotient near underflow
+        direct: np.ndarray = np.log(R)
+        return direct
     L = np.where(maximise, np.log(X), -np.log(X))
     top = L.max(axis=0)
     log_total = top + np.log(np.exp(L - top).sum(axis=0))

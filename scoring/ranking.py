@@ -244,7 +244,7 @@ def _wpm_parts(X: np.ndarray, spec: Spec, axes: _Axes) -> _MethodParts:
     """
     w = spec.weights
     R = sum_normalise(X, spec.maximise)
-    parts = w * log_sum_normalise(X, spec.maximise)
+    parts = w * log_sum_normalise(X, spec.maximise, R)
     underflow = (R < _SMALLEST_NORMAL).any(axis=1)
     scores = np.where(underflow, np.exp(parts.sum(axis=1)), np.prod(R**w, axis=1))
     details = {"minimum": axes.per_criterion(X.min(axis=0)), "maximum": axes.per_criterion(X.max(axis=0))}

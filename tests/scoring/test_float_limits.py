@@ -64,6 +64,16 @@ def test_topsis_unchanged_when_the_matrix_is_scaled(scale: float) -> None:
     assert result.ranks.tolist() == reference.ranks.tolist()
 
 
+@pytest.mark.parametrize("method", ["wsm", "wpm", "topsis", "vikor"])
+@pytest.mark.parametrize("exponent", [-402, -399, 398, 401])
+def test_scores_are_the_same_on_both_sides_of_the_rescaling_threshold(method: str, exponent: int) -> None:
+    # Columns within 2**+-400 are used as they are, beyond it rescaled: both give the scores at scale 1.
+    scaled = np.ldexp(BASE, exponent)
+    for weights in W:
+        np.testing.assert_allclose(ranked(scaled, method, list(weights)), ranked(BASE, method, list(weights)),
+                                   rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize("scale", [1e160, 1e-170, 5e-324 * 2**40])
 def test_topsis_keeps_a_column_of_extreme_magnitude(scale: float) -> None:
     # Only the second column is scaled: vector normalisation does not depend on a column's scale.
