@@ -24,6 +24,9 @@ _LOG_SAFE = 2.0**-960
 # Magnitudes within 2**+-400 need no rescaling: squares (up to 2**800), their sums over fewer than
 # 2**100 rows, spans (at least one ulp, 2**-452) and reciprocals all stay normal floats.
 SAFE_EXPONENT = 400
+# A column's sum of squares within these bounds had no square overflow, nor one that matters underflow.
+_SQUARES_MIN = 2.0**-800
+_SQUARES_MAX = 2.0**800
 
 
 def binary_exponents(magnitudes: np.ndarray) -> np.ndarray:
@@ -45,15 +48,15 @@ def _rescaling(magnitudes: np.ndarray) -> np.ndarray | None:
     return exponents
 
 
-def _scaled_columns(X: np.ndarray) -> np.ndarray:
-    """X with each column divided by a power of two near its largest absolute value (exact): |values| < 1.
-
-    X itself when no column needs it (`_rescaling`)."""
-    exponents = _rescaling(np.maximum(-X.min(axis=0, initial=0.0), X.max(axis=0, initial=0.0)))
+def _column_range(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X, its column minima and maxima; all three divided column by column by a power of two near
+    the column's largest absolute value (exact, |values| < 1) when some column needs it (`_rescaling`)."""
+    lo = X.min(axis=0)
+    hi = X.max(axis=0)
+    exponents = _rescaling(np.maximum(np.abs(lo), np.abs(hi)))
     if exponents is None:
-        return X
-    scaled: np.ndarray = np.ldexp(X, -exponents)
-    return scaled
+        return X, lo, hi
+    return np.ldexp(X, -exponents), np.ldexp(lo, -exponents), np.ldexp(hi, -exponents)
 
 
 def minmax(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
@@ -61,13 +64,11 @@ def minmax(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
 
     max: (x - min) / (max - min); min: (max - x) / (max - min).
     A constant column (max == min) gives 1 for every alternative. Computed on
-    the exactly rescaled columns (`_scaled_columns`): a span such as
+    the exactly rescaled columns (`_column_range`): a span such as
     1.5e308 - (-1.5e308) does not overflow, a subnormal span has a finite
     reciprocal, and ordinary data give the same bits.
     """
-    X = _scaled_columns(X)
-    lo = X.min(axis=0)
-    hi = X.max(axis=0)
+    X, lo, hi = _column_range(X)
     span = hi - lo
     constant = span == 0
     origin = np.where(maximise, lo, hi)
@@ -86,9 +87,7 @@ def regret(X: np.ndarray, maximise: np.ndarray) -> np.ndarray:
     A constant column (f* == f-) gives 0 (nobody regrets it). Computed on the
     exactly rescaled columns, as `minmax`.
     """
-    X = _scaled_columns(X)
-    lo = X.min(axis=0)
-    hi = X.max(axis=0)
+    X, lo, hi = _column_range(X)
     span = hi - lo
     constant = span == 0
     best = np.where(maximise, hi, lo)
@@ -143,11 +142,17 @@ def log_sum_normalise(X: np.ndarray, maximise: np.ndarray, normalised: np.ndarra
 def vector_normalise(X: np.ndarray) -> np.ndarray:
     """Vector normalisation x / sqrt(sum x^2) for every column; a zero column stays 0.
 
-    Each column is first divided by a power of two near its largest absolute
-    value, so that the squares neither overflow (values beyond 1e154) nor
-    underflow (below 1e-162); the quotient does not change.
+    When a sum of squares overflowed (values beyond 1e154) or underflowed
+    (below 1e-162), the columns are divided by a power of two near their
+    largest absolute value (`_column_range`) and summed again; the quotient
+    does not change.
     """
-    scaled = _scaled_columns(X)
-    norm = np.sqrt(np.einsum("ij,ij->j", scaled, scaled))
-    normalised: np.ndarray = scaled / np.where(norm == 0, 1.0, norm)
+    squares = np.einsum("ij,ij->j", X, X)
+    zero = squares == 0
+    ordinary = ((squares >= _SQUARES_MIN) & (squares <= _SQUARES_MAX)) | zero
+    if not ordinary.all() or (zero.any() and X[:, zero].any()):  # a square overflowed or underflowed
+        X, _, _ = _column_range(X)
+        squares = np.einsum("ij,ij->j", X, X)
+    norm = np.sqrt(squares)
+    normalised: np.ndarray = X / np.where(norm == 0, 1.0, norm)
     return normalised
