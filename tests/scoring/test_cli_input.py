@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scoring.cli import main
+from tests.scoring.test_cli import ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,12 +31,6 @@ SPEC = {
         {"id": "C3", "direction": "max", "weight": 0.3},
     ],
 }
-ATTRIBUTES = """id,region,overseas,ti,eligible
-01001,ARA,0,1,1
-01002,ARA,0,0,1
-01003,IDF,1,1,1
-01004,IDF,0,1,1
-"""
 RATINGS = """juror,dossier,criterion,score
 j1,01001,C3,3.5
 j1,01002,C3,4
