@@ -333,7 +333,7 @@ def _exact_split_prefix(values: np.ndarray) -> np.ndarray:
     2**(e - 1) whose running sums err by a negligible n**2 u 2**e.
     """
     n = values.shape[0]
-    exponent = int(np.frexp(n * np.abs(values).max(initial=0.0))[1]) - 52
+    exponent = int(binary_exponents(n * np.abs(values).max(initial=0.0))) - 52
     coarse = np.ldexp(np.rint(np.ldexp(values, -exponent)), exponent)
     fine = values - coarse  # exact
     prefix: np.ndarray = np.concatenate(([0.0], np.cumsum(coarse) + np.cumsum(fine)))

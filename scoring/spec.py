@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from scoring.errors import ScoringError, shown
+from scoring.normalise import binary_exponents
 
 __all__ = [
     "METHODS",
@@ -186,7 +187,7 @@ class Spec:
         (exact), so that a total of weights near 1.8e308 does not overflow.
         """
         raw = self.raw_weights
-        raw = np.ldexp(raw, -np.frexp(raw.max(initial=0.0))[1])
+        raw = np.ldexp(raw, -binary_exponents(raw.max(initial=0.0)))
         total = raw.sum()
         if not total > 0:
             raise ScoringError("La somme des poids est nulle : donnez un poids positif à au moins un critère.")
