@@ -37,6 +37,12 @@ class PreparedMatrix:
     imputed: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _first_named(parts: list[str], total: int, separator: str) -> str:
+    """The first `_MAX_CELLS_NAMED` of `parts` joined, then « et k autre(s) » for the rest of `total`."""
+    more = total - _MAX_CELLS_NAMED
+    return separator.join(parts[:_MAX_CELLS_NAMED]) + (f" et {more} autre(s)" if more > 0 else "")
+
+
 def _describe_cells(mask: np.ndarray, ids: pd.Index, columns: list[str], frame: pd.DataFrame | None = None) -> str:
     """French list of the first flagged cells (row id, column and, given `frame`, the value as given)."""
     rows, cols = np.nonzero(mask)
@@ -46,8 +52,7 @@ def _describe_cells(mask: np.ndarray, ids: pd.Index, columns: list[str], frame: 
         if frame is not None:
             text += f" (valeur {shown(frame.iat[r, c])})"
         parts.append(text)
-    more = len(rows) - _MAX_CELLS_NAMED
-    return "; ".join(parts) + (f" et {more} autre(s)" if more > 0 else "")
+    return _first_named(parts, len(rows), "; ")
 
 
 def _numeric_values(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -308,12 +313,11 @@ def _check_finite(scores: np.ndarray, method: str, ids: pd.Index) -> None:
     """Raise a French ScoringError naming the alternatives whose score is not finite (a safety net)."""
     bad = np.flatnonzero(~np.isfinite(scores))
     if bad.size:
-        named = ", ".join(f"« {ids[i]} » ({shown(scores[i])})" for i in bad[:_MAX_CELLS_NAMED].tolist())
-        more = bad.size - _MAX_CELLS_NAMED
+        named = _first_named([f"« {ids[i]} » ({shown(scores[i])})" for i in bad[:_MAX_CELLS_NAMED].tolist()],
+                             bad.size, ", ")
         raise ScoringError(
-            f"La méthode « {method} » ne donne pas une valeur finie pour : {named}"
-            + (f" et {more} autre(s)" if more > 0 else "")
-            + ". Les valeurs de la matrice dépassent les limites du calcul en virgule flottante."
+            f"La méthode « {method} » ne donne pas une valeur finie pour : {named}. "
+            "Les valeurs de la matrice dépassent les limites du calcul en virgule flottante."
         )
 
 
