@@ -4,10 +4,11 @@ This module owns the per-criterion normalisations the aggregation methods use.
 Each function takes a float array X (n alternatives x m criteria, already
 validated: finite, no NaN) and returns a new array of the same shape.
 
-Float limits: a column is first brought to magnitudes below 1 by a power of
-two (`binary_exponents`), which is exact, so that no square, sum, span or
-reciprocal of the normalisations overflows or underflows while the results
-on ordinary data stay bit for bit what they were.
+Float limits: a column whose magnitudes leave 2**+-`SAFE_EXPONENT` (or whose
+sum of squares overflowed or underflowed) is brought to magnitudes below 1 by
+a power of two (`binary_exponents`), which is exact, so that no square, sum,
+span or reciprocal of the normalisations overflows or underflows; ordinary
+columns are used as they are, and give the same bits either way.
 """
 
 from __future__ import annotations

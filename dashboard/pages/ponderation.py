@@ -225,10 +225,11 @@ def _render_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: l
 def _render_flat_ahp(weighting: dict[str, Any], current: dict[str, float], enabled: list[str],
                      labels: Labels) -> pd.DataFrame:
     """Every pair of enabled criteria in one matrix (as AHP profiles were before the groups)."""
-    if len(enabled) > max(SAATY_RANDOM_INDEX):
+    table_end = max(SAATY_RANDOM_INDEX)  # the consistency ratio's last criterion count
+    if len(enabled) > table_end:
         st.warning(f"{fr_number(len(enabled))} critères, soit {fr_number(len(enabled) * (len(enabled) - 1) // 2)} "
                    f"comparaisons : le ratio de cohérence n'est défini que jusqu'à "
-                   f"{fr_number(max(SAATY_RANDOM_INDEX))} critères (table des indices aléatoires de Saaty). "
+                   f"{fr_number(table_end)} critères (table des indices aléatoires de Saaty). "
                    "Comparez par groupes de critères, ou désactivez-en quelques-uns.")
     pairwise = dict(weighting.get("pairwise", {}))
     start = ahp.ahp_judgements_from_weights(enabled, current)
